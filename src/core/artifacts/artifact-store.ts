@@ -1,0 +1,64 @@
+import { Context } from "effect"
+import type { Effect, Stream } from "effect"
+import type { CtsError } from "../errors.js"
+
+/** Metadata recorded for every artifact. */
+export interface ArtifactMeta {
+  readonly id: string
+  /** Normalised store key, e.g. `runs/<runId>/<name>`. */
+  readonly key: string
+  readonly runId: string | null
+  readonly name: string
+  readonly size: number
+  readonly sha256: string
+  readonly contentType: string
+  /** ISO-8601. */
+  readonly createdAt: string
+  /** Set when the run that wrote it was canceled or failed mid-write. */
+  readonly partial?: boolean
+  /** Free-form extras (tool version, input sha256…). */
+  readonly metadata?: Record<string, unknown>
+}
+
+/** Inclusive byte range. */
+export interface ByteRange {
+  readonly start: number
+  readonly end: number
+}
+
+export interface PutArtifact {
+  readonly key: string
+  readonly name: string
+  readonly contentType: string
+  readonly runId?: string | null
+  readonly metadata?: Record<string, unknown>
+}
+
+export interface ArtifactPage {
+  readonly items: ReadonlyArray<ArtifactMeta>
+  readonly nextCursor: string | null
+}
+
+/** Stores artifacts by key; keys never escape the store. */
+export interface ArtifactStoreService {
+  readonly put: (spec: PutArtifact, body: Stream.Stream<Uint8Array, CtsError>) => Effect.Effect<ArtifactMeta, CtsError>
+  readonly get: (
+    id: string,
+    range?: ByteRange
+  ) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: Stream.Stream<Uint8Array, CtsError> }, CtsError>
+  readonly stat: (id: string) => Effect.Effect<ArtifactMeta, CtsError>
+  readonly list: (query: {
+    readonly prefix?: string
+    readonly runId?: string
+    readonly cursor?: string
+    readonly limit?: number
+  }) => Effect.Effect<ArtifactPage, CtsError>
+  readonly delete: (id: string) => Effect.Effect<void, CtsError>
+  /** Signed expiring token for `id`; `verifyToken` returns the id or fails. */
+  readonly signUrl: (id: string, ttlSeconds: number) => Effect.Effect<{ readonly token: string; readonly expiresAt: string }, CtsError>
+  readonly verifyToken: (token: string) => Effect.Effect<string, CtsError>
+  /** A run's artifacts as a ZIP, streamed. */
+  readonly bundle: (runId: string) => Stream.Stream<Uint8Array, CtsError>
+}
+
+export class ArtifactStore extends Context.Tag("cts/ArtifactStore")<ArtifactStore, ArtifactStoreService>() {}

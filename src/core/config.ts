@@ -1,0 +1,19 @@
+import { Context } from "effect"
+
+/** Settings the core services read. Adapters build it from env, files and flags. */
+export interface CtsConfigShape {
+  /** Where runs, logs and artifacts live (`CTS_DATA_DIR`). */
+  readonly dataDir: string
+  /** Path inputs must resolve under one of these (`CTS_INPUT_ROOTS`); `null` = any path (embedded, local user). */
+  readonly inputRoots: ReadonlyArray<string> | null
+  /** Concurrent runs (default: number of cores). */
+  readonly concurrency: number
+  /** Default per-run timeout when a tool sets none, ms. */
+  readonly defaultTimeoutMs: number
+  /** HMAC key for signed artifact URLs. */
+  readonly signingKey: string
+  /** Artifacts of runs older than this are swept; `null` = keep forever. */
+  readonly retentionDays: number | null
+}
+
+export class CtsConfig extends Context.Tag("cts/CtsConfig")<CtsConfig, CtsConfigShape>() {}

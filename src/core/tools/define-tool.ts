@@ -1,0 +1,83 @@
+import type { Effect, Schema } from "effect"
+import type { CtsError } from "../errors.js"
+import type { ArtifactMeta } from "../artifacts/artifact-store.js"
+
+/** What kind of file a tool takes. */
+export type InputKind = "rlog" | "can-csv" | "dbc"
+
+/** An accepted input, as capabilities show it. */
+export interface ToolInputSpec {
+  readonly kind: InputKind
+  readonly description: string
+  /** More than one file accepted (a route's segments, read in order as one stream). */
+  readonly multiple?: boolean
+}
+
+/** A produced artifact, as capabilities show it. */
+export interface ToolOutputSpec {
+  readonly name: string
+  readonly contentType: string
+  readonly description: string
+}
+
+/** A run's input once resolved by the executor: a re-openable byte stream plus its identity. */
+export interface ResolvedInput {
+  readonly name: string
+  readonly size: number
+  readonly sha256: string
+  /** Opens a fresh stream over the bytes; may be called more than once. */
+  readonly open: () => AsyncIterable<Uint8Array>
+}
+
+export type LogLevel = "debug" | "info" | "warn" | "error"
+
+/** Bytes a tool hands to the artifact store: streamed chunks or one small buffer/string. */
+export type ArtifactBody = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | Uint8Array | string
+
+/** Everything a tool may touch while it runs. Tools never write to paths themselves. */
+export interface ToolContext<P> {
+  readonly runId: string
+  readonly toolVersion: string
+  readonly params: P
+  /** The first (often only) input. */
+  readonly input: ResolvedInput
+  /** All inputs in order (route segments). */
+  readonly inputs: ReadonlyArray<ResolvedInput>
+  readonly log: (level: LogLevel, message: string) => void
+  /** Fraction in [0, 1]; cheap to call often (throttled by the executor). */
+  readonly progress: (fraction: number, note?: string) => void
+  readonly artifacts: {
+    readonly write: (
+      name: string,
+      contentType: string,
+      body: ArtifactBody,
+      metadata?: Record<string, unknown>
+    ) => Promise<ArtifactMeta>
+  }
+  /** Aborted on cancel or timeout; long loops must check it (or `throwIfAborted`). */
+  readonly signal: AbortSignal
+}
+
+/** What a finished run reports besides its artifacts. */
+export interface ToolResult {
+  readonly summary: Record<string, unknown>
+}
+
+/** A tool: metadata for the registry plus its run function. */
+export interface ToolDefinition<P = any, I = any> {
+  readonly id: string
+  readonly name: string
+  readonly description: string
+  readonly category: "analyzer" | "monitor"
+  readonly version: string
+  /** Params schema: decoding applies defaults; its JSON Schema is what capabilities show. */
+  readonly params: Schema.Schema<P, I>
+  readonly inputs: ReadonlyArray<ToolInputSpec>
+  readonly outputs: ReadonlyArray<ToolOutputSpec>
+  /** Default timeout in ms; a run may override it. */
+  readonly defaultTimeoutMs?: number
+  readonly run: (ctx: ToolContext<P>) => Effect.Effect<ToolResult, CtsError>
+}
+
+/** Declares a tool (identity function that fixes the params type). */
+export const defineTool = <P, I>(def: ToolDefinition<P, I>): ToolDefinition<P, I> => def
