@@ -2,7 +2,8 @@ import { defineConfig } from "tsup"
 
 export default defineConfig({
   entry: {
-    index: "src/index.ts"
+    index: "src/index.ts",
+    cli: "src/cli/main.ts"
   },
   format: ["esm"],
   dts: { entry: { index: "src/index.ts" } },

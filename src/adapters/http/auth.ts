@@ -1,0 +1,81 @@
+import { createHash, createPublicKey, type KeyObject } from "node:crypto"
+import { jwtVerify, errors as joseErrors, type JWTVerifyOptions } from "jose"
+import { ValidationError } from "../../core/errors.js"
+import { ApiError } from "./api-error.js"
+import { hasAuth, type ServerSettings } from "./server-settings.js"
+
+/** Who a request acts for; runs, uploads and artifacts belong to it. */
+export interface Principal {
+  readonly id: string
+  readonly via: "token" | "jwt" | "anonymous"
+}
+
+/** The principal used when no auth is configured (loopback development). */
+export const anonymousPrincipal: Principal = { id: "anonymous", via: "anonymous" }
+
+/** Resolves the principal of a request from its `Authorization` header. */
+export type Authenticator = (headers: Headers) => Promise<Principal>
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex")
+
+const unauthorized = (code: string, message: string) =>
+  new ApiError(401, code, message, {
+    suggestedAction: "Send `Authorization: Bearer <token>` with a configured static token or a valid JWT.",
+    headers: { "www-authenticate": `Bearer realm="cts", error="invalid_token"` }
+  })
+
+const rsaPublicKey = (pem: string): KeyObject => {
+  let key: KeyObject | null = null
+  try {
+    key = createPublicKey(pem)
+  } catch {}
+  if (key?.asymmetricKeyType !== "rsa") {
+    throw new ValidationError({
+      code: "invalid_config",
+      message: "CTS_JWT_PUBLIC_KEY is not an RSA public key (RS256 needs one).",
+      suggestedAction: "Provide the PEM `-----BEGIN PUBLIC KEY-----` block of an RSA key, or the path of a file holding it."
+    })
+  }
+  return key
+}
+
+/** Static tokens (looked up by their sha256) and JWTs (HS256 with a secret, RS256 with a public key); a bad key throws a ValidationError. */
+export const createAuthenticator = (settings: ServerSettings): Authenticator => {
+  if (!hasAuth(settings)) return async () => anonymousPrincipal
+  const byHash = new Map(settings.tokens.map((t) => [sha256(t.token), t.principal]))
+  const hsKey = settings.jwtSecret ? new TextEncoder().encode(settings.jwtSecret) : null
+  const rsKey = settings.jwtPublicKey ? rsaPublicKey(settings.jwtPublicKey) : null
+  const verifyOptions: JWTVerifyOptions = {
+    ...(settings.jwtIssuer ? { issuer: settings.jwtIssuer } : {}),
+    ...(settings.jwtAudience ? { audience: settings.jwtAudience } : {}),
+    requiredClaims: ["sub"]
+  }
+
+  const verifyJwt = async (jwt: string): Promise<Principal> => {
+    try {
+      const alg = JSON.parse(Buffer.from(jwt.split(".")[0]!, "base64url").toString("utf8")).alg
+      const key = alg === "HS256" ? hsKey : alg === "RS256" ? rsKey : null
+      if (key === null) throw unauthorized("unsupported_token", `JWT algorithm ${JSON.stringify(alg)} is not accepted by this server.`)
+      const { payload } = await jwtVerify(jwt, key, { ...verifyOptions, algorithms: [alg] })
+      if (typeof payload.sub !== "string" || payload.sub === "") throw unauthorized("invalid_token", "The JWT has no subject (sub).")
+      return { id: payload.sub, via: "jwt" }
+    } catch (error) {
+      if (error instanceof ApiError) throw error
+      if (error instanceof joseErrors.JWTExpired) throw unauthorized("token_expired", "The JWT has expired.")
+      if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthorized("invalid_token", `The JWT claim "${error.claim}" is not accepted: ${error.reason}.`)
+      throw unauthorized("invalid_token", "The bearer token is not valid.")
+    }
+  }
+
+  return async (headers) => {
+    const header = headers.get("authorization")
+    if (!header) throw unauthorized("unauthorized", "This endpoint needs authentication.")
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+    if (!match) throw unauthorized("unauthorized", "The Authorization header must be `Bearer <token>`.")
+    const token = match[1]!
+    const principal = byHash.get(sha256(token))
+    if (principal !== undefined) return { id: principal, via: "token" }
+    if (token.split(".").length === 3 && (hsKey || rsKey)) return verifyJwt(token)
+    throw unauthorized("invalid_token", "The bearer token is not valid.")
+  }
+}

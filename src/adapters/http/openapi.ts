@@ -1,0 +1,80 @@
+import type { ToolInfo } from "../../core/registry/tool-registry.js"
+import type { ApiRoute } from "./route-kit.js"
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["category", "code", "message", "details", "suggested_actions"],
+      properties: {
+        category: { type: "string", enum: ["validation_error", "tool_error", "system_error"] },
+        code: { type: "string" },
+        message: { type: "string" },
+        details: {},
+        suggested_actions: { type: "array", items: { type: "string" } }
+      }
+    }
+  }
+}
+
+const commonErrors: Record<number, string> = {
+  401: "Missing or invalid credentials.",
+  429: "Rate limited; see Retry-After.",
+  500: "Server failure."
+}
+
+/** OpenAPI 3.1 for the route table, with each tool's params schema under `components.schemas`. */
+export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArray<ToolInfo>, serverUrl: string, version = "v1") => {
+  const paths: Record<string, Record<string, unknown>> = {}
+  for (const route of routes) {
+    const path = route.path.replace(/:(\w+)/g, "{$1}")
+    const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }))
+    const responses: Record<string, unknown> = {}
+    for (const [status, r] of Object.entries(route.responses)) {
+      const isError = Number(status) >= 400
+      const contentType = r.contentType ?? (isError || Number(status) < 300 ? "application/json" : undefined)
+      responses[status] = {
+        description: r.description,
+        ...(contentType && Number(status) !== 204 && Number(status) !== 304
+          ? { content: { [contentType]: { schema: isError ? { $ref: "#/components/schemas/Error" } : (r.schema ?? {}) } } }
+          : {})
+      }
+    }
+    for (const [status, description] of Object.entries(commonErrors)) {
+      if (status === "401" && route.auth === "public") continue
+      responses[status] ??= { description, content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } }
+    }
+    paths[path] ??= {}
+    paths[path][route.method.toLowerCase()] = {
+      operationId: route.operationId,
+      summary: route.summary,
+      tags: [route.tag],
+      ...(route.auth === "public" ? { security: [] } : {}),
+      parameters: [...pathParams, ...(route.query ?? []).map((q) => ({ name: q.name, in: "query", required: false, description: q.description, schema: q.schema }))],
+      ...(route.requestBody
+        ? { requestBody: { required: !route.requestBody.optional, content: { [route.requestBody.contentType]: { schema: route.requestBody.schema } } } }
+        : {}),
+      responses
+    }
+  }
+  const toolSchemas = Object.fromEntries(tools.map((t) => [`ToolParams.${t.id}`, { ...t.paramsJsonSchema, title: `${t.name} params`, description: t.description }]))
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "cts-lite HTTP API",
+      version,
+      description: "Runs cts-lite tools on uploaded or server-side logs. Params of each tool: components.schemas['ToolParams.<tool id>']."
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ bearer: [] }],
+    tags: [{ name: "system" }, { name: "runs" }, { name: "artifacts" }, { name: "uploads" }],
+    paths,
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A static token (CTS_TOKENS) or a JWT (HS256/RS256) whose `sub` is the principal." } },
+      schemas: { Error: errorSchema, ...toolSchemas }
+    },
+    "x-tools": tools.map((t) => ({ id: t.id, params: { $ref: `#/components/schemas/ToolParams.${t.id}` } }))
+  }
+}

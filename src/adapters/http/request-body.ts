@@ -1,0 +1,57 @@
+import { ValidationError } from "../../core/errors.js"
+import { ApiError } from "./api-error.js"
+
+const tooLarge = (what: string, limit: number) =>
+  new ValidationError({
+    code: "payload_too_large",
+    message: `The ${what} is larger than the server's limit of ${limit} bytes.`,
+    suggestedAction: what === "upload" ? "Upload a smaller file, or raise CTS_MAX_UPLOAD_BYTES on the server." : "Send a smaller request body (CTS_MAX_JSON_BYTES).",
+    details: { limit_bytes: limit }
+  })
+
+/** Rejects up front when an honest `Content-Length` already exceeds `limit`. */
+export const assertContentLength = (req: Request, limit: number, what: string): void => {
+  const length = req.headers.get("content-length")
+  if (length !== null && /^\d+$/.test(length) && Number(length) > limit) throw tooLarge(what, limit)
+}
+
+/** The request body as chunks, failing with a 413 validation error as soon as more than `limit` bytes arrive. */
+export async function* limitedBody(req: Request, limit: number, what: string): AsyncGenerator<Uint8Array> {
+  assertContentLength(req, limit, what)
+  if (!req.body) return
+  let total = 0
+  const reader = req.body.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      total += value.byteLength
+      if (total > limit) throw tooLarge(what, limit)
+      yield value
+    }
+  } finally {
+    reader.cancel().catch(() => {})
+  }
+}
+
+/** Reads a JSON body of at most `limit` bytes; wrong content type → 415, bad JSON → 400. */
+export const readJsonBody = async (req: Request, limit: number): Promise<unknown> => {
+  const type = req.headers.get("content-type")
+  if (type !== null && !/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
+    throw new ApiError(415, "unsupported_media_type", `Expected a JSON body (application/json), got "${type}".`, {
+      suggestedAction: "Send the body as JSON with `Content-Type: application/json`."
+    })
+  }
+  const chunks: Uint8Array[] = []
+  for await (const chunk of limitedBody(req, limit, "JSON request body")) chunks.push(chunk)
+  const text = Buffer.concat(chunks).toString("utf8")
+  if (text.trim() === "") throw new ApiError(400, "malformed_json", "The request body is empty; a JSON object was expected.", { suggestedAction: "Send a JSON object." })
+  try {
+    return JSON.parse(text)
+  } catch (cause) {
+    throw new ApiError(400, "malformed_json", `The request body is not valid JSON: ${(cause as Error).message}.`, {
+      suggestedAction: "Fix the JSON syntax of the body.",
+      details: { body_bytes: Buffer.byteLength(text) }
+    })
+  }
+}

@@ -1,0 +1,73 @@
+import { Cause, Exit, Option, type Effect, type ManagedRuntime } from "effect"
+import type { H3Event, HTTPMethod } from "h3"
+import type { ArtifactStore } from "../../core/artifacts/artifact-store.js"
+import type { CtsConfig } from "../../core/config.js"
+import type { CtsError } from "../../core/errors.js"
+import type { Executor } from "../../core/executor/executor.js"
+import type { LogStream } from "../../core/logs/log-stream.js"
+import type { ToolRegistry } from "../../core/registry/tool-registry.js"
+import { toApiError } from "./api-error.js"
+import type { Principal } from "./auth.js"
+import type { ServerMetrics } from "./server-metrics.js"
+import type { ServerSettings } from "./server-settings.js"
+
+/** The core services every route may use. */
+export type CtsServices = CtsConfig | ToolRegistry | Executor | ArtifactStore | LogStream
+
+/** A runtime holding the core services (e.g. `ManagedRuntime.make(makeCtsLayer(config))`). */
+export type CtsRuntime = ManagedRuntime.ManagedRuntime<CtsServices, unknown>
+
+/** Everything a route handler gets. */
+export interface ApiContext {
+  readonly event: H3Event
+  readonly principal: Principal
+  readonly settings: ServerSettings
+  readonly metrics: ServerMetrics
+  readonly runtime: CtsRuntime
+  /** Absolute base URL (no trailing slash) for links in responses. */
+  readonly baseUrl: string
+  /** Runs a core effect; its typed error becomes the matching HTTP error. */
+  readonly core: <A>(effect: Effect.Effect<A, CtsError, CtsServices>) => Promise<A>
+}
+
+/** Documentation of one query parameter, for OpenAPI. */
+export interface QueryParamDoc {
+  readonly name: string
+  readonly description: string
+  readonly schema: Record<string, unknown>
+}
+
+/** One route: how it is served and how OpenAPI describes it. */
+export interface ApiRoute {
+  readonly method: HTTPMethod
+  /** h3 path under the server root, e.g. `/v1/runs/:id`. */
+  readonly path: string
+  readonly operationId: string
+  readonly summary: string
+  readonly tag: "system" | "runs" | "artifacts" | "uploads"
+  /** `public`: no credentials (health, version, signed files). */
+  readonly auth: "required" | "public"
+  /** Counted by the rate limiter (everything except the health probe). */
+  readonly rateLimited?: boolean
+  readonly query?: ReadonlyArray<QueryParamDoc>
+  /** JSON Schema of the request body, or `binary` for a raw byte body. */
+  readonly requestBody?: { readonly contentType: string; readonly schema: Record<string, unknown>; readonly optional?: boolean }
+  /** Status → description (and JSON Schema of a JSON body when there is one). */
+  readonly responses: Readonly<Record<number, { readonly description: string; readonly contentType?: string; readonly schema?: Record<string, unknown> }>>
+  readonly handler: (ctx: ApiContext) => Promise<unknown>
+}
+
+/** Declares a route (identity; fixes the type). */
+export const defineApiRoute = (route: ApiRoute): ApiRoute => route
+
+/** Runs `effect` on `runtime`, rethrowing the typed failure (or a 500 for defects) as an ApiError. */
+export const runCore = async <A>(runtime: CtsRuntime, effect: Effect.Effect<A, CtsError, CtsServices>): Promise<A> => {
+  const exit = await runtime.runPromiseExit(effect)
+  if (Exit.isSuccess(exit)) return exit.value
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure)) throw toApiError(failure.value)
+  throw Object.assign(toApiError(Cause.squash(exit.cause)), { cause: Cause.pretty(exit.cause) })
+}
+
+/** An id shaped like the core's ids (letters, digits, `_`, `-`); anything else can never exist. */
+export const isPlausibleId = (id: string | undefined): id is string => id !== undefined && /^[A-Za-z0-9_-]{1,128}$/.test(id)

@@ -1,0 +1,125 @@
+import { Effect } from "effect"
+import { Executor, type RunStatus } from "../../../core/executor/executor.js"
+import { ApiError } from "../api-error.js"
+import { readJsonBody } from "../request-body.js"
+import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
+import { decodeBody, jsonSchemaOf, RunCreateBody, runToWire, toInputRef } from "../wire.js"
+import { ownArtifact, ownRun, UPLOAD_OWNER_KEY } from "./access.js"
+import { enumParam, idParam, intParam } from "./query-params.js"
+
+const statuses: ReadonlyArray<RunStatus> = ["queued", "running", "completed", "failed", "canceled"]
+
+/** An `upload` input must name an upload of the caller (not a run's artifact, not someone else's). */
+const assertOwnUpload = async (ctx: ApiContext, id: string) => {
+  const meta = await ownArtifact(ctx, id).catch(() => null)
+  if (meta === null || meta.runId !== null || meta.metadata?.[UPLOAD_OWNER_KEY] !== ctx.principal.id) {
+    throw new ApiError(404, "upload_not_found", `No upload with id "${id}".`, {
+      details: { id },
+      suggestedAction: "Upload the file with POST /v1/uploads and use the id it returns."
+    })
+  }
+}
+
+const submit = async (ctx: ApiContext) => {
+  const body = decodeBody(RunCreateBody, await readJsonBody(ctx.event.req, ctx.settings.maxJsonBytes), "run")
+  const many = !("type" in body.input)
+  const refs = ("type" in body.input ? [body.input] : body.input).map(toInputRef)
+  for (const ref of refs) if (ref.type === "artifact") await assertOwnUpload(ctx, ref.id)
+  const run = await ctx.core(
+    Effect.flatMap(Executor, (e) =>
+      e.submit({
+        toolId: body.tool_id,
+        params: body.params ?? {},
+        input: many ? refs : refs[0]!,
+        owner: ctx.principal.id,
+        ...(body.name !== undefined ? { name: body.name } : {}),
+        ...(body.timeout_s !== undefined ? { timeoutMs: Math.round(body.timeout_s * 1000) } : {})
+      })
+    )
+  )
+  const wire = runToWire(run, ctx.baseUrl)
+  return new Response(JSON.stringify(wire), { status: 202, headers: { "content-type": "application/json", location: wire.links.self } })
+}
+
+const list = async (ctx: ApiContext) => {
+  const url = ctx.event.url
+  const limit = intParam(url, "limit", 1, 500, 50)
+  const status = enumParam(url, "status", statuses)
+  const toolId = idParam(url, "tool") ?? idParam(url, "tool_id")
+  const cursor = idParam(url, "cursor")
+  const page = await ctx.core(
+    Effect.flatMap(Executor, (e) =>
+      e.list({ owner: ctx.principal.id, limit, ...(status ? { status } : {}), ...(toolId ? { toolId } : {}), ...(cursor ? { cursor } : {}) })
+    )
+  )
+  const next = page.nextCursor ? new URL(`${ctx.baseUrl}/v1/runs`) : null
+  if (next) {
+    for (const [k, v] of url.searchParams) if (k !== "cursor") next.searchParams.set(k, v)
+    next.searchParams.set("cursor", page.nextCursor!)
+  }
+  return { items: page.items.map((r) => runToWire(r, ctx.baseUrl)), next_cursor: page.nextCursor, links: { next: next?.href ?? null } }
+}
+
+const runId = (ctx: ApiContext) => ctx.event.context.params?.id
+
+/** POST/GET /v1/runs, GET/DELETE /v1/runs/:id. */
+export const runRoutes: ReadonlyArray<ApiRoute> = [
+  defineApiRoute({
+    method: "POST",
+    path: "/v1/runs",
+    operationId: "createRun",
+    summary: "Submit a run. Params are checked against the tool's schema before anything runs; inputs are paths under CTS_INPUT_ROOTS or your uploads.",
+    tag: "runs",
+    auth: "required",
+    requestBody: { contentType: "application/json", schema: jsonSchemaOf(RunCreateBody) },
+    responses: {
+      202: { description: "Accepted: the run record (queued), with a Location header." },
+      400: { description: "Malformed JSON." },
+      403: { description: "A path input outside the input roots." },
+      404: { description: "An upload input that is not yours or does not exist." },
+      413: { description: "Body larger than CTS_MAX_JSON_BYTES." },
+      422: { description: "Unknown tool, unknown or ill-typed params, bad body shape, URL given as a path." }
+    },
+    handler: submit
+  }),
+  defineApiRoute({
+    method: "GET",
+    path: "/v1/runs",
+    operationId: "listRuns",
+    summary: "Your runs, newest first, with cursor pagination.",
+    tag: "runs",
+    auth: "required",
+    query: [
+      { name: "status", description: "Only runs in this status.", schema: { type: "string", enum: [...statuses] } },
+      { name: "tool", description: "Only runs of this tool id.", schema: { type: "string" } },
+      { name: "limit", description: "Page size, 1–500 (default 50).", schema: { type: "integer", minimum: 1, maximum: 500 } },
+      { name: "cursor", description: "`next_cursor` of the previous page.", schema: { type: "string" } }
+    ],
+    responses: { 200: { description: "`{ items, next_cursor, links: { next } }`." } },
+    handler: list
+  }),
+  defineApiRoute({
+    method: "GET",
+    path: "/v1/runs/:id",
+    operationId: "getRun",
+    summary: "One run: status, timestamps, progress, error, summary, artifact ids, links.",
+    tag: "runs",
+    auth: "required",
+    responses: { 200: { description: "The run." }, 404: { description: "Unknown run, or not yours." } },
+    handler: async (ctx) => runToWire(await ownRun(ctx, runId(ctx)), ctx.baseUrl)
+  }),
+  defineApiRoute({
+    method: "DELETE",
+    path: "/v1/runs/:id",
+    operationId: "cancelRun",
+    summary: "Cancel a queued or running run; says what happened (`canceled` or `already_finished`).",
+    tag: "runs",
+    auth: "required",
+    responses: { 200: { description: "`{ outcome, run }`." }, 404: { description: "Unknown run, or not yours." } },
+    handler: async (ctx) => {
+      const run = await ownRun(ctx, runId(ctx))
+      const result = await ctx.core(Effect.flatMap(Executor, (e) => e.cancel(run.id)))
+      return { outcome: result.outcome, run: runToWire(result.run, ctx.baseUrl) }
+    }
+  })
+]

@@ -1,0 +1,61 @@
+import { Effect } from "effect"
+import { Executor } from "../../core/executor/executor.js"
+import { collectRunStatistics } from "../../core/observability/run-statistics.js"
+import { MetricsRegistry } from "./metrics-registry.js"
+import type { CtsRuntime } from "./route-kit.js"
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
+const runBuckets = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
+
+/** The server's metrics and the hooks routes call to feed them. */
+export interface ServerMetrics {
+  readonly registry: MetricsRegistry
+  readonly observeRequest: (method: string, route: string, status: number, seconds: number) => void
+  readonly artifactBytesSent: (kind: "download" | "bundle" | "file", bytes: number) => void
+  readonly uploadBytesReceived: (bytes: number) => void
+  readonly sseClientOpened: () => void
+  readonly sseClientClosed: () => void
+  /** Live SSE connections right now. */
+  readonly sseClients: () => number
+}
+
+/** Builds the metrics registry; run and queue figures are read from the core at scrape time. */
+export const createServerMetrics = (runtime: CtsRuntime): ServerMetrics => {
+  const registry = new MetricsRegistry()
+  const requests = registry.counter("cts_http_requests_total", "HTTP requests by method, route template and status.")
+  const latency = registry.histogram("cts_http_request_duration_seconds", "Time to response headers by method and route template.", latencyBuckets)
+  const sent = registry.counter("cts_artifact_bytes_sent_total", "Artifact bytes sent to clients (downloads, bundles, signed files).")
+  const received = registry.counter("cts_upload_bytes_received_total", "Upload bytes stored.")
+  const sse = registry.gauge("cts_sse_clients", "Live SSE log-stream connections.")
+  const queue = registry.gauge("cts_executor_queue_depth", "Runs waiting or executing.")
+  const runs = registry.gauge("cts_runs", "Persisted runs by tool and status.")
+  const durations = registry.histogram("cts_run_duration_seconds", "Duration of finished runs, start to finish, by tool and status.", runBuckets)
+  let live = 0
+  sse.set({}, 0)
+
+  registry.onCollect(async () => {
+    const [depth, stats] = await runtime.runPromise(
+      Effect.all([Effect.flatMap(Executor, (e) => e.queueDepth), collectRunStatistics.pipe(Effect.orElseSucceed(() => null))])
+    )
+    queue.set({ state: "queued" }, depth.queued)
+    queue.set({ state: "running" }, depth.running)
+    if (stats === null) return
+    runs.reset()
+    durations.reset()
+    for (const c of stats.counts) runs.set({ tool: c.toolId, status: c.status }, c.count)
+    for (const d of stats.durations) durations.observe({ tool: d.toolId, status: d.status }, d.seconds)
+  })
+
+  return {
+    registry,
+    observeRequest: (method, route, status, seconds) => {
+      requests.inc({ method, route, status: String(status) })
+      latency.observe({ method, route }, seconds)
+    },
+    artifactBytesSent: (kind, bytes) => sent.inc({ kind }, bytes),
+    uploadBytesReceived: (bytes) => received.inc({}, bytes),
+    sseClientOpened: () => sse.set({}, ++live),
+    sseClientClosed: () => sse.set({}, --live),
+    sseClients: () => live
+  }
+}

@@ -1,0 +1,69 @@
+import type { ArtifactMeta } from "../../core/artifacts/artifact-store.js"
+import type { CancelOutcome, RunRecord, RunStatus } from "../../core/executor/executor.js"
+import type { RunEvent } from "../../core/logs/log-stream.js"
+import type { ToolInfo } from "../../core/registry/tool-registry.js"
+
+/** A run's input as the CLI names it. */
+export type CliInput =
+  /** Paths read where the core runs: this machine (embedded) or the server (under its input roots). */
+  | { readonly type: "path"; readonly paths: ReadonlyArray<string> }
+  /** A local file sent to the store first. */
+  | { readonly type: "upload"; readonly file: string }
+  /** A file uploaded earlier (`cts upload`). */
+  | { readonly type: "artifact"; readonly id: string }
+
+export interface CliSubmit {
+  readonly toolId: string
+  readonly params: Record<string, unknown>
+  readonly input: CliInput
+  readonly name?: string
+  readonly timeoutMs?: number
+}
+
+/** Version facts `cts version` prints. */
+export interface VersionInfo {
+  readonly name: string
+  readonly version: string
+  readonly [key: string]: unknown
+}
+
+/** A byte stream from the store plus what is known about it. */
+export interface Download {
+  readonly body: AsyncIterable<Uint8Array>
+  readonly size: number | null
+}
+
+/**
+ * What every `cts` command needs from cts-lite, with one implementation over the in-process core
+ * (embedded) and one over the HTTP API (remote). Failures are typed: core errors or CliErrors.
+ */
+export interface CtsClient {
+  readonly mode: "embedded" | "remote"
+  /** Human label of where runs live: the data dir or the server URL. */
+  readonly location: string
+  readonly capabilities: () => Promise<ReadonlyArray<ToolInfo>>
+  readonly version: () => Promise<VersionInfo>
+  readonly submit: (req: CliSubmit) => Promise<RunRecord>
+  readonly getRun: (id: string) => Promise<RunRecord>
+  readonly listRuns: (query: {
+    readonly status?: RunStatus
+    readonly toolId?: string
+    readonly limit?: number
+    readonly cursor?: string
+  }) => Promise<{ readonly items: ReadonlyArray<RunRecord>; readonly nextCursor: string | null }>
+  readonly cancel: (id: string) => Promise<CancelOutcome>
+  /** Persisted events with seq > after (one page). */
+  readonly readEvents: (runId: string, after: number, limit?: number) => Promise<ReadonlyArray<RunEvent>>
+  /** Replay then live events with seq > after; ends after the `end` event or when `signal` aborts. */
+  readonly followEvents: (runId: string, after: number, signal: AbortSignal) => AsyncIterable<RunEvent>
+  readonly listArtifacts: (runId: string) => Promise<ReadonlyArray<ArtifactMeta>>
+  readonly getArtifact: (id: string) => Promise<ArtifactMeta>
+  readonly downloadArtifact: (id: string) => Promise<Download>
+  readonly bundle: (runId: string) => Promise<Download>
+  /** Stores a local file and returns its artifact (usable as a run input). */
+  readonly upload: (file: string) => Promise<ArtifactMeta>
+  readonly close: () => Promise<void>
+}
+
+/** Terminal run states. */
+export const isFinished = (status: RunStatus): boolean => status === "completed" || status === "failed" || status === "canceled"

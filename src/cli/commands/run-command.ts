@@ -1,0 +1,145 @@
+import { spawn } from "node:child_process"
+import { stat } from "node:fs/promises"
+import { join, resolve } from "node:path"
+import { parseArgs } from "node:util"
+import { defineCommand } from "citty"
+import type { ToolInfo } from "../../core/registry/tool-registry.js"
+import { commandEnv, globalArgs, openClient, setExitCode } from "../cli-context.js"
+import { ExitCode, usageError } from "../cli-error.js"
+import type { CliInput, CtsClient } from "../client/cts-client.js"
+import { refuseOverwrite, safeFileName } from "../files.js"
+import { parseParams } from "../params.js"
+import { downloadArtifacts } from "../download-artifacts.js"
+import { exitCodeForStatus, paintStatus, printArtifactTable, printRunOutcome } from "../present.js"
+import { watchRun } from "../run-watch.js"
+
+/** `-p`/`--param` and `--path` may repeat; citty keeps only the last, so read them from the raw args. */
+const repeated = (rawArgs: ReadonlyArray<string>): { readonly params: Array<string>; readonly paths: Array<string> } => {
+  const { values } = parseArgs({
+    args: [...rawArgs],
+    options: { param: { type: "string", short: "p", multiple: true }, path: { type: "string", multiple: true } },
+    strict: false,
+    allowPositionals: true
+  })
+  const strings = (v: unknown): Array<string> => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [])
+  return { params: strings(values.param), paths: strings(values.path) }
+}
+
+const findTool = (tools: ReadonlyArray<ToolInfo>, id: string): ToolInfo => {
+  const tool = tools.find((t) => t.id === id)
+  if (!tool) {
+    throw usageError("unknown_tool", `Unknown tool "${id}"`, `Available tools: ${tools.map((t) => t.id).join(", ") || "(none)"}. See cts cap.`, {
+      tool: id,
+      valid: tools.map((t) => t.id)
+    })
+  }
+  return tool
+}
+
+const checkLocalFile = async (path: string, what: string): Promise<string> => {
+  const absolute = resolve(path)
+  let info
+  try {
+    info = await stat(absolute)
+  } catch {
+    throw usageError("input_not_found", `${what} not found: ${path}`, "Check the path; it is read relative to the current directory.", { path })
+  }
+  if (!info.isFile()) throw usageError("input_not_a_file", `${what} is not a file: ${path}`, "Pass a log file, not a directory.", { path })
+  return absolute
+}
+
+const resolveInput = async (
+  client: CtsClient,
+  tool: ToolInfo,
+  given: { readonly paths: ReadonlyArray<string>; readonly upload?: string; readonly artifact?: string }
+): Promise<CliInput> => {
+  const kinds = [given.paths.length > 0, given.upload !== undefined, given.artifact !== undefined].filter(Boolean).length
+  if (kinds === 0) throw usageError("missing_input", `${tool.id} needs an input`, "Pass --path FILE (repeatable for route segments), --upload FILE or --artifact ID.")
+  if (kinds > 1) throw usageError("conflicting_inputs", "Give only one of --path, --upload and --artifact", "Choose one input source.")
+  if (given.paths.length > 1 && !tool.inputs.some((i) => i.multiple)) {
+    throw usageError("too_many_inputs", `${tool.id} takes one input file, got ${given.paths.length}`, "Pass a single --path.")
+  }
+  if (given.upload !== undefined) return { type: "upload", file: await checkLocalFile(given.upload, "Upload file") }
+  if (given.artifact !== undefined) return { type: "artifact", id: given.artifact }
+  if (client.mode === "remote") return { type: "path", paths: [...given.paths] }
+  const paths: Array<string> = []
+  for (const p of given.paths) paths.push(await checkLocalFile(p, "Input file"))
+  return { type: "path", paths }
+}
+
+const openPath = (target: string): void => {
+  const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open"
+  const child = spawn(command, [target], { detached: true, stdio: "ignore" })
+  child.on("error", () => process.stderr.write(`Could not open ${target} (${command} is not available)\n`))
+  child.unref()
+}
+
+/** `cts run <tool>`: validate params and input, submit, watch, download, summarise. */
+export const runCommand = defineCommand({
+  meta: { name: "run", description: "Run a tool on a log (embedded runs wait; remote runs wait with --wait/--follow/--out-dir)" },
+  args: {
+    tool: { type: "positional", description: "Tool id (see cts cap)", required: true },
+    path: { type: "string", description: "Input file (repeat for a route's segments); remote: a path on the server", valueHint: "FILE" },
+    upload: { type: "string", description: "Send a local file to the store and use it as the input", valueHint: "FILE" },
+    artifact: { type: "string", description: "Use a file uploaded earlier with cts upload", valueHint: "ID" },
+    param: { type: "string", alias: "p", description: "Tool param, typed by the tool's schema (repeatable; lists comma-separated)", valueHint: "key=value" },
+    name: { type: "string", description: "A name for the run", valueHint: "N" },
+    wait: { type: "boolean", description: "Wait for the run to end (always on embedded)" },
+    follow: { type: "boolean", description: "Stream the run's logs live until it ends" },
+    "out-dir": { type: "string", description: "Download the artifacts here when the run completes (config out_dir)", valueHint: "DIR" },
+    force: { type: "boolean", description: "Overwrite existing files in the out dir" },
+    open: { type: "boolean", description: "Open the out dir when done" },
+    timeout: { type: "string", description: "Stop the run after this many seconds", valueHint: "S" },
+    ...globalArgs
+  },
+  run: async ({ args, rawArgs }) => {
+    const { settings, out } = commandEnv()
+    const { params: pairs, paths } = repeated(rawArgs)
+    let timeoutMs: number | undefined
+    if (args.timeout !== undefined) {
+      const seconds = Number(args.timeout)
+      if (!Number.isFinite(seconds) || seconds <= 0) throw usageError("invalid_timeout", `--timeout expects seconds > 0, got "${args.timeout}"`, "Pass e.g. --timeout 300.")
+      timeoutMs = Math.round(seconds * 1000)
+    }
+    const outDirFlag = args["out-dir"] ?? settings.outDir ?? undefined
+    const outDir = outDirFlag === undefined ? null : resolve(outDirFlag)
+    if (args.open && outDir === null) throw usageError("open_needs_out_dir", "--open needs --out-dir", "Add --out-dir DIR.")
+
+    const client = await openClient(settings)
+    const tool = findTool(await client.capabilities(), args.tool)
+    const params = parseParams(tool.id, tool.paramsJsonSchema, pairs)
+    const input = await resolveInput(client, tool, { paths, upload: args.upload, artifact: args.artifact })
+    const force = args.force === true
+    if (outDir !== null) await refuseOverwrite(tool.outputs.map((o) => join(outDir, safeFileName(o.name))), force)
+
+    const submitted = await client.submit({ toolId: tool.id, params, input, name: args.name, timeoutMs })
+    const wait = client.mode === "embedded" || args.wait === true || args.follow === true || outDir !== null
+    if (!wait) {
+      if (out.json) out.printJson({ run: submitted, artifacts: [], files: [] })
+      else {
+        out.line(submitted.id)
+        out.log.info(`Run ${submitted.id} is ${paintStatus(submitted.status, out.paint)}. Follow it with: cts logs ${submitted.id} --follow`)
+      }
+      return
+    }
+    if (!out.json) out.log.start(`run ${submitted.id} (${tool.id}) on ${client.location}`)
+    const watched = await watchRun(client, submitted.id, { out, follow: args.follow === true, label: tool.id })
+    if (watched.detached || watched.run === null) {
+      if (out.json) out.printJson({ run: watched.run, artifacts: [], files: [], detached: true })
+      setExitCode(ExitCode.interrupted)
+      return
+    }
+    const run = watched.run
+    const artifacts = await client.listArtifacts(run.id)
+    const files = outDir !== null && run.status === "completed" ? await downloadArtifacts(client, artifacts, outDir, force) : new Map<string, string>()
+    if (out.json) {
+      out.printJson({ run, artifacts, files: [...files].map(([id, path]) => ({ id, path })) })
+    } else {
+      printRunOutcome(out, run)
+      if (artifacts.length > 0) printArtifactTable(out, artifacts, outDir !== null ? files : undefined)
+      if (outDir !== null && files.size > 0) out.log.success(`Saved ${files.size} artifact${files.size === 1 ? "" : "s"} to ${outDir}`)
+    }
+    if (args.open && outDir !== null && files.size > 0) openPath(outDir)
+    setExitCode(watched.interrupted ? ExitCode.interrupted : exitCodeForStatus(run.status))
+  }
+})

@@ -1,0 +1,85 @@
+import { createWriteStream } from "node:fs"
+import { access, link, mkdir, rename, unlink } from "node:fs/promises"
+import { basename, dirname, join } from "node:path"
+import { pipeline } from "node:stream/promises"
+import { Readable } from "node:stream"
+import { randomBytes } from "node:crypto"
+import { storeError, usageError } from "./cli-error.js"
+
+/** A file name that cannot leave its directory: no separators, no leading dots, only portable characters. */
+export const safeFileName = (name: string, fallback = "artifact"): string => {
+  const last = name.split(/[\\/]/).filter((p) => p.length > 0).pop() ?? ""
+  const cleaned = last
+    .normalize("NFC")
+    .replace(/[^A-Za-z0-9._-]/g, "_")
+    .replace(/^[.\s]+/, "")
+    .slice(0, 200)
+  return cleaned.length > 0 && cleaned !== "." && cleaned !== ".." ? cleaned : fallback
+}
+
+const exists = async (path: string): Promise<boolean> => {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Fails with a usage error naming every path that exists, unless `force`. */
+export const refuseOverwrite = async (paths: ReadonlyArray<string>, force: boolean): Promise<void> => {
+  if (force) return
+  const taken: Array<string> = []
+  for (const p of paths) if (await exists(p)) taken.push(p)
+  if (taken.length > 0) {
+    throw usageError(
+      "would_overwrite",
+      `Refusing to overwrite ${taken.join(", ")}`,
+      "Pass --force to overwrite, or choose another output location.",
+      { paths: taken }
+    )
+  }
+}
+
+/**
+ * Streams `body` to `path` through a temp file in the same directory, then moves it in place:
+ * readers never see a partial file, and without `force` an existing file is never replaced
+ * (checked atomically with a hard link).
+ */
+export const writeFileSafely = async (
+  path: string,
+  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  force: boolean
+): Promise<void> => {
+  const dir = dirname(path)
+  try {
+    await mkdir(dir, { recursive: true })
+  } catch (error) {
+    throw storeError("output_dir_unwritable", `Cannot create ${dir}: ${(error as Error).message}`, "Choose a writable output location.")
+  }
+  const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.part`)
+  try {
+    await pipeline(Readable.from(body), createWriteStream(temp, { flags: "wx" }))
+    if (force) {
+      await rename(temp, path)
+    } else {
+      try {
+        await link(temp, path)
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+          throw usageError("would_overwrite", `Refusing to overwrite ${path}`, "Pass --force to overwrite, or choose another output location.", { paths: [path] })
+        }
+        throw error
+      }
+      await unlink(temp)
+    }
+  } catch (error) {
+    await unlink(temp).catch(() => {})
+    if (error instanceof Error && error.name === "CliError") throw error
+    const code = (error as NodeJS.ErrnoException).code
+    if (code === "EACCES" || code === "ENOSPC" || code === "EROFS" || code === "EPERM") {
+      throw storeError("output_unwritable", `Cannot write ${path}: ${(error as Error).message}`, "Choose a writable output location with enough space.")
+    }
+    throw error
+  }
+}

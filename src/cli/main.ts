@@ -1,0 +1,90 @@
+import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty"
+import { closeClients, currentInterruptHandler, reportError, scanGlobalFlags, setGlobalFlags } from "./cli-context.js"
+import { ExitCode, usageError } from "./cli-error.js"
+import { checkUnknownFlags, resolveCommand } from "./command-tree.js"
+import { artCommand } from "./commands/art-command.js"
+import { bundleCommand } from "./commands/bundle-command.js"
+import { capCommand } from "./commands/cap-command.js"
+import { logsCommand } from "./commands/logs-command.js"
+import { runCommand as runToolCommand } from "./commands/run-command.js"
+import { runsCommand } from "./commands/runs-command.js"
+import { serveCommand } from "./commands/serve-command.js"
+import { uploadCommand } from "./commands/upload-command.js"
+import { versionCommand } from "./commands/version-command.js"
+import { cliPackage } from "./cli-version.js"
+
+/** The `cts` command tree. */
+export const ctsCommand = defineCommand({
+  meta: {
+    name: "cts",
+    version: cliPackage().version,
+    description: "openpilot log and CAN analysis: runs tools in-process, or on a server with --server URL"
+  },
+  subCommands: {
+    cap: capCommand,
+    run: runToolCommand,
+    logs: logsCommand,
+    runs: runsCommand,
+    art: artCommand,
+    bundle: bundleCommand,
+    upload: uploadCommand,
+    serve: serveCommand,
+    version: versionCommand
+  }
+})
+
+const usageOf = async (path: ReadonlyArray<string>, command: CommandDef<any>): Promise<string> => {
+  const parent = path.length > 1 ? defineCommand({ meta: { name: path.slice(0, -1).join(" ") } }) : undefined
+  return renderUsage(command, parent as CommandDef<any> | undefined)
+}
+
+let interrupts = 0
+const onSigint = (): void => {
+  interrupts++
+  const handler = currentInterruptHandler()
+  if (handler && interrupts === 1) handler()
+  else {
+    void closeClients().finally(() => process.exit(ExitCode.interrupted))
+    setTimeout(() => process.exit(ExitCode.interrupted), 2000).unref()
+  }
+}
+
+/** Runs `cts` with `argv` (without node and script); resolves to the exit code. */
+export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
+  const flags = scanGlobalFlags(argv)
+  setGlobalFlags(flags)
+  const target = resolveCommand(ctsCommand, argv)
+  if (argv.includes("--help") || argv.includes("-h")) {
+    process.stdout.write((await usageOf(target.path, target.command)) + "\n")
+    return ExitCode.ok
+  }
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-v")) {
+    process.stdout.write(`${cliPackage().version}\n`)
+    return ExitCode.ok
+  }
+  process.on("SIGINT", onSigint)
+  try {
+    if (target.path.length === 1 || (target.command.subCommands && !target.command.run)) {
+      const first = target.rawArgs.find((a) => !a.startsWith("-"))
+      process.stderr.write((await usageOf(target.path, target.command)) + "\n\n")
+      throw first === undefined
+        ? usageError("no_command", `${target.path.join(" ")} needs a command`, `See ${target.path.join(" ")} --help.`)
+        : usageError("unknown_command", `Unknown command "${first}" for ${target.path.join(" ")}`, `See ${target.path.join(" ")} --help.`)
+    }
+    checkUnknownFlags(target)
+    await runCommand(ctsCommand, { rawArgs: [...argv] })
+    return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok
+  } catch (error) {
+    if (error instanceof Error && error.name === "CLIError") {
+      process.stderr.write((await usageOf(target.path, target.command)) + "\n\n")
+      return reportError(usageError("usage", error.message.replace(/\u001B\[[0-9;]*m/g, ""), `See ${target.path.join(" ")} --help.`), flags.json === true)
+    }
+    return reportError(error, flags.json === true)
+  } finally {
+    await closeClients()
+  }
+}
+
+const exitCode = await runCli(process.argv.slice(2))
+await new Promise<void>((resolve) => process.stdout.write("", () => resolve()))
+process.exit(exitCode)

@@ -1,0 +1,215 @@
+import { createHash } from "node:crypto"
+import { createReadStream } from "node:fs"
+import { link, mkdir, open, readdir, realpath, rm, rmdir, stat, unlink } from "node:fs/promises"
+import path from "node:path"
+import { Context, Effect, Layer, Stream } from "effect"
+import { CtsConfig } from "../config.js"
+import { SystemError, ValidationError, type CtsError } from "../errors.js"
+import { RunStore } from "../store/run-store.js"
+import { newId } from "../store/ids.js"
+import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
+import { normalizeKey } from "./artifact-keys.js"
+import { fsError } from "./fs-errors.js"
+import { signToken, verifyToken } from "./signed-token.js"
+import { zipStream } from "./zip-stream.js"
+
+/** Where the local backend keeps an artifact's bytes (used to hand stored inputs to tool workers). */
+export interface ArtifactFilesService {
+  readonly pathOf: (meta: ArtifactMeta) => Effect.Effect<string, CtsError>
+}
+
+export class ArtifactFiles extends Context.Tag("cts/ArtifactFiles")<ArtifactFiles, ArtifactFilesService>() {}
+
+const notFound = (id: string) =>
+  new ValidationError({
+    code: "artifact_not_found",
+    message: `No artifact with id ${JSON.stringify(id)}`,
+    suggestedAction: "List a run's artifacts to find valid ids"
+  })
+
+const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: fsError(what) })
+
+/** A file's bytes (optionally an inclusive range) as a lazily opened stream. */
+export const fileStream = (file: string, range?: ByteRange): Stream.Stream<Uint8Array, CtsError> =>
+  Stream.suspend(() =>
+    Stream.fromAsyncIterable(
+      createReadStream(file, { highWaterMark: 64 * 1024, ...(range ? { start: range.start, end: range.end } : {}) }) as AsyncIterable<Buffer>,
+      fsError(`Reading ${path.basename(file)}`)
+    )
+  )
+
+const make = Effect.gen(function* () {
+  const config = yield* CtsConfig
+  const runs = yield* RunStore
+  const root = path.join(config.dataDir, "artifacts")
+  const tmpRoot = path.join(config.dataDir, "artifacts-tmp")
+  yield* attempt("Creating the artifact store", async () => {
+    await mkdir(root, { recursive: true })
+    await rm(tmpRoot, { recursive: true, force: true })
+    await mkdir(tmpRoot, { recursive: true })
+  })
+  const realRoot = yield* attempt("Resolving the artifact store", () => realpath(root))
+
+  const inside = (p: string) => p === realRoot || p.startsWith(realRoot + path.sep)
+  const fileOf = (key: string) => path.join(realRoot, ...key.split("/"))
+  const checkInside = (dir: string) =>
+    attempt("Resolving an artifact directory", () => realpath(dir)).pipe(
+      Effect.filterOrFail(inside, () =>
+        new ValidationError({ code: "invalid_key", message: "Artifact key resolves outside the store (symbolic link)" })
+      )
+    )
+
+  const stat_ = (id: string) =>
+    runs.getArtifact(id).pipe(Effect.flatMap((m) => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
+
+  const existingFile = (meta: ArtifactMeta) => {
+    const file = fileOf(meta.key)
+    return checkInside(path.dirname(file)).pipe(
+      Effect.zipRight(attempt("Reading an artifact", () => stat(file))),
+      Effect.as(file),
+      Effect.catchTag("SystemError", (e) =>
+        Effect.fail(
+          new SystemError({
+            code: "artifact_missing",
+            message: `The bytes of artifact ${meta.id} (${meta.name}) are missing from the store`,
+            suggestedAction: "The artifact was removed outside cts-lite; re-run the tool",
+            details: e.details
+          })
+        )
+      )
+    )
+  }
+
+  const removeFile = (key: string) =>
+    Effect.gen(function* () {
+      const file = fileOf(key)
+      yield* checkInside(path.dirname(file))
+      yield* attempt("Deleting an artifact", () => unlink(file)).pipe(
+        Effect.catchIf((e) => (e.details as { errno?: string })?.errno === "ENOENT", () => Effect.void)
+      )
+      let dir = path.dirname(file)
+      while (dir !== realRoot && inside(dir)) {
+        const removed = yield* Effect.promise(() => rmdir(dir).then(() => true, () => false))
+        if (!removed) break
+        dir = path.dirname(dir)
+      }
+    })
+
+  const service: ArtifactStoreService = {
+    put: (spec, body) =>
+      Effect.gen(function* () {
+        const key = yield* Effect.try({ try: () => normalizeKey(spec.key), catch: (e) => e as ValidationError })
+        if (yield* runs.getArtifactByKey(key)) {
+          return yield* new ValidationError({
+            code: "artifact_exists",
+            message: `An artifact with key ${JSON.stringify(key)} already exists`,
+            suggestedAction: "Use a different artifact name"
+          })
+        }
+        const tmp = path.join(tmpRoot, newId("art"))
+        const hash = createHash("sha256")
+        let size = 0
+        const write = Effect.acquireUseRelease(
+          attempt("Creating an artifact", () => open(tmp, "wx", 0o644)),
+          (fh) =>
+            Stream.runForEach(body, (chunk) =>
+              Effect.suspend(() => {
+                hash.update(chunk)
+                size += chunk.byteLength
+                return attempt("Writing an artifact", () => fh.write(chunk))
+              })
+            ).pipe(Effect.zipRight(attempt("Flushing an artifact", () => fh.sync()))),
+          (fh) => Effect.promise(() => fh.close())
+        )
+        const final = fileOf(key)
+        const commit = Effect.gen(function* () {
+          yield* attempt("Creating an artifact directory", () => mkdir(path.dirname(final), { recursive: true }))
+          yield* checkInside(path.dirname(final))
+          yield* attempt("Storing an artifact", () => link(tmp, final))
+        })
+        yield* Effect.ensuring(
+          Effect.zipRight(write, commit),
+          Effect.promise(() => unlink(tmp).catch(() => undefined))
+        )
+        const meta: ArtifactMeta = {
+          id: newId("art"),
+          key,
+          runId: spec.runId ?? null,
+          name: spec.name,
+          size,
+          sha256: hash.digest("hex"),
+          contentType: spec.contentType,
+          createdAt: new Date().toISOString(),
+          ...(spec.metadata ? { metadata: spec.metadata } : {})
+        }
+        yield* runs.insertArtifact(meta).pipe(Effect.tapError(() => Effect.promise(() => unlink(final).catch(() => undefined))))
+        return meta
+      }),
+
+    get: (id, range) =>
+      Effect.gen(function* () {
+        const meta = yield* stat_(id)
+        if (range) {
+          const ok = Number.isInteger(range.start) && Number.isInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end < meta.size
+          if (!ok) {
+            return yield* new ValidationError({
+              code: "invalid_range",
+              message: `Byte range ${range.start}-${range.end} is outside artifact ${id} of ${meta.size} bytes`,
+              suggestedAction: `Ask for a range within 0-${Math.max(meta.size - 1, 0)}`,
+              details: { size: meta.size }
+            })
+          }
+        }
+        const file = yield* existingFile(meta)
+        return { meta, body: fileStream(file, range) }
+      }),
+
+    stat: stat_,
+
+    list: (query) => runs.listArtifacts(query),
+
+    delete: (id) =>
+      Effect.gen(function* () {
+        const meta = yield* stat_(id)
+        yield* removeFile(meta.key)
+        yield* runs.deleteArtifact(id)
+      }),
+
+    signUrl: (id, ttlSeconds) =>
+      Effect.gen(function* () {
+        if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
+          return yield* new ValidationError({ code: "invalid_ttl", message: `ttlSeconds must be a positive number, got ${ttlSeconds}` })
+        }
+        yield* stat_(id)
+        const expiresAtMs = Date.now() + Math.ceil(ttlSeconds) * 1000
+        return { token: signToken(config.signingKey, id, expiresAtMs), expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() }
+      }),
+
+    verifyToken: (token) => Effect.try({ try: () => verifyToken(config.signingKey, token), catch: (e) => e as ValidationError }),
+
+    bundle: (runId) =>
+      Stream.unwrap(
+        Effect.gen(function* () {
+          const run = yield* runs.getRun(runId)
+          if (!run) return yield* new ValidationError({ code: "run_not_found", message: `No run with id ${JSON.stringify(runId)}` })
+          const entries: Array<{ meta: ArtifactMeta; file: string }> = []
+          let cursor: string | undefined
+          do {
+            const page = yield* runs.listArtifacts({ runId, limit: 1000, ...(cursor ? { cursor } : {}) })
+            for (const meta of page.items) entries.push({ meta, file: yield* existingFile(meta) })
+            cursor = page.nextCursor ?? undefined
+          } while (cursor)
+          return zipStream(entries.map(({ meta, file }) => ({ name: meta.name, file, size: meta.size, mtime: new Date(meta.createdAt) })))
+        })
+      )
+  }
+
+  const files: ArtifactFilesService = { pathOf: (meta) => existingFile(meta) }
+  return Context.make(ArtifactStore, service).pipe(Context.add(ArtifactFiles, files))
+})
+
+/** ArtifactStore on the local file system under `<dataDir>/artifacts`, metadata in the RunStore. */
+export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.effectContext(make)
+
+/** Names of stale temporary files are never listed; exposed for diagnostics in tests. */
+export const listTemporaryFiles = (dataDir: string) => readdir(path.join(dataDir, "artifacts-tmp")).catch(() => [] as Array<string>)

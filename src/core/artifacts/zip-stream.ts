@@ -1,0 +1,38 @@
+import { createReadStream, type ReadStream } from "node:fs"
+import { Effect, Stream } from "effect"
+import { ZipFile } from "yazl"
+import type { CtsError } from "../errors.js"
+import { fsError } from "./fs-errors.js"
+
+/** One file to put in a ZIP. */
+export interface ZipEntry {
+  readonly name: string
+  readonly file: string
+  readonly size: number
+  readonly mtime: Date
+}
+
+/**
+ * The entries as a ZIP archive, produced as it is read: each file is opened only when the archive
+ * reaches it and flows through with back-pressure, so nothing is held in memory beyond a few chunks.
+ */
+export const zipStream = (entries: ReadonlyArray<ZipEntry>): Stream.Stream<Uint8Array, CtsError> =>
+  Stream.suspend(() => {
+    const opened: Array<ReadStream> = []
+    const zip = new ZipFile()
+    const used = new Set<string>()
+    for (const entry of entries) {
+      let name = entry.name
+      for (let i = 2; used.has(name); i++) name = `${i}-${entry.name}`
+      used.add(name)
+      zip.addReadStreamLazy(name, { mtime: entry.mtime, size: entry.size }, (cb) => {
+        const stream = createReadStream(entry.file, { highWaterMark: 64 * 1024 })
+        opened.push(stream)
+        cb(null, stream)
+      })
+    }
+    zip.end()
+    return Stream.fromAsyncIterable(zip.outputStream as AsyncIterable<Buffer>, fsError("Building a ZIP bundle")).pipe(
+      Stream.ensuring(Effect.sync(() => opened.forEach((s) => s.destroy())))
+    )
+  })

@@ -1,0 +1,116 @@
+import { randomBytes } from "node:crypto"
+import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { availableParallelism, homedir } from "node:os"
+import path from "node:path"
+import type { CtsConfigShape } from "./config.js"
+import { SystemError, ValidationError } from "./errors.js"
+
+/** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
+export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
+
+/** Name of the file (inside the data dir) holding the generated signing key. */
+export const SIGNING_KEY_FILE = "signing-key"
+
+/** Environment variables `resolveConfig` reads, and what each sets. */
+export const CONFIG_ENV_VARS = {
+  CTS_DATA_DIR: "dataDir",
+  CTS_INPUT_ROOTS: "inputRoots",
+  CTS_CONCURRENCY: "concurrency",
+  CTS_DEFAULT_TIMEOUT_S: "defaultTimeoutMs",
+  CTS_SIGNING_KEY: "signingKey",
+  CTS_RETENTION_DAYS: "retentionDays"
+} as const
+
+type Env = Readonly<Record<string, string | undefined>>
+
+const badEnv = (name: string, value: string, expected: string) =>
+  new ValidationError({
+    code: "invalid_config",
+    message: `${name}=${JSON.stringify(value)} is not ${expected}`,
+    suggestedAction: `Set ${name} to ${expected}, or unset it to use the default`,
+    details: { variable: name }
+  })
+
+const positiveNumber = (env: Env, name: string, integer: boolean): number | undefined => {
+  const raw = env[name]?.trim()
+  if (raw === undefined || raw === "") return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+    throw badEnv(name, raw, integer ? "a positive integer" : "a positive number")
+  }
+  return n
+}
+
+/** The default data dir: `CTS_DATA_DIR`, else `$XDG_DATA_HOME/cts-lite`, else `~/.local/share/cts-lite`. */
+export const defaultDataDir = (env: Env = process.env): string => {
+  const explicit = env.CTS_DATA_DIR?.trim()
+  if (explicit) return path.resolve(explicit)
+  const xdg = env.XDG_DATA_HOME?.trim()
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), ".local", "share")
+  return path.join(base, "cts-lite")
+}
+
+/** Reads the signing key persisted in `dataDir`, creating it (mode 0600) on first use. */
+export const loadOrCreateSigningKey = (dataDir: string): string => {
+  const file = path.join(dataDir, SIGNING_KEY_FILE)
+  try {
+    mkdirSync(dataDir, { recursive: true })
+    try {
+      const existing = readFileSync(file, "utf8").trim()
+      if (existing.length >= 32) return existing
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e
+    }
+    const key = randomBytes(32).toString("base64url")
+    try {
+      writeFileSync(file, key + "\n", { mode: 0o600, flag: "wx" })
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e
+      return readFileSync(file, "utf8").trim()
+    }
+    chmodSync(file, 0o600)
+    return key
+  } catch (e) {
+    throw new SystemError({
+      code: "data_dir_unwritable",
+      message: `Cannot read or create the signing key in ${dataDir}: ${(e as Error).message}`,
+      suggestedAction: "Point CTS_DATA_DIR at a writable directory, or set CTS_SIGNING_KEY"
+    })
+  }
+}
+
+/**
+ * Builds the full configuration: explicit values win, then `CTS_*` environment variables, then defaults
+ * (data dir under the XDG data home, concurrency = cores, 10 min timeout, no input-root restriction,
+ * keep artifacts forever, signing key generated once and kept in the data dir).
+ * Throws a ValidationError for a malformed variable, a SystemError when the data dir is unusable.
+ */
+export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = process.env): CtsConfigShape => {
+  const dataDir = path.resolve(partial.dataDir ?? defaultDataDir(env))
+  const rootsEnv = env.CTS_INPUT_ROOTS?.trim()
+  const inputRoots =
+    partial.inputRoots !== undefined
+      ? partial.inputRoots
+      : rootsEnv
+        ? rootsEnv.split(path.delimiter).filter((r) => r.trim() !== "")
+        : null
+  const timeoutS = positiveNumber(env, "CTS_DEFAULT_TIMEOUT_S", false)
+  const retention = positiveNumber(env, "CTS_RETENTION_DAYS", false)
+  const concurrency = partial.concurrency ?? positiveNumber(env, "CTS_CONCURRENCY", true) ?? availableParallelism()
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new ValidationError({ code: "invalid_config", message: `concurrency must be a positive integer, got ${concurrency}` })
+  }
+  const defaultTimeoutMs = partial.defaultTimeoutMs ?? (timeoutS !== undefined ? Math.round(timeoutS * 1000) : DEFAULT_TIMEOUT_MS)
+  if (!(defaultTimeoutMs > 0)) {
+    throw new ValidationError({ code: "invalid_config", message: `defaultTimeoutMs must be positive, got ${defaultTimeoutMs}` })
+  }
+  const signingKey = partial.signingKey ?? (env.CTS_SIGNING_KEY?.trim() || loadOrCreateSigningKey(dataDir))
+  return {
+    dataDir,
+    inputRoots: inputRoots === null ? null : inputRoots.map((r) => path.resolve(r)),
+    concurrency,
+    defaultTimeoutMs,
+    signingKey,
+    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null)
+  }
+}

@@ -1,0 +1,169 @@
+import { createInterface } from "node:readline"
+import type { Readable } from "node:stream"
+import { Worker } from "node:worker_threads"
+import { Deferred, Effect, Exit, Queue, Stream } from "effect"
+import type { ArtifactMeta, ArtifactStoreService } from "../artifacts/artifact-store.js"
+import { isSafeName } from "../artifacts/artifact-keys.js"
+import { ToolError, type CtsError } from "../errors.js"
+import type { LogLevel } from "../tools/define-tool.js"
+import { requireWorkerUrl } from "./worker-url.js"
+import { toWireError, type FromWorker, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
+
+/** How a worker run ended. */
+export type WorkerOutcome =
+  | { readonly _tag: "completed"; readonly summary: Record<string, unknown> }
+  | { readonly _tag: "failed"; readonly error: WireError }
+  | { readonly _tag: "stopped"; readonly reason: "canceled" | "timeout" }
+
+/** Callbacks into the executor while the worker runs. */
+export interface WorkerHooks {
+  readonly log: (level: LogLevel, source: "tool" | "console", message: string) => Effect.Effect<void>
+  readonly progress: (fraction: number, note?: string) => Effect.Effect<void>
+  readonly artifactStored: (meta: ArtifactMeta) => Effect.Effect<void>
+}
+
+export interface WorkerRunOptions {
+  readonly job: WorkerJob
+  readonly timeoutMs: number
+  /** Completed by `cancel`. */
+  readonly cancel: Deferred.Deferred<void>
+  readonly hooks: WorkerHooks
+  readonly store: ArtifactStoreService
+}
+
+/** Time a worker gets to stop cooperatively after an abort before it is terminated. */
+export const STOP_GRACE_MS = 300
+
+type Incoming = FromWorker | { readonly type: "crash"; readonly message: string } | { readonly type: "exit"; readonly code: number }
+type WriteItem = { readonly chunk: Uint8Array } | { readonly end: true } | { readonly abort: string }
+
+const pipeLines = (stream: Readable | null, onLine: (line: string) => void) => {
+  if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", onLine)
+}
+
+/**
+ * Runs one job in a fresh worker thread. Artifact bytes stream back through the ArtifactStore
+ * with a credit window; cancel or timeout aborts the tool's signal, waits `STOP_GRACE_MS`, then
+ * terminates the thread. Unfinished artifact writes are discarded when the worker goes away.
+ */
+export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutcome> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const { job, hooks, store } = options
+      const url = yield* Effect.either(Effect.try({ try: requireWorkerUrl, catch: (e) => e as CtsError }))
+      if (url._tag === "Left") return { _tag: "failed", error: toWireError(url.left) } as const
+      const inbox = yield* Queue.unbounded<Incoming>()
+      const exited = yield* Deferred.make<void>()
+      const worker = yield* Effect.acquireRelease(
+        Effect.sync(() => new Worker(url.right, { workerData: job, stdout: true, stderr: true })),
+        (w) => Effect.promise(() => w.terminate())
+      )
+      worker.on("message", (m: FromWorker) => Queue.unsafeOffer(inbox, m))
+      worker.on("error", (e) => Queue.unsafeOffer(inbox, { type: "crash", message: e instanceof Error ? e.message : String(e) }))
+      worker.on("exit", (code) => {
+        Queue.unsafeOffer(inbox, { type: "exit", code })
+        Deferred.unsafeDone(exited, Exit.void)
+      })
+      const consoleLine = (level: LogLevel) => (message: string) =>
+        Queue.unsafeOffer(inbox, { type: "log", level, source: "console", message })
+      pipeLines(worker.stdout, consoleLine("info"))
+      pipeLines(worker.stderr, consoleLine("warn"))
+
+      const post = (m: ToWorker) => Effect.sync(() => worker.postMessage(m))
+      const writes = new Map<number, Queue.Queue<WriteItem> | null>()
+
+      const openWrite = (msg: Extract<FromWorker, { type: "artifact-open" }>) =>
+        Effect.gen(function* () {
+          if (!isSafeName(msg.name)) {
+            writes.set(msg.writeId, null)
+            const error = new ToolError({
+              code: "invalid_artifact_name",
+              message: `Artifact name ${JSON.stringify(msg.name)} is not a safe file name`,
+              suggestedAction: "Use a single name of letters, digits and ._+=@,()- (no '/', no leading dot)"
+            })
+            return yield* post({ type: "artifact-failed", writeId: msg.writeId, error: toWireError(error) })
+          }
+          const queue = yield* Queue.unbounded<WriteItem>()
+          writes.set(msg.writeId, queue)
+          const body = Stream.fromQueue(queue).pipe(
+            Stream.takeWhile((item) => !("end" in item)),
+            Stream.mapEffect((item) =>
+              "abort" in item
+                ? Effect.fail(new ToolError({ code: "artifact_aborted", message: `Writing ${msg.name} failed in the tool: ${item.abort}` }))
+                : Effect.as(post({ type: "artifact-ack", writeId: msg.writeId }), (item as { chunk: Uint8Array }).chunk)
+            )
+          )
+          const spec = { key: `runs/${job.runId}/${msg.name}`, name: msg.name, contentType: msg.contentType, runId: job.runId, ...(msg.metadata ? { metadata: msg.metadata } : {}) }
+          yield* Effect.forkScoped(
+            store.put(spec, body).pipe(
+              Effect.tap(hooks.artifactStored),
+              Effect.matchEffect({
+                onSuccess: (meta) => post({ type: "artifact-done", writeId: msg.writeId, meta }),
+                onFailure: (e) => post({ type: "artifact-failed", writeId: msg.writeId, error: toWireError(e) })
+              })
+            )
+          )
+        })
+
+      const offerWrite = (writeId: number, item: WriteItem) => {
+        const queue = writes.get(writeId)
+        if (queue) Queue.unsafeOffer(queue, item)
+        if (queue && !("chunk" in item)) writes.delete(writeId)
+      }
+
+      let stopReason: "canceled" | "timeout" | null = null
+      const settle = (outcome: WorkerOutcome): WorkerOutcome => (stopReason ? { _tag: "stopped", reason: stopReason } : outcome)
+
+      const loop = Effect.gen(function* () {
+        for (;;) {
+          const msg = yield* Queue.take(inbox)
+          switch (msg.type) {
+            case "log":
+              if (!stopReason) yield* hooks.log(msg.level, msg.source, msg.message)
+              break
+            case "progress":
+              if (!stopReason) yield* hooks.progress(msg.fraction, msg.note)
+              break
+            case "artifact-open":
+              yield* openWrite(msg)
+              break
+            case "artifact-chunk":
+              offerWrite(msg.writeId, { chunk: msg.chunk })
+              break
+            case "artifact-close":
+              offerWrite(msg.writeId, { end: true })
+              break
+            case "artifact-abort":
+              offerWrite(msg.writeId, { abort: msg.message })
+              break
+            case "done":
+              return settle({ _tag: "completed", summary: msg.summary })
+            case "failed":
+              return settle({ _tag: "failed", error: msg.error })
+            case "crash":
+            case "exit":
+              return settle({
+                _tag: "failed",
+                error: {
+                  _tag: "ToolError",
+                  code: "worker_crashed",
+                  message: msg.type === "crash" ? `The tool's worker crashed: ${msg.message}` : `The tool's worker exited (code ${msg.code}) before finishing`,
+                  suggestedAction: "Check the run log; the input may be too large for the worker's memory"
+                }
+              })
+          }
+        }
+      })
+
+      const stop = Effect.raceFirst(
+        Effect.as(Deferred.await(options.cancel), "canceled" as const),
+        Effect.as(Effect.sleep(options.timeoutMs), "timeout" as const)
+      ).pipe(
+        Effect.tap((reason) => Effect.sync(() => (stopReason = reason))),
+        Effect.tap((reason) => Effect.ignore(post({ type: "abort", reason }))),
+        Effect.tap(() => Effect.ignore(Effect.timeout(Deferred.await(exited), STOP_GRACE_MS))),
+        Effect.map((reason): WorkerOutcome => ({ _tag: "stopped", reason }))
+      )
+      return yield* Effect.raceFirst(loop, stop)
+    })
+  )

@@ -1,0 +1,155 @@
+import { createReadStream } from "node:fs"
+import { format } from "node:util"
+import type { MessagePort } from "node:worker_threads"
+import type { ArtifactMeta } from "../artifacts/artifact-store.js"
+import type { ArtifactBody, LogLevel, ResolvedInput, ToolContext } from "../tools/define-tool.js"
+import type { FromWorker, ToWorker, WireError, WorkerJob } from "./worker-protocol.js"
+
+const CHUNK_BYTES = 64 * 1024
+const MAX_IN_FLIGHT = 8
+const PROGRESS_EVERY_MS = 200
+
+/** Rebuilds a thrown error from wire data, keeping its tag/code so `isWireError` still recognises it. */
+export const errorFromWire = (w: WireError): Error & WireError => Object.assign(new Error(w.message), w, { name: w._tag })
+
+async function* bytesOf(body: ArtifactBody): AsyncIterable<Uint8Array> {
+  const encoder = new TextEncoder()
+  if (typeof body === "string") yield encoder.encode(body)
+  else if (body instanceof Uint8Array) yield body
+  else for await (const part of body as AsyncIterable<Uint8Array | string>) yield typeof part === "string" ? encoder.encode(part) : part
+}
+
+/** The worker half of the executor link: builds the ToolContext and streams artifacts with back-pressure. */
+export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortSignal) => {
+  const post = (msg: FromWorker, transfer?: ReadonlyArray<ArrayBuffer>) => port.postMessage(msg, transfer as Array<ArrayBuffer> | undefined)
+  const writes = new Map<number, { inFlight: number; wake: (() => void) | null; settle: (m: ArtifactMeta | WireError) => void }>()
+  const pendingWrites = new Set<Promise<unknown>>()
+  let nextWriteId = 0
+
+  port.on("message", (msg: ToWorker) => {
+    if (msg.type === "abort") return
+    const w = writes.get(msg.writeId)
+    if (!w) return
+    if (msg.type === "artifact-ack") {
+      w.inFlight--
+      w.wake?.()
+    } else {
+      writes.delete(msg.writeId)
+      w.settle(msg.type === "artifact-done" ? msg.meta : msg.error)
+      w.wake?.()
+    }
+  })
+
+  const write = (name: string, contentType: string, body: ArtifactBody, metadata?: Record<string, unknown>): Promise<ArtifactMeta> => {
+    const writeId = ++nextWriteId
+    let settled: ArtifactMeta | WireError | null = null
+    const result = new Promise<ArtifactMeta>((resolve, reject) => {
+      const state = {
+        inFlight: 0,
+        wake: null as (() => void) | null,
+        settle: (m: ArtifactMeta | WireError) => {
+          settled = m
+          if ("_tag" in m) reject(errorFromWire(m))
+          else resolve(m)
+        }
+      }
+      writes.set(writeId, state)
+      post({ type: "artifact-open", writeId, name, contentType, ...(metadata ? { metadata } : {}) })
+      const send = async (bytes: Uint8Array) => {
+        while (state.inFlight >= MAX_IN_FLIGHT && settled === null) await new Promise<void>((r) => (state.wake = r))
+        state.wake = null
+        if (settled !== null) return
+        state.inFlight++
+        post({ type: "artifact-chunk", writeId, chunk: bytes }, [bytes.buffer as ArrayBuffer])
+      }
+      const pump = async () => {
+        let buffer = new Uint8Array(CHUNK_BYTES)
+        let used = 0
+        for await (const part of bytesOf(body)) {
+          signal.throwIfAborted()
+          let offset = 0
+          while (offset < part.byteLength && settled === null) {
+            const n = Math.min(part.byteLength - offset, CHUNK_BYTES - used)
+            buffer.set(part.subarray(offset, offset + n), used)
+            used += n
+            offset += n
+            if (used === CHUNK_BYTES) {
+              await send(buffer)
+              buffer = new Uint8Array(CHUNK_BYTES)
+              used = 0
+            }
+          }
+          if (settled !== null) return
+        }
+        if (used > 0) await send(buffer.slice(0, used))
+        post({ type: "artifact-close", writeId })
+      }
+      pump().catch((e) => {
+        if (settled !== null) return
+        post({ type: "artifact-abort", writeId, message: e instanceof Error ? e.message : String(e) })
+        writes.delete(writeId)
+        reject(e)
+      })
+    })
+    const tracked = result.catch(() => undefined)
+    pendingWrites.add(tracked)
+    void tracked.finally(() => pendingWrites.delete(tracked))
+    return result
+  }
+
+  let lastProgressAt = 0
+  let pendingProgress: { fraction: number; note?: string } | null = null
+  let progressTimer: ReturnType<typeof setTimeout> | null = null
+  const flushProgress = () => {
+    progressTimer = null
+    if (!pendingProgress) return
+    lastProgressAt = Date.now()
+    post({ type: "progress", ...pendingProgress })
+    pendingProgress = null
+  }
+  const progress = (fraction: number, note?: string) => {
+    if (!Number.isFinite(fraction)) return
+    pendingProgress = { fraction: Math.min(1, Math.max(0, fraction)), ...(note !== undefined ? { note: String(note) } : {}) }
+    const wait = lastProgressAt + PROGRESS_EVERY_MS - Date.now()
+    if (wait <= 0) flushProgress()
+    else progressTimer ??= setTimeout(flushProgress, wait)
+  }
+
+  const log = (level: LogLevel, message: string) => post({ type: "log", level, source: "tool", message: String(message) })
+
+  const inputs: Array<ResolvedInput> = job.inputs.map((input) => ({
+    name: input.name,
+    size: input.size,
+    sha256: input.sha256,
+    open: () => createReadStream(input.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>
+  }))
+
+  const captureConsole = () => {
+    const levels: Record<string, LogLevel> = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" }
+    for (const [method, level] of Object.entries(levels)) {
+      ;(console as unknown as Record<string, unknown>)[method] = (...args: Array<unknown>) =>
+        post({ type: "log", level, source: "console", message: format(...args) })
+    }
+  }
+
+  const context = <P>(params: P): ToolContext<P> => ({
+    runId: job.runId,
+    toolVersion: job.toolVersion,
+    params,
+    input: inputs[0] ?? { name: "", size: 0, sha256: "", open: async function* () {} },
+    inputs,
+    log,
+    progress,
+    artifacts: { write },
+    signal
+  })
+
+  /** Sends the last throttled progress value and waits for every artifact write still streaming. */
+  const drain = async () => {
+    if (progressTimer) clearTimeout(progressTimer)
+    flushProgress()
+    while (pendingWrites.size > 0) await Promise.all([...pendingWrites])
+  }
+
+  return { post, context, captureConsole, drain }
+}

@@ -1,0 +1,82 @@
+import type { ArtifactMeta } from "../artifacts/artifact-store.js"
+import type { LogLevel } from "../tools/define-tool.js"
+
+/** A typed error as it crosses the thread boundary (plain data; rebuilt on the other side). */
+export interface WireError {
+  readonly _tag: "ValidationError" | "ToolError" | "SystemError"
+  readonly code: string
+  readonly message: string
+  readonly suggestedAction?: string
+  readonly details?: unknown
+}
+
+/** An input the worker opens itself: a local file already validated (and hashed) by the executor. */
+export interface WorkerInput {
+  readonly name: string
+  readonly size: number
+  readonly sha256: string
+  readonly path: string
+}
+
+/** What a worker is started with (`workerData`). */
+export interface WorkerJob {
+  readonly runId: string
+  readonly toolId: string
+  readonly toolVersion: string
+  /** Module to import the tool from; null = built-in tools. */
+  readonly moduleUrl: string | null
+  /** Params in encoded (JSON) form; the worker decodes them with the tool's schema. */
+  readonly params: Record<string, unknown>
+  readonly inputs: ReadonlyArray<WorkerInput>
+}
+
+/** Messages from the worker to the executor. */
+export type FromWorker =
+  | { readonly type: "log"; readonly level: LogLevel; readonly source: "tool" | "console"; readonly message: string }
+  | { readonly type: "progress"; readonly fraction: number; readonly note?: string }
+  | { readonly type: "artifact-open"; readonly writeId: number; readonly name: string; readonly contentType: string; readonly metadata?: Record<string, unknown> }
+  | { readonly type: "artifact-chunk"; readonly writeId: number; readonly chunk: Uint8Array }
+  | { readonly type: "artifact-close"; readonly writeId: number }
+  | { readonly type: "artifact-abort"; readonly writeId: number; readonly message: string }
+  | { readonly type: "done"; readonly summary: Record<string, unknown> }
+  | { readonly type: "failed"; readonly error: WireError }
+
+/** Messages from the executor to the worker. */
+export type ToWorker =
+  | { readonly type: "abort"; readonly reason: "canceled" | "timeout" }
+  /** One chunk of `writeId` was stored: the worker may send another. */
+  | { readonly type: "artifact-ack"; readonly writeId: number }
+  | { readonly type: "artifact-done"; readonly writeId: number; readonly meta: ArtifactMeta }
+  | { readonly type: "artifact-failed"; readonly writeId: number; readonly error: WireError }
+
+const TAGS = new Set(["ValidationError", "ToolError", "SystemError"])
+
+/** True for a typed cts-lite error from any copy of the library (checked by shape, not class). */
+export const isWireError = (u: unknown): u is WireError =>
+  typeof u === "object" && u !== null && TAGS.has((u as WireError)._tag) && typeof (u as WireError).code === "string" && typeof (u as WireError).message === "string"
+
+/** Plain-data copy of a typed error; anything else becomes a ToolError `tool_crashed`. */
+export const toWireError = (u: unknown): WireError => {
+  if (isWireError(u)) {
+    let details: unknown
+    try {
+      details = u.details === undefined ? undefined : structuredClone(u.details)
+    } catch {
+      details = undefined
+    }
+    return {
+      _tag: u._tag,
+      code: u.code,
+      message: u.message,
+      ...(u.suggestedAction ? { suggestedAction: u.suggestedAction } : {}),
+      ...(details !== undefined ? { details } : {})
+    }
+  }
+  const message = u instanceof Error ? `${u.name}: ${u.message}` : String(u)
+  return {
+    _tag: "ToolError",
+    code: "tool_crashed",
+    message: `The tool crashed: ${message}`,
+    suggestedAction: "This is a bug in the tool; report it with the run id and input"
+  }
+}

@@ -1,0 +1,45 @@
+import { ToolError } from "../errors.js"
+
+/** Codes of the fatal problems a log read can end with. */
+export type LogErrorCode = "bad_segment_table" | "decompression_failed" | "checksum_mismatch" | "aborted" | "log_already_read"
+
+/** Where in the input a problem was found. */
+export interface LogErrorDetails {
+  /** Byte offset: in the decompressed stream for framing errors, in the compressed file for decompression errors. */
+  readonly offset?: number
+  /** Index of the message (event) being read, counted from 0 within the segment. */
+  readonly messageIndex?: number
+  /** Index of the route segment (0 for a single file). */
+  readonly segment?: number
+  readonly [key: string]: unknown
+}
+
+const suggestedActions: Record<LogErrorCode, string> = {
+  bad_segment_table:
+    "Check that the input is an openpilot rlog or qlog (raw, .zst or .bz2). If it was cut or damaged, fetch a fresh copy; events before the error were read normally.",
+  decompression_failed:
+    "The compressed file is damaged. Fetch a fresh copy, or check it with `zstd -t` / `bzip2 -t`; events before the damaged block were read normally.",
+  checksum_mismatch:
+    "The zstd content checksum does not match: some decompressed bytes are wrong and events already read may be wrong too. Fetch a fresh copy of the file.",
+  aborted: "The read was canceled; start it again if the result is still needed.",
+  log_already_read: "A LogReader reads its source once; call openLog again with a fresh source for another pass."
+}
+
+/** Builds the typed error a log read fails with. */
+export const logError = (code: LogErrorCode, message: string, details: LogErrorDetails = {}): ToolError =>
+  new ToolError({ code, message, suggestedAction: suggestedActions[code], details })
+
+/** Thrown by the decompressors; the reader turns it into a ToolError with message context. */
+export class DecodeFailure extends Error {
+  constructor(
+    readonly code: "decompression_failed" | "checksum_mismatch",
+    message: string,
+    /** Offset in the compressed input. */
+    readonly offset: number
+  ) {
+    super(message)
+  }
+}
+
+/** A Cap'n Proto structure that points outside its message or has an impossible shape. */
+export class MalformedMessage extends Error {}

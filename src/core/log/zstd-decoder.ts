@@ -1,0 +1,211 @@
+import { Decompress } from "fzstd"
+import xxhash from "xxhash-wasm"
+import type { ChunkDecoder } from "./compression.js"
+import { DecodeFailure } from "./log-errors.js"
+import { type FrameHeader, MAX_BLOCK_BYTES, frameHeaderSize, frameKind, parseFrameHeader } from "./zstd-frame-header.js"
+
+type Hasher = ReturnType<Awaited<ReturnType<typeof xxhash>>["create64"]>
+type XxhashApi = Awaited<ReturnType<typeof xxhash>>
+
+let xxhashApi: Promise<XxhashApi> | undefined
+/** Loads the XXH64 implementation (WebAssembly) once. */
+export const loadXxhash = (): Promise<XxhashApi> => (xxhashApi ??= xxhash())
+
+const enum Stage {
+  FrameHeader,
+  SkippableBody,
+  BlockHeader,
+  BlockBody,
+  Checksum
+}
+
+const EMPTY = new Uint8Array(0)
+
+/**
+ * Streaming zstd decoder: fzstd does the decoding, this class walks the frame layout itself so it can
+ * feed fzstd one block at a time (bounded output per pull), refuse oversized windows and reserved block
+ * types before fzstd allocates, and verify each frame's XXH64 content checksum, which fzstd skips.
+ */
+export class ZstdDecoder implements ChunkDecoder {
+  private readonly input: Array<Uint8Array> = []
+  private inHead = 0
+  private inPos = 0
+  private readonly out: Array<Uint8Array> = []
+  private outHead = 0
+  private failure: DecodeFailure | undefined
+  private stage = Stage.FrameHeader
+  private readonly head = new Uint8Array(18)
+  private headLen = 0
+  private need = 4
+  private remaining = 0
+  private unitStart = 0
+  private frameStart = 0
+  private lastBlock = false
+  private frame: FrameHeader | undefined
+  private fz: Decompress | undefined
+  private hasher: Hasher | undefined
+  private produced = 0
+  consumed = 0
+
+  constructor(private readonly xxh: XxhashApi) {}
+
+  push(chunk: Uint8Array): void {
+    if (chunk.length > 0) this.input.push(chunk)
+  }
+
+  end(): void {}
+
+  pull(): Uint8Array | undefined {
+    while (this.outHead >= this.out.length) {
+      this.out.length = this.outHead = 0
+      if (this.failure) throw this.failure
+      try {
+        if (!this.step()) return undefined
+      } catch (e) {
+        this.failure =
+          e instanceof DecodeFailure
+            ? e
+            : new DecodeFailure("decompression_failed", `zstd data corrupt in the block at byte ${this.unitStart}: ${(e as Error).message}`, this.unitStart)
+      }
+    }
+    return this.out[this.outHead++]
+  }
+
+  incomplete(): string | undefined {
+    if (this.stage === Stage.FrameHeader && this.headLen === 0) return undefined
+    return `the zstd stream ends inside the frame that starts at compressed byte ${this.frameStart} (file cut at byte ${this.consumed}); the unfinished block could not be decoded and the frame checksum could not be checked`
+  }
+
+  /** Consumes one slice of input (at most up to the end of the current header, block or checksum). */
+  private step(): boolean {
+    while (this.inHead < this.input.length && this.inPos >= this.input[this.inHead].length) {
+      this.inHead++
+      this.inPos = 0
+    }
+    if (this.inHead >= this.input.length) {
+      this.input.length = this.inHead = 0
+      return false
+    }
+    const chunk = this.input[this.inHead]
+    const avail = chunk.length - this.inPos
+    if (this.stage === Stage.BlockBody || this.stage === Stage.SkippableBody) {
+      const n = Math.min(avail, this.remaining)
+      if (this.stage === Stage.BlockBody) this.fz!.push(chunk.subarray(this.inPos, this.inPos + n))
+      this.inPos += n
+      this.consumed += n
+      this.remaining -= n
+      if (this.remaining === 0) this.stage === Stage.BlockBody ? this.blockDone() : this.startFrame()
+      return true
+    }
+    const n = Math.min(avail, this.need - this.headLen)
+    this.head.set(chunk.subarray(this.inPos, this.inPos + n), this.headLen)
+    this.headLen += n
+    this.inPos += n
+    this.consumed += n
+    if (this.headLen === this.need) this.headDone()
+    return true
+  }
+
+  private startFrame(): void {
+    this.stage = Stage.FrameHeader
+    this.headLen = 0
+    this.need = 4
+    this.frameStart = this.unitStart = this.consumed
+  }
+
+  private headDone(): void {
+    const h = this.head
+    if (this.stage === Stage.FrameHeader) return this.frameHeaderProgress(h)
+    if (this.stage === Stage.BlockHeader) {
+      const type = (h[0] >> 1) & 3
+      const size = (h[0] >> 3) | (h[1] << 5) | (h[2] << 13)
+      if (type === 3)
+        throw new DecodeFailure("decompression_failed", `zstd data corrupt: reserved block type in the block header at byte ${this.unitStart}`, this.unitStart)
+      if (size > MAX_BLOCK_BYTES)
+        throw new DecodeFailure("decompression_failed", `zstd data corrupt: ${size}-byte block at byte ${this.unitStart} exceeds the 128 KiB block limit`, this.unitStart)
+      this.lastBlock = (h[0] & 1) === 1
+      this.fz!.push(h.slice(0, 3))
+      this.stage = Stage.BlockBody
+      this.remaining = type === 1 ? 1 : size
+      if (this.remaining === 0) this.blockDone()
+      return
+    }
+    this.fz!.push(h.slice(0, 4))
+    this.finishFrame()
+  }
+
+  private frameHeaderProgress(h: Uint8Array): void {
+    if (this.need === 4) {
+      const magic = (h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0
+      const kind = frameKind(magic)
+      if (kind === "invalid")
+        throw new DecodeFailure("decompression_failed", `not a zstd frame at byte ${this.unitStart} (unknown frame magic)`, this.unitStart)
+      this.need = kind === "zstd" ? 5 : 8
+      return
+    }
+    if (this.need === 8 && frameKind((h[0] | (h[1] << 8) | (h[2] << 16) | (h[3] << 24)) >>> 0) === "skippable") {
+      this.stage = Stage.SkippableBody
+      this.remaining = (h[4] | (h[5] << 8) | (h[6] << 16) | (h[7] << 24)) >>> 0
+      if (this.remaining === 0) this.startFrame()
+      return
+    }
+    const size = frameHeaderSize(h[4])
+    if (this.headLen < size) {
+      this.need = size
+      return
+    }
+    this.frame = parseFrameHeader(h, this.frameStart)
+    this.hasher = this.frame.hasChecksum ? this.xxh.create64() : undefined
+    this.produced = 0
+    this.fz = new Decompress((data) => {
+      if (data.length === 0) return
+      this.produced += data.length
+      this.hasher?.update(data)
+      this.out.push(data)
+    })
+    this.fz.push(h.slice(0, size))
+    this.nextBlockHeader()
+  }
+
+  private nextBlockHeader(): void {
+    this.stage = Stage.BlockHeader
+    this.headLen = 0
+    this.need = 3
+    this.unitStart = this.consumed
+  }
+
+  private blockDone(): void {
+    if (!this.lastBlock) return this.nextBlockHeader()
+    if (!this.frame!.hasChecksum) return this.finishFrame()
+    this.stage = Stage.Checksum
+    this.headLen = 0
+    this.need = 4
+    this.unitStart = this.consumed
+  }
+
+  private finishFrame(): void {
+    this.fz!.push(EMPTY, true)
+    this.fz = undefined
+    const frame = this.frame!
+    if (frame.contentSize >= 0 && frame.contentSize !== this.produced)
+      throw new DecodeFailure(
+        "decompression_failed",
+        `zstd frame at byte ${this.frameStart} decoded to ${this.produced} bytes but its header says ${frame.contentSize}`,
+        this.frameStart
+      )
+    if (this.hasher) {
+      const expected = (this.head[0] | (this.head[1] << 8) | (this.head[2] << 16) | (this.head[3] << 24)) >>> 0
+      const actual = Number(this.hasher.digest() & 0xffffffffn)
+      this.hasher = undefined
+      if (actual !== expected)
+        throw new DecodeFailure(
+          "checksum_mismatch",
+          `zstd content checksum mismatch for the frame at byte ${this.frameStart}: stored ${hex(expected)}, computed ${hex(actual)}; the decompressed data is not what was compressed`,
+          this.unitStart
+        )
+    }
+    this.startFrame()
+  }
+}
+
+const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`

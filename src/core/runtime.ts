@@ -1,0 +1,55 @@
+import { Effect, Layer } from "effect"
+import { ArtifactStore } from "./artifacts/artifact-store.js"
+import { ArtifactFiles, ArtifactStoreLocal } from "./artifacts/local-artifact-store.js"
+import { Retention, RetentionLive } from "./artifacts/retention.js"
+import { CtsConfig, type CtsConfigShape } from "./config.js"
+import { resolveConfig } from "./config-defaults.js"
+import { SystemError, isCtsError, type CtsError } from "./errors.js"
+import { Executor } from "./executor/executor.js"
+import { ExecutorLive } from "./executor/executor-live.js"
+import { LogStream } from "./logs/log-stream.js"
+import { LogStreamLive } from "./logs/log-stream-live.js"
+import { ToolRegistry } from "./registry/tool-registry.js"
+import { ToolRegistryLive, ToolSources } from "./registry/tool-registry-live.js"
+import { RunStore } from "./store/run-store.js"
+import { RunStoreSqlite } from "./store/sqlite-run-store.js"
+
+/** Options of `makeCtsLayer`: any config value (the rest comes from `CTS_*` env vars and defaults) plus extra tool modules. */
+export interface CtsLayerOptions extends Partial<CtsConfigShape> {
+  /**
+   * Modules (paths or `file:` URLs of built JavaScript) whose exported tool definitions are
+   * registered next to the built-in tools; worker threads import the same module to run them.
+   */
+  readonly extraToolModules?: ReadonlyArray<string>
+}
+
+/** Every service `makeCtsLayer` provides. */
+export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | ArtifactFiles | LogStream | RunStore | Retention
+
+const asCtsError = (e: unknown): CtsError =>
+  isCtsError(e) ? e : new SystemError({ code: "startup_failed", message: `cts-lite could not start: ${e instanceof Error ? e.message : String(e)}` })
+
+/** CtsConfig from `resolveConfig(options)` (explicit values, then `CTS_*` env vars, then defaults). */
+export const CtsConfigLive = (options: Partial<CtsConfigShape> = {}): Layer.Layer<CtsConfig, CtsError> =>
+  Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options), catch: asCtsError }))
+
+/**
+ * The whole cts-lite core as one Layer: config, tool registry, SQLite run store in the data dir,
+ * local artifact store, log stream, executor (worker threads) and retention sweeps.
+ * Runs left queued or running by a process that died are marked failed (`interrupted`) when it is built;
+ * closing its scope stops running tools and marks their runs the same way.
+ */
+export const makeCtsLayer = (options: CtsLayerOptions = {}): Layer.Layer<CtsServices, CtsError> => {
+  const { extraToolModules = [], ...config } = options
+  const configLayer = CtsConfigLive(config)
+  const registry = Layer.unwrapEffect(
+    Effect.map(CtsConfig, (c) => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))
+  ).pipe(Layer.provide(configLayer))
+  const runStore = RunStoreSqlite.pipe(Layer.provide(configLayer), Layer.mapError(asCtsError))
+  const artifacts = ArtifactStoreLocal.pipe(Layer.provide(Layer.merge(configLayer, runStore)))
+  const logs = LogStreamLive().pipe(Layer.provide(runStore))
+  const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs)
+  const executor = ExecutorLive.pipe(Layer.provide(base))
+  const retention = RetentionLive.pipe(Layer.provide(base))
+  return Layer.mergeAll(base, executor, retention)
+}

@@ -1,0 +1,53 @@
+import { Context } from "effect"
+import type { Effect } from "effect"
+import type { ArtifactMeta, ArtifactPage } from "../artifacts/artifact-store.js"
+import type { CtsError } from "../errors.js"
+import type { RunQuery, RunRecord } from "../executor/executor.js"
+import type { RunEvent } from "../logs/log-stream.js"
+
+/** Fields of a run the executor changes as it moves through its states. */
+export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "progress" | "error" | "summary">>
+
+/** A run left queued or running, with the process instance that owned it. */
+export interface UnfinishedRun {
+  readonly id: string
+  readonly status: RunRecord["status"]
+  /** `<pid>:<instance id>` of the process that accepted the run. */
+  readonly host: string
+}
+
+/** Artifact listing filter; `cursor` is the last id of the previous page. */
+export interface ArtifactQuery {
+  readonly prefix?: string
+  readonly runId?: string
+  readonly cursor?: string
+  readonly limit?: number
+}
+
+/** Persistence of runs, run events and artifact metadata (SQLite in the data dir by default). */
+export interface RunStoreService {
+  readonly insertRun: (run: RunRecord, host: string) => Effect.Effect<void, CtsError>
+  readonly updateRun: (id: string, patch: RunPatch) => Effect.Effect<void, CtsError>
+  /** The run with its artifact ids, or null. */
+  readonly getRun: (id: string) => Effect.Effect<RunRecord | null, CtsError>
+  /** Newest first; the cursor is the last id of the previous page. */
+  readonly listRuns: (query: RunQuery) => Effect.Effect<{ readonly items: ReadonlyArray<RunRecord>; readonly nextCursor: string | null }, CtsError>
+  readonly unfinishedRuns: Effect.Effect<ReadonlyArray<UnfinishedRun>, CtsError>
+
+  readonly insertArtifact: (meta: ArtifactMeta) => Effect.Effect<void, CtsError>
+  readonly getArtifact: (id: string) => Effect.Effect<ArtifactMeta | null, CtsError>
+  readonly getArtifactByKey: (key: string) => Effect.Effect<ArtifactMeta | null, CtsError>
+  readonly listArtifacts: (query: ArtifactQuery) => Effect.Effect<ArtifactPage, CtsError>
+  readonly deleteArtifact: (id: string) => Effect.Effect<void, CtsError>
+  /** Flags every artifact of the run as partial (the run did not complete). */
+  readonly markRunArtifactsPartial: (runId: string) => Effect.Effect<void, CtsError>
+  /** Artifacts due for retention: of runs finished before `cutoff`, and uploads created before it that no unfinished run uses; ids > `afterId`, in id order. */
+  readonly expiredArtifacts: (cutoffIso: string, afterId: string, limit: number) => Effect.Effect<ReadonlyArray<ArtifactMeta>, CtsError>
+
+  readonly insertEvent: (event: RunEvent) => Effect.Effect<void, CtsError>
+  readonly readEvents: (runId: string, after: number, limit: number) => Effect.Effect<ReadonlyArray<RunEvent>, CtsError>
+  /** Highest seq stored for the run (0 when none). */
+  readonly lastSeq: (runId: string) => Effect.Effect<number, CtsError>
+}
+
+export class RunStore extends Context.Tag("cts/RunStore")<RunStore, RunStoreService>() {}

@@ -1,0 +1,173 @@
+import { mkdir } from "node:fs/promises"
+import path from "node:path"
+import { SqlClient } from "@effect/sql"
+import { SqliteClient } from "@effect/sql-sqlite-node"
+import { Effect, Layer } from "effect"
+import { CtsConfig } from "../config.js"
+import { SystemError } from "../errors.js"
+import type { ArtifactMeta } from "../artifacts/artifact-store.js"
+import type { RunRecord } from "../executor/executor.js"
+import type { RunEvent } from "../logs/log-stream.js"
+import { RunStore, type ArtifactQuery, type RunPatch, type RunStoreService, type UnfinishedRun } from "./run-store.js"
+import { migrate } from "./sqlite-schema.js"
+import { artifactFromRow, eventBody, eventFromRow, json, runFromRow, type ArtifactRow, type EventRow, type RunRow } from "./store-rows.js"
+
+/** File name of the SQLite database inside the data dir. */
+export const DATABASE_FILE = "cts.sqlite"
+
+const dbError = (e: unknown) =>
+  new SystemError({
+    code: "database_error",
+    message: `Run database error: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
+    suggestedAction: "Check that the data dir is writable and not full"
+  })
+
+const patchColumns: Record<keyof RunPatch, string> = {
+  status: "status",
+  startedAt: "started_at",
+  finishedAt: "finished_at",
+  progress: "progress",
+  error: "error",
+  summary: "summary"
+}
+
+const make = Effect.gen(function* () {
+  const sql = yield* SqlClient.SqlClient
+  yield* migrate(sql).pipe(Effect.mapError(dbError))
+
+  const query = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
+    sql.unsafe<A>(text, params).pipe(Effect.mapError(dbError))
+
+  const artifactIdsOf = (runId: string) =>
+    query<{ id: string }>("SELECT id FROM artifacts WHERE run_id = ? ORDER BY created_at, id", [runId]).pipe(
+      Effect.map((rows) => rows.map((r) => r.id))
+    )
+
+  const withArtifacts = (rows: ReadonlyArray<RunRow>) =>
+    Effect.forEach(rows, (row) => Effect.map(artifactIdsOf(row.id), (ids) => runFromRow(row, ids)))
+
+  const service: RunStoreService = {
+    insertRun: (run: RunRecord, host: string) =>
+      query(
+        `INSERT INTO runs (id, tool_id, tool_version, name, owner, status, params, inputs, created_at, started_at,
+           finished_at, timeout_ms, progress, error, summary, host) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+        [run.id, run.toolId, run.toolVersion, run.name, run.owner, run.status, JSON.stringify(run.params),
+          JSON.stringify(run.inputs), run.createdAt, run.startedAt, run.finishedAt, run.timeoutMs,
+          json(run.progress), json(run.error), json(run.summary), host]
+      ).pipe(Effect.asVoid),
+
+    updateRun: (id, patch) => {
+      const keys = Object.keys(patch) as Array<keyof RunPatch>
+      if (keys.length === 0) return Effect.void
+      const values = keys.map((k) => (k === "status" || k === "startedAt" || k === "finishedAt" ? patch[k] ?? null : json(patch[k])))
+      return query(`UPDATE runs SET ${keys.map((k) => `${patchColumns[k]} = ?`).join(", ")} WHERE id = ?`, [...values, id]).pipe(
+        Effect.asVoid
+      )
+    },
+
+    getRun: (id) =>
+      query<RunRow>("SELECT * FROM runs WHERE id = ?", [id]).pipe(
+        Effect.flatMap((rows) => (rows[0] ? Effect.map(artifactIdsOf(id), (ids) => runFromRow(rows[0]!, ids)) : Effect.succeed(null)))
+      ),
+
+    listRuns: (q) => {
+      const limit = Math.min(Math.max(q.limit ?? 50, 1), 500)
+      const where: Array<string> = []
+      const params: Array<unknown> = []
+      if (q.status) (where.push("status = ?"), params.push(q.status))
+      if (q.toolId) (where.push("tool_id = ?"), params.push(q.toolId))
+      if (q.owner) (where.push("owner = ?"), params.push(q.owner))
+      if (q.cursor) (where.push("id < ?"), params.push(q.cursor))
+      const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
+      return query<RunRow>(`SELECT * FROM runs ${clause} ORDER BY id DESC LIMIT ?`, [...params, limit + 1]).pipe(
+        Effect.flatMap((rows) =>
+          Effect.map(withArtifacts(rows.slice(0, limit)), (items) => ({
+            items,
+            nextCursor: rows.length > limit ? items[items.length - 1]!.id : null
+          }))
+        )
+      )
+    },
+
+    unfinishedRuns: query<UnfinishedRun>("SELECT id, status, host FROM runs WHERE status IN ('queued', 'running')"),
+
+    insertArtifact: (meta: ArtifactMeta) =>
+      query(
+        `INSERT INTO artifacts (id, key, run_id, name, size, sha256, content_type, created_at, partial, metadata)
+         VALUES (?,?,?,?,?,?,?,?,?,?)`,
+        [meta.id, meta.key, meta.runId, meta.name, meta.size, meta.sha256, meta.contentType, meta.createdAt,
+          meta.partial ? 1 : 0, json(meta.metadata)]
+      ).pipe(Effect.asVoid),
+
+    getArtifact: (id) =>
+      query<ArtifactRow>("SELECT * FROM artifacts WHERE id = ?", [id]).pipe(Effect.map((r) => (r[0] ? artifactFromRow(r[0]) : null))),
+
+    getArtifactByKey: (key) =>
+      query<ArtifactRow>("SELECT * FROM artifacts WHERE key = ?", [key]).pipe(Effect.map((r) => (r[0] ? artifactFromRow(r[0]) : null))),
+
+    listArtifacts: (q: ArtifactQuery) => {
+      const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000)
+      const where: Array<string> = []
+      const params: Array<unknown> = []
+      if (q.prefix) (where.push("substr(key, 1, ?) = ?"), params.push(q.prefix.length, q.prefix))
+      if (q.runId) (where.push("run_id = ?"), params.push(q.runId))
+      if (q.cursor) (where.push("id > ?"), params.push(q.cursor))
+      const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
+      return query<ArtifactRow>(`SELECT * FROM artifacts ${clause} ORDER BY id LIMIT ?`, [...params, limit + 1]).pipe(
+        Effect.map((rows) => {
+          const items = rows.slice(0, limit).map(artifactFromRow)
+          return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null }
+        })
+      )
+    },
+
+    deleteArtifact: (id) => query("DELETE FROM artifacts WHERE id = ?", [id]).pipe(Effect.asVoid),
+
+    markRunArtifactsPartial: (runId) => query("UPDATE artifacts SET partial = 1 WHERE run_id = ?", [runId]).pipe(Effect.asVoid),
+
+    expiredArtifacts: (cutoffIso, afterId, limit) =>
+      query<ArtifactRow>(
+        `SELECT a.* FROM artifacts a LEFT JOIN runs r ON r.id = a.run_id
+         WHERE a.id > ? AND (
+              (a.run_id IS NOT NULL AND r.finished_at IS NOT NULL AND r.finished_at < ?)
+           OR (a.run_id IS NOT NULL AND r.id IS NULL AND a.created_at < ?)
+           OR (a.run_id IS NULL AND a.created_at < ? AND NOT EXISTS (
+                 SELECT 1 FROM runs u WHERE u.status IN ('queued', 'running') AND instr(u.inputs, a.id) > 0)))
+         ORDER BY a.id LIMIT ?`,
+        [afterId, cutoffIso, cutoffIso, cutoffIso, limit]
+      ).pipe(Effect.map((rows) => rows.map(artifactFromRow))),
+
+    insertEvent: (event: RunEvent) =>
+      query("INSERT INTO run_events (run_id, seq, time, type, body) VALUES (?,?,?,?,?)", [
+        event.runId, event.seq, event.time, event.type, eventBody(event)
+      ]).pipe(Effect.asVoid),
+
+    readEvents: (runId, after, limit) =>
+      query<EventRow>("SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?", [runId, after, limit]).pipe(
+        Effect.map((rows) => rows.map(eventFromRow))
+      ),
+
+    lastSeq: (runId) =>
+      query<{ s: number | null }>("SELECT MAX(seq) AS s FROM run_events WHERE run_id = ?", [runId]).pipe(
+        Effect.map((rows) => rows[0]?.s ?? 0)
+      )
+  }
+  return service
+})
+
+const sqliteForDataDir = Layer.unwrapEffect(
+  Effect.gen(function* () {
+    const { dataDir } = yield* CtsConfig
+    yield* Effect.tryPromise({
+      try: () => mkdir(dataDir, { recursive: true }),
+      catch: (e) => new SystemError({ code: "data_dir_unwritable", message: `Cannot create data dir ${dataDir}: ${(e as Error).message}` })
+    })
+    return SqliteClient.layer({ filename: path.join(dataDir, DATABASE_FILE) })
+  })
+)
+
+/** RunStore backed by SQLite (`<dataDir>/cts.sqlite`, WAL mode). */
+export const RunStoreSqlite: Layer.Layer<RunStore, SystemError | import("effect/ConfigError").ConfigError, CtsConfig> = Layer.effect(
+  RunStore,
+  make
+).pipe(Layer.provide(sqliteForDataDir))

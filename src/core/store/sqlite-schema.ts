@@ -1,0 +1,56 @@
+import { Effect } from "effect"
+import type { SqlClient } from "@effect/sql/SqlClient"
+
+/** Tables of the run store; `user_version` tracks the schema revision. */
+const statements = [
+  `CREATE TABLE IF NOT EXISTS runs (
+    id TEXT PRIMARY KEY,
+    tool_id TEXT NOT NULL,
+    tool_version TEXT NOT NULL,
+    name TEXT,
+    owner TEXT,
+    status TEXT NOT NULL,
+    params TEXT NOT NULL,
+    inputs TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    timeout_ms INTEGER NOT NULL,
+    progress TEXT,
+    error TEXT,
+    summary TEXT,
+    host TEXT NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS runs_status ON runs (status)`,
+  `CREATE INDEX IF NOT EXISTS runs_finished ON runs (finished_at)`,
+  `CREATE TABLE IF NOT EXISTS artifacts (
+    id TEXT PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    run_id TEXT,
+    name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    partial INTEGER NOT NULL DEFAULT 0,
+    metadata TEXT
+  )`,
+  `CREATE INDEX IF NOT EXISTS artifacts_run ON artifacts (run_id)`,
+  `CREATE TABLE IF NOT EXISTS run_events (
+    run_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    time TEXT NOT NULL,
+    type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (run_id, seq)
+  ) WITHOUT ROWID`,
+  `PRAGMA user_version = 1`
+]
+
+/** Creates the tables when missing (idempotent). */
+export const migrate = (sql: SqlClient) =>
+  Effect.gen(function* () {
+    yield* sql.unsafe("PRAGMA busy_timeout = 5000")
+    yield* sql.unsafe("PRAGMA synchronous = NORMAL")
+    for (const statement of statements) yield* sql.unsafe(statement)
+  })

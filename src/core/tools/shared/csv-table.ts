@@ -1,0 +1,92 @@
+/** One CSV cell: empty for null/undefined/non-finite, RFC 4180 quoting when needed. */
+export const csvCell = (value: unknown): string => {
+  if (value === null || value === undefined) return ""
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : ""
+  if (typeof value === "boolean") return value ? "true" : "false"
+  const text = typeof value === "string" ? value : JSON.stringify(value)
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text
+}
+
+/** One CSV line (with trailing newline) from cell values. */
+export const csvLine = (cells: ReadonlyArray<unknown>): string => `${cells.map(csvCell).join(",")}\n`
+
+const metaValue = (value: unknown): string =>
+  typeof value === "string" ? value.replace(/[\r\n]+/g, " ") : JSON.stringify(value ?? null)
+
+/**
+ * The `#` metadata header of an analysis CSV: one `# key: value` line per entry (objects as JSON
+ * on one line) and a final `# meta_json: {…}` line holding the whole object, machine-readable.
+ */
+export const csvMetaHeader = (meta: Readonly<Record<string, unknown>>): string => {
+  const lines = Object.entries(meta).map(([k, v]) => `# ${k.replace(/[\r\n:]+/g, "_")}: ${metaValue(v)}\n`)
+  lines.push(`# meta_json: ${JSON.stringify(meta)}\n`)
+  return lines.join("")
+}
+
+/**
+ * Streams a CSV: optional `#` metadata header, the column row, then one line per row object
+ * (cells taken by column name). Chunks are batched to about 64 KiB.
+ */
+export async function* csvChunks(
+  columns: ReadonlyArray<string>,
+  rows: Iterable<Readonly<Record<string, unknown>>> | AsyncIterable<Readonly<Record<string, unknown>>>,
+  meta?: Readonly<Record<string, unknown>>
+): AsyncGenerator<string> {
+  let buffer = (meta ? csvMetaHeader(meta) : "") + csvLine(columns)
+  for await (const row of rows) {
+    buffer += csvLine(columns.map((c) => row[c]))
+    if (buffer.length >= 65_536) {
+      yield buffer
+      buffer = ""
+    }
+  }
+  if (buffer.length > 0) yield buffer
+}
+
+/**
+ * Parses a CSV produced by `csvChunks` (or any RFC 4180 CSV) into `#` meta lines, the header and
+ * rows of strings. For tests and small files; not a streaming reader.
+ */
+export const parseCsvText = (
+  text: string
+): { readonly meta: Record<string, string>; readonly header: string[]; readonly rows: string[][] } => {
+  const meta: Record<string, string> = {}
+  const records: string[][] = []
+  let i = 0
+  const n = text.length
+  while (i < n) {
+    if (text[i] === "#" && (records.length === 0)) {
+      const end = text.indexOf("\n", i)
+      const line = text.slice(i + 1, end < 0 ? n : end).trim()
+      const colon = line.indexOf(":")
+      if (colon > 0) meta[line.slice(0, colon).trim()] = line.slice(colon + 1).trim()
+      i = end < 0 ? n : end + 1
+      continue
+    }
+    const record: string[] = []
+    let field = ""
+    let quoted = false
+    for (; i < n; i++) {
+      const c = text[i]
+      if (quoted) {
+        if (c === '"' && text[i + 1] === '"') {
+          field += '"'
+          i++
+        } else if (c === '"') quoted = false
+        else field += c
+      } else if (c === '"') quoted = true
+      else if (c === ",") {
+        record.push(field)
+        field = ""
+      } else if (c === "\n" || c === "\r") {
+        if (c === "\r" && text[i + 1] === "\n") i++
+        i++
+        break
+      } else field += c
+    }
+    record.push(field)
+    records.push(record)
+  }
+  const [header = [], ...rows] = records
+  return { meta, header, rows }
+}

@@ -1,0 +1,78 @@
+import { ValidationError } from "../../errors.js"
+import type { ResolvedInput } from "../define-tool.js"
+
+/** What an input's first bytes say it is. */
+export type SniffedKind = "rlog-zstd" | "rlog-bz2" | "can-csv" | "dbc" | "text" | "binary" | "empty"
+
+const SNIFF_BYTES = 4096
+
+/** Reads up to the first 4 KiB of an input (opens and abandons a stream). */
+export const readHead = async (input: ResolvedInput): Promise<Uint8Array> => {
+  const parts: Uint8Array[] = []
+  let n = 0
+  const it = input.open()[Symbol.asyncIterator]()
+  try {
+    while (n < SNIFF_BYTES) {
+      const r = await it.next()
+      if (r.done) break
+      parts.push(r.value)
+      n += r.value.length
+    }
+  } finally {
+    await it.return?.()
+  }
+  const out = new Uint8Array(Math.min(n, SNIFF_BYTES))
+  let o = 0
+  for (const p of parts) {
+    const take = Math.min(p.length, out.length - o)
+    out.set(p.subarray(0, take), o)
+    o += take
+    if (o === out.length) break
+  }
+  return out
+}
+
+const looksLikeText = (head: Uint8Array): boolean => {
+  let printable = 0
+  for (const b of head) if (b === 9 || b === 10 || b === 13 || (b >= 32 && b < 127) || b >= 128) printable++
+  return head.length > 0 && printable / head.length > 0.97 && !head.includes(0)
+}
+
+/** Classifies bytes by magic numbers and, for text, by its first meaningful line. */
+export const classifyHead = (head: Uint8Array): SniffedKind => {
+  if (head.length === 0) return "empty"
+  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return "rlog-zstd"
+  if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return "rlog-bz2"
+  if (!looksLikeText(head)) return "binary"
+  const text = new TextDecoder("utf-8", { fatal: false }).decode(head).replace(/^\uFEFF/, "")
+  if (/^\s*(VERSION\s+"|NS_\s*:|BU_\s*:|BO_\s+\d+)/m.test(text) && /\bBO_\s+\d+/.test(text)) return "dbc"
+  const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trimStart().startsWith("#")) ?? ""
+  const cols = firstLine.toLowerCase().split(",").map((c) => c.trim())
+  if ((cols.includes("timestamp") && cols.includes("data_hex")) || (cols.includes("time") && cols.includes("addr"))) return "can-csv"
+  return "text"
+}
+
+/** Sniffs an input's kind from its first bytes. */
+export const sniffInput = async (input: ResolvedInput): Promise<SniffedKind> => classifyHead(await readHead(input))
+
+const describe: Record<SniffedKind, string> = {
+  "rlog-zstd": "a zstd-compressed log",
+  "rlog-bz2": "a bz2-compressed log",
+  "can-csv": "a CAN CSV",
+  dbc: "a DBC file",
+  text: "a text file",
+  binary: "a binary file",
+  empty: "an empty file"
+}
+
+/** True when the kind can be an rlog (compressed, or raw Cap'n Proto which sniffs as binary). */
+export const isLogKind = (kind: SniffedKind): boolean => kind === "rlog-zstd" || kind === "rlog-bz2" || kind === "binary"
+
+/** A ValidationError for an input of the wrong type. */
+export const wrongInputType = (toolId: string, input: ResolvedInput, kind: SniffedKind, expected: string) =>
+  new ValidationError({
+    code: "wrong_input_type",
+    message: `${toolId} expects ${expected}, but input "${input.name}" looks like ${describe[kind]}.`,
+    suggestedAction: `Pass ${expected}.`,
+    details: { input: input.name, detected: kind }
+  })
