@@ -3,7 +3,8 @@ import { defineConfig } from "tsup"
 export default defineConfig({
   entry: {
     index: "src/index.ts",
-    cli: "src/cli/main.ts"
+    cli: "src/cli/main.ts",
+    worker: "src/core/executor/worker-entry.ts"
   },
   format: ["esm"],
   dts: { entry: { index: "src/index.ts" } },

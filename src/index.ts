@@ -1,1 +1,57 @@
-export const VERSION = "0.1.0"
+export { VERSION } from "./core/version.js"
+export { runTool, listTools } from "./adapters/sdk/run-tool.js"
+export type { RunToolOptions, RunToolResult, RunToolArtifact } from "./adapters/sdk/run-tool.js"
+export { createCts } from "./adapters/sdk/create-cts.js"
+export type { CtsClient, CreateCtsOptions, CtsCapabilities, InputSpec, SubmitOptions, UploadSource } from "./adapters/sdk/create-cts.js"
+export { makeCtsLayer, CtsConfigLive } from "./core/runtime.js"
+export type { CtsLayerOptions, CtsServices } from "./core/runtime.js"
+export { resolveConfig, defaultDataDir, DEFAULT_TIMEOUT_MS } from "./core/config-defaults.js"
+export { CtsConfig } from "./core/config.js"
+export type { CtsConfigShape } from "./core/config.js"
+export { ToolRegistry } from "./core/registry/tool-registry.js"
+export type { ToolInfo, ToolRegistryService } from "./core/registry/tool-registry.js"
+export { Executor } from "./core/executor/executor.js"
+export type { ExecutorService, RunRecord, RunStatus, RunError, RunQuery, InputRef, SubmitRequest, CancelOutcome } from "./core/executor/executor.js"
+export { ArtifactStore } from "./core/artifacts/artifact-store.js"
+export type { ArtifactMeta, ArtifactPage, ArtifactStoreService, ByteRange, PutArtifact } from "./core/artifacts/artifact-store.js"
+export { Retention } from "./core/artifacts/retention.js"
+export type { RetentionService, SweepReport } from "./core/artifacts/retention.js"
+export { LogStream } from "./core/logs/log-stream.js"
+export type { LogStreamService, RunEvent, RunEventInput } from "./core/logs/log-stream.js"
+export { RunStore } from "./core/store/run-store.js"
+export type { RunStoreService } from "./core/store/run-store.js"
+export { ValidationError, ToolError, SystemError, CtsErrorSchema, isCtsError } from "./core/errors.js"
+export type { CtsError, ErrorCategory } from "./core/errors.js"
+export { defineTool } from "./core/tools/define-tool.js"
+export type { ToolDefinition, ToolContext, ToolResult, ResolvedInput, ToolInputSpec, ToolOutputSpec, InputKind, LogLevel, ArtifactBody } from "./core/tools/define-tool.js"
+export { bitValue, changedBits, forEachChangedBit, formatLsbBitLabel, formatMsbBitLabel, globalBitFromMsb } from "./core/can/bits.js"
+export { parseBitSpec, formatLsbBitSpec, formatMsbBitSpec } from "./core/can/bit-spec.js"
+export type { BitSpec } from "./core/can/bit-spec.js"
+export { createBitTracker } from "./core/can/bit-tracker.js"
+export type { BitTracker, BitTrackerOptions, EdgeSelection, StreamBitStats } from "./core/can/bit-tracker.js"
+export type { BitEdge, EdgeLog } from "./core/can/edge-log.js"
+export { createChecksumCounterDetector } from "./core/can/checksum-counter-detector.js"
+export type { ChecksumCounterDetector, ChecksumCounterReport, ChecksumByte, CounterField } from "./core/can/checksum-counter-detector.js"
+export { readCanCsv, canCsvStream, detectCanCsvDialect } from "./core/can/csv-reader.js"
+export type { CsvFrame, CanCsvHeader, ReadCanCsvOptions } from "./core/can/csv-reader.js"
+export {
+  formatOldToolsRow,
+  formatCabanaRow,
+  formatOldToolsRows,
+  formatCabanaRows,
+  canCsvHeaderLine,
+  OLD_TOOLS_CSV_HEADER,
+  CABANA_CSV_HEADER,
+  formatNsAsSeconds,
+  parseSecondsToNs
+} from "./core/can/csv-format.js"
+export type { CanCsvDialect, CsvRowInput, OldToolsRowInput, OldToolsSegment } from "./core/can/csv-format.js"
+export { parseDbc } from "./core/dbc/dbc-parser.js"
+export { parseDbcSource } from "./core/dbc/dbc-source.js"
+export { loadBundledDbc, listBundledDbcs } from "./core/dbc/bundled-dbc.js"
+export { decodeSignal, decodeSignalRaw, decodeMessage, signalValueName } from "./core/dbc/dbc-decode.js"
+export type { DecodedMessage } from "./core/dbc/dbc-decode.js"
+export { encodeSignal, encodeSignalRaw, encodeMessage } from "./core/dbc/dbc-encode.js"
+export { signalBits, signalsOverlap } from "./core/dbc/dbc-bits.js"
+export { dbcHousekeepingBits, housekeepingRole } from "./core/dbc/dbc-checksum-counter.js"
+export type { Dbc, DbcMessage, DbcSignal, ByteOrder, SignalValueType } from "./core/dbc/dbc-types.js"

@@ -1,10 +1,9 @@
 import { join } from "node:path"
-import type { ArtifactMeta } from "../core/artifacts/artifact-store.js"
-import type { CtsClient } from "./client/cts-client.js"
+import type { ArtifactView, CtsClient } from "./client/cts-client.js"
 import { refuseOverwrite, safeFileName, writeFileSafely } from "./files.js"
 
 /** Safe, distinct file names for a set of artifacts (`name`, `name-2`, … on collisions). */
-export const artifactFileNames = (artifacts: ReadonlyArray<ArtifactMeta>): Map<string, string> => {
+export const artifactFileNames = (artifacts: ReadonlyArray<ArtifactView>): Map<string, string> => {
   const used = new Set<string>()
   const names = new Map<string, string>()
   for (const a of artifacts) {
@@ -26,7 +25,7 @@ export const artifactFileNames = (artifacts: ReadonlyArray<ArtifactMeta>): Map<s
  */
 export const downloadArtifacts = async (
   client: CtsClient,
-  artifacts: ReadonlyArray<ArtifactMeta>,
+  artifacts: ReadonlyArray<ArtifactView>,
   dir: string,
   force: boolean
 ): Promise<Map<string, string>> => {

@@ -66,17 +66,17 @@ export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
   try {
     if (target.path.length === 1 || (target.command.subCommands && !target.command.run)) {
       const first = target.rawArgs.find((a) => !a.startsWith("-"))
-      process.stderr.write((await usageOf(target.path, target.command)) + "\n\n")
+      const names = Object.keys((target.command.subCommands ?? {}) as Record<string, unknown>)
+      if (first === undefined) process.stderr.write((await usageOf(target.path, target.command)) + "\n\n")
       throw first === undefined
         ? usageError("no_command", `${target.path.join(" ")} needs a command`, `See ${target.path.join(" ")} --help.`)
-        : usageError("unknown_command", `Unknown command "${first}" for ${target.path.join(" ")}`, `See ${target.path.join(" ")} --help.`)
+        : usageError("unknown_command", `Unknown command "${first}" for ${target.path.join(" ")}`, `Commands: ${names.join(", ")}. See ${target.path.join(" ")} --help.`)
     }
     checkUnknownFlags(target)
     await runCommand(ctsCommand, { rawArgs: [...argv] })
     return typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok
   } catch (error) {
     if (error instanceof Error && error.name === "CLIError") {
-      process.stderr.write((await usageOf(target.path, target.command)) + "\n\n")
       return reportError(usageError("usage", error.message.replace(/\u001B\[[0-9;]*m/g, ""), `See ${target.path.join(" ")} --help.`), flags.json === true)
     }
     return reportError(error, flags.json === true)

@@ -1,7 +1,7 @@
-import type { ArtifactMeta } from "../core/artifacts/artifact-store.js"
 import type { RunRecord, RunStatus } from "../core/executor/executor.js"
 import type { RunEvent } from "../core/logs/log-stream.js"
 import { ExitCode } from "./cli-error.js"
+import type { ArtifactView } from "./client/cts-client.js"
 import { durationSeconds, formatBytes, type Output, type Palette } from "./output.js"
 
 /** Exit code for a finished run's status. */
@@ -55,7 +55,7 @@ export const printRunTable = (out: Output, runs: ReadonlyArray<RunRecord>): void
 }
 
 /** Table rows for artifacts; `files` maps artifact ids to where they were saved. */
-export const printArtifactTable = (out: Output, artifacts: ReadonlyArray<ArtifactMeta>, files?: ReadonlyMap<string, string>): void => {
+export const printArtifactTable = (out: Output, artifacts: ReadonlyArray<ArtifactView>, files?: ReadonlyMap<string, string>): void => {
   const columns = ["ID", "NAME", "SIZE", "TYPE", "SHA256", ...(files ? ["SAVED TO"] : [])]
   out.table(
     columns,

@@ -25,9 +25,30 @@ const commonErrors: Record<number, string> = {
   500: "Server failure."
 }
 
+/**
+ * Moves a JSON Schema's `$defs` into `components.schemas` under `<prefix>.<name>` and rewrites its
+ * `#/$defs/` references, so schemas that Effect emits with definitions resolve inside the document.
+ */
+export const hoistDefs = (schema: Record<string, unknown>, prefix: string, components: Record<string, unknown>): Record<string, unknown> => {
+  const rewrite = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(rewrite)
+    if (node === null || typeof node !== "object") return node
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(node)) {
+      if (k === "$defs") continue
+      out[k] = k === "$ref" && typeof v === "string" && v.startsWith("#/$defs/") ? `#/components/schemas/${prefix}.${v.slice(8)}` : rewrite(v)
+    }
+    return out
+  }
+  const defs = (schema.$defs ?? {}) as Record<string, unknown>
+  for (const [name, def] of Object.entries(defs)) components[`${prefix}.${name}`] = rewrite(def)
+  return rewrite(schema) as Record<string, unknown>
+}
+
 /** OpenAPI 3.1 for the route table, with each tool's params schema under `components.schemas`. */
 export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArray<ToolInfo>, serverUrl: string, version = "v1") => {
   const paths: Record<string, Record<string, unknown>> = {}
+  const schemas: Record<string, unknown> = { Error: errorSchema }
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, "{$1}")
     const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }))
@@ -54,12 +75,14 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
       ...(route.auth === "public" ? { security: [] } : {}),
       parameters: [...pathParams, ...(route.query ?? []).map((q) => ({ name: q.name, in: "query", required: false, description: q.description, schema: q.schema }))],
       ...(route.requestBody
-        ? { requestBody: { required: !route.requestBody.optional, content: { [route.requestBody.contentType]: { schema: route.requestBody.schema } } } }
+        ? { requestBody: { required: !route.requestBody.optional, content: { [route.requestBody.contentType]: { schema: hoistDefs(route.requestBody.schema, route.operationId, schemas) } } } }
         : {}),
       responses
     }
   }
-  const toolSchemas = Object.fromEntries(tools.map((t) => [`ToolParams.${t.id}`, { ...t.paramsJsonSchema, title: `${t.name} params`, description: t.description }]))
+  for (const t of tools) {
+    schemas[`ToolParams.${t.id}`] = { ...hoistDefs(t.paramsJsonSchema, `ToolParams.${t.id}`, schemas), title: `${t.name} params`, description: t.description }
+  }
   return {
     openapi: "3.1.0",
     info: {
@@ -73,7 +96,7 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A static token (CTS_TOKENS) or a JWT (HS256/RS256) whose `sub` is the principal." } },
-      schemas: { Error: errorSchema, ...toolSchemas }
+      schemas
     },
     "x-tools": tools.map((t) => ({ id: t.id, params: { $ref: `#/components/schemas/ToolParams.${t.id}` } }))
   }

@@ -13,7 +13,9 @@ const InputBody = Schema.Struct({
 export const RunCreateBody = Schema.Struct({
   tool_id: Schema.String.annotations({ description: "A tool id from GET /v1/capabilities." }),
   params: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ description: "Tool params; validated by the tool's schema (see capabilities)." }),
-  input: Schema.Union(InputBody, Schema.Array(InputBody).pipe(Schema.minItems(1), Schema.maxItems(1000))).annotations({ description: "One input, or several read in order (route segments)." }),
+  input: Schema.optional(Schema.Union(InputBody, Schema.Array(InputBody).pipe(Schema.maxItems(1000)))).annotations({
+    description: "One input, or several read in order (route segments); omit for tools that take none."
+  }),
   name: Schema.optional(Schema.String.pipe(Schema.maxLength(200))),
   timeout_s: Schema.optional(Schema.Number.pipe(Schema.positive(), Schema.lessThanOrEqualTo(7 * 24 * 3600)))
 }).annotations({ identifier: "RunCreate" })

@@ -56,14 +56,40 @@ export interface CtsClient {
   readonly readEvents: (runId: string, after: number, limit?: number) => Promise<ReadonlyArray<RunEvent>>
   /** Replay then live events with seq > after; ends after the `end` event or when `signal` aborts. */
   readonly followEvents: (runId: string, after: number, signal: AbortSignal) => AsyncIterable<RunEvent>
-  readonly listArtifacts: (runId: string) => Promise<ReadonlyArray<ArtifactMeta>>
-  readonly getArtifact: (id: string) => Promise<ArtifactMeta>
+  readonly listArtifacts: (runId: string) => Promise<ReadonlyArray<ArtifactView>>
+  readonly getArtifact: (id: string) => Promise<ArtifactView>
   readonly downloadArtifact: (id: string) => Promise<Download>
   readonly bundle: (runId: string) => Promise<Download>
   /** Stores a local file and returns its artifact (usable as a run input). */
-  readonly upload: (file: string) => Promise<ArtifactMeta>
+  readonly upload: (file: string) => Promise<ArtifactView>
   readonly close: () => Promise<void>
 }
+
+/** An artifact as the CLI shows it, the same in both modes (the store's key and free-form metadata stay inside). */
+export interface ArtifactView {
+  readonly id: string
+  readonly runId: string | null
+  readonly name: string
+  readonly size: number
+  readonly sha256: string
+  readonly contentType: string
+  /** ISO-8601. */
+  readonly createdAt: string
+  /** The run that wrote it was canceled or failed mid-write. */
+  readonly partial: boolean
+}
+
+/** The store's metadata → the CLI's view. */
+export const artifactView = (m: ArtifactMeta): ArtifactView => ({
+  id: m.id,
+  runId: m.runId,
+  name: m.name,
+  size: m.size,
+  sha256: m.sha256,
+  contentType: m.contentType,
+  createdAt: m.createdAt,
+  partial: m.partial === true
+})
 
 /** Terminal run states. */
 export const isFinished = (status: RunStatus): boolean => status === "completed" || status === "failed" || status === "canceled"

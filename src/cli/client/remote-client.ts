@@ -2,11 +2,10 @@ import { createReadStream } from "node:fs"
 import { stat } from "node:fs/promises"
 import { basename } from "node:path"
 import { Readable } from "node:stream"
-import type { ArtifactMeta } from "../../core/artifacts/artifact-store.js"
 import type { RunEvent } from "../../core/logs/log-stream.js"
 import { storeError } from "../cli-error.js"
 import { safeFileName } from "../files.js"
-import type { CliSubmit, CtsClient, Download } from "./cts-client.js"
+import type { ArtifactView, CliSubmit, CtsClient, Download } from "./cts-client.js"
 import { httpJson, httpRequest, type HttpTarget } from "./http-request.js"
 import { artifactFromWire, eventFromWire, runFromWire, toolFromWire } from "./remote-wire.js"
 import { parseSse } from "./sse.js"
@@ -130,7 +129,7 @@ export const createRemoteClient = (options: { readonly baseUrl: string; readonly
     },
     followEvents,
     listArtifacts: async (runId) => {
-      const all: Array<ArtifactMeta> = []
+      const all: Array<ArtifactView> = []
       let cursor: string | null = null
       do {
         const query: string = cursor ? `?cursor=${enc(cursor)}` : ""

@@ -1,8 +1,8 @@
-import type { ArtifactMeta } from "../../core/artifacts/artifact-store.js"
 import type { InputRef, RunRecord, RunStatus } from "../../core/executor/executor.js"
 import type { RunEvent } from "../../core/logs/log-stream.js"
 import type { ToolInfo } from "../../core/registry/tool-registry.js"
 import type { LogLevel, ToolInputSpec, ToolOutputSpec } from "../../core/tools/define-tool.js"
+import type { ArtifactView } from "./cts-client.js"
 
 type Wire = Record<string, any>
 
@@ -41,18 +41,16 @@ export const runFromWire = (w: Wire): RunRecord => ({
   artifactIds: w.artifact_ids ?? []
 })
 
-/** API artifact metadata → the core's ArtifactMeta. */
-export const artifactFromWire = (w: Wire): ArtifactMeta => ({
+/** API artifact metadata → the CLI's artifact view. */
+export const artifactFromWire = (w: Wire): ArtifactView => ({
   id: w.id,
-  key: w.key ?? `runs/${w.run_id ?? "uploads"}/${w.name}`,
   runId: w.run_id ?? null,
   name: w.name,
   size: w.size,
   sha256: w.sha256,
   contentType: w.content_type,
   createdAt: w.created_at,
-  ...(w.partial ? { partial: true } : {}),
-  ...(w.metadata ? { metadata: w.metadata } : {})
+  partial: w.partial === true
 })
 
 /** API event (logs page item or SSE data) → the core's RunEvent. */

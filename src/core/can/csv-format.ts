@@ -62,7 +62,7 @@ export const parseSecondsToNs = (text: string): number | undefined => {
     let frac = digits.length > 0 ? Number(digits.slice(0, 9).padEnd(9, "0")) : 0
     if (digits.length > 9 && digits.charCodeAt(9) >= 53) frac += 1
     const ns = whole * 1e9 + frac
-    return m[1] === "-" ? -ns : ns
+    return m[1] === "-" && ns !== 0 ? -ns : ns
   }
   if (s.length === 0 || !/^[+-]?[\d.]+[eE][+-]?\d+$/.test(s)) return undefined
   const value = Number(s)

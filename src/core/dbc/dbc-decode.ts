@@ -97,8 +97,15 @@ export const decodeMessage = (message: DbcMessage, data: Uint8Array): DecodedMes
       incomplete.push(signal.name)
       continue
     }
-    values[signal.name] = decodeSignal(signal, data)
-    const label = signalValueName(signal, data)
+    if (signal.valueType !== "integer") {
+      values[signal.name] = decodeSignal(signal, data)
+      continue
+    }
+    const raw = decodeSignalRaw(signal, data)
+    const rawNumber = typeof raw === "number" ? raw : Number(raw)
+    values[signal.name] = rawNumber * signal.factor + signal.offset
+    if (signal.valueNames.size === 0) continue
+    const label = signal.valueNames.get(rawNumber)
     if (label !== undefined) labels[signal.name] = label
   }
   return { message, values, labels, incomplete }

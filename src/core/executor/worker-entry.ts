@@ -1,3 +1,4 @@
+import { constants, setPriority } from "node:os"
 import { parentPort, workerData } from "node:worker_threads"
 import { Cause, Effect, Exit, Fiber, Option, Schema } from "effect"
 import { builtinTools } from "../tools/builtin.js"
@@ -6,6 +7,16 @@ import { loadToolModule } from "../registry/tool-modules.js"
 import { makeWorkerLink } from "./worker-context.js"
 import { toWireError, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
 
+/** On Linux this lowers only this thread: the thread serving requests wins when cores are scarce. */
+const yieldToMainThread = () => {
+  try {
+    setPriority(constants.priority.PRIORITY_BELOW_NORMAL)
+  } catch {
+    // not permitted or not supported: run at normal priority
+  }
+}
+
+yieldToMainThread()
 const job = workerData as WorkerJob
 const port = parentPort!
 const controller = new AbortController()

@@ -42,6 +42,9 @@ export class Bz2BlockDecoder {
   private copies = 0
   private outByte = 0
   private crc = 0
+  private startPos = 0
+  private startCurrent = 0
+  private count = 0
 
   /** Reads a block body (after its magic and CRC) with all its bits available; prepares output. */
   read(br: BitReader, maxBlockSize: number): void {
@@ -148,9 +151,17 @@ export class Bz2BlockDecoder {
       tt[byteCount[b]++] |= i << 8
     }
     const p = tt[origPtr]
-    this.current = p & 0xff
-    this.pos = p >>> 8
-    this.remaining = count
+    this.startCurrent = p & 0xff
+    this.startPos = p >>> 8
+    this.count = count
+    this.rewind()
+  }
+
+  /** Restarts the current block's output from its first byte. */
+  rewind(): void {
+    this.current = this.startCurrent
+    this.pos = this.startPos
+    this.remaining = this.count
     this.run = -1
     this.copies = 0
     this.crc = -1

@@ -12,6 +12,8 @@ const enum Stage {
 }
 
 const OUTPUT_SLICE = 1 << 18
+/** Output of a block kept while its CRC is checked; longer blocks are decoded twice instead. */
+const HOLD_LIMIT = 1 << 23
 const BLOCK_MAGIC_HI = 0x314159
 const BLOCK_MAGIC_LO = 0x265359
 const EOS_MAGIC_HI = 0x177245
@@ -34,6 +36,9 @@ export class Bz2Decoder implements ChunkDecoder {
   private unitStart = 0
   private cut: string | undefined
   private failure: DecodeFailure | undefined
+  private held: Array<Uint8Array> = []
+  private heldHead = 0
+  private replay = false
 
   get consumed(): number {
     return this.br.offset
@@ -55,8 +60,12 @@ export class Bz2Decoder implements ChunkDecoder {
     if (this.failure) throw this.failure
     for (;;) {
       if (this.stage === Stage.Output) {
-        if (this.block.pending) return this.block.emit(OUTPUT_SLICE)
-        this.finishBlock()
+        if (this.heldHead < this.held.length) return this.held[this.heldHead++]
+        if (this.replay && this.block.pending) return this.block.emit(OUTPUT_SLICE)
+        this.held = []
+        this.heldHead = 0
+        this.replay = false
+        this.stage = Stage.BlockMagic
         continue
       }
       if (this.stage === Stage.Done) return undefined
@@ -119,21 +128,31 @@ export class Bz2Decoder implements ChunkDecoder {
     if (!this.ended && br.available < this.waitFor) return false
     this.block.read(br, this.maxBlockSize)
     this.waitFor = this.maxBlockSize + 25_000
+    this.verifyBlock()
     this.stage = Stage.Output
     return true
   }
 
-  private finishBlock(): void {
-    const crc = this.block.blockCrc
-    if (crc !== this.expectedBlockCrc) {
-      this.failure = new DecodeFailure(
-        "decompression_failed",
-        `bzip2 block CRC mismatch in the block at byte ${this.unitStart} (stored ${this.expectedBlockCrc.toString(16)}, computed ${crc.toString(16)})`,
-        this.unitStart
-      )
-      throw this.failure
+  /** Runs the block's output once to check its CRC before any of it leaves; keeps it unless it is huge. */
+  private verifyBlock(): void {
+    let heldBytes = 0
+    while (this.block.pending) {
+      const slice = this.block.emit(OUTPUT_SLICE)
+      heldBytes += slice.length
+      if (heldBytes <= HOLD_LIMIT) this.held.push(slice)
     }
+    this.checkBlockCrc()
+    if (heldBytes > HOLD_LIMIT) {
+      this.held = []
+      this.replay = true
+      this.block.rewind()
+    }
+  }
+
+  private checkBlockCrc(): void {
+    const crc = this.block.blockCrc
+    if (crc !== this.expectedBlockCrc)
+      throw new Bz2Corrupt(`block CRC mismatch (stored ${this.expectedBlockCrc.toString(16)}, computed ${crc.toString(16)})`)
     this.streamCrc = ((this.streamCrc << 1) | (this.streamCrc >>> 31)) ^ crc
-    this.stage = Stage.BlockMagic
   }
 }

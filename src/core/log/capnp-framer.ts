@@ -17,15 +17,17 @@ export class MessageFramer {
   offset = 0
   /** Index of the next message. */
   messageIndex = 0
+  /** Stream offset of the message last returned by `next`. */
+  lastMessageOffset = 0
   private chunk: Uint8Array = new Uint8Array(0)
-  private dv = new DataView(this.chunk.buffer)
+  private dv: DataView = new DataView(this.chunk.buffer)
   private pos = 0
   private readonly head = new Uint8Array(HEADER_SCRATCH)
   private headLen = 0
   private body: Uint8Array | undefined
   private bodyLen = 0
 
-  constructor(private readonly segment: number) {}
+  constructor(readonly segment: number) {}
 
   /** Gives the framer the next chunk; call `next` until it returns false before giving another. */
   setChunk(chunk: Uint8Array): void {
@@ -131,6 +133,7 @@ export class MessageFramer {
     msg.segCount = n
     msg.bytes = bytes
     msg.dv = dv
+    this.lastMessageOffset = this.offset
     this.offset += p - at
     this.messageIndex++
   }

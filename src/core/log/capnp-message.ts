@@ -3,7 +3,7 @@ import { MalformedMessage } from "./log-errors.js"
 /** Most segments a message may have (the reference implementation's limit). */
 export const MAX_SEGMENTS = 512
 
-const EMPTY = new Uint8Array(0)
+const EMPTY: Uint8Array = new Uint8Array(0)
 const BITS_PER_ELEMENT = [0, 1, 8, 16, 32, 64, 64, 0]
 const textDecoder = new TextDecoder()
 
@@ -18,7 +18,7 @@ const malformed = (what: string): never => {
  */
 export class CapnpMessage {
   bytes: Uint8Array = EMPTY
-  dv = new DataView(EMPTY.buffer)
+  dv: DataView = new DataView(EMPTY.buffer)
   segCount = 0
   readonly segStart = new Int32Array(MAX_SEGMENTS)
   readonly segEnd = new Int32Array(MAX_SEGMENTS)

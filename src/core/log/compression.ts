@@ -4,9 +4,13 @@ export type Compression = "zstd" | "bz2" | "none"
 /** Bytes needed to tell the compressions apart. */
 export const SNIFF_BYTES = 4
 
-/** zstd frames start with `28 B5 2F FD`, bzip2 streams with `BZh`; anything else is read as raw Cap'n Proto. */
+/**
+ * zstd frames start with `28 B5 2F FD` (or a zstd skippable frame, `5? 2A 4D 18`), bzip2 streams with
+ * `BZh`; anything else is read as raw Cap'n Proto.
+ */
 export const detectCompression = (head: Uint8Array): Compression => {
   if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return "zstd"
+  if (head.length >= 4 && (head[0] & 0xf0) === 0x50 && head[1] === 0x2a && head[2] === 0x4d && head[3] === 0x18) return "zstd"
   if (head.length >= 3 && head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return "bz2"
   return "none"
 }

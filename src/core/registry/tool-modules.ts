@@ -1,5 +1,6 @@
 import path from "node:path"
 import { pathToFileURL } from "node:url"
+import { Schema } from "effect"
 import type { ToolDefinition } from "../tools/define-tool.js"
 
 /** True when `u` has the shape of a tool definition (id, run function, params schema). */
@@ -8,8 +9,7 @@ export const isToolDefinition = (u: unknown): u is ToolDefinition =>
   u !== null &&
   typeof (u as ToolDefinition).id === "string" &&
   typeof (u as ToolDefinition).run === "function" &&
-  typeof (u as ToolDefinition).params === "object" &&
-  (u as ToolDefinition).params !== null
+  Schema.isSchema((u as ToolDefinition).params)
 
 /**
  * The tools a module exports: its default export (one tool or an array of tools) and every named

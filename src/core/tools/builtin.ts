@@ -1,4 +1,8 @@
 import type { ToolDefinition } from "./define-tool.js"
+import { canBitwatch } from "./can-bitwatch/tool.js"
+import { cruiseControlAnalyzer } from "./cruise-control-analyzer/tool.js"
+import { dbcSignals } from "./dbc-signals/tool.js"
+import { findSimilarBits } from "./find-similar-bits/tool.js"
 
 /** Every tool that ships with cts-lite, in the order `capabilities` lists them. */
-export const builtinTools: ReadonlyArray<ToolDefinition> = []
+export const builtinTools: ReadonlyArray<ToolDefinition> = [cruiseControlAnalyzer, canBitwatch, findSimilarBits, dbcSignals]

@@ -22,8 +22,9 @@ const assertOwnUpload = async (ctx: ApiContext, id: string) => {
 
 const submit = async (ctx: ApiContext) => {
   const body = decodeBody(RunCreateBody, await readJsonBody(ctx.event.req, ctx.settings.maxJsonBytes), "run")
-  const many = !("type" in body.input)
-  const refs = ("type" in body.input ? [body.input] : body.input).map(toInputRef)
+  const given = body.input ?? []
+  const many = !("type" in given)
+  const refs = ("type" in given ? [given] : given).map(toInputRef)
   for (const ref of refs) if (ref.type === "artifact") await assertOwnUpload(ctx, ref.id)
   const run = await ctx.core(
     Effect.flatMap(Executor, (e) =>

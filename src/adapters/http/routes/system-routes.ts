@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import { checkHealth } from "../../../core/observability/health-probe.js"
 import { ToolRegistry, type ToolInfo } from "../../../core/registry/tool-registry.js"
-import { VERSION } from "../../../index.js"
+import { VERSION } from "../../../core/version.js"
 import { buildOpenApi } from "../openapi.js"
 import { defineApiRoute, type ApiRoute } from "../route-kit.js"
 

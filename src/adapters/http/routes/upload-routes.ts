@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto"
 import { Effect, Stream } from "effect"
 import { isSafeName } from "../../../core/artifacts/artifact-keys.js"
 import { ArtifactStore } from "../../../core/artifacts/artifact-store.js"
 import { isCtsError, ValidationError } from "../../../core/errors.js"
+import { newId } from "../../../core/store/ids.js"
 import { ApiError } from "../api-error.js"
 import { assertContentLength, limitedBody } from "../request-body.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
@@ -45,7 +45,7 @@ const upload = async (ctx: ApiContext) => {
   const meta = await ctx.core(
     Effect.flatMap(ArtifactStore, (s) =>
       s.put(
-        { key: `uploads/${randomUUID()}/${name}`, name, contentType: "application/octet-stream", runId: null, metadata: { [UPLOAD_OWNER_KEY]: ctx.principal.id } },
+        { key: `uploads/${newId("upl")}/${name}`, name, contentType: "application/octet-stream", runId: null, metadata: { [UPLOAD_OWNER_KEY]: ctx.principal.id } },
         body
       )
     )

@@ -1,4 +1,4 @@
-import { formatCanAddress } from "../../can/csv-format.js"
+import { addressHex } from "./bit-columns.js"
 
 /** `auto`, or one raw src value (0–255; 128+n are TX echoes of bus n, 192+n rejected sends). */
 export type BusChoice = "auto" | number
@@ -25,7 +25,7 @@ export const chooseBusByAddress = (counts: FrameCounts, choice: BusChoice): Map<
 
 /** The bus map as the old tools' `id_bus_map` metadata (`{"0x146": 0, …}`), addresses ascending. */
 export const idBusMapJson = (map: ReadonlyMap<number, number>): Record<string, number> =>
-  Object.fromEntries([...map].sort((a, b) => a[0] - b[0]).map(([a, s]) => [formatCanAddress(a), s]))
+  Object.fromEntries([...map].sort((a, b) => a[0] - b[0]).map(([a, s]) => [addressHex(a), s]))
 
 /** Human-readable policy name for metadata. */
 export const busPolicyName = (choice: BusChoice): string =>

@@ -7,8 +7,8 @@ import type { ResolvedInput, ToolContext } from "../define-tool.js"
 /** Reports read progress of one pass: fraction of input bytes consumed. */
 export type PassProgress = (fraction: number) => void
 
-/** Wraps byte streams so the bytes taken from them are counted. */
-const counted = (
+/** The inputs' byte streams, wrapped so progress is reported as bytes are taken from them. */
+export const countedInputs = (
   inputs: ReadonlyArray<ResolvedInput>,
   onProgress: PassProgress | undefined
 ): Array<AsyncIterable<Uint8Array>> => {
@@ -42,7 +42,7 @@ export const openRlogFrames = (
   signal: AbortSignal,
   onProgress?: PassProgress
 ): FramePass => {
-  const reader = openLog(inputs.length === 1 ? counted(inputs, onProgress)[0] : counted(inputs, onProgress), { signal })
+  const reader = openLog(inputs.length === 1 ? countedInputs(inputs, onProgress)[0] : countedInputs(inputs, onProgress), { signal })
   return { batches: reader.frames(), stats: () => reader.stats }
 }
 
@@ -51,7 +51,7 @@ export const openCsvFrames = (
   inputs: ReadonlyArray<ResolvedInput>,
   onProgress?: PassProgress
 ): { readonly batches: AsyncIterable<ReadonlyArray<CsvFrame>> } => {
-  const streams = counted(inputs, onProgress)
+  const streams = countedInputs(inputs, onProgress)
   return {
     batches: {
       [Symbol.asyncIterator]: async function* () {

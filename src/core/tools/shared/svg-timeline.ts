@@ -73,13 +73,12 @@ const decimate = (t: ArrayLike<number>, v: ArrayLike<number>, t0: number, t1: nu
 export const renderSpeedTimelineSvg = (tl: SpeedTimeline): string => {
   const width = tl.width ?? 1000
   const lanes = tl.lanes ?? []
-  const plotH = (tl.height ?? 320) - 40
   const laneH = 14
-  const height = plotH + 40 + lanes.length * laneH + 10
-  const left = 50
+  const left = 90
   const right = width - 10
   const top = 10
-  const bottom = top + plotH - 30
+  const bottom = (tl.height ?? 320) - 30
+  const height = bottom + 22 + lanes.length * laneH + 8
   let t0 = tl.t.length > 0 ? tl.t[0] : 0
   let t1 = tl.t.length > 0 ? tl.t[tl.t.length - 1] : 1
   for (const s of tl.spans) (t0 = Math.min(t0, s.start)), (t1 = Math.max(t1, s.end))

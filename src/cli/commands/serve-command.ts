@@ -1,0 +1,35 @@
+import { defineCommand } from "citty"
+import { commandEnv, globalArgs, onInterrupt, setExitCode } from "../cli-context.js"
+import { ExitCode, usageError } from "../cli-error.js"
+
+/** `cts serve`: the HTTP adapter in this process until Ctrl-C (exit 130) or SIGTERM (exit 0). */
+export const serveCommand = defineCommand({
+  meta: { name: "serve", description: "Start the HTTP server (settings from CTS_* env and CTS_CONFIG_FILE; flags win)" },
+  args: {
+    host: { type: "string", description: "Interface to bind (default 127.0.0.1; CTS_HOST)", valueHint: "HOST" },
+    port: { type: "string", description: "TCP port, 0 = any free port (default 8765; CTS_PORT)", valueHint: "PORT" },
+    json: globalArgs.json
+  },
+  run: async ({ args }) => {
+    const { out } = commandEnv()
+    let port: number | undefined
+    if (args.port !== undefined) {
+      port = Number(args.port)
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError("invalid_port", `--port expects 0–65535, got "${args.port}"`, "Pass e.g. --port 8765 (0 picks a free port).")
+    }
+    const { startServer } = await import("../../adapters/http/start-server.js")
+    const server = await startServer({ ...(args.host !== undefined ? { host: args.host } : {}), ...(port !== undefined ? { port } : {}) })
+    if (out.json) out.line(JSON.stringify({ url: server.url, preset: server.settings.preset }))
+    else {
+      out.line(server.url)
+      out.log.success(`cts-lite server (${server.settings.preset}) listening on ${server.url}; Ctrl-C stops it`)
+    }
+    const signal = await new Promise<"SIGINT" | "SIGTERM">((resolve) => {
+      onInterrupt(() => resolve("SIGINT"))
+      process.once("SIGTERM", () => resolve("SIGTERM"))
+    })
+    if (!out.json) out.log.info("Stopping the server…")
+    await server.close()
+    setExitCode(signal === "SIGINT" ? ExitCode.interrupted : ExitCode.ok)
+  }
+})

@@ -1,0 +1,82 @@
+import { type CanFrame, splitSrc } from "../can/can-frame.js"
+import type { CapnpMessage } from "./capnp-message.js"
+import { MalformedMessage } from "./log-errors.js"
+
+const EMPTY: Uint8Array = new Uint8Array(0)
+const SRC_PARTS = Array.from({ length: 256 }, (_, src) => splitSrc(src))
+
+/**
+ * Iterates a `List(CanData)` (address u32 @ byte 0, src u8 @ byte 6, dat = pointer 0) and builds
+ * CanFrames whose `data` views the message bytes. Resumable, so a huge list can be spread over batches.
+ */
+export class CanListReader {
+  private msg: CapnpMessage | undefined
+  private seg = 0
+  private start = 0
+  private stride = 0
+  private dataWords = 0
+  private ptrCount = 0
+  private lo = 0
+  private hi = 0
+  count = 0
+  index = 0
+
+  /** Opens the list at pointer `p` of segment `s`; a null pointer is an empty list. */
+  open(msg: CapnpMessage, s: number, p: number): void {
+    this.msg = msg
+    this.index = 0
+    if (!msg.readList(s, p)) {
+      this.count = 0
+      return
+    }
+    if (msg.elemSize !== 7 && msg.listCount > 0) throw new MalformedMessage("CAN list is not a list of structs")
+    if (msg.stride === 0 && msg.listCount > 0) throw new MalformedMessage("CAN list elements have no content")
+    this.seg = msg.seg
+    this.start = msg.listStart
+    this.count = msg.listCount
+    this.stride = msg.stride
+    this.dataWords = msg.elemDataWords
+    this.ptrCount = msg.elemPtrCount
+    this.lo = msg.segStart[msg.seg]
+    this.hi = msg.segEnd[msg.seg]
+  }
+
+  get done(): boolean {
+    return this.index >= this.count
+  }
+
+  /** Appends up to `max` frames to `out`, counting each src in `srcCounts` when given. */
+  append(out: Array<CanFrame>, timeNs: number, max: number, srcCounts?: Float64Array): void {
+    const msg = this.msg!
+    const { bytes, dv } = msg
+    const { start, stride, dataWords, ptrCount, lo, hi, seg } = this
+    const end = Math.min(this.count, this.index + max)
+    for (let i = this.index; i < end; i++) {
+      const el = start + i * stride
+      let address = 0
+      let src = 0
+      if (dataWords > 0) {
+        address = dv.getUint32(el, true)
+        src = bytes[el + 6]
+      }
+      let data = EMPTY
+      if (ptrCount > 0) {
+        const p = el + dataWords * 8
+        const a = dv.getUint32(p, true)
+        if ((a & 3) === 1) {
+          const b = dv.getUint32(p + 4, true)
+          const n = b >>> 3
+          const s = p + 8 + ((a | 0) >> 2) * 8
+          if ((b & 7) !== 2 || s < lo || s + n > hi) throw new MalformedMessage("CAN data pointer outside its segment")
+          data = bytes.subarray(s, s + n)
+        } else if (a !== 0 || dv.getUint32(p + 4, true) !== 0) {
+          data = msg.readData(seg, p)
+        }
+      }
+      const parts = SRC_PARTS[src]
+      out.push({ timeNs, src, bus: parts.bus, pandaIndex: parts.pandaIndex, echo: parts.echo, rejected: parts.rejected, address, data })
+      if (srcCounts !== undefined) srcCounts[src]++
+    }
+    this.index = end
+  }
+}

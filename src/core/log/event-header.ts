@@ -1,0 +1,30 @@
+import type { CapnpMessage } from "./capnp-message.js"
+
+/**
+ * Reads the `Event` header: logMonoTime (u64 @ data byte 0, as a JS number of ns), the union tag
+ * (u16 @ data byte 8) and `valid` (bit 80, stored inverted since its default is true), plus where
+ * the union's pointer (pointer 0) is. Fields past a short data section read as their defaults.
+ */
+export class EventHeader {
+  logMonoTime = 0
+  tag = 0
+  valid = true
+  /** Segment and byte offset of pointer 0 (the union member), or `ptr` -1 when there is none. */
+  seg = 0
+  ptr = -1
+
+  read(msg: CapnpMessage): void {
+    if (!msg.hasRoot || !msg.readStruct(0, msg.segStart[0])) {
+      this.logMonoTime = this.tag = 0
+      this.valid = true
+      this.ptr = -1
+      return
+    }
+    const { dv, bytes, dataOff: d, dataWords: dw } = msg
+    this.logMonoTime = dw >= 1 ? dv.getUint32(d + 4, true) * 4294967296 + dv.getUint32(d, true) : 0
+    this.tag = dw >= 2 ? dv.getUint16(d + 8, true) : 0
+    this.valid = dw >= 2 ? (bytes[d + 10] & 1) === 0 : true
+    this.seg = msg.seg
+    this.ptr = msg.ptrCount >= 1 ? msg.ptrOff : -1
+  }
+}

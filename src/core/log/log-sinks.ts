@@ -1,0 +1,199 @@
+import type { CanFrame } from "../can/can-frame.js"
+import type { MessageFramer } from "./capnp-framer.js"
+import type { CapnpMessage } from "./capnp-message.js"
+import { CanListReader } from "./can-list-reader.js"
+import { EventHeader } from "./event-header.js"
+import { EventTag, isKnownEventTag } from "./event-tags.js"
+import type { EventWhich, LogEvent } from "./log-event.js"
+import { MalformedMessage } from "./log-errors.js"
+import type { StatsCollector } from "./log-stats.js"
+import { readCarState, readInitData, readPandaStates, readSentinel } from "./struct-decoders.js"
+
+/** Turns framed messages into batches of T. `begin` returns false when the batch filled mid-message. */
+export interface BatchSink<T> {
+  begin(msg: CapnpMessage, framer: MessageFramer): boolean
+  /** Continues the message `begin` left unfinished, after the batch was taken. */
+  resume(): boolean
+  readonly size: number
+  readonly full: boolean
+  take(): Array<T>
+}
+
+const countEvent = (stats: StatsCollector, h: EventHeader) => {
+  stats.totalEvents++
+  stats.tagCounts[h.tag]++
+  if (stats.firstLogMonoTime === null) stats.firstLogMonoTime = h.logMonoTime
+  stats.lastLogMonoTime = h.logMonoTime
+}
+
+const warnMalformed = (stats: StatsCollector, e: MalformedMessage, framer: MessageFramer, note = "") => {
+  stats.malformedEvents++
+  stats.warn({
+    code: "malformed_event",
+    message: `Event ${framer.messageIndex - 1} at byte ${framer.lastMessageOffset} was skipped: ${e.message}${note}`,
+    offset: framer.lastMessageOffset,
+    messageIndex: framer.messageIndex - 1,
+    segment: framer.segment
+  })
+}
+
+/** Collects the CAN frames of `can` (and optionally `sendcan`) events; other events are only counted. */
+export class FrameSink implements BatchSink<CanFrame> {
+  private batch: Array<CanFrame> = []
+  private readonly header = new EventHeader()
+  private readonly list = new CanListReader()
+  private framer: MessageFramer | undefined
+  private srcCounts: Float64Array | undefined
+  private eventStart = 0
+  private delivered = 0
+
+  constructor(
+    private readonly stats: StatsCollector,
+    private readonly includeSendcan: boolean,
+    private readonly capacity = 8192
+  ) {}
+
+  get size(): number {
+    return this.batch.length
+  }
+
+  get full(): boolean {
+    return this.batch.length >= this.capacity
+  }
+
+  take(): Array<CanFrame> {
+    const b = this.batch
+    this.delivered += b.length - this.eventStart
+    this.batch = []
+    this.eventStart = 0
+    return b
+  }
+
+  begin(msg: CapnpMessage, framer: MessageFramer): boolean {
+    const h = this.header
+    try {
+      h.read(msg)
+      countEvent(this.stats, h)
+      const tag = h.tag
+      if ((tag !== EventTag.can && tag !== EventTag.sendcan) || h.ptr < 0) return true
+      this.list.open(msg, h.seg, h.ptr)
+      if (tag === EventTag.sendcan) {
+        this.stats.sendcanFrames += this.list.count
+        if (!this.includeSendcan) return true
+      }
+    } catch (e) {
+      if (!(e instanceof MalformedMessage)) throw e
+      warnMalformed(this.stats, e, framer)
+      return true
+    }
+    this.framer = framer
+    this.srcCounts = h.tag === EventTag.can ? this.stats.srcCounts : undefined
+    this.eventStart = this.batch.length
+    this.delivered = 0
+    return this.resume()
+  }
+
+  resume(): boolean {
+    try {
+      this.list.append(this.batch, this.header.logMonoTime, this.capacity - this.batch.length, this.srcCounts)
+      return this.list.done
+    } catch (e) {
+      if (!(e instanceof MalformedMessage)) throw e
+      for (let i = this.eventStart; i < this.batch.length; i++) if (this.srcCounts) this.srcCounts[this.batch[i].src]--
+      this.batch.length = this.eventStart
+      const note = this.delivered > 0 ? ` (${this.delivered} of its frames had already been delivered)` : ""
+      warnMalformed(this.stats, e, this.framer!, note)
+      return true
+    }
+  }
+}
+
+const whichOf = (tag: number): EventWhich => {
+  switch (tag) {
+    case EventTag.can:
+      return "can"
+    case EventTag.sendcan:
+      return "sendcan"
+    case EventTag.carState:
+      return "carState"
+    case EventTag.pandaStates:
+      return "pandaStates"
+    case EventTag.initData:
+      return "initData"
+    case EventTag.sentinel:
+      return "sentinel"
+    default:
+      return isKnownEventTag(tag) ? "other" : "unknown"
+  }
+}
+
+/** Decodes every event into a LogEvent (typed views for the members cts-lite knows). */
+export class EventSink implements BatchSink<LogEvent> {
+  private batch: Array<LogEvent> = []
+  private readonly header = new EventHeader()
+  private readonly list = new CanListReader()
+
+  constructor(
+    private readonly stats: StatsCollector,
+    private readonly capacity = 1024
+  ) {}
+
+  get size(): number {
+    return this.batch.length
+  }
+
+  get full(): boolean {
+    return this.batch.length >= this.capacity
+  }
+
+  take(): Array<LogEvent> {
+    const b = this.batch
+    this.batch = []
+    return b
+  }
+
+  resume(): boolean {
+    return true
+  }
+
+  begin(msg: CapnpMessage, framer: MessageFramer): boolean {
+    const h = this.header
+    try {
+      h.read(msg)
+      countEvent(this.stats, h)
+      this.batch.push(this.decode(msg, h))
+    } catch (e) {
+      if (!(e instanceof MalformedMessage)) throw e
+      warnMalformed(this.stats, e, framer)
+    }
+    return true
+  }
+
+  private decode(msg: CapnpMessage, h: EventHeader): LogEvent {
+    const which = whichOf(h.tag)
+    const event = { logMonoTime: h.logMonoTime, valid: h.valid, tag: h.tag, which }
+    switch (which) {
+      case "can":
+      case "sendcan": {
+        const frames: Array<CanFrame> = []
+        if (h.ptr >= 0) {
+          this.list.open(msg, h.seg, h.ptr)
+          this.list.append(frames, h.logMonoTime, this.list.count)
+        }
+        if (which === "sendcan") this.stats.sendcanFrames += frames.length
+        else for (const f of frames) this.stats.srcCounts[f.src]++
+        return { ...event, can: frames }
+      }
+      case "carState":
+        return { ...event, carState: readCarState(msg, h.seg, h.ptr) }
+      case "pandaStates":
+        return { ...event, pandaStates: readPandaStates(msg, h.seg, h.ptr) }
+      case "initData":
+        return { ...event, initData: readInitData(msg, h.seg, h.ptr) }
+      case "sentinel":
+        return { ...event, sentinel: readSentinel(msg, h.seg, h.ptr) }
+      default:
+        return event
+    }
+  }
+}

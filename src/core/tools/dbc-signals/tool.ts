@@ -1,0 +1,147 @@
+import { formatCanAddress, formatNsAsSeconds } from "../../can/csv-format.js"
+import { loadBundledDbc } from "../../dbc/bundled-dbc.js"
+import { decodeMessage } from "../../dbc/dbc-decode.js"
+import { parseDbcSource } from "../../dbc/dbc-source.js"
+import type { Dbc } from "../../dbc/dbc-types.js"
+import { ToolError, ValidationError } from "../../errors.js"
+import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
+import { baseArtifactMetadata } from "../shared/analysis-artifacts.js"
+import { openArtifactChannel, type ArtifactChannel } from "../shared/artifact-channel.js"
+import { csvLine } from "../shared/csv-table.js"
+import { runOrThrow } from "../shared/effect-bridge.js"
+import { openRlogFrames, passProgress } from "../shared/frame-source.js"
+import { classifyInputs } from "../shared/require-inputs.js"
+import { runToolAsync } from "../shared/run-async.js"
+import { messageFileName, selectMessages, type SelectedMessage } from "./message-selection.js"
+import { DbcSignalsParams } from "./params.js"
+
+const ID = "dbc-signals"
+
+const loadDbc = async (ctx: ToolContext<DbcSignalsParams>, dbcFiles: ReadonlyArray<{ name: string; sha256: string; open: () => AsyncIterable<Uint8Array> }>) => {
+  if (dbcFiles.length > 1 || (dbcFiles.length === 1 && ctx.params.dbc !== undefined)) {
+    throw new ValidationError({
+      code: "ambiguous_dbc",
+      message: "Give exactly one DBC: either the `dbc` param (a bundled name) or one DBC file input.",
+      suggestedAction: "Drop the extra DBC."
+    })
+  }
+  if (dbcFiles.length === 1) {
+    const dbc: Dbc = await runOrThrow(parseDbcSource(dbcFiles[0].open()))
+    return { dbc, label: `${dbcFiles[0].name} (sha256 ${dbcFiles[0].sha256})` }
+  }
+  if (ctx.params.dbc === undefined) {
+    throw new ValidationError({
+      code: "missing_dbc",
+      message: "No DBC: set the `dbc` param to a bundled name or pass a DBC file as an input.",
+      suggestedAction: "For example dbc=toyota_new_mc_pt_generated."
+    })
+  }
+  return { dbc: await runOrThrow(loadBundledDbc(ctx.params.dbc)), label: `bundled ${ctx.params.dbc}` }
+}
+
+const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
+  const { logs, dbcs } = await classifyInputs(ID, ctx.inputs, ["log", "dbc"], "an rlog (raw, .zst, .bz2) and optionally a DBC file")
+  if (logs.length === 0) {
+    throw new ValidationError({ code: "missing_input", message: `${ID} needs an rlog input besides the DBC.`, suggestedAction: "Pass the log to decode." })
+  }
+  const { dbc, label } = await loadDbc(ctx, dbcs)
+  const selected = selectMessages(dbc, ctx.params.messages, ctx.params.signals)
+  const byAddress = new Map<number, SelectedMessage>(selected.map((s) => [s.message.address, s]))
+  const busFilter = ctx.params.bus ? new Set(ctx.params.bus) : undefined
+  const meta = { ...baseArtifactMetadata(ID, ctx), dbc: label, time_base: "seconds since the first CAN frame" }
+  const long = ctx.params.layout === "long"
+  const channels = new Map<number, { channel: ArtifactChannel; file: string; rows: number }>()
+  const taken = new Set<string>()
+  let longChannel: ArtifactChannel | undefined
+  let longRows = 0
+  const seenSrc = new Set<number>()
+  let baseNs: number | undefined
+  const channelFor = (sel: SelectedMessage) => {
+    let c = channels.get(sel.message.address)
+    if (!c) {
+      const file = messageFileName(sel.message, taken)
+      const channel = openArtifactChannel(ctx, file, "text/csv", { ...meta, message: sel.message.name })
+      channel.push(csvLine(["time", "addr", "bus", ...sel.signals.map((s) => s.name)]))
+      channels.set(sel.message.address, (c = { channel, file, rows: 0 }))
+    }
+    return c
+  }
+  try {
+    const pass = openRlogFrames(logs, ctx.signal, passProgress(ctx, 0, 1, "decoding", 0, 0.95))
+    for await (const batch of pass.batches) {
+      if (ctx.signal.aborted) throw ctx.signal.reason
+      for (const f of batch) {
+        baseNs ??= f.timeNs
+        seenSrc.add(f.src)
+        if (busFilter && !busFilter.has(f.src)) continue
+        const sel = byAddress.get(f.address)
+        if (!sel) continue
+        const time = formatNsAsSeconds(f.timeNs - baseNs)
+        const addr = formatCanAddress(f.address)
+        const decoded = decodeMessage(sel.message, f.data).values
+        const values = sel.signals.map((s) => decoded[s.name] ?? null)
+        if (long) {
+          longChannel ??= openArtifactChannel(ctx, "signals.csv", "text/csv", meta)
+          if (longRows === 0) longChannel.push(csvLine(["time", "addr", "bus", "message", "signal", "value"]))
+          for (let i = 0; i < values.length; i++) {
+            if (values[i] === null) continue
+            longRows++
+            const wait = longChannel.push(csvLine([time, addr, f.src, sel.message.name, sel.signals[i].name, values[i]]))
+            if (wait) await wait
+          }
+        } else {
+          const c = channelFor(sel)
+          c.rows++
+          const wait = c.channel.push(csvLine([time, addr, f.src, ...values]))
+          if (wait) await wait
+        }
+      }
+    }
+  } catch (e) {
+    for (const c of channels.values()) c.channel.fail(e)
+    longChannel?.fail(e)
+    throw e
+  }
+  if (channels.size === 0 && longRows === 0) {
+    longChannel?.fail(new Error("no rows"))
+    const present = [...seenSrc].sort((a, b) => a - b)
+    throw new ToolError({
+      code: "no_matching_frames",
+      message: `${ID}: none of the ${selected.length} chosen DBC messages appears${busFilter ? ` on bus ${[...busFilter].join(", ")}` : ""} in the log (buses present: ${present.join(", ") || "none — the log has no CAN frames"}).`,
+      suggestedAction: "Check that the DBC matches the car, and the bus filter against the buses present."
+    })
+  }
+  const files: Array<{ message: string; address: string; file: string; rows: number; signals: string[] }> = []
+  for (const [address, c] of channels) {
+    await c.channel.close()
+    const sel = byAddress.get(address)!
+    files.push({ message: sel.message.name, address: formatCanAddress(address), file: c.file, rows: c.rows, signals: sel.signals.map((s) => s.name) })
+  }
+  if (longChannel) await longChannel.close()
+  const index = { dbc: label, layout: ctx.params.layout, messages_selected: selected.length, files, long_rows: long ? longRows : undefined }
+  await ctx.artifacts.write("dbc_signals_index.json", "application/json", JSON.stringify(index, null, 2), meta)
+  ctx.progress(1, "done")
+  return { summary: { dbc: label, layout: ctx.params.layout, messages_decoded: long ? undefined : files.length, rows: long ? longRows : files.reduce((s, f) => s + f.rows, 0) } }
+}
+
+/** dbc-signals: decodes chosen DBC messages of a log into cabana-style CSVs. */
+export const dbcSignals = defineTool({
+  id: ID,
+  name: "DBC signals",
+  description:
+    "Decodes the CAN frames of a log with a DBC (a bundled opendbc file by name, or your own DBC file) into CSV: cabana's per-message layout `time,addr,bus,<signals…>` (one file per message) or one long `time,addr,bus,message,signal,value` file. Intel/Motorola, signed, factor/offset and multiplexed signals.",
+  category: "analyzer",
+  version: "1.0.0",
+  params: DbcSignalsParams,
+  inputs: [
+    { kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several files are read in order as one route.", multiple: true },
+    { kind: "dbc", description: "Optional DBC file (instead of the `dbc` param)." }
+  ],
+  outputs: [
+    { name: "<MESSAGE>.csv", contentType: "text/csv", description: "per-message layout: time,addr,bus,<signals…>" },
+    { name: "signals.csv", contentType: "text/csv", description: "long layout: time,addr,bus,message,signal,value" },
+    { name: "dbc_signals_index.json", contentType: "application/json", description: "the DBC used, the files written and their row counts" }
+  ],
+  defaultTimeoutMs: 10 * 60_000,
+  run: (ctx) => runToolAsync(ID, ctx, run)
+})

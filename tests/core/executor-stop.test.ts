@@ -1,0 +1,89 @@
+import { existsSync, readdirSync, statSync } from "node:fs"
+import path from "node:path"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { CtsClient } from "../../src/adapters/sdk/create-cts.js"
+import { collect, sleep, testClient, until } from "./helpers.js"
+
+let cts: CtsClient
+let dir: string
+let close: () => Promise<void>
+beforeAll(async () => {
+  ;({ cts, dir, close } = await testClient({ concurrency: 2 }))
+})
+afterAll(() => close())
+
+const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0)
+
+/** Waits until the file exists and grows, then returns its size. */
+const growing = async (file: string) => {
+  await until(() => sizeOf(file) > 0)
+  const first = sizeOf(file)
+  await until(() => sizeOf(file) > first)
+  return sizeOf(file)
+}
+
+/** Asserts the file does not change any more (the work really stopped). */
+const expectStable = async (file: string) => {
+  const after = sizeOf(file)
+  await sleep(400)
+  expect(sizeOf(file)).toBe(after)
+}
+
+describe("cancel and timeout stop the work", () => {
+  for (const cooperative of [true, false]) {
+    it(`cancel stops a ${cooperative ? "cooperative" : "non-cooperative (busy-looping)"} tool within 1 s`, async () => {
+      const file = path.join(dir, `cancel-${cooperative}.txt`)
+      const run = await cts.submit("test-appender", { input: [], params: { file, cooperative } })
+      await growing(file)
+      const started = performance.now()
+      const outcome = await cts.cancel(run.id)
+      const elapsed = performance.now() - started
+      expect(elapsed).toBeLessThan(1000)
+      expect(outcome.outcome).toBe("canceled")
+      expect(outcome.run).toMatchObject({ status: "canceled", error: null })
+      await expectStable(file)
+      const events = await collect(cts.logs(run.id))
+      expect(events.at(-1)).toMatchObject({ type: "end", status: "canceled" })
+      expect((await cts.cancel(run.id)).outcome).toBe("already_finished")
+    })
+  }
+
+  it("a timeout stops a busy-looping tool and records failed/timeout", async () => {
+    const file = path.join(dir, "timeout.txt")
+    const run = await cts.submit("test-appender", { input: [], params: { file, cooperative: false }, timeoutMs: 700 })
+    await growing(file)
+    const done = await cts.wait(run.id)
+    expect(done.status).toBe("failed")
+    expect(done.error).toMatchObject({ category: "tool_error", code: "timeout" })
+    expect(Date.parse(done.finishedAt!) - Date.parse(done.startedAt!)).toBeLessThan(700 + 1000)
+    await expectStable(file)
+  })
+
+  it("cancel mid-artifact discards the unfinished artifact and flags the finished one partial", async () => {
+    const run = await cts.submit("test-slow-artifact", { input: [] })
+    const tmp = path.join(dir, "data", "artifacts-tmp")
+    await until(() => readdirSync(tmp).length > 0 && statSync(path.join(tmp, readdirSync(tmp)[0]!)).size > 4096)
+    const [temp] = readdirSync(tmp)
+    const outcome = await cts.cancel(run.id)
+    expect(outcome.run.status).toBe("canceled")
+    expect(existsSync(path.join(tmp, temp!))).toBe(false)
+    const artifacts = await cts.artifacts(run.id)
+    expect(artifacts.map((a) => [a.name, a.partial])).toEqual([["first.txt", true]])
+    expect(existsSync(path.join(dir, "data", "artifacts", "runs", run.id, "slow.bin"))).toBe(false)
+  })
+
+  it("cancel of a queued run never starts it", async () => {
+    const a = await cts.submit("test-appender", { input: [], params: { file: path.join(dir, "q-a.txt") } })
+    const b = await cts.submit("test-appender", { input: [], params: { file: path.join(dir, "q-b.txt") } })
+    const c = await cts.submit("test-appender", { input: [], params: { file: path.join(dir, "q-c.txt") } })
+    await until(async () => (await cts.get(b.id)).status === "running")
+    expect((await cts.get(c.id)).status).toBe("queued")
+    const outcome = await cts.cancel(c.id)
+    expect(outcome).toMatchObject({ outcome: "canceled", run: { status: "canceled", startedAt: null } })
+    const events = await collect(cts.logs(c.id))
+    expect(events.map((e) => `${e.type}:${"status" in e ? e.status : ""}`)).toEqual(["status:queued", "status:canceled", "end:canceled"])
+    await Promise.all([cts.cancel(a.id), cts.cancel(b.id)])
+    await sleep(200)
+    expect(existsSync(path.join(dir, "q-c.txt"))).toBe(false)
+  })
+})
