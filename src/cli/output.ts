@@ -63,6 +63,7 @@ export const renderTable = (
 export const createOutput = (options: { readonly json: boolean }): Output => {
   const paint = makePalette(colorEnabled(process.stdout))
   const log = createConsola({
+    level: 3,
     stdout: process.stderr,
     stderr: process.stderr,
     fancy: true,

@@ -54,8 +54,9 @@ const typeLabel = (schema: JsonSchema, root: JsonSchema): string => {
 /** The params of a tool's JSON Schema (an object schema as `capabilities` gives it). */
 export const paramSpecs = (paramsSchema: JsonSchema): ReadonlyArray<ParamSpec> => {
   const root = paramsSchema
-  const props = isObject(root.properties) ? root.properties : {}
-  const required = new Set(Array.isArray(root.required) ? root.required.map(String) : [])
+  const top = resolveRef(root, root)
+  const props = isObject(top.properties) ? top.properties : {}
+  const required = new Set(Array.isArray(top.required) ? top.required.map(String) : [])
   return Object.entries(props).map(([name, raw]) => {
     const schema = resolveRef(isObject(raw) ? raw : {}, root)
     return {

@@ -21,7 +21,7 @@ export const createProgressBar = (label: string, stream: NodeJS.WriteStream = pr
     const now = Date.now()
     if (!force && now - lastDraw < 80) return
     lastDraw = now
-    const columns = stream.columns ?? 80
+    const columns = stream.columns || 80
     const width = Math.max(10, Math.min(30, columns - label.length - 30))
     const filled = Math.round(fraction * width)
     const pct = `${Math.floor(fraction * 100)}`.padStart(3)

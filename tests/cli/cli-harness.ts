@@ -101,7 +101,8 @@ export const waitForOutput = (child: ChildProcess, stream: "stdout" | "stderr", 
 export interface TestServer {
   readonly url: string
   readonly child: ChildProcess
-  readonly stop: () => Promise<void>
+  /** SIGTERM, then the exit code (null when it had already ended). */
+  readonly stop: () => Promise<number | null>
 }
 
 export const startServe = async (env: NodeJS.ProcessEnv, extraArgs: ReadonlyArray<string> = []): Promise<TestServer> => {
@@ -115,10 +116,10 @@ export const startServe = async (env: NodeJS.ProcessEnv, extraArgs: ReadonlyArra
     url: match[1]!,
     child,
     stop: async () => {
-      if (child.exitCode !== null || child.signalCode !== null) return
-      const closed = new Promise((resolve) => child.once("close", resolve))
+      if (child.exitCode !== null || child.signalCode !== null) return null
+      const closed = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)))
       child.kill("SIGTERM")
-      await closed
+      return closed
     }
   }
 }

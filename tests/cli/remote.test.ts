@@ -22,7 +22,7 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
     assertBuilt()
     serverBox = await createSandbox()
     client = await createSandbox()
-    server = await startServe({ ...serverBox.env, CTS_INPUT_ROOTS: path.join(repoRoot, "examples/data"), CTS_TOKENS: `tester:${TOKEN}` })
+    server = await startServe({ ...serverBox.env, CTS_INPUT_ROOTS: path.join(repoRoot, "examples/data"), CTS_TOKENS: `tester=${TOKEN}` })
     remote = { ...client.env, CTS_URL: server.url, CTS_TOKEN: TOKEN }
   })
   afterAll(async () => {
@@ -124,5 +124,11 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
     const unreachable = await runCts(["runs", "list", "--server", "http://127.0.0.1:9"], { env: client.env })
     expect(unreachable.code).toBe(2)
     expect(unreachable.stderr).toContain("Cannot reach the server at http://127.0.0.1:9")
+  })
+
+  it("cts serve stops cleanly on SIGTERM (exit 0)", async () => {
+    expect(await server.stop()).toBe(0)
+    const gone = await runCts(["version", "--server", server.url], { env: client.env })
+    expect(gone.code).toBe(2)
   })
 })

@@ -5,7 +5,7 @@ import { Effect, Stream } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { CtsClient } from "../../src/adapters/sdk/create-cts.js"
 import { runOrThrow } from "../../src/adapters/sdk/effect-bridge.js"
-import { ArtifactStore, type PutArtifact } from "../../src/core/artifacts/artifact-store.js"
+import { ArtifactStore, type ArtifactMeta, type PutArtifact } from "../../src/core/artifacts/artifact-store.js"
 import { signToken } from "../../src/core/artifacts/signed-token.js"
 import { SystemError, ValidationError } from "../../src/core/errors.js"
 import { demoRlog, readAll, testClient } from "./helpers.js"
@@ -73,7 +73,7 @@ describe("local ArtifactStore", () => {
   })
 
   it("lists by prefix with cursor pagination and deletes", async () => {
-    const made = []
+    const made: Array<ArtifactMeta> = []
     for (let i = 0; i < 7; i++) made.push(await put({ key: `uploads/page/f${i}.txt`, name: `f${i}.txt`, contentType: "text/plain" }, [new Uint8Array([i])]))
     const seen: Array<string> = []
     let cursor: string | undefined

@@ -35,7 +35,7 @@ export const readAll = async (stream: ReadableStream<Uint8Array>): Promise<Buffe
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 /** Polls until `check` returns true (or throws after `timeoutMs`). */
-export const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 10_000, everyMs = 20) => {
+export const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 20) => {
   const end = Date.now() + timeoutMs
   while (!(await check())) {
     if (Date.now() > end) throw new Error("condition not reached in time")

@@ -121,7 +121,7 @@ describe("attacks are refused", () => {
   it("accepts path inputs only under the input roots, never URLs", async () => {
     const ok = await (await submit({ tool_id: "http-copy-input", input: { type: "path", value: rlogFile } })).json()
     const done = await waitForRun(server, ok.id)
-    expect(done.summary.sha256).toBe(createHash("sha256").update(readFileSync(rlogFile)).digest("hex"))
+    expect((done.summary as { sha256: string }).sha256).toBe(createHash("sha256").update(readFileSync(rlogFile)).digest("hex"))
     const relative = await (await submit({ tool_id: "http-copy-input", input: { type: "path", value: "rav4_seg40.rlog.zst" } })).json()
     expect((await waitForRun(server, relative.id)).status).toBe("completed")
     for (const value of ["/etc/passwd", `${rlogDir}/../../../../etc/passwd`, "../../../etc/passwd", path.join(outsideRoot, "secret.rlog"), path.join(extraRoot, "link.rlog"), "link.rlog", "dirlink/secret.rlog"]) {

@@ -34,7 +34,7 @@ const expectedMismatch = (address: number, bus: number, bit: number): number => 
 describe("find-similar-bits on the Subaru demo", () => {
   let run: TestRun
   beforeAll(async () => {
-    run = await runToolInMemory(findSimilarBits, { signal: "cruiseState.enabled", dbc: "subaru_global_2017_generated" }, [subaru()])
+    run = await runToolInMemory(findSimilarBits, { signal: "cruiseState.enabled", dbc: "subaru_global_2017_generated" }, [{ ...subaru(), name: "<img src=x onerror=alert(1)>.zst" }])
     expect(run.error).toBeUndefined()
   })
 
@@ -75,6 +75,8 @@ describe("find-similar-bits on the Subaru demo", () => {
     expect(html).toContain("<table")
     expect(html).toContain("CruiseControl.Cruise_Activated")
     expect(html).toContain('href="similar_bits.csv"')
+    expect(html).not.toContain("<img")
+    expect(html).toContain("&lt;img src=x onerror=alert(1)&gt;.zst")
   })
 
   it("honours min_samples and include_echo", async () => {
@@ -130,5 +132,15 @@ describe("find-similar-bits bad input", () => {
     const b = await runToolInMemory(findSimilarBits, { signal: "controlsAllowed" }, [rav4])
     expect(b.error?.code).toBe("signal_constant")
     expect(b.artifacts.size).toBe(0)
+  })
+
+  it("refuses a CSV, an empty log and an unknown DBC name with typed errors", async () => {
+    const csv = await runToolInMemory(findSimilarBits, {}, [fileInput(dataPath("rlog", "subaru_cruise_demo.frames.csv"))])
+    expect([csv.error?._tag, csv.error?.code]).toEqual(["ValidationError", "wrong_input_type"])
+    const empty = await runToolInMemory(findSimilarBits, {}, [fileInput(dataPath("rlog", "bad", "empty.rlog"))])
+    expect([empty.error?._tag, empty.error?.code]).toEqual(["ToolError", "no_can_frames"])
+    const dbc = await runToolInMemory(findSimilarBits, { dbc: "nope" }, [subaru()])
+    expect([dbc.error?._tag, dbc.error?.code]).toEqual(["ValidationError", "unknown_dbc"])
+    for (const r of [csv, empty, dbc]) expect(r.artifacts.size).toBe(0)
   })
 })

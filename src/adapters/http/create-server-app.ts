@@ -120,7 +120,9 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
       } catch (error) {
         const apiError = toApiError(error)
         if (apiError.status >= 500) console.error(`[cts-lite] ${event.req.method} ${event.url.pathname} failed:`, (apiError as { cause?: unknown }).cause ?? error)
-        return apiError.toResponse()
+        const response = apiError.toResponse()
+        if (apiError.status === 413) response.headers.set("connection", "close")
+        return response
       }
     })
   }

@@ -1,3 +1,4 @@
+import type { H3Event } from "h3"
 import { ValidationError } from "../../core/errors.js"
 import { ApiError } from "./api-error.js"
 
@@ -15,35 +16,35 @@ export const assertContentLength = (req: Request, limit: number, what: string): 
   if (length !== null && /^\d+$/.test(length) && Number(length) > limit) throw tooLarge(what, limit)
 }
 
-/** The request body as chunks, failing with a 413 validation error as soon as more than `limit` bytes arrive. */
-export async function* limitedBody(req: Request, limit: number, what: string): AsyncGenerator<Uint8Array> {
+/**
+ * The request body as chunks, failing with a 413 validation error as soon as more than `limit` bytes arrive.
+ * On Node the socket stream is read directly (leaving the rest to be discarded when the response ends);
+ * elsewhere the web body stream is read.
+ */
+export async function* limitedBody(event: H3Event, limit: number, what: string): AsyncGenerator<Uint8Array> {
+  const req = event.req
   assertContentLength(req, limit, what)
-  if (!req.body) return
+  const node = event.runtime?.node?.req as (AsyncIterable<Buffer> & { iterator?: (o: { destroyOnReturn: boolean }) => AsyncIterable<Buffer> }) | undefined
+  const chunks: AsyncIterable<Uint8Array> | null = node?.iterator ? node.iterator({ destroyOnReturn: false }) : (req.body as unknown as AsyncIterable<Uint8Array> | null)
+  if (!chunks) return
   let total = 0
-  const reader = req.body.getReader()
-  try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) return
-      total += value.byteLength
-      if (total > limit) throw tooLarge(what, limit)
-      yield value
-    }
-  } finally {
-    reader.cancel().catch(() => {})
+  for await (const chunk of chunks) {
+    total += chunk.byteLength
+    if (total > limit) throw tooLarge(what, limit)
+    yield chunk
   }
 }
 
 /** Reads a JSON body of at most `limit` bytes; wrong content type → 415, bad JSON → 400. */
-export const readJsonBody = async (req: Request, limit: number): Promise<unknown> => {
-  const type = req.headers.get("content-type")
+export const readJsonBody = async (event: H3Event, limit: number): Promise<unknown> => {
+  const type = event.req.headers.get("content-type")
   if (type !== null && !/^application\/([\w.+-]+\+)?json\b/i.test(type.trim())) {
     throw new ApiError(415, "unsupported_media_type", `Expected a JSON body (application/json), got "${type}".`, {
       suggestedAction: "Send the body as JSON with `Content-Type: application/json`."
     })
   }
   const chunks: Uint8Array[] = []
-  for await (const chunk of limitedBody(req, limit, "JSON request body")) chunks.push(chunk)
+  for await (const chunk of limitedBody(event, limit, "JSON request body")) chunks.push(chunk)
   const text = Buffer.concat(chunks).toString("utf8")
   if (text.trim() === "") throw new ApiError(400, "malformed_json", "The request body is empty; a JSON object was expected.", { suggestedAction: "Send a JSON object." })
   try {

@@ -98,8 +98,7 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
       port: settings.port,
       silent: true,
       gracefulShutdown: false,
-      trustProxy: settings.trustProxy as boolean | "loopback" | string[],
-      maxRequestBodySize: Math.max(settings.maxUploadBytes, settings.maxJsonBytes)
+      trustProxy: settings.trustProxy as boolean | "loopback" | string[]
     })
     await server.ready()
     const address = server.node?.server?.address()

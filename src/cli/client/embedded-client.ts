@@ -9,16 +9,38 @@ import { artifactView, type CliSubmit, type CtsClient, type Download } from "./c
 const bytes = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> =>
   Readable.fromWeb(stream as unknown as NodeReadableStream<Uint8Array>)
 
-/** Stops iterating `source` as soon as `signal` aborts, even while it waits for the next item. */
-async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): AsyncGenerator<T> {
-  if (signal.aborted) return
-  const iterator = source[Symbol.asyncIterator]()
+const POLL_MS = 400
+
+/**
+ * Follows a run's events from two gap-free sources, yielding each seq once and in order: the core's
+ * live subscription (immediate, for runs of this process) and a poll of the persisted log (for runs
+ * another `cts` process is executing, whose live events never reach this one). Ends after `end` or on abort.
+ */
+async function* followPersisted(
+  live: AsyncIterable<RunEvent>,
+  readAfter: (after: number) => Promise<ReadonlyArray<RunEvent>>,
+  after: number,
+  signal: AbortSignal
+): AsyncGenerator<RunEvent> {
+  let last = after
+  const iterator = live[Symbol.asyncIterator]()
+  let pending: Promise<IteratorResult<RunEvent>> | null = iterator.next()
   const aborted = new Promise<"aborted">((resolve) => signal.addEventListener("abort", () => resolve("aborted"), { once: true }))
   try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), aborted])
-      if (next === "aborted" || next.done) return
-      yield next.value
+    while (!signal.aborted) {
+      let timer: ReturnType<typeof setTimeout> | undefined
+      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), POLL_MS)))
+      const next: IteratorResult<RunEvent> | "tick" | "aborted" = await Promise.race([pending ?? new Promise<never>(() => {}), tick, aborted])
+      clearTimeout(timer)
+      if (next === "aborted") return
+      const batch: ReadonlyArray<RunEvent> = next === "tick" ? await readAfter(last) : next.done ? [] : [next.value]
+      if (next !== "tick") pending = next.done ? null : iterator.next()
+      for (const event of batch) {
+        if (event.seq <= last) continue
+        last = event.seq
+        yield event
+        if (event.type === "end") return
+      }
     }
   } finally {
     void iterator.return?.()
@@ -29,6 +51,15 @@ async function* untilAborted<T>(source: AsyncIterable<T>, signal: AbortSignal): 
 export const createEmbeddedClient = async (): Promise<CtsClient> => {
   const cts = await createCts()
   const dataDir = (await cts.runtime.runPromise(CtsConfig)).dataDir
+
+  const readPage = async (runId: string, after: number, limit?: number): Promise<ReadonlyArray<RunEvent>> => {
+    const events: Array<RunEvent> = []
+    for await (const event of cts.logs(runId, { after })) {
+      events.push(event)
+      if (limit !== undefined && events.length >= limit) break
+    }
+    return events
+  }
 
   return {
     mode: "embedded",
@@ -58,15 +89,9 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
         ...(q.cursor ? { cursor: q.cursor } : {})
       }),
     cancel: (id) => cts.cancel(id),
-    readEvents: async (runId, after, limit) => {
-      const events: Array<RunEvent> = []
-      for await (const event of cts.logs(runId, { after })) {
-        events.push(event)
-        if (limit !== undefined && events.length >= limit) break
-      }
-      return events
-    },
-    followEvents: (runId, after, signal) => untilAborted(cts.logs(runId, { after, follow: true }), signal),
+    readEvents: (runId, after, limit) => readPage(runId, after, limit),
+    followEvents: (runId, after, signal) =>
+      followPersisted(cts.logs(runId, { after, follow: true }), (from) => readPage(runId, from, 1000), after, signal),
     listArtifacts: async (runId) => (await cts.artifacts(runId)).map(artifactView),
     getArtifact: async (id) => artifactView(await cts.artifact(id)),
     downloadArtifact: async (id): Promise<Download> => {

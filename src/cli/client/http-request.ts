@@ -17,7 +17,7 @@ interface WireErrorBody {
 }
 
 const exitForStatus = (status: number, category: string | undefined): ExitCode => {
-  if (status === 401 || status === 403 || status === 429 || status >= 500) return ExitCode.store
+  if (status === 401 || status === 429 || status >= 500) return ExitCode.store
   if (category === "tool_error") return ExitCode.runFailed
   if (category === "system_error") return ExitCode.store
   return ExitCode.usage
@@ -35,12 +35,12 @@ export const errorFromResponse = async (response: Response, what: string): Promi
   const e = body?.error
   if (e && typeof e.message === "string") {
     const category = e.category === "validation_error" || e.category === "tool_error" || e.category === "system_error" ? e.category : "system_error"
-    const auth = response.status === 401 || response.status === 403
+    const auth = response.status === 401
     return new CliError({
       category,
       code: e.code ?? `http_${response.status}`,
       message: e.message,
-      suggestedAction: e.suggested_actions?.[0] ?? (auth ? "Pass a valid token with --token or CTS_TOKEN." : undefined),
+      suggestedAction: auth ? "Pass a valid token with --token, CTS_TOKEN or `token` in the config file." : e.suggested_actions?.[0],
       details: e.details,
       exitCode: exitForStatus(response.status, category)
     })

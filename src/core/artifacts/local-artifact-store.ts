@@ -125,7 +125,12 @@ const make = Effect.gen(function* () {
         const commit = Effect.gen(function* () {
           yield* attempt("Creating an artifact directory", () => mkdir(path.dirname(final), { recursive: true }))
           yield* checkInside(path.dirname(final))
-          yield* attempt("Storing an artifact", () => link(tmp, final))
+          yield* attempt("Storing an artifact", () => link(tmp, final)).pipe(
+            Effect.catchIf(
+              (e) => (e.details as { errno?: string })?.errno === "EEXIST",
+              () => new ValidationError({ code: "artifact_exists", message: `An artifact with key ${JSON.stringify(key)} already exists` })
+            )
+          )
         })
         yield* Effect.ensuring(
           Effect.zipRight(write, commit),

@@ -12,6 +12,7 @@ import { Executor, type ExecutorService, type RunError, type RunRecord, type Run
 import { checkInputs } from "./input-resolver.js"
 import { hostAlive, registerInstance } from "./run-host.js"
 import { runInWorker, type WorkerHooks } from "./run-worker.js"
+import { makeWorkerPool } from "./worker-pool.js"
 import type { WorkerJob } from "./worker-protocol.js"
 
 /** Log lines kept per run; later lines are dropped (with one warning) so a chatty tool cannot flood the store. */
@@ -48,6 +49,7 @@ const make = Effect.gen(function* () {
   const { host } = yield* Effect.acquireRelease(Effect.sync(registerInstance), (i) => Effect.sync(i.release))
   const entries = new Map<string, Entry>()
   const queue = yield* Queue.unbounded<string>()
+  const pool = yield* makeWorkerPool(1)
 
   const finish = (id: string, status: RunStatus, extra: { error?: RunError | null; summary?: Record<string, unknown> | null } = {}) =>
     Effect.gen(function* () {
@@ -63,6 +65,9 @@ const make = Effect.gen(function* () {
       if (entry.state === "done") return Effect.void
       entry.state = "done"
       return finish(id, status, extra).pipe(
+        Effect.catchAll((e) =>
+          finish(id, "failed", { error: { category: "system_error", code: "finalize_failed", message: `Recording the end of the run failed: ${e.message}` } })
+        ),
         Effect.tap((record) => Deferred.succeed(entry.finished, record)),
         Effect.tapError((e) => Deferred.fail(entry.finished, e)),
         Effect.ensuring(Effect.sync(() => entries.delete(id))),
@@ -102,7 +107,7 @@ const make = Effect.gen(function* () {
       entry.state = "running"
       yield* runs.updateRun(id, { status: "running", startedAt: now() })
       yield* logs.append(id, { type: "status", status: "running" })
-      const outcome = yield* runInWorker({ job: entry.job, timeoutMs: entry.timeoutMs, cancel: entry.cancel, hooks: hooksFor(id), store })
+      const outcome = yield* runInWorker({ job: entry.job, timeoutMs: entry.timeoutMs, cancel: entry.cancel, hooks: hooksFor(id), store, pool })
       if (outcome._tag === "completed") return yield* complete(id, entry, "completed", { summary: outcome.summary })
       if (outcome._tag === "stopped" && outcome.reason === "canceled") return yield* complete(id, entry, "canceled")
       const error: RunError =

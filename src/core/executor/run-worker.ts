@@ -1,12 +1,11 @@
 import { createInterface } from "node:readline"
 import type { Readable } from "node:stream"
-import { Worker } from "node:worker_threads"
 import { Deferred, Effect, Exit, Queue, Stream } from "effect"
 import type { ArtifactMeta, ArtifactStoreService } from "../artifacts/artifact-store.js"
 import { isSafeName } from "../artifacts/artifact-keys.js"
 import { ToolError, type CtsError } from "../errors.js"
 import type { LogLevel } from "../tools/define-tool.js"
-import { requireWorkerUrl } from "./worker-url.js"
+import type { WorkerPool } from "./worker-pool.js"
 import { toWireError, type FromWorker, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
 
 /** How a worker run ended. */
@@ -29,10 +28,14 @@ export interface WorkerRunOptions {
   readonly cancel: Deferred.Deferred<void>
   readonly hooks: WorkerHooks
   readonly store: ArtifactStoreService
+  readonly pool: WorkerPool
 }
 
 /** Time a worker gets to stop cooperatively after an abort before it is terminated. */
 export const STOP_GRACE_MS = 300
+
+/** Longest a worker may take to load its tool before the run counts as timed out. */
+export const WORKER_START_LIMIT_MS = 60_000
 
 type Incoming = FromWorker | { readonly type: "crash"; readonly message: string } | { readonly type: "exit"; readonly code: number }
 type WriteItem = { readonly chunk: Uint8Array } | { readonly end: true } | { readonly abort: string }
@@ -42,22 +45,20 @@ const pipeLines = (stream: Readable | null, onLine: (line: string) => void) => {
 }
 
 /**
- * Runs one job in a fresh worker thread. Artifact bytes stream back through the ArtifactStore
- * with a credit window; cancel or timeout aborts the tool's signal, waits `STOP_GRACE_MS`, then
+ * Runs one job in a fresh worker thread from the pool. Artifact bytes stream back through the ArtifactStore
+ * with a credit window. The timeout counts from the tool's start (after its module loaded); cancel or timeout aborts the tool's signal, waits `STOP_GRACE_MS`, then
  * terminates the thread. Unfinished artifact writes are discarded when the worker goes away.
  */
 export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutcome> =>
   Effect.scoped(
     Effect.gen(function* () {
       const { job, hooks, store } = options
-      const url = yield* Effect.either(Effect.try({ try: requireWorkerUrl, catch: (e) => e as CtsError }))
-      if (url._tag === "Left") return { _tag: "failed", error: toWireError(url.left) } as const
+      const acquired = yield* Effect.either(options.pool.acquire)
+      if (acquired._tag === "Left") return { _tag: "failed", error: toWireError(acquired.left) } as const
+      const worker = acquired.right
       const inbox = yield* Queue.unbounded<Incoming>()
       const exited = yield* Deferred.make<void>()
-      const worker = yield* Effect.acquireRelease(
-        Effect.sync(() => new Worker(url.right, { workerData: job, stdout: true, stderr: true })),
-        (w) => Effect.promise(() => w.terminate())
-      )
+      const started = yield* Deferred.make<void>()
       worker.on("message", (m: FromWorker) => Queue.unsafeOffer(inbox, m))
       worker.on("error", (e) => Queue.unsafeOffer(inbox, { type: "crash", message: e instanceof Error ? e.message : String(e) }))
       worker.on("exit", (code) => {
@@ -68,6 +69,7 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
         Queue.unsafeOffer(inbox, { type: "log", level, source: "console", message })
       pipeLines(worker.stdout, consoleLine("info"))
       pipeLines(worker.stderr, consoleLine("warn"))
+      worker.postMessage({ type: "start", job } satisfies ToWorker)
 
       const post = (m: ToWorker) => Effect.sync(() => worker.postMessage(m))
       const writes = new Map<number, Queue.Queue<WriteItem> | null>()
@@ -118,6 +120,9 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
         for (;;) {
           const msg = yield* Queue.take(inbox)
           switch (msg.type) {
+            case "started":
+              yield* Deferred.succeed(started, undefined)
+              break
             case "log":
               if (!stopReason) yield* hooks.log(msg.level, msg.source, msg.message)
               break
@@ -157,7 +162,12 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
 
       const stop = Effect.raceFirst(
         Effect.as(Deferred.await(options.cancel), "canceled" as const),
-        Effect.as(Effect.sleep(options.timeoutMs), "timeout" as const)
+        Effect.as(
+          Effect.flatMap(Effect.option(Effect.timeout(Deferred.await(started), WORKER_START_LIMIT_MS)), (ready) =>
+            ready._tag === "Some" ? Effect.sleep(options.timeoutMs) : Effect.void
+          ),
+          "timeout" as const
+        )
       ).pipe(
         Effect.tap((reason) => Effect.sync(() => (stopReason = reason))),
         Effect.tap((reason) => Effect.ignore(post({ type: "abort", reason }))),

@@ -8,6 +8,8 @@ import type { FromWorker, ToWorker, WireError, WorkerJob } from "./worker-protoc
 const CHUNK_BYTES = 64 * 1024
 const MAX_IN_FLIGHT = 8
 const PROGRESS_EVERY_MS = 200
+/** Log lines (tool and console) a worker sends at most; the executor keeps the same cap. */
+const MAX_LOG_LINES = 20_000
 
 /** Rebuilds a thrown error from wire data, keeping its tag/code so `isWireError` still recognises it. */
 export const errorFromWire = (w: WireError): Error & WireError => Object.assign(new Error(w.message), w, { name: w._tag })
@@ -27,7 +29,7 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
   let nextWriteId = 0
 
   port.on("message", (msg: ToWorker) => {
-    if (msg.type === "abort") return
+    if (msg.type === "abort" || msg.type === "start") return
     const w = writes.get(msg.writeId)
     if (!w) return
     if (msg.type === "artifact-ack") {
@@ -115,7 +117,12 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
     else progressTimer ??= setTimeout(flushProgress, wait)
   }
 
-  const log = (level: LogLevel, message: string) => post({ type: "log", level, source: "tool", message: String(message) })
+  let logLines = 0
+  const sendLog = (level: LogLevel, source: "tool" | "console", message: string) => {
+    if (++logLines > MAX_LOG_LINES + 1) return
+    post({ type: "log", level, source, message })
+  }
+  const log = (level: LogLevel, message: string) => sendLog(level, "tool", String(message))
 
   const inputs: Array<ResolvedInput> = job.inputs.map((input) => ({
     name: input.name,
@@ -127,8 +134,7 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
   const captureConsole = () => {
     const levels: Record<string, LogLevel> = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" }
     for (const [method, level] of Object.entries(levels)) {
-      ;(console as unknown as Record<string, unknown>)[method] = (...args: Array<unknown>) =>
-        post({ type: "log", level, source: "console", message: format(...args) })
+      ;(console as unknown as Record<string, unknown>)[method] = (...args: Array<unknown>) => sendLog(level, "console", format(...args))
     }
   }
 

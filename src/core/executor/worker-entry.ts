@@ -1,5 +1,5 @@
 import { constants, setPriority } from "node:os"
-import { parentPort, workerData } from "node:worker_threads"
+import { parentPort } from "node:worker_threads"
 import { Cause, Effect, Exit, Fiber, Option, Schema } from "effect"
 import { builtinTools } from "../tools/builtin.js"
 import type { ToolDefinition } from "../tools/define-tool.js"
@@ -16,22 +16,18 @@ const yieldToMainThread = () => {
   }
 }
 
-yieldToMainThread()
-const job = workerData as WorkerJob
-const port = parentPort!
-const controller = new AbortController()
-const link = makeWorkerLink(port, job, controller.signal)
-link.captureConsole()
-
-const findTool = async (): Promise<ToolDefinition | undefined> => {
+const findTool = async (job: WorkerJob): Promise<ToolDefinition | undefined> => {
   const tools = job.moduleUrl === null ? builtinTools : await loadToolModule(job.moduleUrl)
   return tools.find((t) => t.id === job.toolId)
 }
 
-const fail = (error: WireError) => link.post({ type: "failed", error })
-
-const main = async () => {
-  const tool = await findTool()
+const run = async (job: WorkerJob) => {
+  const port = parentPort!
+  const controller = new AbortController()
+  const link = makeWorkerLink(port, job, controller.signal)
+  const fail = (error: WireError) => link.post({ type: "failed", error })
+  link.captureConsole()
+  const tool = await findTool(job)
   if (!tool) {
     return fail({ _tag: "SystemError", code: "unknown_tool", message: `Tool ${job.toolId} is not available to the worker` })
   }
@@ -41,6 +37,7 @@ const main = async () => {
   } catch (e) {
     return fail({ _tag: "ValidationError", code: "invalid_param", message: `Params for tool ${tool.id}: ${(e as Error).message}` })
   }
+  link.post({ type: "started" })
   const fiber = Effect.runFork(Effect.suspend(() => tool.run(link.context(params))))
   port.on("message", (msg: ToWorker) => {
     if (msg.type !== "abort") return
@@ -58,4 +55,8 @@ const main = async () => {
   return fail(toWireError(Cause.squash(exit.cause)))
 }
 
-main().catch((e) => fail(toWireError(e)))
+yieldToMainThread()
+parentPort!.once("message", (msg: ToWorker) => {
+  if (msg.type !== "start") return
+  run(msg.job).catch((e) => parentPort!.postMessage({ type: "failed", error: toWireError(e) }))
+})

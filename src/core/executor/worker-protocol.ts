@@ -18,7 +18,7 @@ export interface WorkerInput {
   readonly path: string
 }
 
-/** What a worker is started with (`workerData`). */
+/** The job a worker runs (sent in its `start` message). */
 export interface WorkerJob {
   readonly runId: string
   readonly toolId: string
@@ -32,6 +32,8 @@ export interface WorkerJob {
 
 /** Messages from the worker to the executor. */
 export type FromWorker =
+  /** The tool is loaded and its params decoded; its run starts now (the timeout clock starts here). */
+  | { readonly type: "started" }
   | { readonly type: "log"; readonly level: LogLevel; readonly source: "tool" | "console"; readonly message: string }
   | { readonly type: "progress"; readonly fraction: number; readonly note?: string }
   | { readonly type: "artifact-open"; readonly writeId: number; readonly name: string; readonly contentType: string; readonly metadata?: Record<string, unknown> }
@@ -43,6 +45,8 @@ export type FromWorker =
 
 /** Messages from the executor to the worker. */
 export type ToWorker =
+  /** First message: the worker runs this job, then is terminated. */
+  | { readonly type: "start"; readonly job: WorkerJob }
   | { readonly type: "abort"; readonly reason: "canceled" | "timeout" }
   /** One chunk of `writeId` was stored: the worker may send another. */
   | { readonly type: "artifact-ack"; readonly writeId: number }

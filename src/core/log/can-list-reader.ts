@@ -49,6 +49,8 @@ export class CanListReader {
   append(out: Array<CanFrame>, timeNs: number, max: number, srcCounts?: Float64Array): void {
     const msg = this.msg!
     const { bytes, dv } = msg
+    const buffer = bytes.buffer
+    const base = bytes.byteOffset
     const { start, stride, dataWords, ptrCount, lo, hi, seg } = this
     const end = Math.min(this.count, this.index + max)
     for (let i = this.index; i < end; i++) {
@@ -68,7 +70,7 @@ export class CanListReader {
           const n = b >>> 3
           const s = p + 8 + ((a | 0) >> 2) * 8
           if ((b & 7) !== 2 || s < lo || s + n > hi) throw new MalformedMessage("CAN data pointer outside its segment")
-          data = bytes.subarray(s, s + n)
+          data = new Uint8Array(buffer, base + s, n)
         } else if (a !== 0 || dv.getUint32(p + 4, true) !== 0) {
           data = msg.readData(seg, p)
         }

@@ -51,8 +51,8 @@ const make = Effect.gen(function* () {
       query(
         `INSERT INTO runs (id, tool_id, tool_version, name, owner, status, params, inputs, created_at, started_at,
            finished_at, timeout_ms, progress, error, summary, host) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-        [run.id, run.toolId, run.toolVersion, run.name, run.owner, run.status, JSON.stringify(run.params),
-          JSON.stringify(run.inputs), run.createdAt, run.startedAt, run.finishedAt, run.timeoutMs,
+        [run.id, run.toolId, run.toolVersion, run.name, run.owner, run.status, json(run.params) ?? "{}",
+          json(run.inputs) ?? "[]", run.createdAt, run.startedAt, run.finishedAt, run.timeoutMs,
           json(run.progress), json(run.error), json(run.summary), host]
       ).pipe(Effect.asVoid),
 

@@ -91,4 +91,12 @@ export const eventBody = (event: RunEvent): string => {
   return JSON.stringify(rest)
 }
 
-export const json = (value: unknown): string | null => (value === null || value === undefined ? null : JSON.stringify(value))
+/** JSON text of a value for a TEXT column; bigints become strings, values JSON cannot represent become null. */
+export const json = (value: unknown): string | null => {
+  if (value === null || value === undefined) return null
+  try {
+    return JSON.stringify(value, (_key, v) => (typeof v === "bigint" ? v.toString() : v)) ?? null
+  } catch {
+    return null
+  }
+}

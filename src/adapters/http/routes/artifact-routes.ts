@@ -17,7 +17,7 @@ const hasBody = (req: Request) => {
 
 const signUrl = async (ctx: ApiContext) => {
   const meta = await ownArtifact(ctx, param(ctx, "id"))
-  const body = hasBody(ctx.event.req) ? decodeBody(SignedUrlBody, await readJsonBody(ctx.event.req, ctx.settings.maxJsonBytes), "signed URL") : {}
+  const body = hasBody(ctx.event.req) ? decodeBody(SignedUrlBody, await readJsonBody(ctx.event, ctx.settings.maxJsonBytes), "signed URL") : {}
   const ttl = body.ttl_s ?? ctx.settings.signedUrlTtlSeconds
   if (ttl > ctx.settings.signedUrlMaxTtlSeconds) {
     throw new ApiError(422, "ttl_too_long", `ttl_s may be at most ${ctx.settings.signedUrlMaxTtlSeconds} seconds.`, {

@@ -21,7 +21,7 @@ const assertOwnUpload = async (ctx: ApiContext, id: string) => {
 }
 
 const submit = async (ctx: ApiContext) => {
-  const body = decodeBody(RunCreateBody, await readJsonBody(ctx.event.req, ctx.settings.maxJsonBytes), "run")
+  const body = decodeBody(RunCreateBody, await readJsonBody(ctx.event, ctx.settings.maxJsonBytes), "run")
   const given = body.input ?? []
   const many = !("type" in given)
   const refs = ("type" in given ? [given] : given).map(toInputRef)

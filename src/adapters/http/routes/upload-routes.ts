@@ -37,7 +37,7 @@ const upload = async (ctx: ApiContext) => {
   const req = ctx.event.req
   assertContentLength(req, ctx.settings.maxUploadBytes, "upload")
   let received = 0
-  const body = Stream.fromAsyncIterable(limitedBody(req, ctx.settings.maxUploadBytes, "upload"), (e) =>
+  const body = Stream.fromAsyncIterable(limitedBody(ctx.event, ctx.settings.maxUploadBytes, "upload"), (e) =>
     isCtsError(e)
       ? e
       : new ValidationError({ code: "upload_incomplete", message: `The upload stream broke off: ${(e as Error)?.message ?? e}.`, suggestedAction: "Retry the upload." })

@@ -5,6 +5,7 @@ import { ToolError, ValidationError } from "../../errors.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
 import { baseArtifactMetadata } from "../shared/analysis-artifacts.js"
 import { csvChunks } from "../shared/csv-table.js"
+import { createFrameCache } from "../shared/frame-cache.js"
 import { openCsvFrames, openRlogFrames, passProgress } from "../shared/frame-source.js"
 import { classifyInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
@@ -30,10 +31,12 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
   }
   const fromCsv = csvs.length > 0
   let hasSegments = false
-  const open = (i: number) => {
+  const cache = createFrameCache()
+  const open = (i: number): AsyncIterable<ReadonlyArray<CanFrame>> => {
     const progress = passProgress(ctx, i, 2, i === 0 ? "counting" : "edges", 0, 0.95)
-    if (!fromCsv) return openRlogFrames(logs, ctx.signal, progress).batches
-    return openCsvFrames(csvs, progress).batches
+    if (i > 0 && cache.complete()) return cache.replay(progress)
+    const batches = fromCsv ? openCsvFrames(csvs, progress).batches : openRlogFrames(logs, ctx.signal, progress).batches
+    return i === 0 ? cache.record(batches) : batches
   }
   const busFilter = p.bus ? new Set(p.bus) : undefined
   let rule = p.window_start !== undefined || p.window_end !== undefined ? segmentRule(p.window_start, p.window_end, false) : undefined
@@ -71,6 +74,7 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
     })
   }
   const windowOnly = counts.windowOnly()
+  ctx.log("info", `${counts.frames()} frames in ${counts.streams().length} (bus, address) streams; window ${formatNsAsSeconds(winStart, 3)}–${formatNsAsSeconds(winEnd, 3)} s; ${windowOnly.length} window-only bits`)
   const watched: WatchedBit[] = watch.length > 0 ? watch.map((w) => ({ address: w.address, bit: w.bit })) : windowOnly
   const edgeTracker = createBitwatchEdges(rule!, watched, windowOnly, winStart, winEnd)
   await pass(1, (f, d) => edgeTracker.observe(f, d))

@@ -161,7 +161,7 @@ export const analyzeCruise = async (input: CruiseAnalysisInput): Promise<CruiseA
   const exportedStreams = new Set(exported.map((b) => b.bus * 0x100000000 + b.address))
   const tracker = createBitTracker({ edges: exported })
   const included = includedIntervals ? createIntervalCursor(includedIntervals) : () => true
-  for await (const batch of input.openPass(2).batches) {
+  for await (const batch of exported.length > 0 ? input.openPass(2).batches : []) {
     checkAbort(signal)
     for (const f of batch) {
       if (exportedStreams.has(f.src * 0x100000000 + f.address) && included(f.timeNs)) tracker.observe(f.timeNs, f.src, f.address, f.data)

@@ -2,6 +2,7 @@ import { loadBundledDbc } from "../../dbc/bundled-dbc.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
 import { writeAnalysisTable, writeJsonArtifact, baseArtifactMetadata } from "../shared/analysis-artifacts.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
+import { createFrameCache } from "../shared/frame-cache.js"
 import { openRlogFrames, passProgress } from "../shared/frame-source.js"
 import { requireLogInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
@@ -20,14 +21,19 @@ const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> =
   const dbc = await runOrThrow(loadBundledDbc(CRUISE_DBC))
   ctx.log("info", `Reading ${ctx.inputs.map((i) => i.name).join(", ")} in three passes (references, window statistics, edges)`)
   const notes = ["reference signals", "window bit statistics", "edges and runs"]
+  const cache = createFrameCache()
+  let logStartNs: number | undefined
   const analysis = await analyzeCruise({
     toolId: ID,
     dbc,
     params: ctx.params,
     signal: ctx.signal,
     openPass: (i) => {
-      const pass = openRlogFrames(ctx.inputs, ctx.signal, passProgress(ctx, i, 3, notes[i], 0, 0.95))
-      return { batches: pass.batches, logStartNs: () => pass.stats()?.firstLogMonoTime ?? undefined }
+      const progress = passProgress(ctx, i, 3, notes[i], 0, 0.95)
+      if (i > 0 && cache.complete()) return { batches: cache.replay(progress), logStartNs: () => logStartNs }
+      const pass = openRlogFrames(ctx.inputs, ctx.signal, progress)
+      const stats = () => (logStartNs ??= pass.stats()?.firstLogMonoTime ?? undefined)
+      return { batches: i === 0 ? cache.record(pass.batches) : pass.batches, logStartNs: stats }
     }
   })
   ctx.log("info", `${analysis.frames} CAN frames, ${analysis.refs.windows.length} window(s) from ${analysis.refs.windowSource}`)

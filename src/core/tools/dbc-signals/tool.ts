@@ -1,19 +1,19 @@
 import { formatCanAddress, formatNsAsSeconds } from "../../can/csv-format.js"
 import { loadBundledDbc } from "../../dbc/bundled-dbc.js"
-import { decodeMessage } from "../../dbc/dbc-decode.js"
 import { parseDbcSource } from "../../dbc/dbc-source.js"
 import type { Dbc } from "../../dbc/dbc-types.js"
 import { ToolError, ValidationError } from "../../errors.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
 import { baseArtifactMetadata } from "../shared/analysis-artifacts.js"
 import { openArtifactChannel, type ArtifactChannel } from "../shared/artifact-channel.js"
-import { csvLine } from "../shared/csv-table.js"
+import { csvCell, csvLine } from "../shared/csv-table.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
 import { openRlogFrames, passProgress } from "../shared/frame-source.js"
 import { classifyInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
 import { messageFileName, selectMessages, type SelectedMessage } from "./message-selection.js"
 import { DbcSignalsParams } from "./params.js"
+import { createRowEncoder, type RowEncoder } from "./row-encoder.js"
 
 const ID = "dbc-signals"
 
@@ -46,7 +46,9 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
   }
   const { dbc, label } = await loadDbc(ctx, dbcs)
   const selected = selectMessages(dbc, ctx.params.messages, ctx.params.signals)
+  ctx.log("info", `Decoding ${selected.length} message(s) of ${label} (${ctx.params.layout} layout)`)
   const byAddress = new Map<number, SelectedMessage>(selected.map((s) => [s.message.address, s]))
+  const encoders = new Map<number, RowEncoder>(selected.map((s) => [s.message.address, createRowEncoder(s)]))
   const busFilter = ctx.params.bus ? new Set(ctx.params.bus) : undefined
   const meta = { ...baseArtifactMetadata(ID, ctx), dbc: label, time_base: "seconds since the first CAN frame" }
   const long = ctx.params.layout === "long"
@@ -56,6 +58,8 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
   let longRows = 0
   const seenSrc = new Set<number>()
   let baseNs: number | undefined
+  let lastTimeNs = -1
+  let time = ""
   const channelFor = (sel: SelectedMessage) => {
     let c = channels.get(sel.message.address)
     if (!c) {
@@ -76,23 +80,28 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
         if (busFilter && !busFilter.has(f.src)) continue
         const sel = byAddress.get(f.address)
         if (!sel) continue
-        const time = formatNsAsSeconds(f.timeNs - baseNs)
-        const addr = formatCanAddress(f.address)
-        const decoded = decodeMessage(sel.message, f.data).values
-        const values = sel.signals.map((s) => decoded[s.name] ?? null)
+        const encoder = encoders.get(f.address)!
+        if (f.timeNs !== lastTimeNs) {
+          lastTimeNs = f.timeNs
+          time = formatNsAsSeconds(f.timeNs - baseNs)
+        }
         if (long) {
-          longChannel ??= openArtifactChannel(ctx, "signals.csv", "text/csv", meta)
-          if (longRows === 0) longChannel.push(csvLine(["time", "addr", "bus", "message", "signal", "value"]))
-          for (let i = 0; i < values.length; i++) {
-            if (values[i] === null) continue
-            longRows++
-            const wait = longChannel.push(csvLine([time, addr, f.src, sel.message.name, sel.signals[i].name, values[i]]))
-            if (wait) await wait
+          if (!longChannel) {
+            longChannel = openArtifactChannel(ctx, "signals.csv", "text/csv", meta)
+            longChannel.push(csvLine(["time", "addr", "bus", "message", "signal", "value"]))
           }
+          const prefix = `${time},${encoder.address},${f.src},${csvCell(sel.message.name)},`
+          let text = ""
+          encoder.each(f.data, (name, value) => {
+            longRows++
+            text += `${prefix}${csvCell(name)},${value}\n`
+          })
+          const wait = text.length > 0 ? longChannel.push(text) : undefined
+          if (wait) await wait
         } else {
           const c = channelFor(sel)
           c.rows++
-          const wait = c.channel.push(csvLine([time, addr, f.src, ...values]))
+          const wait = c.channel.push(`${time},${encoder.address},${f.src}${encoder.cells(f.data)}\n`)
           if (wait) await wait
         }
       }
@@ -102,7 +111,7 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
     longChannel?.fail(e)
     throw e
   }
-  if (channels.size === 0 && longRows === 0) {
+  if (channels.size === 0 && (longRows === 0 || !longChannel)) {
     longChannel?.fail(new Error("no rows"))
     const present = [...seenSrc].sort((a, b) => a - b)
     throw new ToolError({

@@ -69,6 +69,7 @@ const run = async (ctx: ToolContext<FindSimilarBitsParams>): Promise<ToolResult>
   }
   const housekeeping = dbc ? dbcHousekeepingBits(dbc) : undefined
   const reports = new Map(detector.reports().map((r) => [`${r.bus}:${r.address}`, new Set([...r.checksumBits, ...r.counterBits])]))
+  ctx.log("info", `${canFrames} CAN frames compared with ${p.signal} from ${signalEvents} ${source} events`)
   const ranked = similarity.rank(p.min_samples, (bus, address, bit) => {
     const declared = housekeeping?.get(address)
     if (declared && (declared.checksumBits.includes(bit) || declared.counterBits.includes(bit))) return true

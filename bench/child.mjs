@@ -1,0 +1,39 @@
+// One measurement in a fresh process, so peak RSS (maxRSS) belongs to this case alone.
+// Usage: node bench/child.mjs '<json spec>'  → prints one JSON line.
+import { fileSource, openLog, routeSource } from "../dist/index.js"
+
+const spec = JSON.parse(process.argv[2])
+
+const onePass = async (source) => {
+  const reader = openLog(source)
+  let frames = 0
+  let touched = 0
+  const t0 = process.hrtime.bigint()
+  for await (const batch of reader.frames()) {
+    frames += batch.length
+    // Touch every frame's fields the way a consumer would, so nothing is measured that is never used.
+    for (let i = 0; i < batch.length; i++) touched += batch[i].data.length + (batch[i].address & 1) + batch[i].bus
+  }
+  if (touched < 0) throw new Error("unreachable")
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+  const s = reader.stats
+  return { seconds, frames, events: s.totalEvents, bytesIn: s.bytesIn, bytesDecompressed: s.bytesDecompressed, warnings: s.warnings.length }
+}
+
+const sourceFor = () =>
+  spec.repeat ? routeSource(Array.from({ length: spec.repeat }, () => spec.path), { highWaterMark: 1 << 16 }) : fileSource(spec.path, { highWaterMark: 1 << 16 })
+
+if (spec.baselineOnly) {
+  process.stdout.write(JSON.stringify({ peakRssBytes: process.resourceUsage().maxRSS * 1024 }) + "\n")
+  process.exit(0)
+}
+
+const total = { seconds: 0, frames: 0, events: 0, bytesIn: 0, bytesDecompressed: 0, passes: 0, warnings: 0 }
+for (let i = 0; i < (spec.warmup ?? 0); i++) await onePass(sourceFor())
+do {
+  const r = await onePass(sourceFor())
+  for (const k of Object.keys(r)) total[k] += r[k]
+  total.passes++
+} while (total.seconds < (spec.minSeconds ?? 0) || total.passes < (spec.minPasses ?? 1))
+
+process.stdout.write(JSON.stringify({ ...total, peakRssBytes: process.resourceUsage().maxRSS * 1024 }) + "\n")

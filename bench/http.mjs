@@ -1,0 +1,159 @@
+// `npm run bench:http`: the HTTP adapter against its targets, on 127.0.0.1 only, bounded to about a minute.
+// The server runs in its own process (bench/http-server.mjs); load and clients run here.
+import { spawn } from "node:child_process"
+import { randomBytes } from "node:crypto"
+import { mkdtempSync, rmSync } from "node:fs"
+import http from "node:http"
+import { tmpdir } from "node:os"
+import path from "node:path"
+import { performance } from "node:perf_hooks"
+import { Readable } from "node:stream"
+import autocannon from "autocannon"
+
+const token = randomBytes(24).toString("hex")
+const dir = mkdtempSync(path.join(tmpdir(), "cts-bench-http-"))
+const auth = { authorization: `Bearer ${token}` }
+const child = spawn(process.execPath, [new URL("./http-server.mjs", import.meta.url).pathname, path.join(dir, "data"), token], { stdio: ["ignore", "pipe", "inherit"] })
+const url = await new Promise((resolve, reject) => {
+  let out = ""
+  child.stdout.on("data", (d) => {
+    out += d
+    if (out.includes("\n")) resolve(out.trim())
+  })
+  child.once("exit", (code) => reject(new Error(`server exited with ${code}`)))
+})
+const { hostname, port } = new URL(url)
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
+
+const api = async (p, init = {}) => {
+  const res = await fetch(url + p, { ...init, headers: { ...auth, ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers } })
+  if (!res.ok) throw new Error(`${init.method ?? "GET"} ${p}: ${res.status} ${await res.text()}`)
+  return res.json()
+}
+const submit = (tool_id, params) => api("/v1/runs", { method: "POST", body: JSON.stringify({ tool_id, params }) })
+const waitFor = async (id, statuses) => {
+  for (;;) {
+    const run = await api(`/v1/runs/${id}`)
+    if (statuses.includes(run.status)) return run
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
+const rows = []
+const report = (what, figure, target, ok) => {
+  rows.push({ what, figure, target, ok })
+  console.log(`${ok ? "PASS" : "MISS"}  ${what}: ${figure}   (target ${target})`)
+}
+
+/** Latency of GET /v1/runs/:id at a fixed 2,000 req/s. */
+const getLatency = async (runId, label) => {
+  const result = await autocannon({ url: `${url}/v1/runs/${runId}`, headers: auth, connections: 20, overallRate: 2000, duration: 8 })
+  const l = result.latency
+  report(
+    `GET /v1/runs/:id at 2,000 req/s${label}`,
+    `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms; ${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors`,
+    "p99 < 5 ms",
+    l.p99 < 5 && result.non2xx === 0 && result.errors === 0
+  )
+}
+
+/** 500 SSE clients on one run: time from the tool logging a line to each client parsing it. */
+const sseLatency = async (clients) => {
+  const run = await submit("bench-emit-clock", { lines: 100, everyMs: 50, delayMs: 4000 })
+  const latencies = []
+  let ended = 0
+  const started = performance.now()
+  await Promise.all(
+    Array.from({ length: clients }, () =>
+      new Promise((resolve, reject) => {
+        const req = http.get({ hostname, port, path: `/v1/runs/${run.id}/logs/stream`, headers: auth, agent: false }, (res) => {
+          if (res.statusCode !== 200) return reject(new Error(`SSE status ${res.statusCode}`))
+          res.setEncoding("utf8")
+          let buffer = ""
+          res.on("data", (chunk) => {
+            const now = performance.timeOrigin + performance.now()
+            buffer += chunk
+            let i
+            while ((i = buffer.indexOf("\n\n")) >= 0) {
+              const block = buffer.slice(0, i)
+              buffer = buffer.slice(i + 2)
+              const data = /^data: (.*)$/m.exec(block)?.[1]
+              if (!data) continue
+              const e = JSON.parse(data)
+              if (e.type === "log" && e.source === "tool") latencies.push(now - Number(e.message))
+              if (e.type === "end") ended++
+            }
+          })
+          res.on("end", resolve)
+          res.on("error", reject)
+        })
+        req.on("error", reject)
+      })
+    )
+  )
+  latencies.sort((a, b) => a - b)
+  const connectMs = Math.round(performance.now() - started)
+  report(
+    `${clients} SSE clients, log line → client`,
+    `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms over ${latencies.length} deliveries; ${ended}/${clients} saw end (${connectMs} ms total)`,
+    "p99 < 20 ms",
+    pct(latencies, 99) < 20 && latencies.length === clients * 100 && ended === clients
+  )
+}
+
+/** Uploads `bytes` of data, then downloads it (one stream at a time, then 4 at once). */
+const transfer = async (bytes) => {
+  const block = randomBytes(1024 * 1024)
+  let sent = 0
+  const body = Readable.from((function* () {
+    while (sent < bytes) {
+      sent += block.length
+      yield block
+    }
+  })())
+  const t0 = performance.now()
+  const up = await fetch(`${url}/v1/uploads?name=bench.bin`, { method: "POST", headers: { ...auth, "content-length": String(bytes) }, body: Readable.toWeb(body), duplex: "half" }).then((r) => r.json())
+  const upMBs = bytes / 1e6 / ((performance.now() - t0) / 1000)
+  report("upload (streamed to storage with sha256)", `${upMBs.toFixed(0)} MB/s for ${(bytes / 1e6).toFixed(0)} MB`, "(no target)", true)
+  const download = () =>
+    new Promise((resolve, reject) => {
+      http.get({ hostname, port, path: `/v1/artifacts/${up.id}/download`, headers: auth, agent }, (res) => {
+        let n = 0
+        res.on("data", (c) => (n += c.length))
+        res.on("end", () => (n === bytes ? resolve(n) : reject(new Error(`short download ${n}`))))
+        res.on("error", reject)
+      }).on("error", reject)
+    })
+  const single = []
+  for (let i = 0; i < 3; i++) {
+    const t = performance.now()
+    await download()
+    single.push(bytes / 1e6 / ((performance.now() - t) / 1000))
+  }
+  const best = Math.max(...single)
+  report("artifact download, one stream", `${best.toFixed(0)} MB/s best of 3 (${single.map((x) => x.toFixed(0)).join(", ")})`, "≥ 500 MB/s", best >= 500)
+  const t = performance.now()
+  await Promise.all([download(), download(), download(), download()])
+  report("artifact download, 4 streams at once", `${((4 * bytes) / 1e6 / ((performance.now() - t) / 1000)).toFixed(0)} MB/s aggregate`, "(no target)", true)
+}
+
+try {
+  console.log(`cts-lite HTTP bench against ${url} (server in its own process; ${process.platform} ${process.arch}, node ${process.version})\n`)
+  const seed = await submit("bench-emit-clock", { lines: 1, everyMs: 0, delayMs: 0 })
+  await waitFor(seed.id, ["completed"])
+  await autocannon({ url: `${url}/v1/runs/${seed.id}`, headers: auth, connections: 10, amount: 2000 })
+  await getLatency(seed.id, "")
+  const burners = [await submit("bench-burn", { ms: 60_000 }), await submit("bench-burn", { ms: 60_000 })]
+  await Promise.all(burners.map((b) => waitFor(b.id, ["running"])))
+  await getLatency(seed.id, ", two CPU-heavy runs executing")
+  for (const b of burners) await api(`/v1/runs/${b.id}`, { method: "DELETE" })
+  await sseLatency(500)
+  await transfer(512 * 1024 * 1024)
+  const missed = rows.filter((r) => !r.ok).length
+  console.log(`\n${rows.length - missed}/${rows.length} figures within target`)
+} finally {
+  agent.destroy()
+  child.kill("SIGTERM")
+  await new Promise((r) => child.once("exit", r))
+  rmSync(dir, { recursive: true, force: true })
+}
