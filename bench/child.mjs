@@ -9,6 +9,7 @@ const onePass = async (source) => {
   let frames = 0
   let touched = 0
   const t0 = process.hrtime.bigint()
+  const cpu0 = process.cpuUsage()
   for await (const batch of reader.frames()) {
     frames += batch.length
     // Touch every frame's fields the way a consumer would, so nothing is measured that is never used.
@@ -16,19 +17,20 @@ const onePass = async (source) => {
   }
   if (touched < 0) throw new Error("unreachable")
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
+  const cpu = process.cpuUsage(cpu0)
   const s = reader.stats
-  return { seconds, frames, events: s.totalEvents, bytesIn: s.bytesIn, bytesDecompressed: s.bytesDecompressed, warnings: s.warnings.length }
+  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, frames, events: s.totalEvents, bytesIn: s.bytesIn, bytesDecompressed: s.bytesDecompressed, warnings: s.warnings.length }
 }
 
 const sourceFor = () =>
-  spec.repeat ? routeSource(Array.from({ length: spec.repeat }, () => spec.path), { highWaterMark: 1 << 16 }) : fileSource(spec.path, { highWaterMark: 1 << 16 })
+  spec.repeat ? routeSource(Array.from({ length: spec.repeat }, () => spec.path), { highWaterMark: spec.highWaterMark }) : fileSource(spec.path, { highWaterMark: spec.highWaterMark })
 
 if (spec.baselineOnly) {
   process.stdout.write(JSON.stringify({ peakRssBytes: process.resourceUsage().maxRSS * 1024 }) + "\n")
   process.exit(0)
 }
 
-const total = { seconds: 0, frames: 0, events: 0, bytesIn: 0, bytesDecompressed: 0, passes: 0, warnings: 0 }
+const total = { seconds: 0, cpuSeconds: 0, frames: 0, events: 0, bytesIn: 0, bytesDecompressed: 0, passes: 0, warnings: 0 }
 for (let i = 0; i < (spec.warmup ?? 0); i++) await onePass(sourceFor())
 do {
   const r = await onePass(sourceFor())

@@ -15,6 +15,7 @@ const run = await (await fetch(url + "/v1/runs", { method: "POST", headers: { ..
 const lat = []
 const t0 = performance.now()
 let connected = 0
+const st0 = (await import("node:fs")).readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" "); console.log("server cpu at start s", (Number(st0[11]) + Number(st0[12])) / 100)
 await Promise.all(Array.from({ length: clients }, () => new Promise((resolve, reject) => {
   http.get({ hostname, port, path: `/v1/runs/${run.id}/logs/stream`, headers: auth, agent: false }, (res) => {
     connected++
@@ -26,4 +27,5 @@ await Promise.all(Array.from({ length: clients }, () => new Promise((resolve, re
 })))
 lat.sort((a, b) => a - b)
 console.log("deliveries", lat.length, "p50", lat[Math.floor(lat.length * 0.5)].toFixed(1), "p99", lat[Math.floor(lat.length * 0.99)].toFixed(1), "max", lat.at(-1).toFixed(1))
+const st = (await import("node:fs")).readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" "); console.log("server cpu s", (Number(st[11]) + Number(st[12])) / 100)
 child.kill("SIGTERM"); await new Promise((r) => child.once("exit", r))

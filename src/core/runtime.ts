@@ -21,6 +21,8 @@ export interface CtsLayerOptions extends Partial<CtsConfigShape> {
    * registered next to the built-in tools; worker threads import the same module to run them.
    */
   readonly extraToolModules?: ReadonlyArray<string>
+  /** Where `CTS_*` variables are read from (default `process.env`). */
+  readonly env?: Readonly<Record<string, string | undefined>>
 }
 
 /** Every service `makeCtsLayer` provides. */
@@ -30,8 +32,10 @@ const asCtsError = (e: unknown): CtsError =>
   isCtsError(e) ? e : new SystemError({ code: "startup_failed", message: `cts-lite could not start: ${e instanceof Error ? e.message : String(e)}` })
 
 /** CtsConfig from `resolveConfig(options)` (explicit values, then `CTS_*` env vars, then defaults). */
-export const CtsConfigLive = (options: Partial<CtsConfigShape> = {}): Layer.Layer<CtsConfig, CtsError> =>
-  Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options), catch: asCtsError }))
+export const CtsConfigLive = (
+  options: Partial<CtsConfigShape> = {},
+  env: Readonly<Record<string, string | undefined>> = process.env
+): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env), catch: asCtsError }))
 
 /**
  * The whole cts-lite core as one Layer: config, tool registry, SQLite run store in the data dir,
@@ -40,8 +44,8 @@ export const CtsConfigLive = (options: Partial<CtsConfigShape> = {}): Layer.Laye
  * closing its scope stops running tools and marks their runs the same way.
  */
 export const makeCtsLayer = (options: CtsLayerOptions = {}): Layer.Layer<CtsServices, CtsError> => {
-  const { extraToolModules = [], ...config } = options
-  const configLayer = CtsConfigLive(config)
+  const { extraToolModules = [], env = process.env, ...config } = options
+  const configLayer = CtsConfigLive(config, env)
   const registry = Layer.unwrapEffect(
     Effect.map(CtsConfig, (c) => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))
   ).pipe(Layer.provide(configLayer))

@@ -76,25 +76,31 @@ export const json = <T = any>(result: CtsResult): T => {
 export const waitForOutput = (child: ChildProcess, stream: "stdout" | "stderr", pattern: RegExp, timeoutMs = 30_000): Promise<RegExpExecArray> =>
   new Promise((resolve, reject) => {
     let seen = ""
+    let other = ""
     const source = child[stream]!
-    const timer = setTimeout(() => {
+    const otherSource = child[stream === "stdout" ? "stderr" : "stdout"]!
+    const onOther = (d: Buffer | string) => void (other += d.toString())
+    const stopListening = () => {
+      clearTimeout(timer)
       source.off("data", onData)
-      reject(new Error(`timed out waiting for ${pattern} on ${stream}; saw:\n${seen}`))
-    }, timeoutMs)
+      otherSource.off("data", onOther)
+    }
+    const fail = (why: string) => {
+      stopListening()
+      reject(new Error(`${why} waiting for ${pattern} on ${stream}; saw:\n${seen}\n--- other stream:\n${other}`))
+    }
+    const timer = setTimeout(() => fail("timed out"), timeoutMs)
     const onData = (d: Buffer | string) => {
       seen += d.toString()
       const m = pattern.exec(seen)
       if (m) {
-        clearTimeout(timer)
-        source.off("data", onData)
+        stopListening()
         resolve(m)
       }
     }
     source.on("data", onData)
-    child.once("close", () => {
-      clearTimeout(timer)
-      reject(new Error(`process ended before ${pattern} appeared on ${stream}; saw:\n${seen}`))
-    })
+    otherSource.on("data", onOther)
+    child.once("close", (code) => fail(`process ended (exit ${code})`))
   })
 
 /** A `cts serve --port 0` child on 127.0.0.1 and its URL. */

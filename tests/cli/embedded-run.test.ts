@@ -52,7 +52,7 @@ describe("cts embedded: the README's main job and the commands around it", () =>
     const report = path.join(outDir, "analysis_report.html")
     const before = await stat(report)
     const result = await runCts(["run", "cruise-control-analyzer", "--path", demo, "--out-dir", outDir], { env: box.env })
-    expect(result.code).toBe(1)
+    expect(result.code, result.stderr).toBe(1)
     expect(result.stderr).toContain("Refusing to overwrite")
     expect(result.stderr).toContain("analysis_report.html")
     expect(result.stderr).toContain("--force")
@@ -77,7 +77,7 @@ describe("cts embedded: the README's main job and the commands around it", () =>
     expect(list.items.every((r: any) => r.status === "completed")).toBe(true)
 
     const table = await runCts(["runs", "list"], { env: box.env })
-    expect(table.code).toBe(0)
+    expect(table.code, table.stderr).toBe(0)
     expect(table.stdout).toMatch(/^ID\s+TOOL\s+STATUS\s+NAME\s+CREATED\s+DURATION$/m)
     expect(table.stdout).toContain(runId)
 
@@ -85,7 +85,7 @@ describe("cts embedded: the README's main job and the commands around it", () =>
     expect(got).toEqual(firstJson.run)
 
     const logs = await runCts(["logs", runId, "--json"], { env: box.env })
-    expect(logs.code).toBe(0)
+    expect(logs.code, logs.stderr).toBe(0)
     const events = logs.stdout.trim().split("\n").map((l) => JSON.parse(l))
     expect(events.map((e: any) => e.seq)).toEqual(events.map((_: unknown, i: number) => i + 1))
     expect(events.at(-1)).toMatchObject({ type: "end", status: "completed", runId })
@@ -99,7 +99,7 @@ describe("cts embedded: the README's main job and the commands around it", () =>
     expect(saved.code, saved.stderr).toBe(0)
     expect(await sha256(target)).toBe(csv.sha256)
     const again = await runCts(["art", "get", csv.id, "--out", target], { env: box.env })
-    expect(again.code).toBe(1)
+    expect(again.code, again.stderr).toBe(1)
     const piped = await runCts(["art", "get", csv.id, "--stdout"], { env: box.env })
     expect(createHash("sha256").update(piped.stdout).digest("hex")).toBe(csv.sha256)
 

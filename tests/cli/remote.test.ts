@@ -52,7 +52,7 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
     expect(shape({ ...body, files: [] })).toEqual(shape({ ...embedded, files: [] }))
     expect(shape(body.run)).toEqual(shape(embedded.run))
     const refused = await runCts(["run", "cruise-control-analyzer", "--path", demo, "--out-dir", outDir], { env: remote })
-    expect(refused.code).toBe(1)
+    expect(refused.code, refused.stderr).toBe(1)
     expect(refused.stderr).toContain("Refusing to overwrite")
   })
 
@@ -65,7 +65,7 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
     const direct = await runCts(["run", "cruise-control-analyzer", "--upload", demo, "--wait", "--json"], { env: remote })
     expect(direct.code, direct.stderr).toBe(0)
     const outside = await runCts(["run", "cruise-control-analyzer", "--path", "/etc/passwd", "--json"], { env: remote })
-    expect(outside.code).toBe(1)
+    expect(outside.code, outside.stderr).toBe(1)
     expect(json(outside).error.category).toBe("validation_error")
   })
 
@@ -78,7 +78,7 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
     const cancel = json(await runCts(["runs", "cancel", id, "--json"], { env: remote }))
     expect(cancel.outcome).toBe("canceled")
     const follow = await runCts(["logs", id, "--follow"], { env: remote })
-    expect(follow.code).toBe(4)
+    expect(follow.code, follow.stderr).toBe(4)
     expect(follow.stdout).toMatch(/end\s+canceled/)
     const again = json(await runCts(["runs", "cancel", id, "--json"], { env: remote }))
     expect(again.outcome).toBe("already_finished")
@@ -93,7 +93,7 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
     await waitForOutput(child, "stdout", /status\s+running|Reading /)
     child.kill("SIGINT")
     const result = await done
-    expect(result.code).toBe(130)
+    expect(result.code, result.stderr).toBe(130)
     const id = /cts runs cancel (\S+) --server/.exec(result.stderr)?.[1]
     expect(id, result.stderr).toBeDefined()
     expect(result.stderr).toContain(`--server ${server.url}`)
@@ -104,7 +104,7 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
 
   it("auth and reachability: no token or a wrong one is exit 2; token from flag, env or config file works; flags win", async () => {
     const noToken = await runCts(["runs", "list", "--server", server.url], { env: client.env })
-    expect(noToken.code).toBe(2)
+    expect(noToken.code, noToken.stderr).toBe(2)
     expect(noToken.stderr).toContain("--token")
     const flag = await runCts(["runs", "list", "--server", server.url, "--token", TOKEN, "--json"], { env: client.env })
     expect(flag.code, flag.stderr).toBe(0)
@@ -115,20 +115,20 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
     expect(fromFile.code, fromFile.stderr).toBe(0)
     expect(json(fromFile).items.length).toBeGreaterThan(0)
     const envWins = await runCts(["runs", "list"], { env: { ...client.env, CTS_TOKEN: "wrong-token" } })
-    expect(envWins.code).toBe(2)
+    expect(envWins.code, envWins.stderr).toBe(2)
     const flagWins = await runCts(["runs", "list", "--token", TOKEN], { env: { ...client.env, CTS_TOKEN: "wrong-token" } })
-    expect(flagWins.code).toBe(0)
+    expect(flagWins.code, flagWins.stderr).toBe(0)
     const embedded = json(await runCts(["runs", "list", "--embedded", "--json"], { env: client.env }))
     expect(embedded.items.every((r: any) => r.owner === null)).toBe(true)
     await writeFile(path.join(cfgDir, "config.toml"), "")
     const unreachable = await runCts(["runs", "list", "--server", "http://127.0.0.1:9"], { env: client.env })
-    expect(unreachable.code).toBe(2)
+    expect(unreachable.code, unreachable.stderr).toBe(2)
     expect(unreachable.stderr).toContain("Cannot reach the server at http://127.0.0.1:9")
   })
 
   it("cts serve stops cleanly on SIGTERM (exit 0)", async () => {
     expect(await server.stop()).toBe(0)
     const gone = await runCts(["version", "--server", server.url], { env: client.env })
-    expect(gone.code).toBe(2)
+    expect(gone.code, gone.stderr).toBe(2)
   })
 })

@@ -106,7 +106,7 @@ describe("Subaru demo: carState and pandaStates against the truth file", () => {
 describe("RAV4: initData, pandaStates, sentinels (README facts)", () => {
   let events: Array<LogEvent>
   beforeAll(async () => {
-    events = await readEvents("rav4_seg40.rlog.bz2")
+    events = await readEvents("rav4_seg40.rlog.zst")
   })
 
   it("initData", () => {

@@ -65,6 +65,19 @@ describe("dbc-signals on the RAV4 log", () => {
   })
 })
 
+describe("dbc-signals on a truncated log", () => {
+  it("decodes every complete event and reports the truncation", async () => {
+    const expected = JSON.parse(readFileSync(dataPath("rlog", "bad", "EXPECTED.json"), "utf8"))
+    const run = await runToolInMemory(dbcSignals, { dbc: "toyota_new_mc_pt_generated", messages: ["STEER_ANGLE_SENSOR"] }, [fileInput(dataPath("rlog", "bad", "truncated.rlog.zst"))])
+    expect(run.error).toBeUndefined()
+    const prefix = oracleFrames("rav4_seg40").slice(0, expected["truncated.rlog.zst"].complete_can_frames)
+    const { rows } = parseCsvText(run.artifacts.get("STEER_ANGLE_SENSOR.csv")!.text())
+    expect(rows.length).toBe(prefix.filter((f) => f.address === 0x25).length)
+    expect((run.result!.summary.log_warnings as Array<{ code: string }>).map((w) => w.code)).toContain("truncated_log")
+    expect(run.logs.some((l) => l.level === "warn" && l.message.startsWith("truncated_log"))).toBe(true)
+  })
+})
+
 describe("dbc-signals bad input", () => {
   it("names the line of a DBC that does not parse", async () => {
     const broken = readFileSync(dataPath("opendbc", "toyota_new_mc_pt_generated.dbc"), "utf8").replace("BO_ 37 STEER_ANGLE_SENSOR: 8 XXX", "BO_ 37 STEER_ANGLE_SENSOR 8 XXX")

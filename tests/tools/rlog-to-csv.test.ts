@@ -163,14 +163,14 @@ const runTool = async (files: ReadonlyArray<string>, p: Record<string, unknown> 
 describe("rlogToCsvTool", () => {
   it("is registered and writes frames.csv through the context, with progress and a summary", async () => {
     expect(builtinTools).toContain(rlogToCsvTool)
-    const { result, artifacts, logs, progress } = await runTool(["rav4_seg40.rlog.bz2"])
+    const { result, artifacts, logs, progress } = await runTool(["rav4_seg40.rlog.zst"])
     expect(result._tag).toBe("Right")
     const rows = artifacts["frames.csv"].trim().split("\n").slice(1)
     expect(rows.length).toBe(135_468)
     expect(progress.at(-1)).toBe(1)
     expect(progress.filter((f) => f > 0 && f < 1).length).toBeGreaterThan(3)
     expect(logs.at(-1)).toMatch(/^info: Wrote 135468 of 135468 CAN frames/)
-    if (result._tag === "Right") expect(result.right.summary).toMatchObject({ frames_written: 135_468, events: 6574, compression: "bz2", warnings: [] })
+    if (result._tag === "Right") expect(result.right.summary).toMatchObject({ frames_written: 135_468, events: 6574, compression: "zstd", warnings: [] })
   })
 
   it("reads a route's segments in order and logs truncation as a warning", async () => {

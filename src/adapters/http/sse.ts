@@ -1,3 +1,6 @@
+import { Readable } from "node:stream"
+import { HTTPResponse } from "h3"
+
 /** One server-sent event. */
 export interface SseEvent {
   readonly id?: number | string
@@ -5,24 +8,34 @@ export interface SseEvent {
   readonly data: unknown
 }
 
-/** Pushes events; awaiting the returned promise applies back-pressure from the client. */
-export type SseEmit = (event: SseEvent) => Promise<void>
+/** Where a producer writes an event stream. */
+export interface SseSink {
+  /** Queues encoded events; false when the client's buffer is full (wait for `resume`). */
+  readonly write: (bytes: Uint8Array) => boolean
+  /** Ends the stream normally. */
+  readonly end: () => void
+  /** Ends the stream after a failure (reported as a comment; the client resumes with Last-Event-ID). */
+  readonly fail: (reason: string) => void
+}
 
-/** Produces the events of one stream; resolves when there are no more, rejects on failure. */
-export interface SseSource {
-  readonly run: (emit: SseEmit) => Promise<void>
-  /** Stops the producer (client went away). */
+/** A running producer: told when the client can take more, and when it went away. */
+export interface SseProducer {
+  readonly resume: () => void
   readonly cancel: () => void
 }
 
 export interface SseOptions {
   /** Sent first as `retry:`. */
   readonly retryMs: number
-  /** A `: ping` comment when this long passes (also while the client is idle). */
+  /** A `: ping` comment this often. */
   readonly heartbeatMs: number
+  /** Bytes buffered for a slow client before `write` says stop. */
+  readonly highWaterBytes?: number
   readonly onOpen?: () => void
   /** Called exactly once, when the stream ends for any reason. */
   readonly onClose?: () => void
+  /** Serve through a Node stream (piped straight to the socket) instead of a web ReadableStream. */
+  readonly node?: boolean
 }
 
 const encoder = new TextEncoder()
@@ -30,6 +43,9 @@ const encoder = new TextEncoder()
 /** Serialises one event in the `text/event-stream` wire format (data is one JSON line). */
 export const formatSseEvent = (e: SseEvent): string =>
   `${e.id !== undefined ? `id: ${e.id}\n` : ""}event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`
+
+/** One event as the bytes written to the wire. */
+export const encodeSseEvent = (e: SseEvent): Uint8Array => encoder.encode(formatSseEvent(e))
 
 /** Headers of every event stream. */
 export const sseHeaders = {
@@ -39,20 +55,66 @@ export const sseHeaders = {
 } as const
 
 /**
- * A streaming `text/event-stream` Response: `retry:` first, then the source's events with
- * back-pressure (a slow client holds the producer instead of growing a buffer), a comment
- * heartbeat, and closing when the source ends, fails or the client disconnects.
+ * A streaming `text/event-stream` Response: `retry:` first, then whatever the producer writes, a
+ * comment heartbeat, and closing when the producer ends or fails or the client disconnects. The
+ * buffer per client is bounded: past `highWaterBytes`, `write` returns false and the producer waits
+ * for `resume` (called when the client has drained).
  */
-export const createSseResponse = (source: SseSource, options: SseOptions): Response => {
-  let heartbeat: ReturnType<typeof setInterval> | undefined
-  let wakeProducer: (() => void) | undefined
+export const createSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOptions): Response | HTTPResponse =>
+  options.node ? nodeSseResponse(start, options) : webSseResponse(start, options)
+
+const failureComment = (reason: string) => encoder.encode(`: stream failed: ${reason.replace(/[\r\n]+/g, " ")}\n\n`)
+
+/** The Node flavour: a Readable the host pipes to the socket (cheaper per client and per write than web streams). */
+const nodeSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOptions): HTTPResponse => {
+  const highWater = options.highWaterBytes ?? 256 * 1024
+  let producer: SseProducer | undefined
   let closed = false
+  let heartbeat: ReturnType<typeof setInterval> | undefined
   const finish = () => {
-    if (closed) return
+    if (closed) return false
     closed = true
     clearInterval(heartbeat)
-    wakeProducer?.()
     options.onClose?.()
+    return true
+  }
+  const stream = new Readable({
+    highWaterMark: highWater,
+    read: () => producer?.resume(),
+    destroy: (error, callback) => {
+      if (finish()) producer?.cancel()
+      callback(error)
+    }
+  })
+  options.onOpen?.()
+  stream.push(encoder.encode(`retry: ${options.retryMs}\n\n`))
+  heartbeat = setInterval(() => {
+    if (!closed && stream.readableLength < highWater) stream.push(encoder.encode(": ping\n\n"))
+  }, options.heartbeatMs)
+  producer = start({
+    write: (bytes) => !closed && stream.push(bytes),
+    end: () => {
+      if (finish()) stream.push(null)
+    },
+    fail: (reason) => {
+      if (closed) return
+      stream.push(failureComment(reason))
+      if (finish()) stream.push(null)
+    }
+  })
+  return new HTTPResponse(stream as unknown as BodyInit, { status: 200, headers: sseHeaders })
+}
+
+const webSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOptions): Response => {
+  let heartbeat: ReturnType<typeof setInterval> | undefined
+  let producer: SseProducer | undefined
+  let closed = false
+  const finish = () => {
+    if (closed) return false
+    closed = true
+    clearInterval(heartbeat)
+    options.onClose?.()
+    return true
   }
   const body = new ReadableStream<Uint8Array>(
     {
@@ -62,36 +124,32 @@ export const createSseResponse = (source: SseSource, options: SseOptions): Respo
         heartbeat = setInterval(() => {
           if (!closed && (controller.desiredSize ?? 0) > 0) controller.enqueue(encoder.encode(": ping\n\n"))
         }, options.heartbeatMs)
-        const emit: SseEmit = async (event) => {
-          if (closed) throw new Error("client disconnected")
-          controller.enqueue(encoder.encode(formatSseEvent(event)))
-          while (!closed && (controller.desiredSize ?? 0) <= 0) await new Promise<void>((resolve) => (wakeProducer = resolve))
-        }
-        source.run(emit).then(
-          () => {
-            if (closed) return
-            finish()
-            controller.close()
+        const sink: SseSink = {
+          write: (bytes) => {
+            if (closed) return false
+            controller.enqueue(bytes)
+            return (controller.desiredSize ?? 0) > 0
           },
-          (error: unknown) => {
+          end: () => {
+            if (finish()) controller.close()
+          },
+          fail: (reason) => {
             if (closed) return
-            controller.enqueue(encoder.encode(`: stream failed: ${String((error as Error)?.message ?? error).replace(/\n/g, " ")}\n\n`))
-            finish()
-            controller.close()
+            controller.enqueue(failureComment(reason))
+            if (finish()) controller.close()
           }
-        )
+        }
+        producer = start(sink)
       },
       pull() {
-        const wake = wakeProducer
-        wakeProducer = undefined
-        wake?.()
+        producer?.resume()
       },
       cancel() {
         finish()
-        source.cancel()
+        producer?.cancel()
       }
     },
-    { highWaterMark: 32 }
+    { highWaterMark: options.highWaterBytes ?? 256 * 1024, size: (chunk) => chunk.byteLength }
   )
   return new Response(body, { status: 200, headers: sseHeaders })
 }

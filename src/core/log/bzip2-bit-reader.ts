@@ -1,5 +1,6 @@
-/** Thrown (one shared instance) when a read runs past the bytes received so far. */
+/** Thrown when a read runs past the bytes received so far. */
 export class NeedMoreInput extends Error {}
+/** The one shared instance thrown (no stack capture per throw). */
 export const NEED_MORE = new NeedMoreInput("more input needed")
 
 /** MSB-first bit reader over a growable input buffer, with save/restore so a block read can be retried. */

@@ -97,12 +97,29 @@ export class ZstdDecoder implements ChunkDecoder {
       if (this.remaining === 0) this.stage === Stage.BlockBody ? this.blockDone() : this.startFrame()
       return true
     }
+    if (this.stage === Stage.BlockHeader && this.headLen === 0 && avail >= 3 && this.wholeBlock(chunk, avail)) return true
     const n = Math.min(avail, this.need - this.headLen)
     this.head.set(chunk.subarray(this.inPos, this.inPos + n), this.headLen)
     this.headLen += n
     this.inPos += n
     this.consumed += n
     if (this.headLen === this.need) this.headDone()
+    return true
+  }
+
+  /** Fast path: a block wholly inside the current chunk goes to fzstd in one push, header included (no copy). */
+  private wholeBlock(chunk: Uint8Array, avail: number): boolean {
+    const at = this.inPos
+    const b0 = chunk[at]
+    const type = (b0 >> 1) & 3
+    const size = (b0 >> 3) | (chunk[at + 1] << 5) | (chunk[at + 2] << 13)
+    const total = 3 + (type === 1 ? 1 : size)
+    if (type === 3 || size > MAX_BLOCK_BYTES || total > avail) return false
+    this.lastBlock = (b0 & 1) === 1
+    this.fz!.push(chunk.subarray(at, at + total))
+    this.inPos += total
+    this.consumed += total
+    this.blockDone()
     return true
   }
 

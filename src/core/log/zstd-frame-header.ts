@@ -5,6 +5,7 @@ export const MAX_WINDOW_BYTES = 1 << 27
 /** zstd's Block_Maximum_Size. */
 export const MAX_BLOCK_BYTES = 1 << 17
 
+/** Magic number of a zstd frame (little-endian `28 B5 2F FD`). */
 export const ZSTD_MAGIC = 0xfd2fb528
 const SKIPPABLE_MAGIC = 0x184d2a50
 

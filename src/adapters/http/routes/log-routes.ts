@@ -1,11 +1,20 @@
-import { Cause, Effect, Exit, Fiber, Stream } from "effect"
+import { Effect } from "effect"
 import { ApiError } from "../api-error.js"
-import { LogStream } from "../../../core/logs/log-stream.js"
+import { LogStream, type RunEvent } from "../../../core/logs/log-stream.js"
+import { makeRunEventFanout, type RunEventFanout } from "../../../core/logs/run-event-fanout.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
-import { createSseResponse, type SseSource } from "../sse.js"
+import { createSseResponse, encodeSseEvent } from "../sse.js"
 import { eventToWire } from "../wire.js"
 import { ownRun } from "./access.js"
 import { afterParam, intParam } from "./query-params.js"
+
+/** Live events reach every subscriber as the same object: encode each once, not once per client. */
+const encoded = new WeakMap<RunEvent, Uint8Array>()
+const wireBytes = (e: RunEvent): Uint8Array => {
+  let bytes = encoded.get(e)
+  if (!bytes) encoded.set(e, (bytes = encodeSseEvent({ id: e.seq, event: e.type, data: eventToWire(e) })))
+  return bytes
+}
 
 const page = async (ctx: ApiContext) => {
   const run = await ownRun(ctx, ctx.event.context.params?.id)
@@ -35,33 +44,45 @@ const resumePoint = async (ctx: ApiContext, runId: string, after: number): Promi
   return at.type === "end" ? "ended" : "open"
 }
 
+const fanouts = new WeakMap<object, Promise<RunEventFanout>>()
+/** One fan-out per core runtime: every SSE client of a run shares one live subscription. */
+const fanoutOf = (ctx: ApiContext): Promise<RunEventFanout> => {
+  let fanout = fanouts.get(ctx.runtime)
+  if (!fanout) fanouts.set(ctx.runtime, (fanout = ctx.core(makeRunEventFanout)))
+  return fanout
+}
+
 const stream = async (ctx: ApiContext) => {
   const run = await ownRun(ctx, ctx.event.context.params?.id)
   const after = afterParam(ctx.event.req.headers, ctx.event.url)
   if ((await resumePoint(ctx, run.id, after)) === "ended") return new Response(null, { status: 204 })
-  let fiber: Fiber.RuntimeFiber<void, unknown> | undefined
-  const source: SseSource = {
-    run: (emit) =>
-      new Promise<void>((resolve, reject) => {
-        const events = Stream.unwrap(Effect.map(LogStream, (l) => l.subscribe(run.id, after)))
-        fiber = ctx.runtime.runFork(
-          Stream.runForEach(events, (e) => Effect.promise(() => emit({ id: e.seq, event: e.type, data: eventToWire(e) })))
-        )
-        fiber.addObserver((exit) => {
-          if (Exit.isSuccess(exit) || Exit.isInterrupted(exit)) resolve()
-          else reject(Cause.squash(exit.cause))
-        })
-      }),
-    cancel: () => {
-      if (fiber) ctx.runtime.runFork(Fiber.interrupt(fiber))
+  const fanout = await fanoutOf(ctx)
+  return createSseResponse(
+    (sink) => {
+      const handle = fanout.attach(run.id, after, {
+        deliver: (events) => {
+          const more = sink.write(events.length === 1 ? wireBytes(events[0]!) : Buffer.concat(events.map(wireBytes)))
+          if (events[events.length - 1]!.type === "end") {
+            handle.detach()
+            sink.end()
+          }
+          return more
+        },
+        fail: (error) => {
+          handle.detach()
+          sink.fail(`${error.code}: ${error.message}`)
+        }
+      })
+      return { resume: handle.resume, cancel: handle.detach }
+    },
+    {
+      retryMs: ctx.settings.sseRetryMs,
+      heartbeatMs: ctx.settings.sseHeartbeatMs,
+      onOpen: ctx.metrics.sseClientOpened,
+      onClose: ctx.metrics.sseClientClosed,
+      node: ctx.event.runtime?.node !== undefined
     }
-  }
-  return createSseResponse(source, {
-    retryMs: ctx.settings.sseRetryMs,
-    heartbeatMs: ctx.settings.sseHeartbeatMs,
-    onOpen: ctx.metrics.sseClientOpened,
-    onClose: ctx.metrics.sseClientClosed
-  })
+  )
 }
 
 /** GET /v1/runs/:id/logs (pages) and /v1/runs/:id/logs/stream (SSE). */

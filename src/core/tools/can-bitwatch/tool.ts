@@ -6,7 +6,7 @@ import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js
 import { baseArtifactMetadata } from "../shared/analysis-artifacts.js"
 import { csvChunks } from "../shared/csv-table.js"
 import { createFrameCache } from "../shared/frame-cache.js"
-import { openCsvFrames, openRlogFrames, passProgress } from "../shared/frame-source.js"
+import { openCsvFrames, openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
 import { classifyInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
 import { formatNsAsSeconds } from "../shared/time-format.js"
@@ -32,11 +32,14 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
   const fromCsv = csvs.length > 0
   let hasSegments = false
   const cache = createFrameCache()
+  let firstPass: ReturnType<typeof openRlogFrames> | undefined
   const open = (i: number): AsyncIterable<ReadonlyArray<CanFrame>> => {
     const progress = passProgress(ctx, i, 2, i === 0 ? "counting" : "edges", 0, 0.95)
     if (i > 0 && cache.complete()) return cache.replay(progress)
-    const batches = fromCsv ? openCsvFrames(csvs, progress).batches : openRlogFrames(logs, ctx.signal, progress).batches
-    return i === 0 ? cache.record(batches) : batches
+    if (fromCsv) return i === 0 ? cache.record(openCsvFrames(csvs, progress).batches) : openCsvFrames(csvs, progress).batches
+    const pass = openRlogFrames(logs, ctx.signal, progress)
+    firstPass ??= pass
+    return i === 0 ? cache.record(pass.batches) : pass.batches
   }
   const busFilter = p.bus ? new Set(p.bus) : undefined
   let rule = p.window_start !== undefined || p.window_end !== undefined ? segmentRule(p.window_start, p.window_end, false) : undefined
@@ -73,6 +76,7 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
       suggestedAction: "Choose a window inside the log's time range (rlog: seconds from the first CAN frame; CSV: its time column)."
     })
   }
+  const warnings = reportLogWarnings(ctx, firstPass?.stats())
   const windowOnly = counts.windowOnly()
   ctx.log("info", `${counts.frames()} frames in ${counts.streams().length} (bus, address) streams; window ${formatNsAsSeconds(winStart, 3)}–${formatNsAsSeconds(winEnd, 3)} s; ${windowOnly.length} window-only bits`)
   const watched: WatchedBit[] = watch.length > 0 ? watch.map((w) => ({ address: w.address, bit: w.bit })) : windowOnly
@@ -104,7 +108,8 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
       watched: watch.length > 0 ? watch.map((w) => w.text) : "window-only candidates",
       edges: edges.length,
       window_only_bits: windowOnly.length,
-      accel_matches: hunts.filter((h) => h.valid_three_2s).length
+      accel_matches: hunts.filter((h) => h.valid_three_2s).length,
+      log_warnings: warnings
     }
   }
 }

@@ -33,6 +33,8 @@ export const cruiseMeta = (a: CruiseAnalysis, p: CruiseControlParams, dbcName: s
       partial: w.partial
     })),
     window_source: a.refs.windowSource,
+    segments_definition:
+      "counts_by_segment: pre = the window's own length just before it, window = [start, end] inclusive, post = the window's length just after it",
     main_source: source(a, "mainOn"),
     brake_source: source(a, "brake"),
     speed_source: a.refs.speed ? `0x13A:computed (Wheel_Speeds mean FL/FR/RL/RR) bus ${a.refs.speed.bus}` : null,
@@ -87,6 +89,8 @@ export const cruiseSummary = (a: CruiseAnalysis): Record<string, unknown> => {
     target_speed_intervals_s: a.refs.targetIntervals.map((i) => [rel(a, i.startNs), rel(a, i.endNs)]),
     windows_s: a.refs.windows.map((w) => [rel(a, w.startNs), rel(a, w.endNs)]),
     window_source: a.refs.windowSource,
+    segments_definition:
+      "counts_by_segment: pre = the window's own length just before it, window = [start, end] inclusive, post = the window's length just after it",
     top_candidates: a.candidates.map((list) =>
       list.slice(0, 5).map((c) => ({ address: formatCanAddress(c.address), bus: c.bus, bit: c.bit, score: roundTo(c.score, 4) }))
     ),

@@ -3,7 +3,7 @@ import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js
 import { writeAnalysisTable, writeJsonArtifact, baseArtifactMetadata } from "../shared/analysis-artifacts.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
 import { createFrameCache } from "../shared/frame-cache.js"
-import { openRlogFrames, passProgress } from "../shared/frame-source.js"
+import { openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
 import { requireLogInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
 import { analyzeCruise } from "./analyze-cruise.js"
@@ -23,6 +23,7 @@ const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> =
   const notes = ["reference signals", "window bit statistics", "edges and runs"]
   const cache = createFrameCache()
   let logStartNs: number | undefined
+  let firstPass: ReturnType<typeof openRlogFrames> | undefined
   const analysis = await analyzeCruise({
     toolId: ID,
     dbc,
@@ -32,10 +33,12 @@ const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> =
       const progress = passProgress(ctx, i, 3, notes[i], 0, 0.95)
       if (i > 0 && cache.complete()) return { batches: cache.replay(progress), logStartNs: () => logStartNs }
       const pass = openRlogFrames(ctx.inputs, ctx.signal, progress)
+      firstPass ??= pass
       const stats = () => (logStartNs ??= pass.stats()?.firstLogMonoTime ?? undefined)
       return { batches: i === 0 ? cache.record(pass.batches) : pass.batches, logStartNs: stats }
     }
   })
+  const warnings = reportLogWarnings(ctx, firstPass?.stats())
   ctx.log("info", `${analysis.frames} CAN frames, ${analysis.refs.windows.length} window(s) from ${analysis.refs.windowSource}`)
   const meta = cruiseMeta(analysis, ctx.params, CRUISE_DBC)
   const tables = [
@@ -63,7 +66,7 @@ const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> =
   })
   await ctx.artifacts.write("analysis_report.html", "text/html; charset=utf-8", html, baseArtifactMetadata(ID, ctx))
   ctx.progress(1, "done")
-  return { summary: cruiseSummary(analysis) }
+  return { summary: { ...cruiseSummary(analysis), log_warnings: warnings } }
 }
 
 /** cruise-control-analyzer: finds cruise button presses, engaged intervals and the bits that follow a marked press. */

@@ -8,7 +8,7 @@ import { baseArtifactMetadata } from "../shared/analysis-artifacts.js"
 import { openArtifactChannel, type ArtifactChannel } from "../shared/artifact-channel.js"
 import { csvCell, csvLine } from "../shared/csv-table.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
-import { openRlogFrames, passProgress } from "../shared/frame-source.js"
+import { openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
 import { classifyInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
 import { messageFileName, selectMessages, type SelectedMessage } from "./message-selection.js"
@@ -70,8 +70,9 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
     }
     return c
   }
+  let pass: ReturnType<typeof openRlogFrames> | undefined
   try {
-    const pass = openRlogFrames(logs, ctx.signal, passProgress(ctx, 0, 1, "decoding", 0, 0.95))
+    pass = openRlogFrames(logs, ctx.signal, passProgress(ctx, 0, 1, "decoding", 0, 0.95))
     for await (const batch of pass.batches) {
       if (ctx.signal.aborted) throw ctx.signal.reason
       for (const f of batch) {
@@ -120,6 +121,7 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
       suggestedAction: "Check that the DBC matches the car, and the bus filter against the buses present."
     })
   }
+  const warnings = reportLogWarnings(ctx, pass?.stats())
   const files: Array<{ message: string; address: string; file: string; rows: number; signals: string[] }> = []
   for (const [address, c] of channels) {
     await c.channel.close()
@@ -130,7 +132,7 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
   const index = { dbc: label, layout: ctx.params.layout, messages_selected: selected.length, files, long_rows: long ? longRows : undefined }
   await ctx.artifacts.write("dbc_signals_index.json", "application/json", JSON.stringify(index, null, 2), meta)
   ctx.progress(1, "done")
-  return { summary: { dbc: label, layout: ctx.params.layout, messages_decoded: long ? undefined : files.length, rows: long ? longRows : files.reduce((s, f) => s + f.rows, 0) } }
+  return { summary: { dbc: label, layout: ctx.params.layout, messages_decoded: long ? undefined : files.length, rows: long ? longRows : files.reduce((s, f) => s + f.rows, 0), log_warnings: warnings } }
 }
 
 /** dbc-signals: decodes chosen DBC messages of a log into cabana-style CSVs. */

@@ -7,7 +7,7 @@ import { ToolError } from "../../errors.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
 import { baseArtifactMetadata, writeAnalysisTable } from "../shared/analysis-artifacts.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
-import { countedInputs, passProgress } from "../shared/frame-source.js"
+import { countedInputs, passProgress, reportLogWarnings } from "../shared/frame-source.js"
 import { requireLogInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
 import { createBitSimilarity } from "./bit-similarity.js"
@@ -70,6 +70,7 @@ const run = async (ctx: ToolContext<FindSimilarBitsParams>): Promise<ToolResult>
   const housekeeping = dbc ? dbcHousekeepingBits(dbc) : undefined
   const reports = new Map(detector.reports().map((r) => [`${r.bus}:${r.address}`, new Set([...r.checksumBits, ...r.counterBits])]))
   ctx.log("info", `${canFrames} CAN frames compared with ${p.signal} from ${signalEvents} ${source} events`)
+  const warnings = reportLogWarnings(ctx, reader.stats)
   const ranked = similarity.rank(p.min_samples, (bus, address, bit) => {
     const declared = housekeeping?.get(address)
     if (declared && (declared.checksumBits.includes(bit) || declared.counterBits.includes(bit))) return true
@@ -97,6 +98,7 @@ const run = async (ctx: ToolContext<FindSimilarBitsParams>): Promise<ToolResult>
     summary: {
       signal: p.signal,
       ranked_bits: ranked.bits.length,
+      log_warnings: warnings,
       top: ranked.bits.slice(0, 10).map((b) => ({ address: `0x${b.address.toString(16).toUpperCase()}`, bus: b.bus, bit: b.bit, mismatch: b.best, inverted: b.inverted }))
     }
   }

@@ -40,4 +40,5 @@ export const RlogToCsvParams = Schema.Struct({
   mark_dur: optionalParam(Schema.Number.pipe(Schema.finite(), Schema.positive()), "old-tools only: length of the marked window in seconds (default: to the end).")
 }).annotations({ identifier: "RlogToCsvParams", description: "rlog-to-csv parameters" })
 
+/** Decoded rlog-to-csv params (defaults applied). */
 export type RlogToCsvParams = typeof RlogToCsvParams.Type

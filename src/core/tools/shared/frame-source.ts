@@ -66,3 +66,13 @@ export const passProgress =
   (ctx: Pick<ToolContext<unknown>, "progress">, index: number, passes: number, note: string, from = 0, to = 1): PassProgress =>
   (fraction) =>
     ctx.progress(from + ((to - from) * (index + fraction)) / passes, note)
+
+/** Logs the reader's non-fatal warnings (truncated log, malformed events…) and returns them for the summary. */
+export const reportLogWarnings = (
+  ctx: Pick<ToolContext<unknown>, "log">,
+  stats: LogStats | undefined
+): Array<{ code: string; message: string }> => {
+  const warnings = (stats?.warnings ?? []).map((w) => ({ code: w.code, message: w.message }))
+  for (const w of warnings.slice(0, 10)) ctx.log("warn", `${w.code}: ${w.message}`)
+  return warnings
+}
