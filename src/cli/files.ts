@@ -1,5 +1,5 @@
-import { createWriteStream } from "node:fs"
-import { access, link, mkdir, rename, unlink } from "node:fs/promises"
+import { constants, createWriteStream, unlinkSync } from "node:fs"
+import { access, copyFile, link, mkdir, rename, unlink } from "node:fs/promises"
 import { basename, dirname, join } from "node:path"
 import { pipeline } from "node:stream/promises"
 import { Readable } from "node:stream"
@@ -41,10 +41,28 @@ export const refuseOverwrite = async (paths: ReadonlyArray<string>, force: boole
   }
 }
 
+const partFiles = new Set<string>()
+let cleanupInstalled = false
+/** Removes temp files a Ctrl-C or an error exit left half-written. */
+const trackPart = (temp: string): void => {
+  partFiles.add(temp)
+  if (cleanupInstalled) return
+  cleanupInstalled = true
+  process.on("exit", () => {
+    for (const p of partFiles) {
+      try {
+        unlinkSync(p)
+      } catch {
+        // already moved into place or removed
+      }
+    }
+  })
+}
+
 /**
  * Streams `body` to `path` through a temp file in the same directory, then moves it in place:
  * readers never see a partial file, and without `force` an existing file is never replaced
- * (checked atomically with a hard link).
+ * (checked atomically: a hard link, or an exclusive copy where links are not supported).
  */
 export const writeFileSafely = async (
   path: string,
@@ -58,6 +76,7 @@ export const writeFileSafely = async (
     throw storeError("output_dir_unwritable", `Cannot create ${dir}: ${(error as Error).message}`, "Choose a writable output location.")
   }
   const temp = join(dir, `.${basename(path)}.${randomBytes(6).toString("hex")}.part`)
+  trackPart(temp)
   try {
     await pipeline(Readable.from(body), createWriteStream(temp, { flags: "wx" }))
     if (force) {
@@ -66,15 +85,22 @@ export const writeFileSafely = async (
       try {
         await link(temp, path)
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "EEXIST") {
+        const code = (error as NodeJS.ErrnoException).code
+        if (code === "EEXIST") {
           throw usageError("would_overwrite", `Refusing to overwrite ${path}`, "Pass --force to overwrite, or choose another output location.", { paths: [path] })
         }
-        throw error
+        if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw error
+        await copyFile(temp, path, constants.COPYFILE_EXCL).catch((copyError: NodeJS.ErrnoException) => {
+          if (copyError.code !== "EEXIST") throw copyError
+          throw usageError("would_overwrite", `Refusing to overwrite ${path}`, "Pass --force to overwrite, or choose another output location.", { paths: [path] })
+        })
       }
       await unlink(temp)
     }
+    partFiles.delete(temp)
   } catch (error) {
     await unlink(temp).catch(() => {})
+    partFiles.delete(temp)
     if (error instanceof Error && error.name === "CliError") throw error
     const code = (error as NodeJS.ErrnoException).code
     if (code === "EACCES" || code === "ENOSPC" || code === "EROFS" || code === "EPERM") {

@@ -1,5 +1,5 @@
 import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty"
-import { closeClients, currentInterruptHandler, reportError, scanGlobalFlags, setGlobalFlags } from "./cli-context.js"
+import { closeClients, currentInterruptHandler, globalArgs, reportError, scanGlobalFlags, setGlobalFlags } from "./cli-context.js"
 import { ExitCode, usageError } from "./cli-error.js"
 import { checkUnknownFlags, resolveCommand } from "./command-tree.js"
 import { artCommand } from "./commands/art-command.js"
@@ -20,6 +20,7 @@ export const ctsCommand = defineCommand({
     version: cliPackage().version,
     description: "openpilot log and CAN analysis: runs tools in-process, or on a server with --server URL"
   },
+  args: globalArgs,
   subCommands: {
     cap: capCommand,
     run: runToolCommand,
@@ -85,6 +86,10 @@ export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
   }
 }
 
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(typeof process.exitCode === "number" ? process.exitCode : ExitCode.ok)
+  throw error
+})
 const exitCode = await runCli(process.argv.slice(2))
 await new Promise<void>((resolve) => process.stdout.write("", () => resolve()))
 process.exit(exitCode)

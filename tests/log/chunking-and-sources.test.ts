@@ -66,6 +66,35 @@ describe("sources", () => {
     expect(firstDifference(rows, rav4Rows)).toBe(-1)
   })
 
+  it("reads a stream that only offers getReader() (older browsers) and cancels it on early exit", async () => {
+    const bytes = readFixture("rav4_seg40.rlog.zst")
+    let canceled = false
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(bytes.slice(0, 200_000))
+      },
+      cancel() {
+        canceled = true
+      }
+    })
+    const readerOnly = { getReader: () => stream.getReader() } as unknown as ReadableStream<Uint8Array>
+    let frames = 0
+    for await (const batch of openLog(readerOnly).frames()) {
+      frames += batch.length
+      if (frames > 1000) break
+    }
+    expect(frames).toBeGreaterThan(1000)
+    expect(canceled).toBe(true)
+    const whole = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(bytes)
+        controller.close()
+      }
+    })
+    const { rows } = await readFrameRows({ getReader: () => whole.getReader() } as unknown as ReadableStream<Uint8Array>)
+    expect(firstDifference(rows, rav4Rows)).toBe(-1)
+  })
+
   it("reports progress in input bytes and stops on abort with a typed error", async () => {
     const bytes = readFixture("rav4_seg40.rlog")
     const seen: Array<number> = []

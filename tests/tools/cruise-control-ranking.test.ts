@@ -36,7 +36,7 @@ const withExtraSetPresses = (extra: ReadonlyArray<number>) => {
     return { ...f, data }
   }
   const input = fileInput(dataPath("rlog", "subaru_cruise_demo.rlog.zst"))
-  return (index: number) => {
+  return () => {
     const pass = openRlogFrames([input], new AbortController().signal)
     return {
       logStartNs: () => pass.stats()?.firstLogMonoTime ?? undefined,

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util"
 import { defineCommand } from "citty"
 import type { ToolInfo } from "../../core/registry/tool-registry.js"
 import { commandEnv, globalArgs, openClient, setExitCode } from "../cli-context.js"
-import { ExitCode, usageError } from "../cli-error.js"
+import { CliError, ExitCode, toCliError, usageError } from "../cli-error.js"
 import type { CliInput, CtsClient } from "../client/cts-client.js"
 import { refuseOverwrite, safeFileName } from "../files.js"
 import { parseParams } from "../params.js"
@@ -67,6 +67,23 @@ const resolveInput = async (
   return { type: "path", paths }
 }
 
+/** A remote path the server refuses but that exists here: suggest sending it with --upload. */
+const withUploadHint = async (client: CtsClient, input: CliInput, error: unknown): Promise<unknown> => {
+  const code = (error as { code?: unknown }).code
+  if (client.mode !== "remote" || input.type !== "path" || (code !== "path_not_allowed" && code !== "input_not_found")) return error
+  const local = await Promise.all(input.paths.map((p) => stat(p).then((s) => s.isFile(), () => false)))
+  if (!local.some(Boolean)) return error
+  const e = toCliError(error)
+  return new CliError({
+    category: e.category,
+    code: e.code,
+    message: e.message,
+    details: e.details,
+    exitCode: e.exitCode,
+    suggestedAction: `--path names a file on the server; this file exists here, so send it with --upload ${input.paths[0]}.`
+  })
+}
+
 const openPath = (target: string): void => {
   const command = process.platform === "darwin" ? "open" : process.platform === "win32" ? "explorer" : "xdg-open"
   const child = spawn(command, [target], { detached: true, stdio: "ignore" })
@@ -110,9 +127,14 @@ export const runCommand = defineCommand({
     const params = parseParams(tool.id, tool.paramsJsonSchema, pairs)
     const input = await resolveInput(client, tool, { paths, upload: args.upload, artifact: args.artifact })
     const force = args.force === true
-    if (outDir !== null) await refuseOverwrite(tool.outputs.map((o) => join(outDir, safeFileName(o.name))), force)
+    if (outDir !== null) {
+      const fixedNames = tool.outputs.map((o) => o.name).filter((n) => !/[<>*]/.test(n))
+      await refuseOverwrite(fixedNames.map((n) => join(outDir, safeFileName(n))), force)
+    }
 
-    const submitted = await client.submit({ toolId: tool.id, params, input, name: args.name, timeoutMs })
+    const submitted = await client.submit({ toolId: tool.id, params, input, name: args.name, timeoutMs }).catch(async (error: unknown) => {
+      throw await withUploadHint(client, input, error)
+    })
     const wait = client.mode === "embedded" || args.wait === true || args.follow === true || outDir !== null
     if (!wait) {
       if (out.json) out.printJson({ run: submitted, artifacts: [], files: [] })

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty"
 import type { RunStatus } from "../../core/executor/executor.js"
 import { commandEnv, globalArgs, openClient } from "../cli-context.js"
-import { usageError } from "../cli-error.js"
+import { CliError, toCliError, usageError } from "../cli-error.js"
 import { paintStatus, printRunDetails, printRunTable } from "../present.js"
 
 const statuses: ReadonlyArray<RunStatus> = ["queued", "running", "completed", "failed", "canceled"]
@@ -52,7 +52,18 @@ const cancelCommand = defineCommand({
   run: async ({ args }) => {
     const { settings, out } = commandEnv()
     const client = await openClient(settings)
-    const result = await client.cancel(args.run)
+    const result = await client.cancel(args.run).catch((error: unknown) => {
+      const e = toCliError(error)
+      if (e.code !== "run_not_local") throw e
+      throw new CliError({
+        category: e.category,
+        code: e.code,
+        message: e.message,
+        details: e.details,
+        exitCode: e.exitCode,
+        suggestedAction: "Press Ctrl-C where that `cts run` is running (it cancels the run), or run through `cts serve` and --server to manage runs from anywhere."
+      })
+    })
     if (out.json) {
       out.printJson(result)
       return

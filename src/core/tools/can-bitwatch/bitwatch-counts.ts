@@ -108,4 +108,5 @@ export const createBitwatchCounts = (rule: SegmentRule) => {
   }
 }
 
+/** Pass-1 state of can-bitwatch. */
 export type BitwatchCounts = ReturnType<typeof createBitwatchCounts>

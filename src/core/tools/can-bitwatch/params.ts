@@ -19,4 +19,5 @@ export const CanBitwatchParams = Schema.Struct({
   pulse_tolerance_s: withDefault(Seconds, 0.5, "accel_hunt: allowed deviation from pulse_s, s.")
 })
 
+/** Decoded can-bitwatch params. */
 export type CanBitwatchParams = typeof CanBitwatchParams.Type

@@ -32,4 +32,5 @@ export const createPayloadCounter = () => {
   }
 }
 
+/** A bounded payload counter. */
 export type PayloadCounter = ReturnType<typeof createPayloadCounter>

@@ -4,6 +4,7 @@ import { ValidationError } from "../../errors.js"
 
 /** pre / window / post, as the old tools labelled rows. */
 export const SEGMENT_NAMES = ["pre", "window", "post"] as const
+/** 0 = pre, 1 = window, 2 = post. */
 export type SegmentIndex = 0 | 1 | 2
 
 /**

@@ -16,6 +16,7 @@ export const countsRows = (counts: BitwatchCounts) =>
     return { address: addressHex(s.address), bus: s.bus, pre, window: win, post, delta: win - Math.max(pre, post) }
   })
 
+/** counts.csv columns. */
 export const COUNTS_COLUMNS = ["address", "bus", "pre", "window", "post", "delta"] as const
 
 /** per_address.json: address → bus → segment → frames, unique and top payloads. */
@@ -46,6 +47,7 @@ export const edgeRows = (edges: ReadonlyArray<WatchedEdge>, windowStartNs: numbe
       segment: SEGMENT_NAMES[e.segment]
     }))
 
+/** bit_edges.csv columns (the old tool's, plus bus). */
 export const EDGE_COLUMNS = ["address", "bus", "byte", "msb_bit", "lsb_bit", "global_idx", "timestamp", "rel", "edge", "segment"] as const
 
 /** candidates_window_only.csv rows. */
@@ -61,6 +63,7 @@ export const candidateRows = (bits: ReadonlyArray<WindowOnlyBit>) =>
     label_msb: formatMsbBitLabel(b.bit)
   }))
 
+/** candidates_window_only.csv columns. */
 export const CANDIDATE_COLUMNS = ["address", "bus", "global_idx", "toggles", "rises", "falls", "label_lsb", "label_msb"] as const
 
 /** accel_hunt.csv rows: pulse durations (JSON list, s) and whether they match the hunted pattern. */
@@ -73,4 +76,5 @@ export const huntRows = (hunts: ReadonlyArray<PulseHunt>, count: number, seconds
     valid_three_2s: h.pulses.length === count && h.pulses.every((d) => Math.abs(d - seconds) <= tolerance + 1e-9)
   }))
 
+/** accel_hunt.csv columns (the old tool's, plus bus). */
 export const HUNT_COLUMNS = ["address", "bus", "global_idx", "pulses", "valid_three_2s"] as const

@@ -25,6 +25,7 @@ export type OpenFramePass = (index: number) => {
   readonly logStartNs: () => number | undefined
 }
 
+/** What analyzeCruise needs: the DBC, decoded params and a re-openable frame source. */
 export interface CruiseAnalysisInput {
   readonly toolId: string
   readonly dbc: Dbc

@@ -25,6 +25,7 @@ export interface CandidateBit {
   readonly score: number
 }
 
+/** Pass-2 statistics plus the durations and suppression the scores need. */
 export interface ScoringInput {
   readonly stats: ReadonlyArray<StreamWindowStats>
   readonly windowCount: number

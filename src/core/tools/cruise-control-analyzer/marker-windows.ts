@@ -12,6 +12,7 @@ export interface MarkerWindow {
   readonly partial: boolean
 }
 
+/** Marker padding and timeout, ns. */
 export interface MarkerConfig {
   readonly preNs: number
   readonly postNs: number

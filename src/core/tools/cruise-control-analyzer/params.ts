@@ -35,4 +35,5 @@ export const CruiseControlParams = Schema.Struct({
   )
 })
 
+/** Decoded cruise-control-analyzer params. */
 export type CruiseControlParams = typeof CruiseControlParams.Type

@@ -19,10 +19,12 @@ export const BOOLEAN_ROLES = {
   cancel: ["ES_Distance", "Cruise_Cancel"]
 } as const satisfies Record<string, readonly [string, string]>
 
+/** A reference role (set, resume, main, engaged, blinkers…). */
 export type BooleanRole = keyof typeof BOOLEAN_ROLES
 
-/** Wheel_Speeds signals averaged into the vehicle speed. */
+/** DBC message that carries the wheel speeds. */
 export const SPEED_MESSAGE = "Wheel_Speeds"
+/** Wheel_Speeds signals whose mean is the vehicle speed. */
 export const SPEED_SIGNALS = ["FL", "FR", "RL", "RR"] as const
 
 /** A decoded boolean signal of one stream: where it came from and its runs. */
@@ -120,4 +122,5 @@ export const createReferenceCollector = (dbc: Dbc, engagedBit: EngagedBitSpec | 
   }
 }
 
+/** What pass 1 collected. */
 export type ReferenceData = ReturnType<ReturnType<typeof createReferenceCollector>["result"]>

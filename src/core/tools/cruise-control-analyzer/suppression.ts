@@ -44,4 +44,5 @@ export const buildSuppression = (
   }
 }
 
+/** The never-ranked bits (see buildSuppression). */
 export type Suppression = ReturnType<typeof buildSuppression>

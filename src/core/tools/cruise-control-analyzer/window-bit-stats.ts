@@ -36,6 +36,7 @@ export interface StreamWindowStats {
   readonly endPayload: ReadonlyArray<Uint8Array | null>
 }
 
+/** Windows, bus policy and engaged filter of pass 2. */
 export interface WindowBitStatsOptions {
   readonly windows: ReadonlyArray<AnalysisWindow>
   /** Which streams to analyse (bus policy). */

@@ -20,4 +20,5 @@ export const DbcSignalsParams = Schema.Struct({
   bus: optionalParam(Schema.Array(SrcNumber), "Only these buses (raw src: 0–3, 128+n TX echo); default all.")
 })
 
+/** Decoded dbc-signals params. */
 export type DbcSignalsParams = typeof DbcSignalsParams.Type

@@ -38,4 +38,5 @@ export const createRowEncoder = (sel: SelectedMessage) => {
   }
 }
 
+/** A message row encoder (see createRowEncoder). */
 export type RowEncoder = ReturnType<typeof createRowEncoder>

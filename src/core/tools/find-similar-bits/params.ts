@@ -11,6 +11,7 @@ export const SIMILARITY_SIGNALS = [
   "controlsAllowed"
 ] as const
 
+/** One of SIMILARITY_SIGNALS. */
 export type SimilaritySignal = (typeof SIMILARITY_SIGNALS)[number]
 
 /** Params of find-similar-bits. */
@@ -33,4 +34,5 @@ export const FindSimilarBitsParams = Schema.Struct({
   dbc: optionalParam(Schema.String, "Bundled opendbc DBC whose signal names label the bits (e.g. `subaru_global_2017_generated`); labels only.")
 })
 
+/** Decoded find-similar-bits params. */
 export type FindSimilarBitsParams = typeof FindSimilarBitsParams.Type

@@ -16,6 +16,7 @@ export const bitColumns = (address: number, bit: number) => ({
   label_msb: formatMsbBitLabel(bit)
 })
 
+/** Names of the bit columns, in order. */
 export const BIT_COLUMN_NAMES = ["address_hex", "bit_global", "byte_index", "bit_lsb", "bit_msb", "label_lsb", "label_msb"] as const
 
 /** Single-instant time columns: ts_abs (log clock, s), ts_rel (s since the origin), ts_mmss. */
@@ -37,6 +38,7 @@ export const intervalColumns = (startNs: number, endNs: number, originNs: number
   duration_mmss: formatMmss((endNs - startNs) / 1e9)
 })
 
+/** Names of the interval time columns, in order. */
 export const INTERVAL_COLUMN_NAMES = [
   "start_abs",
   "start_rel",

@@ -103,4 +103,5 @@ export const createFrameCache = (maxFrames = MAX_CACHED_FRAMES) => {
   }
 }
 
+/** A frame cache (see createFrameCache). */
 export type FrameCache = ReturnType<typeof createFrameCache>
