@@ -2,9 +2,9 @@
 // The server runs in its own process (bench/http-server.mjs); load and clients run here.
 import { spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import http from "node:http"
-import { tmpdir } from "node:os"
+import { loadavg, tmpdir } from "node:os"
 import path from "node:path"
 import { performance } from "node:perf_hooks"
 import { Readable } from "node:stream"
@@ -23,6 +23,17 @@ const url = await new Promise((resolve, reject) => {
   child.once("exit", (code) => reject(new Error(`server exited with ${code}`)))
 })
 const { hostname, port } = new URL(url)
+
+/** CPU seconds the server process has used (Linux /proc; null elsewhere): a figure that other load on the machine does not inflate. */
+const serverCpu = () => {
+  try {
+    const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ")
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+const cpuSince = (start) => (start === null ? null : serverCpu() - start)
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
 
 const api = async (p, init = {}) => {
@@ -47,11 +58,13 @@ const report = (what, figure, target, ok) => {
 
 /** Latency of GET /v1/runs/:id at a fixed 2,000 req/s. */
 const getLatency = async (runId, label) => {
+  const cpu0 = serverCpu()
   const result = await autocannon({ url: `${url}/v1/runs/${runId}`, headers: auth, connections: 20, overallRate: 2000, duration: 8 })
+  const cpu = cpuSince(cpu0)
   const l = result.latency
   report(
     `GET /v1/runs/:id at 2,000 req/s${label}`,
-    `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms; ${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors`,
+    `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms; ${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors; server process CPU (all threads) ${cpu === null ? "n/a" : `${Math.round((cpu / result.requests.total) * 1e6)} µs/request`}`,
     "p99 < 5 ms",
     l.p99 < 5 && result.non2xx === 0 && result.errors === 0
   )
@@ -59,6 +72,7 @@ const getLatency = async (runId, label) => {
 
 /** 500 SSE clients on one run: time from the tool logging a line to each client parsing it, once all are connected. */
 const sseLatency = async (clients) => {
+  const cpu0 = serverCpu()
   const run = await submit("bench-emit-clock", { lines: 150, everyMs: 40, delayMs: 0 })
   const latencies = []
   let ended = 0
@@ -94,11 +108,12 @@ const sseLatency = async (clients) => {
       })
     )
   )
+  const cpu = cpuSince(cpu0)
   latencies.sort((a, b) => a - b)
   const connectMs = Math.round(allConnectedAt - performance.timeOrigin - started)
   report(
     `${clients} SSE clients, log line → client (lines logged after all ${clients} connected)`,
-    `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms over ${latencies.length} deliveries; ${ended}/${clients} saw end; connecting all took ${connectMs} ms`,
+    `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms over ${latencies.length} deliveries; ${ended}/${clients} saw end; connecting all took ${connectMs} ms; server CPU ${cpu === null ? "n/a" : `${cpu.toFixed(2)} s in all`}`,
     "p99 < 20 ms",
     pct(latencies, 99) < 20 && latencies.length >= clients * 20 && ended === clients
   )
@@ -128,20 +143,27 @@ const transfer = async (bytes) => {
       }).on("error", reject)
     })
   const single = []
+  const cpu0 = serverCpu()
   for (let i = 0; i < 3; i++) {
     const t = performance.now()
     await download()
     single.push(bytes / 1e6 / ((performance.now() - t) / 1000))
   }
+  const cpu = cpuSince(cpu0)
   const best = Math.max(...single)
-  report("artifact download, one stream", `${best.toFixed(0)} MB/s best of 3 (${single.map((x) => x.toFixed(0)).join(", ")})`, "≥ 500 MB/s", best >= 500)
+  report(
+    "artifact download, one stream",
+    `${best.toFixed(0)} MB/s best of 3 (${single.map((x) => x.toFixed(0)).join(", ")}); server CPU ${cpu === null ? "n/a" : `${(cpu / ((3 * bytes) / 1e9)).toFixed(2)} s/GB`}`,
+    "≥ 500 MB/s",
+    best >= 500
+  )
   const t = performance.now()
   await Promise.all([download(), download(), download(), download()])
   report("artifact download, 4 streams at once", `${((4 * bytes) / 1e6 / ((performance.now() - t) / 1000)).toFixed(0)} MB/s aggregate`, "(no target)", true)
 }
 
 try {
-  console.log(`cts-lite HTTP bench against ${url} (server in its own process; ${process.platform} ${process.arch}, node ${process.version})\n`)
+  console.log(`cts-lite HTTP bench against ${url} (server in its own process; ${process.platform} ${process.arch}, node ${process.version}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")})\n`)
   const seed = await submit("bench-emit-clock", { lines: 1, everyMs: 0, delayMs: 0 })
   await waitFor(seed.id, ["completed"])
   await autocannon({ url: `${url}/v1/runs/${seed.id}`, headers: auth, connections: 10, amount: 2000 })
@@ -153,7 +175,7 @@ try {
   await sseLatency(500)
   await transfer(512 * 1024 * 1024)
   const missed = rows.filter((r) => !r.ok).length
-  console.log(`\n${rows.length - missed}/${rows.length} figures within target`)
+  console.log(`\n${rows.length - missed}/${rows.length} figures within target (load average now ${loadavg().map((x) => x.toFixed(1)).join(" ")}; latency figures need idle cores)`)
 } finally {
   agent.destroy()
   child.kill("SIGTERM")

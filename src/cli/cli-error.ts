@@ -7,6 +7,7 @@ export const ExitCode = {
   canceled: 4,
   interrupted: 130
 } as const
+/** One of the exit codes above. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
 /** Error categories shared with the core and the HTTP API, plus the CLI's own `usage_error`. */

@@ -67,6 +67,7 @@ describe("cts --server: the same commands against a real server on 127.0.0.1", (
     const outside = await runCts(["run", "cruise-control-analyzer", "--path", "/etc/passwd", "--json"], { env: remote })
     expect(outside.code, outside.stderr).toBe(1)
     expect(json(outside).error.category).toBe("validation_error")
+    expect(json(outside).error.suggested_actions[0]).toContain("--upload /etc/passwd")
   })
 
   it("without --wait prints the run id; cancel says what happened; logs --follow exits 4 for a canceled run", async () => {

@@ -145,3 +145,14 @@ describe("metrics", () => {
     expect(bytes).toBe("line 1\nline 2\nline 3\n".length)
   })
 })
+
+describe("shutdown", () => {
+  it("closes (within the test timeout) while SSE clients are connected and a run is executing", async () => {
+    const server = await startTestServer()
+    const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-spin", params: { ms: 60_000 } }))).json()
+    const streams = await Promise.all([0, 1, 2].map(() => server.api(`/v1/runs/${run.id}/logs/stream`)))
+    for (const s of streams) expect(s.status).toBe(200)
+    await server.stop()
+    for (const s of streams) await s.body?.cancel().catch(() => {})
+  })
+})

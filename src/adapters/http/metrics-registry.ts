@@ -10,7 +10,13 @@ interface Family {
 }
 
 const escapeLabel = (v: string) => v.replace(/\\/g, "\\\\").replace(/\n/g, "\\n").replace(/"/g, '\\"')
-const keyOf = (labels: Labels) => JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)))
+const keyOf = (labels: Labels) => {
+  const names = Object.keys(labels)
+  if (names.length > 1) names.sort()
+  let key = ""
+  for (const name of names) key += `${name}\u0000${labels[name]}\u0001`
+  return key
+}
 const fmtLabels = (labels: Labels, extra?: [string, string]) => {
   const parts = Object.entries(labels).map(([k, v]) => `${k}="${escapeLabel(v)}"`)
   if (extra) parts.push(`${extra[0]}="${escapeLabel(extra[1])}"`)

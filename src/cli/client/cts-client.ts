@@ -12,6 +12,7 @@ export type CliInput =
   /** A file uploaded earlier (`cts upload`). */
   | { readonly type: "artifact"; readonly id: string }
 
+/** What `cts run` submits: tool, typed params, input and options. */
 export interface CliSubmit {
   readonly toolId: string
   readonly params: Record<string, unknown>

@@ -153,7 +153,20 @@ export const runCommand = defineCommand({
     }
     const run = watched.run
     const artifacts = await client.listArtifacts(run.id)
-    const files = outDir !== null && run.status === "completed" ? await downloadArtifacts(client, artifacts, outDir, force) : new Map<string, string>()
+    let files = new Map<string, string>()
+    if (outDir !== null && run.status === "completed") {
+      files = await downloadArtifacts(client, artifacts, outDir, force).catch((error: unknown) => {
+        const e = toCliError(error)
+        throw new CliError({
+          category: e.category,
+          code: e.code,
+          message: `Run ${run.id} completed, but its artifacts were not saved: ${e.message}`,
+          details: e.details,
+          exitCode: e.exitCode,
+          suggestedAction: `${e.suggestedAction ?? ""} The artifacts stay in the store: cts bundle ${run.id} --out run.zip, or cts art list ${run.id}.`.trim()
+        })
+      })
+    }
     if (out.json) {
       out.printJson({ run, artifacts, files: [...files].map(([id, path]) => ({ id, path })) })
     } else {

@@ -1,4 +1,6 @@
+import { Readable } from "node:stream"
 import { Effect, Stream } from "effect"
+import { HTTPResponse } from "h3"
 import { ArtifactStore, type ArtifactMeta } from "../../../core/artifacts/artifact-store.js"
 import type { CtsError } from "../../../core/errors.js"
 import { ApiError } from "../api-error.js"
@@ -17,12 +19,16 @@ export const downloadSafetyHeaders = {
   "content-security-policy": "default-src 'none'; sandbox"
 } as const
 
-/** Turns a core byte stream into a web stream, counting bytes as they leave. */
-export const toWebStream = async (
+/**
+ * A core byte stream as a response body, counting bytes as they leave: on Node a Readable the host
+ * pipes straight to the socket, elsewhere a web ReadableStream. Pull-based either way: a slow client
+ * slows the file reads, nothing is buffered whole.
+ */
+export const toBody = async (
   ctx: ApiContext,
   body: Stream.Stream<Uint8Array, CtsError>,
   onBytes: (bytes: number) => void
-): Promise<ReadableStream<Uint8Array>> => {
+): Promise<ReadableStream<Uint8Array> | Readable> => {
   const runtime = await ctx.runtime.runtime()
   const counted = Stream.mapChunks(body, (chunk) => {
     let n = 0
@@ -30,11 +36,16 @@ export const toWebStream = async (
     onBytes(n)
     return chunk
   })
-  return Stream.toReadableStreamRuntime(counted, runtime as never)
+  if (ctx.event.runtime?.node === undefined) return Stream.toReadableStreamRuntime(counted, runtime)
+  return Readable.from(Stream.toAsyncIterableRuntime(counted, runtime), { objectMode: false, highWaterMark: 1024 * 1024 })
 }
 
+/** A Response (web body) or an HTTPResponse (Node body) with the given status and headers. */
+export const bodyResponse = (body: ReadableStream<Uint8Array> | Readable | null, status: number, headers: Record<string, string>): Response | HTTPResponse =>
+  body instanceof Readable ? new HTTPResponse(body as unknown as BodyInit, { status, headers }) : new Response(body, { status, headers })
+
 /** Streams an artifact the caller may read: ETag = sha256, conditional GET, single byte ranges. */
-export const serveArtifact = async (ctx: ApiContext, meta: ArtifactMeta, kind: "download" | "file"): Promise<Response> => {
+export const serveArtifact = async (ctx: ApiContext, meta: ArtifactMeta, kind: "download" | "file"): Promise<Response | HTTPResponse> => {
   const req = ctx.event.req
   const etag = `"${meta.sha256}"`
   const headers: Record<string, string> = {
@@ -62,12 +73,12 @@ export const serveArtifact = async (ctx: ApiContext, meta: ArtifactMeta, kind: "
   const { body } = await ctx.core(
     Effect.flatMap(ArtifactStore, (s) => s.get(meta.id, partial ? { start: range.start, end: range.end } : undefined))
   )
-  const stream = await toWebStream(ctx, body, (n) => ctx.metrics.artifactBytesSent(kind, n))
+  const stream = await toBody(ctx, body, (n) => ctx.metrics.artifactBytesSent(kind, n))
   if (partial) {
     headers["content-range"] = `bytes ${range.start}-${range.end}/${meta.size}`
     headers["content-length"] = String(range.end - range.start + 1)
-    return new Response(stream, { status: 206, headers })
+    return bodyResponse(stream, 206, headers)
   }
   headers["content-length"] = String(meta.size)
-  return new Response(meta.size === 0 ? null : stream, { status: 200, headers })
+  return bodyResponse(stream, 200, headers)
 }

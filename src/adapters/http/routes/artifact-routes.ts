@@ -5,7 +5,7 @@ import { readJsonBody } from "../request-body.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
 import { artifactToWire, decodeBody, jsonSchemaOf, SignedUrlBody } from "../wire.js"
 import { ownArtifact, ownRun } from "./access.js"
-import { contentDisposition, downloadSafetyHeaders, serveArtifact, toWebStream } from "./artifact-body.js"
+import { bodyResponse, contentDisposition, downloadSafetyHeaders, serveArtifact, toBody } from "./artifact-body.js"
 import { idParam, intParam } from "./query-params.js"
 
 const param = (ctx: ApiContext, name: string) => ctx.event.context.params?.[name]
@@ -37,14 +37,9 @@ const bundle = async (ctx: ApiContext) => {
       suggestedAction: "Wait for the run to finish (GET /v1/runs/:id or the log stream), then ask again."
     })
   }
-  const stream = await toWebStream(
-    ctx,
-    await ctx.core(Effect.map(ArtifactStore, (s) => s.bundle(run.id))),
-    (n) => ctx.metrics.artifactBytesSent("bundle", n)
-  )
-  return new Response(stream, {
-    headers: { "content-type": "application/zip", "content-disposition": contentDisposition(`${run.id}.zip`), ...downloadSafetyHeaders }
-  })
+  const zip = await ctx.core(Effect.map(ArtifactStore, (s) => s.bundle(run.id)))
+  const stream = await toBody(ctx, zip, (n) => ctx.metrics.artifactBytesSent("bundle", n))
+  return bodyResponse(stream, 200, { "content-type": "application/zip", "content-disposition": contentDisposition(`${run.id}.zip`), ...downloadSafetyHeaders })
 }
 
 /** Run artifact listing, artifact metadata, download, bundle, signed URLs and the signed-file route. */
