@@ -65,6 +65,12 @@ describe("attacks are refused", () => {
     }
   })
 
+  it("refuses malformed percent-encoding with 400 in the same error shape", async () => {
+    const res = await raw("/v1/artifacts/%ZZ/download")
+    expect(res.status).toBe(400)
+    expect(JSON.parse(res.body).error.code).toBe("bad_request")
+  })
+
   it("refuses unsafe upload names and stores nothing", async () => {
     for (const name of ["../../etc/passwd", "..", "a/b.rlog", "a\\b.rlog", "%2e%2e%2fx", "x\u0000y", "/abs.rlog", ".hidden"]) {
       const res = await server.api(`/v1/uploads?name=${encodeURIComponent(name)}`, { method: "POST", body: "abc" })

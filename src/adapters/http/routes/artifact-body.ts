@@ -37,7 +37,25 @@ export const toBody = async (
     return chunk
   })
   if (ctx.event.runtime?.node === undefined) return Stream.toReadableStreamRuntime(counted, runtime)
-  return Readable.from(Stream.toAsyncIterableRuntime(counted, runtime), { objectMode: false, highWaterMark: 1024 * 1024 })
+  return Readable.from(coalesce(Stream.toAsyncIterableRuntime(counted, runtime), SOCKET_WRITE_BYTES), { objectMode: false, highWaterMark: SOCKET_WRITE_BYTES })
+}
+
+const SOCKET_WRITE_BYTES = 1024 * 1024
+
+/** Joins small chunks into writes of about `size` bytes: one socket write per MiB instead of one per store read. */
+async function* coalesce(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
+  let parts: Array<Uint8Array> = []
+  let bytes = 0
+  for await (const chunk of chunks) {
+    parts.push(chunk)
+    bytes += chunk.byteLength
+    if (bytes >= size) {
+      yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes)
+      parts = []
+      bytes = 0
+    }
+  }
+  if (bytes > 0) yield parts.length === 1 ? parts[0]! : Buffer.concat(parts, bytes)
 }
 
 /** A Response (web body) or an HTTPResponse (Node body) with the given status and headers. */
