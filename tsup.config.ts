@@ -3,11 +3,12 @@ import { defineConfig } from "tsup"
 export default defineConfig({
   entry: {
     index: "src/index.ts",
+    log: "src/log.ts",
     cli: "src/cli/main.ts",
     worker: "src/core/executor/worker-entry.ts"
   },
   format: ["esm"],
-  dts: { entry: { index: "src/index.ts" } },
+  dts: { entry: { index: "src/index.ts", log: "src/log.ts" } },
   target: "node20",
   platform: "node",
   sourcemap: true,

@@ -44,7 +44,7 @@ const main = async () => {
   console.log(`zstd CLI: ${zstdCli ? execFileSync("zstd", ["-V"], { encoding: "utf8" }).trim() : "zstd CLI not installed"}`)
   console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (figures drop when other work shares the CPUs)`)
   const baseline = measure({ baselineOnly: true }).peakRssBytes
-  console.log(`peak RSS of a process that only imports ../dist/index.js (SDK baseline): ${mb(baseline)}`)
+  console.log(`peak RSS of a process that only imports ../dist/log.js (cts-lite/log baseline): ${mb(baseline)}`)
   console.log("each case runs in a fresh child process; frames() is consumed touching every frame's data, address and bus")
   console.log("")
 
@@ -104,7 +104,7 @@ const largeCase = async (zstdCli, baseline) => {
     console.log(`  frames per CPU-second ${fmt(r.frames / r.cpuSeconds)} (wall-clock rate is what the target is judged on)`)
     console.log(`  events/s ${fmt(r.events / r.seconds)}   MB/s decompressed ${fmt(r.bytesDecompressed / 1e6 / r.seconds, 1)}`)
     console.log(
-      `  peak RSS ${mb(r.peakRssBytes)}   (target < ${mb(TARGET_RSS)}: ${r.peakRssBytes < TARGET_RSS ? "met" : "NOT met"}; the SDK import alone is ${mb(baseline)}, so reading adds ${mb(r.peakRssBytes - baseline)})`
+      `  peak RSS ${mb(r.peakRssBytes)}   (target < ${mb(TARGET_RSS)}: ${r.peakRssBytes < TARGET_RSS ? "met" : "NOT met"}; the import alone is ${mb(baseline)}, so reading adds ${mb(r.peakRssBytes - baseline)})`
     )
     if (floor) console.log(`  ${floor}`)
   } finally {

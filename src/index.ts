@@ -1,3 +1,5 @@
+/** `cts-lite`: the SDK (runTool, createCts), the Effect layers and services, the HTTP adapter, and the data layer of `cts-lite/log`. */
+export * from "./log.js"
 export { VERSION } from "./core/version.js"
 export { runTool, listTools } from "./adapters/sdk/run-tool.js"
 export type { RunToolOptions, RunToolResult, RunToolArtifact } from "./adapters/sdk/run-tool.js"
@@ -20,55 +22,8 @@ export { LogStream } from "./core/logs/log-stream.js"
 export type { LogStreamService, RunEvent, RunEventInput } from "./core/logs/log-stream.js"
 export { RunStore } from "./core/store/run-store.js"
 export type { RunStoreService } from "./core/store/run-store.js"
-export { ValidationError, ToolError, SystemError, CtsErrorSchema, isCtsError } from "./core/errors.js"
-export type { CtsError, ErrorCategory } from "./core/errors.js"
 export { defineTool } from "./core/tools/define-tool.js"
 export type { ToolDefinition, ToolContext, ToolResult, ResolvedInput, ToolInputSpec, ToolOutputSpec, InputKind, LogLevel, ArtifactBody } from "./core/tools/define-tool.js"
-export { bitValue, changedBits, forEachChangedBit, formatLsbBitLabel, formatMsbBitLabel, globalBitFromMsb } from "./core/can/bits.js"
-export { parseBitSpec, formatLsbBitSpec, formatMsbBitSpec } from "./core/can/bit-spec.js"
-export type { BitSpec } from "./core/can/bit-spec.js"
-export { createBitTracker } from "./core/can/bit-tracker.js"
-export type { BitTracker, BitTrackerOptions, EdgeSelection, StreamBitStats } from "./core/can/bit-tracker.js"
-export type { BitEdge, EdgeLog } from "./core/can/edge-log.js"
-export { createChecksumCounterDetector } from "./core/can/checksum-counter-detector.js"
-export type { ChecksumCounterDetector, ChecksumCounterReport, ChecksumByte, CounterField } from "./core/can/checksum-counter-detector.js"
-export { readCanCsv, canCsvStream, detectCanCsvDialect } from "./core/can/csv-reader.js"
-export type { CsvFrame, CanCsvHeader, ReadCanCsvOptions } from "./core/can/csv-reader.js"
-export {
-  formatOldToolsRow,
-  formatCabanaRow,
-  formatOldToolsRows,
-  formatCabanaRows,
-  canCsvHeaderLine,
-  OLD_TOOLS_CSV_HEADER,
-  CABANA_CSV_HEADER,
-  formatNsAsSeconds,
-  parseSecondsToNs
-} from "./core/can/csv-format.js"
-export type { CanCsvDialect, CsvRowInput, OldToolsRowInput, OldToolsSegment } from "./core/can/csv-format.js"
-export { parseDbc } from "./core/dbc/dbc-parser.js"
-export { parseDbcSource } from "./core/dbc/dbc-source.js"
-export { loadBundledDbc, listBundledDbcs } from "./core/dbc/bundled-dbc.js"
-export { decodeSignal, decodeSignalRaw, decodeMessage, signalValueName } from "./core/dbc/dbc-decode.js"
-export type { DecodedMessage } from "./core/dbc/dbc-decode.js"
-export { encodeSignal, encodeSignalRaw, encodeMessage } from "./core/dbc/dbc-encode.js"
-export { signalBits, signalsOverlap } from "./core/dbc/dbc-bits.js"
-export { dbcHousekeepingBits, housekeepingRole } from "./core/dbc/dbc-checksum-counter.js"
-export type { Dbc, DbcMessage, DbcSignal, ByteOrder, SignalValueType } from "./core/dbc/dbc-types.js"
-export { makeCanFrame, splitSrc } from "./core/can/can-frame.js"
-export type { CanFrame } from "./core/can/can-frame.js"
-export { openLog } from "./core/log/open-log.js"
-export type { LogReader, FrameOptions } from "./core/log/open-log.js"
-export type { ReadOptions } from "./core/log/log-pipeline.js"
-export type { LogSource, ByteSource } from "./core/log/log-source.js"
-export type { LogEvent, EventWhich, CarState, CruiseState, PandaState, InitData } from "./core/log/log-event.js"
-export type { LogStats, LogWarning } from "./core/log/log-stats.js"
-export { detectCompression } from "./core/log/compression.js"
-export type { Compression } from "./core/log/compression.js"
-export { EVENT_TAG_NAMES, EventTag, eventTagName, eventTagOf, isKnownEventTag } from "./core/log/event-tags.js"
-export { frameStream, eventStream } from "./core/log/log-stream-effect.js"
-export type { LogStreamOptions } from "./core/log/log-stream-effect.js"
-export { fileSource, routeSource } from "./core/log/node-file-source.js"
 export { rlogToCsv, rlogToCsvChunks } from "./core/tools/rlog-to-csv/rlog-to-csv.js"
 export type { RlogToCsvSummary } from "./core/tools/rlog-to-csv/rlog-to-csv.js"
 export { RlogToCsvParams } from "./core/tools/rlog-to-csv/params.js"

@@ -1,3 +1,4 @@
+import { growTypedArray } from "../util/grow-typed-array.js"
 import { MAX_PAYLOAD_BYTES } from "./bit-spec.js"
 import { createEdgeLog, type BitEdge, type EdgeLog } from "./edge-log.js"
 import { createStreamIndex, type StreamIndex } from "./stream-index.js"
@@ -74,32 +75,14 @@ export const createBitTracker = (options: BitTrackerOptions = {}): BitTracker =>
 
   const grow = () => {
     cap *= 2
-    const f = new Uint32Array(cap)
-    f.set(frames)
-    frames = f
-    const ft = new Float64Array(cap)
-    ft.set(firstTime)
-    firstTime = ft
-    const lt = new Float64Array(cap)
-    lt.set(lastTime)
-    lastTime = lt
-    const ll = new Uint8Array(cap)
-    ll.set(lastLen)
-    lastLen = ll
-    const l = new Uint8Array(cap * bytes)
-    l.set(last)
-    last = l
-    const r = new Uint32Array(cap * bits)
-    r.set(rises)
-    rises = r
-    const fa = new Uint32Array(cap * bits)
-    fa.set(falls)
-    falls = fa
-    if (watchList) {
-      const w = new Uint8Array(cap * bits)
-      w.set(watched)
-      watched = w
-    }
+    frames = growTypedArray(frames, cap)
+    firstTime = growTypedArray(firstTime, cap)
+    lastTime = growTypedArray(lastTime, cap)
+    lastLen = growTypedArray(lastLen, cap)
+    last = growTypedArray(last, cap * bytes)
+    rises = growTypedArray(rises, cap * bits)
+    falls = growTypedArray(falls, cap * bits)
+    if (watchList) watched = growTypedArray(watched, cap * bits)
   }
 
   const addStream = (bus: number, address: number): number => {

@@ -1,3 +1,4 @@
+import { growTypedArray } from "../util/grow-typed-array.js"
 import type { StreamIndex } from "./stream-index.js"
 
 /** One change of one bit between two consecutive frames of a (bus, address) stream. */
@@ -39,21 +40,11 @@ export const createEdgeLog = (streams: StreamIndex, initialCapacity = 1024): Edg
 
   const grow = () => {
     capacity *= 2
-    const s = new Uint32Array(capacity)
-    s.set(stream)
-    stream = s
-    const b = new Uint16Array(capacity)
-    b.set(bit)
-    bit = b
-    const r = new Uint8Array(capacity)
-    r.set(rising)
-    rising = r
-    const t = new Float64Array(capacity)
-    t.set(time)
-    time = t
-    const p = new Float64Array(capacity)
-    p.set(prevTime)
-    prevTime = p
+    stream = growTypedArray(stream, capacity)
+    bit = growTypedArray(bit, capacity)
+    rising = growTypedArray(rising, capacity)
+    time = growTypedArray(time, capacity)
+    prevTime = growTypedArray(prevTime, capacity)
   }
 
   const get = (i: number): BitEdge => {

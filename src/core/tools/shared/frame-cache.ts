@@ -1,3 +1,4 @@
+import { growTypedArray } from "../../util/grow-typed-array.js"
 import { makeCanFrame, type CanFrame } from "../../can/can-frame.js"
 import type { OldToolsSegment } from "../../can/csv-format.js"
 
@@ -27,21 +28,11 @@ export const createFrameCache = (maxFrames = MAX_CACHED_FRAMES) => {
 
   const grow = () => {
     cap *= 2
-    const t = new Float64Array(cap)
-    t.set(time)
-    time = t
-    const s = new Uint8Array(cap)
-    s.set(src)
-    src = s
-    const a = new Uint32Array(cap)
-    a.set(address)
-    address = a
-    const o = new Uint32Array(cap + 1)
-    o.set(offset)
-    offset = o
-    const g = new Uint8Array(cap)
-    g.set(segment)
-    segment = g
+    time = growTypedArray(time, cap)
+    src = growTypedArray(src, cap)
+    address = growTypedArray(address, cap)
+    offset = growTypedArray(offset, cap + 1)
+    segment = growTypedArray(segment, cap)
   }
 
   const drop = () => {
@@ -60,11 +51,7 @@ export const createFrameCache = (maxFrames = MAX_CACHED_FRAMES) => {
     if (n >= maxFrames) return drop()
     if (n === cap) grow()
     const start = offset[n]
-    if (start + f.data.length > bytes.length) {
-      const b = new Uint8Array(Math.max(bytes.length * 2, start + f.data.length))
-      b.set(bytes.subarray(0, start))
-      bytes = b
-    }
+    if (start + f.data.length > bytes.length) bytes = growTypedArray(bytes.subarray(0, start), Math.max(bytes.length * 2, start + f.data.length))
     bytes.set(f.data, start)
     time[n] = f.timeNs
     src[n] = f.src

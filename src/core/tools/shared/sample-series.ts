@@ -1,3 +1,5 @@
+import { growTypedArray } from "../../util/grow-typed-array.js"
+
 /** A growable time series of numbers (times in ns), stored in typed arrays. */
 export interface SampleSeries {
   readonly push: (timeNs: number, value: number) => void
@@ -18,12 +20,8 @@ export const createSampleSeries = (initialCapacity = 1024): SampleSeries => {
     push: (time, value) => {
       if (n === cap) {
         cap *= 2
-        const nt = new Float64Array(cap)
-        nt.set(t)
-        t = nt
-        const nv = new Float64Array(cap)
-        nv.set(v)
-        v = nv
+        t = growTypedArray(t, cap)
+        v = growTypedArray(v, cap)
       }
       t[n] = time
       v[n] = value
