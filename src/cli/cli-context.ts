@@ -12,6 +12,11 @@ export const globalArgs = {
   embedded: { type: "boolean", description: "Run in-process even when a server is configured" }
 } as const
 
+/** The `<run>` positional of the commands that act on one run. */
+export const runIdArg = {
+  run: { type: "positional", description: "Run id", required: true }
+} as const
+
 /** Reads the global flags wherever they appear on the command line (before or after the command name). */
 export const scanGlobalFlags = (argv: ReadonlyArray<string>): GlobalFlags => {
   const end = argv.indexOf("--")
@@ -53,6 +58,12 @@ export const openClient = async (settings: CliSettings): Promise<CtsClient> => {
       : (await import("./client/remote-client.js")).createRemoteClient({ baseUrl: settings.server, token: settings.token })
   openClients.push(client)
   return client
+}
+
+/** Settings, output and the client, for a command that checks nothing before it connects. */
+export const commandClient = async (): Promise<{ readonly settings: CliSettings; readonly out: Output; readonly client: CtsClient }> => {
+  const { settings, out } = commandEnv()
+  return { settings, out, client: await openClient(settings) }
 }
 
 /** Closes every client opened during this invocation. */

@@ -2,7 +2,8 @@ import fc from "fast-check"
 import { beforeAll, describe, expect, it } from "vitest"
 import { createBitTracker } from "../../src/core/can/bit-tracker.js"
 import type { BitEdge } from "../../src/core/can/edge-log.js"
-import { readOracleFrames, subaruTruth, SUBARU_T0_NS, type OracleFrame } from "../dbc/shared-data.js"
+import { oracleFrames, type OracleFrame } from "../support/oracle.js"
+import { subaruTruth, SUBARU_T0_NS } from "../support/shared-data.js"
 
 interface Frame {
   bus: number
@@ -92,9 +93,9 @@ describe("createBitTracker against a naive reference (property)", () => {
 
 describe("createBitTracker on the Subaru demo drive", () => {
   const truth = subaruTruth()
-  let frames: OracleFrame[]
+  let frames: ReadonlyArray<OracleFrame>
   beforeAll(() => {
-    frames = readOracleFrames("subaru_cruise_demo.frames.csv")
+    frames = oracleFrames("subaru_cruise_demo.frames.csv")
   })
   const tRel = (ns: number) => Math.round((ns - SUBARU_T0_NS) / 1e7) / 100
 

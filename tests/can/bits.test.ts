@@ -13,7 +13,7 @@ import {
   globalBitFromMsb
 } from "../../src/core/can/bits.js"
 import { ValidationError } from "../../src/core/errors.js"
-import { subaruTruth } from "../dbc/shared-data.js"
+import { subaruTruth } from "../support/shared-data.js"
 
 const truthBits = Object.entries<any>(subaruTruth().bits)
 const leU64 = (data: Uint8Array) => BigInt("0x" + (Buffer.from(data).reverse().toString("hex") || "0"))

@@ -4,8 +4,9 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { createChecksumCounterDetector } from "../../src/core/can/checksum-counter-detector.js"
 import { loadBundledDbc } from "../../src/core/dbc/bundled-dbc.js"
 import { dbcHousekeepingBits } from "../../src/core/dbc/dbc-checksum-counter.js"
-import { npyBytes8, npyInt64, readNpy } from "../dbc/npy.js"
-import { dataPath, readOracleFrames, subaruTruth } from "../dbc/shared-data.js"
+import { npyBytes8, npyInt64, readNpy } from "../support/npy.js"
+import { oracleFrames } from "../support/oracle.js"
+import { dataPath, subaruTruth } from "../support/shared-data.js"
 
 const range = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i)
 
@@ -13,7 +14,7 @@ describe("checksum / counter detection on the Subaru demo drive", () => {
   const truth = subaruTruth()
   const detector = createChecksumCounterDetector()
   beforeAll(() => {
-    for (const f of readOracleFrames("subaru_cruise_demo.frames.csv")) detector.observe(f.bus, f.address, f.data)
+    for (const f of oracleFrames("subaru_cruise_demo.frames.csv")) detector.observe(f.bus, f.address, f.data)
   })
 
   it("finds CHECKSUM 0|8 (Subaru sum, every frame) and COUNTER 8|4 in every stream, as the truth file and the DBC say", () => {

@@ -16,7 +16,7 @@ import {
 } from "../../src/core/can/csv-format.js"
 import { canCsvStream, readCanCsv, type CsvFrame, type ReadCanCsvOptions } from "../../src/core/can/csv-reader.js"
 import { ValidationError } from "../../src/core/errors.js"
-import { readOracleFrames } from "../dbc/shared-data.js"
+import { oracleFrames } from "../support/oracle.js"
 
 const readAll = async (source: Iterable<string | Uint8Array>, options?: ReadCanCsvOptions): Promise<CsvFrame[]> => {
   const out: CsvFrame[] = []
@@ -92,7 +92,7 @@ describe("writers", () => {
 
 describe("readCanCsv", () => {
   it("reads the oracle frames of the RAV4 log back unchanged through both dialects, in any chunking", async () => {
-    const oracle = readOracleFrames("rav4_seg40.frames.csv").slice(0, 20000)
+    const oracle = oracleFrames("rav4_seg40.frames.csv").slice(0, 20000)
     const frames = oracle.map((o) => makeCanFrame(o.timeNs, o.bus, o.address, o.data))
     const cabana = canCsvHeaderLine("cabana") + formatCabanaRows(frames)
     const rows: OldToolsRowInput[] = frames.map((f, i) => ({ ...f, segment: i < 5000 ? "pre" : i < 15000 ? "window" : "post" }))

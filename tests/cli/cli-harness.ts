@@ -3,10 +3,8 @@ import { existsSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
+import { repoRoot } from "../support/shared-data.js"
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-export const dataRoot = path.resolve(repoRoot, "../shared/data")
 export const binPath = path.join(repoRoot, "bin/cts.mjs")
 
 /** The CLI tests run the built package; fail loudly (not silently skip) when it is missing. */

@@ -1,10 +1,11 @@
 import { mkdir, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, createSandbox, dataRoot, json, repoRoot, runCts, type Sandbox } from "./cli-harness.js"
+import { assertBuilt, createSandbox, json, runCts, type Sandbox } from "./cli-harness.js"
+import { repoRoot, sharedData } from "../support/shared-data.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
-const garbage = path.join(dataRoot, "rlog/bad/garbage_header.rlog")
+const garbage = path.join(sharedData, "rlog/bad/garbage_header.rlog")
 
 describe("cts embedded: usage errors, failures and exit codes", () => {
   let box: Sandbox

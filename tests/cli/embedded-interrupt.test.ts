@@ -1,6 +1,7 @@
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, createSandbox, finished, json, repoRoot, runCts, spawnCts, waitForOutput, type Sandbox } from "./cli-harness.js"
+import { assertBuilt, createSandbox, finished, json, runCts, spawnCts, waitForOutput, type Sandbox } from "./cli-harness.js"
+import { repoRoot } from "../support/shared-data.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
 

@@ -2,10 +2,11 @@ import { createHash } from "node:crypto"
 import { readFile, readdir, stat } from "node:fs/promises"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, createSandbox, dataRoot, json, repoRoot, runCts, type Sandbox } from "./cli-harness.js"
+import { assertBuilt, createSandbox, json, runCts, type Sandbox } from "./cli-harness.js"
+import { repoRoot, sharedData } from "../support/shared-data.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
-const truth = async () => JSON.parse(await readFile(path.join(dataRoot, "rlog/subaru_cruise_demo.truth.json"), "utf8"))
+const truth = async () => JSON.parse(await readFile(path.join(sharedData, "rlog/subaru_cruise_demo.truth.json"), "utf8"))
 const sha256 = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex")
 
 describe("cts embedded: the README's main job and the commands around it", () => {

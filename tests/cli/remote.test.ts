@@ -2,7 +2,8 @@ import { createHash } from "node:crypto"
 import { mkdir, readFile, readdir, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, createSandbox, finished, json, repoRoot, runCts, spawnCts, startServe, waitForOutput, type Sandbox, type TestServer } from "./cli-harness.js"
+import { assertBuilt, createSandbox, finished, json, runCts, spawnCts, startServe, waitForOutput, type Sandbox, type TestServer } from "./cli-harness.js"
+import { repoRoot } from "../support/shared-data.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
 const TOKEN = "cli-test-token-0123456789abcdef"

@@ -8,7 +8,8 @@ import { decodeMessage, decodeSignal, decodeSignalRaw } from "../../src/core/dbc
 import { encodeMessage, encodeSignal, encodeSignalRaw } from "../../src/core/dbc/dbc-encode.js"
 import { parseDbc } from "../../src/core/dbc/dbc-parser.js"
 import type { DbcSignal } from "../../src/core/dbc/dbc-types.js"
-import { readOracleFrames, subaruTruth } from "./shared-data.js"
+import { oracleFrames } from "../support/oracle.js"
+import { subaruTruth } from "../support/shared-data.js"
 
 interface Layout {
   size: number
@@ -217,7 +218,7 @@ describe("Subaru DBC knowledge on the demo drive", () => {
 
   it("Transmission.Gear carries its VAL_ name (D, the drive gear of every frame)", () => {
     const transmission = subaru.messagesByAddress.get(0x48)!
-    const frames = readOracleFrames("subaru_cruise_demo.frames.csv").filter((f) => f.address === 0x48)
+    const frames = oracleFrames("subaru_cruise_demo.frames.csv").filter((f) => f.address === 0x48)
     expect(frames.length).toBe(truth.frame_counts_by_bus_address["0:0x48"])
     const labels = new Set(frames.map((f) => decodeMessage(transmission, f.data).labels.Gear))
     expect([...labels]).toEqual(["D"])

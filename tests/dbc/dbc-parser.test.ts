@@ -7,7 +7,7 @@ import { listBundledDbcs, loadBundledDbc } from "../../src/core/dbc/bundled-dbc.
 import { decodeDbcBytes, parseDbc } from "../../src/core/dbc/dbc-parser.js"
 import { parseDbcSource } from "../../src/core/dbc/dbc-source.js"
 import type { Dbc } from "../../src/core/dbc/dbc-types.js"
-import { dataPath } from "./shared-data.js"
+import { dataPath } from "../support/shared-data.js"
 
 const opendbc = (name: string) => readFileSync(dataPath("opendbc", `${name}.dbc`), "utf8")
 const parseOk = (text: string): Dbc => Either.getOrThrow(parseDbc(text))

@@ -6,8 +6,9 @@ import { loadBundledDbc } from "../../src/core/dbc/bundled-dbc.js"
 import { signalBits, signalsOverlap } from "../../src/core/dbc/dbc-bits.js"
 import { decodeMessage, decodeSignal } from "../../src/core/dbc/dbc-decode.js"
 import type { Dbc, DbcMessage } from "../../src/core/dbc/dbc-types.js"
-import { npyBytes8, npyFloat64, npyInt64, readNpy } from "./npy.js"
-import { dataPath, readOracleFrames, repoRoot, subaruTruth, SUBARU_T0_NS, type OracleFrame } from "./shared-data.js"
+import { npyBytes8, npyFloat64, npyInt64, readNpy } from "../support/npy.js"
+import { oracleFrames, type OracleFrame } from "../support/oracle.js"
+import { dataPath, repoRoot, subaruTruth, SUBARU_T0_NS } from "../support/shared-data.js"
 
 const can = (...p: string[]) => dataPath("comma2k19_rav4_seg40", "processed_log", "CAN", ...p)
 
@@ -84,11 +85,11 @@ describe("comma2k19 RAV4 golden decode (toyota_new_mc_pt_generated)", () => {
 
 describe("Subaru Cruise_Status 0x241 (subaru_global_2017_generated)", () => {
   let subaru: Dbc
-  let frames: OracleFrame[]
+  let frames: ReadonlyArray<OracleFrame>
   const truth = subaruTruth()
   beforeAll(() => {
     subaru = Effect.runSync(loadBundledDbc("subaru_global_2017_generated"))
-    frames = readOracleFrames("subaru_cruise_demo.frames.csv")
+    frames = oracleFrames("subaru_cruise_demo.frames.csv")
   })
   const tRel = (f: OracleFrame) => (f.timeNs - SUBARU_T0_NS) / 1e9
 

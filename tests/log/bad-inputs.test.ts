@@ -3,7 +3,9 @@ import { ToolError } from "../../src/core/errors.js"
 import type { LogEvent } from "../../src/core/log/log-event.js"
 import { fileSource } from "../../src/core/log/node-file-source.js"
 import { openLog } from "../../src/core/log/open-log.js"
-import { chunked, firstDifference, frameRow, oracleRows, readFixture, readFrameRows, readJson, rlogPath } from "./helpers.js"
+import { chunked, firstDifference, frameRow, readFrameRows } from "./helpers.js"
+import { oracleRows } from "../support/oracle.js"
+import { readFixture, readJson, rlogPath } from "../support/shared-data.js"
 
 const expected = readJson("bad/EXPECTED.json")
 const rav4Rows = oracleRows("rav4_seg40.frames.csv")

@@ -4,7 +4,9 @@ import { ToolError } from "../../src/core/errors.js"
 import { eventStream, frameStream } from "../../src/core/log/log-stream-effect.js"
 import { fileSource, routeSource } from "../../src/core/log/node-file-source.js"
 import { openLog } from "../../src/core/log/open-log.js"
-import { chunked, firstDifference, frameRow, oracleRows, randomSizes, readFixture, readFrameRows, rlogPath } from "./helpers.js"
+import { chunked, firstDifference, frameRow, randomSizes, readFrameRows } from "./helpers.js"
+import { oracleRows } from "../support/oracle.js"
+import { readFixture, rlogPath } from "../support/shared-data.js"
 
 const rav4Rows = oracleRows("rav4_seg40.frames.csv")
 const subaruRows = oracleRows("subaru_cruise_demo.frames.csv")

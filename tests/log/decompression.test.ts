@@ -4,7 +4,9 @@ import { ToolError } from "../../src/core/errors.js"
 import { Bz2Decoder } from "../../src/core/log/bzip2-decoder.js"
 import { detectCompression } from "../../src/core/log/compression.js"
 import { concat } from "./capnp-builder.js"
-import { chunked, firstDifference, oracleRows, readFixture, readFrameRows } from "./helpers.js"
+import { chunked, firstDifference, readFrameRows } from "./helpers.js"
+import { oracleRows } from "../support/oracle.js"
+import { readFixture } from "../support/shared-data.js"
 
 const rav4Rows = oracleRows("rav4_seg40.frames.csv")
 const unknownRows = oracleRows("bad/unknown_union.frames.csv")

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest"
 import type { LogEvent } from "../../src/core/log/log-event.js"
 import { fileSource } from "../../src/core/log/node-file-source.js"
 import { openLog } from "../../src/core/log/open-log.js"
-import { readJson, rlogPath } from "./helpers.js"
+import { readJson, rlogPath } from "../support/shared-data.js"
 
 const readEvents = async (file: string): Promise<Array<LogEvent>> => {
   const out: Array<LogEvent> = []

@@ -1,17 +1,6 @@
-import { readFileSync } from "node:fs"
-import path from "node:path"
-import { fileURLToPath } from "node:url"
 import type { CanFrame } from "../../src/core/can/can-frame.js"
 import type { LogSource } from "../../src/core/log/log-source.js"
 import { type LogReader, openLog } from "../../src/core/log/open-log.js"
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-/** ../shared/data relative to the repository root. */
-export const dataDir = path.resolve(repoRoot, "../shared/data")
-export const rlogDir = path.join(dataDir, "rlog")
-export const rlogPath = (name: string) => path.join(rlogDir, name)
-export const readFixture = (name: string): Uint8Array => new Uint8Array(readFileSync(rlogPath(name)))
-export const readJson = (name: string): any => JSON.parse(readFileSync(rlogPath(name), "utf8"))
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0").toUpperCase())
 export const toHex = (d: Uint8Array) => {
@@ -22,19 +11,6 @@ export const toHex = (d: Uint8Array) => {
 
 /** A frame as an oracle row: `mono_time_ns,bus,address,data_hex` (bus = raw src). */
 export const frameRow = (f: CanFrame) => `${f.timeNs},${f.src},0x${f.address.toString(16).toUpperCase()},${toHex(f.data)}`
-
-const oracleCache = new Map<string, ReadonlyArray<string>>()
-/** Rows of an oracle `*.frames.csv`, header checked and dropped. */
-export const oracleRows = (name: string): ReadonlyArray<string> => {
-  let rows = oracleCache.get(name)
-  if (!rows) {
-    const lines = readFileSync(rlogPath(name), "utf8").split("\n")
-    if (lines[0] !== "mono_time_ns,bus,address,data_hex") throw new Error(`unexpected oracle header in ${name}`)
-    rows = lines.slice(1).filter((l) => l.length > 0)
-    oracleCache.set(name, rows)
-  }
-  return rows
-}
 
 /** Feeds `bytes` in chunks whose sizes come from `sizes` (cycled). */
 export async function* chunked(bytes: Uint8Array, sizes: ReadonlyArray<number> | number): AsyncGenerator<Uint8Array> {

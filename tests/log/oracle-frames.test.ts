@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest"
 import { EVENT_TAG_NAMES } from "../../src/core/log/event-tags.js"
 import { fileSource } from "../../src/core/log/node-file-source.js"
 import { openLog } from "../../src/core/log/open-log.js"
-import { firstDifference, oracleRows, readFrameRows, readJson, rlogPath } from "./helpers.js"
+import { firstDifference, readFrameRows } from "./helpers.js"
+import { oracleRows } from "../support/oracle.js"
+import { readJson, rlogPath } from "../support/shared-data.js"
 
 const cases = [
   { file: "rav4_seg40.rlog", oracle: "rav4_seg40", compression: "none" },

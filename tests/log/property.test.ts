@@ -2,7 +2,9 @@ import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { ToolError } from "../../src/core/errors.js"
 import { openLog } from "../../src/core/log/open-log.js"
-import { chunked, firstDifference, frameRow, oracleRows, readFixture } from "./helpers.js"
+import { chunked, firstDifference, frameRow } from "./helpers.js"
+import { oracleRows } from "../support/oracle.js"
+import { readFixture } from "../support/shared-data.js"
 
 /** Reads everything; returns rows and the error, which must be a ToolError if any. */
 const readLoose = async (bytes: Uint8Array, sizes: ReadonlyArray<number>) => {

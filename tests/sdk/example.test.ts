@@ -4,7 +4,8 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { promisify } from "node:util"
 import { afterAll, describe, expect, it } from "vitest"
-import { demoRlog, repoRoot, sharedData, tempDir } from "../core/helpers.js"
+import { demoRlog, tempDir } from "../core/helpers.js"
+import { repoRoot, sharedData } from "../support/shared-data.js"
 
 const tmp = tempDir("example")
 afterAll(() => tmp.cleanup())

@@ -2,11 +2,12 @@ import { beforeAll, describe, expect, it } from "vitest"
 import { formatCabanaRow, formatOldToolsRow } from "../../src/core/can/csv-format.js"
 import { parseCsvText } from "../../src/core/tools/shared/csv-table.js"
 import { canBitwatch } from "../../src/core/tools/can-bitwatch/tool.js"
-import { oracleFrames, subaruTruth, type OracleFrame } from "./helpers/oracle.js"
-import { bytesInput, dataPath, fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
+import { oracleFrames, type OracleFrame } from "../support/oracle.js"
+import { dataPath, subaruTruth } from "../support/shared-data.js"
+import { bytesInput, fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
 
 const truth = subaruTruth()
-const frames = oracleFrames("subaru_cruise_demo")
+const frames = oracleFrames("subaru_cruise_demo.frames.csv")
 const first = frames[0].timeNs
 const [WS, WE] = [37, 43]
 const rel = (f: OracleFrame) => (f.timeNs - first) / 1e9

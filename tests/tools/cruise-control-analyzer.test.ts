@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from "vitest"
 import { cruiseControlAnalyzer } from "../../src/core/tools/cruise-control-analyzer/tool.js"
-import { oracleFrames, subaruPeriod, subaruTruth } from "./helpers/oracle.js"
-import { dataPath, fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
+import { oracleFrames } from "../support/oracle.js"
+import { dataPath, subaruPeriod, subaruTruth } from "../support/shared-data.js"
+import { fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
 
 const truth = subaruTruth()
 const T0 = truth.time_base.t0_logMonoTime_ns as number
@@ -94,7 +95,7 @@ describe("cruise-control-analyzer on the Subaru demo, against subaru_cruise_demo
   })
 
   it("counts frames and unique payloads per segment exactly as the oracle frames give them", () => {
-    const frames = oracleFrames("subaru_cruise_demo")
+    const frames = oracleFrames("subaru_cruise_demo.frames.csv")
     const rows = json("counts_by_segment.json")
     const perBus = new Map<string, Map<number, number>>()
     for (const f of frames) {

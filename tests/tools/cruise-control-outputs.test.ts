@@ -3,8 +3,8 @@ import { readFileSync } from "node:fs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { cruiseControlAnalyzer } from "../../src/core/tools/cruise-control-analyzer/tool.js"
 import { parseCsvText } from "../../src/core/tools/shared/csv-table.js"
-import { subaruTruth } from "./helpers/oracle.js"
-import { bytesInput, dataPath, fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
+import { dataPath, subaruTruth } from "../support/shared-data.js"
+import { bytesInput, fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
 
 const truth = subaruTruth()
 const demo = dataPath("rlog", "subaru_cruise_demo.rlog.zst")

@@ -8,8 +8,8 @@ import { CRUISE_DBC } from "../../src/core/tools/cruise-control-analyzer/tool.js
 import { CruiseControlParams } from "../../src/core/tools/cruise-control-analyzer/params.js"
 import { openRlogFrames } from "../../src/core/tools/shared/frame-source.js"
 import { Schema } from "effect"
-import { subaruTruth } from "./helpers/oracle.js"
-import { dataPath, fileInput } from "./helpers/tool-context.js"
+import { dataPath, subaruTruth } from "../support/shared-data.js"
+import { fileInput } from "./helpers/tool-context.js"
 
 const truth = subaruTruth()
 const T0 = truth.time_base.t0_logMonoTime_ns as number

@@ -2,9 +2,10 @@ import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
 import { parseCsvText } from "../../src/core/tools/shared/csv-table.js"
 import { dbcSignals } from "../../src/core/tools/dbc-signals/tool.js"
-import { readNpyFloat64 } from "./helpers/npy.js"
-import { oracleFrames } from "./helpers/oracle.js"
-import { bytesInput, dataPath, fileInput, runToolInMemory } from "./helpers/tool-context.js"
+import { readNpyFloat64 } from "../support/npy.js"
+import { oracleFrames } from "../support/oracle.js"
+import { dataPath } from "../support/shared-data.js"
+import { bytesInput, fileInput, runToolInMemory } from "./helpers/tool-context.js"
 
 const rav4 = () => fileInput(dataPath("rlog", "rav4_seg40.rlog"))
 const steering = () => readNpyFloat64(dataPath("comma2k19_rav4_seg40", "processed_log", "CAN", "steering_angle", "value"))
@@ -32,7 +33,7 @@ describe("dbc-signals on the RAV4 log", () => {
   it("puts frame times in order as seconds from the first CAN frame", async () => {
     const run = await runToolInMemory(dbcSignals, { dbc: "toyota_new_mc_pt_generated", messages: ["0x25"], bus: [0] }, [rav4()])
     const { rows } = parseCsvText(run.artifacts.get("STEER_ANGLE_SENSOR.csv")!.text())
-    const frames = oracleFrames("rav4_seg40")
+    const frames = oracleFrames("rav4_seg40.frames.csv")
     const t0 = frames[0].timeNs
     const mine = frames.filter((f) => f.address === 0x25 && f.bus === 0).map((f) => (f.timeNs - t0) / 1e9)
     expect(rows.map((r) => Number(r[0]))).toEqual(mine)
@@ -55,7 +56,7 @@ describe("dbc-signals on the RAV4 log", () => {
     expect(run.error).toBeUndefined()
     const index = run.artifacts.get("dbc_signals_index.json")!.json()
     const counts = new Map<string, number>()
-    for (const f of oracleFrames("rav4_seg40")) counts.set(`0x${f.address.toString(16).toUpperCase()}`, (counts.get(`0x${f.address.toString(16).toUpperCase()}`) ?? 0) + 1)
+    for (const f of oracleFrames("rav4_seg40.frames.csv")) counts.set(`0x${f.address.toString(16).toUpperCase()}`, (counts.get(`0x${f.address.toString(16).toUpperCase()}`) ?? 0) + 1)
     expect(index.files.length).toBeGreaterThan(10)
     for (const f of index.files) {
       expect(f.rows, f.message).toBe(counts.get(f.address))
@@ -70,7 +71,7 @@ describe("dbc-signals on a truncated log", () => {
     const expected = JSON.parse(readFileSync(dataPath("rlog", "bad", "EXPECTED.json"), "utf8"))
     const run = await runToolInMemory(dbcSignals, { dbc: "toyota_new_mc_pt_generated", messages: ["STEER_ANGLE_SENSOR"] }, [fileInput(dataPath("rlog", "bad", "truncated.rlog.zst"))])
     expect(run.error).toBeUndefined()
-    const prefix = oracleFrames("rav4_seg40").slice(0, expected["truncated.rlog.zst"].complete_can_frames)
+    const prefix = oracleFrames("rav4_seg40.frames.csv").slice(0, expected["truncated.rlog.zst"].complete_can_frames)
     const { rows } = parseCsvText(run.artifacts.get("STEER_ANGLE_SENSOR.csv")!.text())
     expect(rows.length).toBe(prefix.filter((f) => f.address === 0x25).length)
     expect((run.result!.summary.log_warnings as Array<{ code: string }>).map((w) => w.code)).toContain("truncated_log")

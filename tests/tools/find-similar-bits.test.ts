@@ -1,8 +1,9 @@
 import { beforeAll, describe, expect, it } from "vitest"
 import { createBitSimilarity } from "../../src/core/tools/find-similar-bits/bit-similarity.js"
 import { findSimilarBits } from "../../src/core/tools/find-similar-bits/tool.js"
-import { oracleFrames, subaruTruth } from "./helpers/oracle.js"
-import { dataPath, fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
+import { oracleFrames } from "../support/oracle.js"
+import { dataPath, subaruTruth } from "../support/shared-data.js"
+import { fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
 
 const truth = subaruTruth()
 const subaru = () => fileInput(dataPath("rlog", "subaru_cruise_demo.rlog.zst"))
@@ -14,7 +15,7 @@ const row = (rows: any[], hex: string, bus: number, bit: number) => rows.find((r
  * value of the last 0x240 frame strictly before t. Returns mismatch share of one bit of one stream.
  */
 const expectedMismatch = (address: number, bus: number, bit: number): number => {
-  const frames = oracleFrames("subaru_cruise_demo")
+  const frames = oracleFrames("subaru_cruise_demo.frames.csv")
   let enabled: boolean | undefined
   let pendingTime = -1
   let pendingValue = false

@@ -10,7 +10,9 @@ import type { ArtifactBody, ResolvedInput, ToolContext } from "../../src/core/to
 import { RlogToCsvParams } from "../../src/core/tools/rlog-to-csv/params.js"
 import { rlogToCsv } from "../../src/core/tools/rlog-to-csv/rlog-to-csv.js"
 import { rlogToCsvTool } from "../../src/core/tools/rlog-to-csv/tool.js"
-import { firstDifference, oracleRows, rlogPath } from "../log/helpers.js"
+import { firstDifference } from "../log/helpers.js"
+import { oracleRows } from "../support/oracle.js"
+import { rlogPath } from "../support/shared-data.js"
 
 const params = (p: Record<string, unknown> = {}) => Schema.decodeUnknownSync(RlogToCsvParams)(p)
 

@@ -5,9 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createCts, type CtsClient } from "../../src/adapters/sdk/create-cts.js"
 import { runTool } from "../../src/adapters/sdk/run-tool.js"
 import { parseCsvText } from "../../src/core/tools/shared/csv-table.js"
-import { readNpyFloat64 } from "./helpers/npy.js"
-import { subaruTruth } from "./helpers/oracle.js"
-import { dataPath } from "./helpers/tool-context.js"
+import { readNpyFloat64 } from "../support/npy.js"
+import { dataPath, subaruTruth } from "../support/shared-data.js"
 
 const truth = subaruTruth()
 const dir = mkdtempSync(path.join(tmpdir(), "cts-analyzers-"))

@@ -9,7 +9,8 @@ import { escapeHtml, artifactLink } from "../../src/core/tools/shared/html.js"
 import { classifyHead } from "../../src/core/tools/shared/input-kind.js"
 import { intersectIntervals, measureIntervals, unionIntervals } from "../../src/core/tools/shared/intervals.js"
 import { createSampleSeries, intervalsWithin } from "../../src/core/tools/shared/sample-series.js"
-import { formatMmss, formatNsAsSeconds } from "../../src/core/tools/shared/time-format.js"
+import { formatNsAsDecimalSeconds } from "../../src/core/can/csv-format.js"
+import { formatMmss } from "../../src/core/tools/shared/time-format.js"
 
 const collect = async (it: AsyncIterable<string>) => {
   let s = ""
@@ -46,7 +47,7 @@ describe("time formatting", () => {
   it("formats ns as exact seconds (property)", () => {
     fc.assert(
       fc.property(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), (ns) => {
-        const text = formatNsAsSeconds(ns, 9)
+        const text = formatNsAsDecimalSeconds(ns, 9)
         const [whole, frac] = text.replace("-", "").split(".")
         expect(BigInt(whole) * 1_000_000_000n + BigInt(frac)).toBe(BigInt(Math.abs(ns)))
         expect(text.startsWith("-")).toBe(ns < 0)

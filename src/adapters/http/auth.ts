@@ -39,6 +39,11 @@ const rsaPublicKey = (pem: string): KeyObject => {
   return key
 }
 
+/** Verified JWTs remembered (by their sha256) so a client reusing one is not verified again on every request. */
+export const JWT_CACHE_SIZE = 1024
+/** Longest a verified JWT is trusted without verifying it again (it is never trusted past its `exp`). */
+export const JWT_CACHE_MS = 60_000
+
 /** Static tokens (looked up by their sha256) and JWTs (HS256 with a secret, RS256 with a public key); a bad key throws a ValidationError. */
 export const createAuthenticator = (settings: ServerSettings): Authenticator => {
   if (!hasAuth(settings)) return async () => anonymousPrincipal
@@ -51,14 +56,28 @@ export const createAuthenticator = (settings: ServerSettings): Authenticator => 
     requiredClaims: ["sub"]
   }
 
-  const verifyJwt = async (jwt: string): Promise<Principal> => {
+  const verified = new Map<string, { readonly principal: Principal; readonly until: number }>()
+  const remember = (key: string, principal: Principal, exp: number | undefined) => {
+    const until = Math.min(Date.now() + JWT_CACHE_MS, exp !== undefined ? exp * 1000 : Infinity)
+    if (verified.size >= JWT_CACHE_SIZE) verified.delete(verified.keys().next().value!)
+    verified.set(key, { principal, until })
+  }
+
+  const verifyJwt = async (jwt: string, key: string): Promise<Principal> => {
+    const known = verified.get(key)
+    if (known !== undefined) {
+      if (known.until > Date.now()) return known.principal
+      verified.delete(key)
+    }
     try {
       const alg = JSON.parse(Buffer.from(jwt.split(".")[0]!, "base64url").toString("utf8")).alg
-      const key = alg === "HS256" ? hsKey : alg === "RS256" ? rsKey : null
-      if (key === null) throw unauthorized("unsupported_token", `JWT algorithm ${JSON.stringify(alg)} is not accepted by this server.`)
-      const { payload } = await jwtVerify(jwt, key, { ...verifyOptions, algorithms: [alg] })
+      const secret = alg === "HS256" ? hsKey : alg === "RS256" ? rsKey : null
+      if (secret === null) throw unauthorized("unsupported_token", `JWT algorithm ${JSON.stringify(alg)} is not accepted by this server.`)
+      const { payload } = await jwtVerify(jwt, secret, { ...verifyOptions, algorithms: [alg] })
       if (typeof payload.sub !== "string" || payload.sub === "") throw unauthorized("invalid_token", "The JWT has no subject (sub).")
-      return { id: payload.sub, via: "jwt" }
+      const principal: Principal = { id: payload.sub, via: "jwt" }
+      remember(key, principal, payload.exp)
+      return principal
     } catch (error) {
       if (error instanceof ApiError) throw error
       if (error instanceof joseErrors.JWTExpired) throw unauthorized("token_expired", "The JWT has expired.")
@@ -73,9 +92,10 @@ export const createAuthenticator = (settings: ServerSettings): Authenticator => 
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
     if (!match) throw unauthorized("unauthorized", "The Authorization header must be `Bearer <token>`.")
     const token = match[1]!
-    const principal = byHash.get(sha256(token))
+    const hash = sha256(token)
+    const principal = byHash.get(hash)
     if (principal !== undefined) return { id: principal, via: "token" }
-    if (token.split(".").length === 3 && (hsKey || rsKey)) return verifyJwt(token)
+    if (token.split(".").length === 3 && (hsKey || rsKey)) return verifyJwt(token, hash)
     throw unauthorized("invalid_token", "The bearer token is not valid.")
   }
 }

@@ -20,6 +20,8 @@ export interface ServerAppOptions {
   readonly settings?: ServerSettings
   /** Metrics registry to feed (default: a new one). */
   readonly metrics?: ServerMetrics
+  /** When aborted, the app's timers (rate-limiter cleanup) stop; `startServer` aborts it on `close()`. */
+  readonly signal?: AbortSignal
 }
 
 const h3Codes: Record<number, string> = { 400: "bad_request", 404: "route_not_found", 405: "method_not_allowed", 413: "payload_too_large" }
@@ -48,7 +50,10 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
   const metrics = options.metrics ?? createServerMetrics(runtime)
   const authenticate = createAuthenticator(settings)
   const limiter = createRateLimiter(settings.rateLimit)
-  if (settings.rateLimit) setInterval(() => limiter.prune(), Math.max(1000, settings.rateLimit.windowMs)).unref()
+  if (settings.rateLimit && !options.signal?.aborted) {
+    const cleanup = setInterval(() => limiter.prune(), Math.max(1000, settings.rateLimit.windowMs)).unref()
+    options.signal?.addEventListener("abort", () => clearInterval(cleanup), { once: true })
+  }
   const started = new WeakMap<H3Event, number>()
 
   const app = new H3({

@@ -75,6 +75,11 @@ export class MetricsRegistry {
         s.sum! += value
         s.count!++
       },
+      /** Replaces a series with a snapshot kept elsewhere (`buckets[i]` = values `<= buckets[i]` bound, cumulative). */
+      set: (labels: Labels, snapshot: { readonly buckets: ReadonlyArray<number>; readonly sum: number; readonly count: number }) => {
+        if (snapshot.buckets.length !== buckets.length) throw new Error(`${name}: a snapshot needs ${buckets.length} buckets, got ${snapshot.buckets.length}`)
+        f.series.set(keyOf(labels), { labels, value: 0, buckets: [...snapshot.buckets], sum: snapshot.sum, count: snapshot.count })
+      },
       reset: () => f.series.clear()
     }
   }

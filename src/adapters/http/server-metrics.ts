@@ -1,11 +1,11 @@
 import { Effect } from "effect"
 import { Executor } from "../../core/executor/executor.js"
 import { collectRunStatistics } from "../../core/observability/run-statistics.js"
+import { RUN_DURATION_BUCKETS } from "../../core/observability/run-tally.js"
 import { MetricsRegistry } from "./metrics-registry.js"
 import type { CtsRuntime } from "./route-kit.js"
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
-const runBuckets = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
 
 /** The server's metrics and the hooks routes call to feed them. */
 export interface ServerMetrics {
@@ -19,7 +19,7 @@ export interface ServerMetrics {
   readonly sseClients: () => number
 }
 
-/** Builds the metrics registry; run and queue figures are read from the core at scrape time. */
+/** Builds the metrics registry; run and queue figures are read from the core at scrape time (the run store's running totals: constant cost per scrape). */
 export const createServerMetrics = (runtime: CtsRuntime): ServerMetrics => {
   const registry = new MetricsRegistry()
   const requests = registry.counter("cts_http_requests_total", "HTTP requests by method, route template and status.")
@@ -29,7 +29,7 @@ export const createServerMetrics = (runtime: CtsRuntime): ServerMetrics => {
   const sse = registry.gauge("cts_sse_clients", "Live SSE log-stream connections.")
   const queue = registry.gauge("cts_executor_queue_depth", "Runs waiting or executing.")
   const runs = registry.gauge("cts_runs", "Persisted runs by tool and status.")
-  const durations = registry.histogram("cts_run_duration_seconds", "Duration of finished runs, start to finish, by tool and status.", runBuckets)
+  const durations = registry.histogram("cts_run_duration_seconds", "Duration of finished runs, start to finish, by tool and status.", RUN_DURATION_BUCKETS)
   let live = 0
   sse.set({}, 0)
 
@@ -43,7 +43,7 @@ export const createServerMetrics = (runtime: CtsRuntime): ServerMetrics => {
     runs.reset()
     durations.reset()
     for (const c of stats.counts) runs.set({ tool: c.toolId, status: c.status }, c.count)
-    for (const d of stats.durations) durations.observe({ tool: d.toolId, status: d.status }, d.seconds)
+    for (const d of stats.durations) durations.set({ tool: d.toolId, status: d.status }, d.histogram)
   })
 
   return {

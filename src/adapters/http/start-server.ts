@@ -13,7 +13,7 @@ export interface StartServerOptions extends Partial<ServerSettings> {
   readonly runtime?: CtsRuntime
   /** Core options when the runtime is built here (data dir, input roots, extra tool modules…). */
   readonly core?: CtsLayerOptions
-  /** Environment for `CTS_*` (default `process.env`). */
+  /** Environment for `CTS_*` of the server and of the core built here (default `process.env`). */
   readonly env?: Record<string, string | undefined>
   /** TOML/JSON config file (default `CTS_CONFIG_FILE`); `null` = none. */
   readonly configFile?: string | null
@@ -87,12 +87,14 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
   if (!runtime) {
     const partial = { ...coreFromFile(file.core, env), ...core }
     const rootsFromEnv = partial.inputRoots === undefined && env.CTS_INPUT_ROOTS?.trim()
-    runtime = ManagedRuntime.make(makeCtsLayer(rootsFromEnv ? partial : { ...partial, inputRoots: partial.inputRoots ?? [] }))
+    const withRoots = rootsFromEnv ? partial : { ...partial, inputRoots: partial.inputRoots ?? [] }
+    runtime = ManagedRuntime.make(makeCtsLayer({ env, ...withRoots }))
   }
   const owned = givenRuntime === undefined
+  const lifetime = new AbortController()
   try {
     await runtime.runPromise(Effect.void)
-    const app = createServerApp({ runtime, settings })
+    const app = createServerApp({ runtime, settings, signal: lifetime.signal })
     const server = serve(app, {
       hostname: settings.host,
       port: settings.port,
@@ -108,11 +110,13 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
       url: `http://${host}:${port}`,
       settings: { ...settings, port },
       close: async () => {
+        lifetime.abort()
         await server.close(true)
         if (owned) await runtime!.dispose()
       }
     }
   } catch (error) {
+    lifetime.abort()
     if (owned) await runtime.dispose().catch(() => {})
     throw error
   }

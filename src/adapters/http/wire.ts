@@ -88,6 +88,20 @@ export const runToWire = (run: RunRecord, baseUrl: string) => {
   }
 }
 
+const runJsonCache = new WeakMap<RunRecord, { readonly baseUrl: string; readonly json: string }>()
+
+/**
+ * `JSON.stringify(runToWire(run, baseUrl))`, computed once per record object: records are never
+ * mutated (every change to a run makes a new record), so a repeated read of an unchanged run reuses the text.
+ */
+export const runJson = (run: RunRecord, baseUrl: string): string => {
+  const hit = runJsonCache.get(run)
+  if (hit !== undefined && hit.baseUrl === baseUrl) return hit.json
+  const json = JSON.stringify(runToWire(run, baseUrl))
+  runJsonCache.set(run, { baseUrl, json })
+  return json
+}
+
 /** Artifact metadata as the API shows it, with absolute URLs. */
 export const artifactToWire = (meta: ArtifactMeta, baseUrl: string) => ({
   id: meta.id,

@@ -66,16 +66,8 @@ export interface CtsClient {
   readonly close: () => Promise<void>
 }
 
-/** An artifact as the CLI shows it, the same in both modes (the store's key and free-form metadata stay inside). */
-export interface ArtifactView {
-  readonly id: string
-  readonly runId: string | null
-  readonly name: string
-  readonly size: number
-  readonly sha256: string
-  readonly contentType: string
-  /** ISO-8601. */
-  readonly createdAt: string
+/** An artifact as the CLI shows it, the same in both modes: the store's metadata without its key and free-form extras. */
+export interface ArtifactView extends Omit<ArtifactMeta, "key" | "metadata" | "partial"> {
   /** The run that wrote it was canceled or failed mid-write. */
   readonly partial: boolean
 }

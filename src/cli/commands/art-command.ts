@@ -2,7 +2,7 @@ import { resolve } from "node:path"
 import { pipeline } from "node:stream/promises"
 import { Readable } from "node:stream"
 import { defineCommand } from "citty"
-import { commandEnv, globalArgs, openClient } from "../cli-context.js"
+import { commandClient, commandEnv, globalArgs, openClient, runIdArg } from "../cli-context.js"
 import { usageError } from "../cli-error.js"
 import { safeFileName, writeFileSafely } from "../files.js"
 import { formatBytes } from "../output.js"
@@ -10,10 +10,9 @@ import { printArtifactTable } from "../present.js"
 
 const listCommand = defineCommand({
   meta: { name: "list", description: "List a run's artifacts" },
-  args: { run: { type: "positional", description: "Run id", required: true }, ...globalArgs },
+  args: { ...runIdArg, ...globalArgs },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
-    const client = await openClient(settings)
+    const { out, client } = await commandClient()
     const artifacts = await client.listArtifacts(args.run)
     if (out.json) out.printJson({ items: artifacts })
     else if (artifacts.length === 0) out.log.info(`Run ${args.run} has no artifacts.`)

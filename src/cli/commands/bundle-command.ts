@@ -1,7 +1,7 @@
 import { resolve } from "node:path"
 import { stat } from "node:fs/promises"
 import { defineCommand } from "citty"
-import { commandEnv, globalArgs, openClient } from "../cli-context.js"
+import { commandEnv, globalArgs, openClient, runIdArg } from "../cli-context.js"
 import { usageError } from "../cli-error.js"
 import { writeFileSafely } from "../files.js"
 import { formatBytes } from "../output.js"
@@ -10,7 +10,7 @@ import { formatBytes } from "../output.js"
 export const bundleCommand = defineCommand({
   meta: { name: "bundle", description: "Download all of a run's artifacts as one ZIP" },
   args: {
-    run: { type: "positional", description: "Run id", required: true },
+    ...runIdArg,
     out: { type: "string", description: "ZIP file to write", valueHint: "FILE.zip", required: true },
     force: { type: "boolean", description: "Overwrite an existing file" },
     ...globalArgs

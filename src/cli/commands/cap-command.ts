@@ -1,5 +1,5 @@
 import { defineCommand } from "citty"
-import { commandEnv, globalArgs, openClient } from "../cli-context.js"
+import { commandClient, globalArgs } from "../cli-context.js"
 import { usageError } from "../cli-error.js"
 import { paramSpecs } from "../params.js"
 
@@ -13,8 +13,7 @@ export const capCommand = defineCommand({
     ...globalArgs
   },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
-    const client = await openClient(settings)
+    const { out, client } = await commandClient()
     const all = await client.capabilities()
     const tools = args.tool ? all.filter((t) => t.id === args.tool) : all
     if (args.tool && tools.length === 0) {

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty"
-import { commandEnv, globalArgs, onInterrupt, openClient, setExitCode } from "../cli-context.js"
+import { commandClient, globalArgs, onInterrupt, runIdArg, setExitCode } from "../cli-context.js"
 import { ExitCode, usageError } from "../cli-error.js"
 import { exitCodeForStatus, formatEvent } from "../present.js"
 
@@ -9,14 +9,13 @@ const PAGE = 1000
 export const logsCommand = defineCommand({
   meta: { name: "logs", description: "Print a run's logs; --follow streams them live until the run ends (--json: one event per line)" },
   args: {
-    run: { type: "positional", description: "Run id", required: true },
+    ...runIdArg,
     follow: { type: "boolean", alias: "f", description: "Keep streaming until the run ends; exits with the run's outcome" },
     after: { type: "string", description: "Only events after this sequence number", valueHint: "SEQ" },
     ...globalArgs
   },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
-    const client = await openClient(settings)
+    const { out, client } = await commandClient()
     const after = args.after === undefined ? 0 : Number(args.after)
     if (!Number.isInteger(after) || after < 0) {
       throw usageError("invalid_after", `--after expects a sequence number, got "${args.after}"`, "Pass an integer >= 0.")

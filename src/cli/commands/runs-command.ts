@@ -1,6 +1,6 @@
 import { defineCommand } from "citty"
 import type { RunStatus } from "../../core/executor/executor.js"
-import { commandEnv, globalArgs, openClient } from "../cli-context.js"
+import { commandClient, commandEnv, globalArgs, openClient, runIdArg } from "../cli-context.js"
 import { CliError, toCliError, usageError } from "../cli-error.js"
 import { paintStatus, printRunDetails, printRunTable } from "../present.js"
 
@@ -36,10 +36,9 @@ const listCommand = defineCommand({
 
 const getCommand = defineCommand({
   meta: { name: "get", description: "Show one run: status, timings, params, inputs, error, summary, artifacts" },
-  args: { run: { type: "positional", description: "Run id", required: true }, ...globalArgs },
+  args: { ...runIdArg, ...globalArgs },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
-    const client = await openClient(settings)
+    const { out, client } = await commandClient()
     const run = await client.getRun(args.run)
     if (out.json) out.printJson(run)
     else printRunDetails(out, run)
@@ -48,10 +47,9 @@ const getCommand = defineCommand({
 
 const cancelCommand = defineCommand({
   meta: { name: "cancel", description: "Cancel a queued or running run (says what happened)" },
-  args: { run: { type: "positional", description: "Run id", required: true }, ...globalArgs },
+  args: { ...runIdArg, ...globalArgs },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
-    const client = await openClient(settings)
+    const { out, client } = await commandClient()
     const result = await client.cancel(args.run).catch((error: unknown) => {
       const e = toCliError(error)
       if (e.code !== "run_not_local") throw e

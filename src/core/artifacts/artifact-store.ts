@@ -46,6 +46,15 @@ export interface ArtifactStoreService {
     id: string,
     range?: ByteRange
   ) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: Stream.Stream<Uint8Array, CtsError> }, CtsError>
+  /**
+   * The same bytes as `get` as a web ReadableStream read straight from storage in large pieces (no
+   * Effect Stream in between); for adapters that hand the body to an HTTP response. Optional: a
+   * backend without it is served through `get`.
+   */
+  readonly openRead?: (
+    id: string,
+    range?: ByteRange
+  ) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: ReadableStream<Uint8Array> }, CtsError>
   readonly stat: (id: string) => Effect.Effect<ArtifactMeta, CtsError>
   readonly list: (query: {
     readonly prefix?: string

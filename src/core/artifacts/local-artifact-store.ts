@@ -2,6 +2,7 @@ import { createHash } from "node:crypto"
 import { createReadStream } from "node:fs"
 import { link, mkdir, open, readdir, realpath, rm, rmdir, stat, unlink } from "node:fs/promises"
 import path from "node:path"
+import { Readable } from "node:stream"
 import { Context, Effect, Layer, Stream } from "effect"
 import { CtsConfig } from "../config.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
@@ -29,14 +30,19 @@ const notFound = (id: string) =>
 
 const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: fsError(what) })
 
+/** Bytes per file read when serving artifacts: large reads keep the per-chunk overhead small. */
+export const READ_CHUNK_BYTES = 1024 * 1024
+
+const openFile = (file: string, range?: ByteRange) =>
+  createReadStream(file, { highWaterMark: READ_CHUNK_BYTES, ...(range ? { start: range.start, end: range.end } : {}) })
+
 /** A file's bytes (optionally an inclusive range) as a lazily opened stream. */
 export const fileStream = (file: string, range?: ByteRange): Stream.Stream<Uint8Array, CtsError> =>
-  Stream.suspend(() =>
-    Stream.fromAsyncIterable(
-      createReadStream(file, { highWaterMark: 64 * 1024, ...(range ? { start: range.start, end: range.end } : {}) }) as AsyncIterable<Buffer>,
-      fsError(`Reading ${path.basename(file)}`)
-    )
-  )
+  Stream.suspend(() => Stream.fromAsyncIterable(openFile(file, range) as AsyncIterable<Buffer>, fsError(`Reading ${path.basename(file)}`)))
+
+/** A file's bytes (optionally an inclusive range) as a web ReadableStream over one Node file stream. */
+export const fileReadableStream = (file: string, range?: ByteRange): ReadableStream<Uint8Array> =>
+  Readable.toWeb(openFile(file, range)) as unknown as ReadableStream<Uint8Array>
 
 const make = Effect.gen(function* () {
   const config = yield* CtsConfig
@@ -79,6 +85,24 @@ const make = Effect.gen(function* () {
       )
     )
   }
+
+  /** The artifact and its file, once the range (if any) is checked against its size. */
+  const located = (id: string, range?: ByteRange) =>
+    Effect.gen(function* () {
+      const meta = yield* stat_(id)
+      if (range) {
+        const ok = Number.isInteger(range.start) && Number.isInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end < meta.size
+        if (!ok) {
+          return yield* new ValidationError({
+            code: "invalid_range",
+            message: `Byte range ${range.start}-${range.end} is outside artifact ${id} of ${meta.size} bytes`,
+            suggestedAction: `Ask for a range within 0-${Math.max(meta.size - 1, 0)}`,
+            details: { size: meta.size }
+          })
+        }
+      }
+      return { meta, file: yield* existingFile(meta) }
+    })
 
   const removeFile = (key: string) =>
     Effect.gen(function* () {
@@ -151,23 +175,9 @@ const make = Effect.gen(function* () {
         return meta
       }),
 
-    get: (id, range) =>
-      Effect.gen(function* () {
-        const meta = yield* stat_(id)
-        if (range) {
-          const ok = Number.isInteger(range.start) && Number.isInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end < meta.size
-          if (!ok) {
-            return yield* new ValidationError({
-              code: "invalid_range",
-              message: `Byte range ${range.start}-${range.end} is outside artifact ${id} of ${meta.size} bytes`,
-              suggestedAction: `Ask for a range within 0-${Math.max(meta.size - 1, 0)}`,
-              details: { size: meta.size }
-            })
-          }
-        }
-        const file = yield* existingFile(meta)
-        return { meta, body: fileStream(file, range) }
-      }),
+    get: (id, range) => Effect.map(located(id, range), ({ meta, file }) => ({ meta, body: fileStream(file, range) })),
+
+    openRead: (id, range) => Effect.map(located(id, range), ({ meta, file }) => ({ meta, body: fileReadableStream(file, range) })),
 
     stat: stat_,
 

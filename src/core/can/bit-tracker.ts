@@ -1,5 +1,6 @@
 import { growTypedArray } from "../util/grow-typed-array.js"
 import { MAX_PAYLOAD_BYTES } from "./bit-spec.js"
+import { collectChangedBits, storePayload } from "./payload-diff.js"
 import { createEdgeLog, type BitEdge, type EdgeLog } from "./edge-log.js"
 import { createStreamIndex, type StreamIndex } from "./stream-index.js"
 
@@ -72,6 +73,7 @@ export const createBitTracker = (options: BitTrackerOptions = {}): BitTracker =>
   let rises = new Uint32Array(cap * bits)
   let falls = new Uint32Array(cap * bits)
   let watched = new Uint8Array(watchList ? cap * bits : 0)
+  const changed = new Uint32Array(bits)
 
   const grow = () => {
     cap *= 2
@@ -103,7 +105,7 @@ export const createBitTracker = (options: BitTrackerOptions = {}): BitTracker =>
     const n = data.length < bytes ? data.length : bytes
     if (s < 0) {
       s = addStream(bus, address)
-      last.set(n === data.length ? data : data.subarray(0, n), s * bytes)
+      storePayload(last, s * bytes, 0, data, n)
       lastLen[s] = n
       frames[s] = 1
       firstTime[s] = timeNs
@@ -113,26 +115,18 @@ export const createBitTracker = (options: BitTrackerOptions = {}): BitTracker =>
     const prevTime = lastTime[s]
     const byteBase = s * bytes
     const bitBase = s * bits
-    const span = n > lastLen[s] ? n : lastLen[s]
-    for (let i = 0; i < span; i++) {
-      const cur = i < n ? data[i] : 0
-      let diff = cur ^ last[byteBase + i]
-      if (diff === 0) continue
-      last[byteBase + i] = cur
-      while (diff !== 0) {
-        const low = diff & -diff
-        const b = 31 - Math.clz32(low)
-        const g = i * 8 + b
-        const up = (cur & low) !== 0
-        if (up) rises[bitBase + g]++
-        else falls[bitBase + g]++
-        if (recordAll || (watchList !== null && watched[bitBase + g] === 1)) {
-          edges.push(s, g, up, timeNs, prevTime)
-          if (onEdge) onEdge({ bus, address, bit: g, rising: up, timeNs, prevTimeNs: prevTime })
-        }
-        diff ^= low
+    const count = collectChangedBits(last, byteBase, lastLen[s], data, n, changed)
+    for (let k = 0; k < count; k++) {
+      const g = changed[k] >> 1
+      const up = (changed[k] & 1) !== 0
+      if (up) rises[bitBase + g]++
+      else falls[bitBase + g]++
+      if (recordAll || (watchList !== null && watched[bitBase + g] === 1)) {
+        edges.push(s, g, up, timeNs, prevTime)
+        if (onEdge) onEdge({ bus, address, bit: g, rising: up, timeNs, prevTimeNs: prevTime })
       }
     }
+    if (count > 0) storePayload(last, byteBase, lastLen[s], data, n)
     lastLen[s] = n
     frames[s]++
     lastTime[s] = timeNs

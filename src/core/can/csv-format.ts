@@ -40,10 +40,24 @@ export interface OldToolsRowInput extends CsvRowInput {
  */
 export const formatNsAsSeconds = (ns: number): string => {
   if (!Number.isSafeInteger(ns)) throw new RangeError(`timeNs must be a safe integer, got ${ns}`)
-  const abs = Math.abs(ns)
+  return formatNsAsDecimalSeconds(ns)
+}
+
+/**
+ * Exact decimal seconds of a nanosecond count (integer arithmetic, no float rounding) with
+ * `decimals` digits (0–9), truncated toward zero; a fractional count is truncated first, and no
+ * value throws (for display: logs, summaries, analysis tables).
+ * `formatNsAsDecimalSeconds(1_234_567_890, 6)` → `1.234567`.
+ */
+export const formatNsAsDecimalSeconds = (ns: number, decimals = 9): string => {
+  const negative = ns < 0
+  const abs = Math.abs(Math.trunc(ns))
   const whole = Math.floor(abs / 1e9)
   const frac = abs - whole * 1e9
-  return `${ns < 0 ? "-" : ""}${whole}.${String(frac).padStart(9, "0")}`
+  const padded = String(frac).padStart(9, "0")
+  const digits = decimals >= 9 ? padded : padded.slice(0, Math.max(0, decimals))
+  const text = digits.length > 0 ? `${whole}.${digits}` : `${whole}`
+  return negative && abs !== 0 ? `-${text}` : text
 }
 
 const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?$/

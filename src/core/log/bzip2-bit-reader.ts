@@ -1,3 +1,5 @@
+import { growTypedArray } from "../util/grow-typed-array.js"
+
 /** Thrown when a read runs past the bytes received so far. */
 export class NeedMoreInput extends Error {}
 /** The one shared instance thrown (no stack capture per throw). */
@@ -25,9 +27,7 @@ export class BitReader {
       this.pos = 0
     }
     if (this.end + chunk.length > this.buf.length) {
-      const bigger = new Uint8Array(Math.max(this.buf.length * 2, this.end + chunk.length))
-      bigger.set(this.buf.subarray(0, this.end))
-      this.buf = bigger
+      this.buf = growTypedArray(this.buf.subarray(0, this.end), Math.max(this.buf.length * 2, this.end + chunk.length))
     }
     this.buf.set(chunk, this.end)
     this.end += chunk.length

@@ -37,20 +37,13 @@ const warnMalformed = (stats: StatsCollector, e: MalformedMessage, framer: Messa
   })
 }
 
-/** Collects the CAN frames of `can` (and optionally `sendcan`) events; other events are only counted. */
-export class FrameSink implements BatchSink<CanFrame> {
-  private batch: Array<CanFrame> = []
-  private readonly header = new EventHeader()
-  private readonly list = new CanListReader()
-  private framer: MessageFramer | undefined
-  private srcCounts: Float64Array | undefined
-  private eventStart = 0
-  private delivered = 0
+/** The batch both sinks fill: up to `capacity` items, handed over by `take`. */
+abstract class BatchCollector<T> {
+  protected batch: Array<T> = []
 
   constructor(
-    private readonly stats: StatsCollector,
-    private readonly includeSendcan: boolean,
-    private readonly capacity = 8192
+    protected readonly stats: StatsCollector,
+    protected readonly capacity: number
   ) {}
 
   get size(): number {
@@ -61,12 +54,34 @@ export class FrameSink implements BatchSink<CanFrame> {
     return this.batch.length >= this.capacity
   }
 
-  take(): Array<CanFrame> {
+  take(): Array<T> {
     const b = this.batch
-    this.delivered += b.length - this.eventStart
     this.batch = []
-    this.eventStart = 0
     return b
+  }
+}
+
+/** Collects the CAN frames of `can` (and optionally `sendcan`) events; other events are only counted. */
+export class FrameSink extends BatchCollector<CanFrame> implements BatchSink<CanFrame> {
+  private readonly header = new EventHeader()
+  private readonly list = new CanListReader()
+  private framer: MessageFramer | undefined
+  private srcCounts: Float64Array | undefined
+  private eventStart = 0
+  private delivered = 0
+
+  constructor(
+    stats: StatsCollector,
+    private readonly includeSendcan: boolean,
+    capacity = 8192
+  ) {
+    super(stats, capacity)
+  }
+
+  override take(): Array<CanFrame> {
+    this.delivered += this.batch.length - this.eventStart
+    this.eventStart = 0
+    return super.take()
   }
 
   begin(msg: CapnpMessage, framer: MessageFramer): boolean {
@@ -128,28 +143,12 @@ const whichOf = (tag: number): EventWhich => {
 }
 
 /** Decodes every event into a LogEvent (typed views for the members cts-lite knows). */
-export class EventSink implements BatchSink<LogEvent> {
-  private batch: Array<LogEvent> = []
+export class EventSink extends BatchCollector<LogEvent> implements BatchSink<LogEvent> {
   private readonly header = new EventHeader()
   private readonly list = new CanListReader()
 
-  constructor(
-    private readonly stats: StatsCollector,
-    private readonly capacity = 1024
-  ) {}
-
-  get size(): number {
-    return this.batch.length
-  }
-
-  get full(): boolean {
-    return this.batch.length >= this.capacity
-  }
-
-  take(): Array<LogEvent> {
-    const b = this.batch
-    this.batch = []
-    return b
+  constructor(stats: StatsCollector, capacity = 1024) {
+    super(stats, capacity)
   }
 
   resume(): boolean {

@@ -13,20 +13,31 @@ const u16 = (m: CapnpMessage, d: number, dw: number, at: number) => (at + 2 <= d
 const u32 = (m: CapnpMessage, d: number, dw: number, at: number) => (at + 4 <= dw * 8 ? m.dv.getUint32(d + at, true) : 0)
 const bit = (m: CapnpMessage, d: number, dw: number, at: number, b: number) => at < dw * 8 && ((m.bytes[d + at] >> b) & 1) === 1
 
+/**
+ * Opens the struct pointer at (segment `s`, word offset `p`; p < 0 = null pointer). An absent struct
+ * reads as empty sections (every field its default): data section at `d`, `dw` words; pointers at
+ * `ptrOff` of segment `seg`, `ptrCount` of them.
+ */
+const openStruct = (m: CapnpMessage, s: number, p: number) => {
+  const present = p >= 0 && m.readStruct(s, p)
+  return {
+    d: present ? m.dataOff : 0,
+    dw: present ? m.dataWords : 0,
+    seg: m.seg,
+    ptrOff: m.ptrOff,
+    ptrCount: present ? m.ptrCount : 0
+  }
+}
+
 const cruiseStateAt = (m: CapnpMessage, s: number, p: number): CruiseState => {
-  if (!m.readStruct(s, p)) return { enabled: false, available: false, speed: 0 }
-  const { dataOff: d, dataWords: dw } = m
+  const { d, dw } = openStruct(m, s, p)
   return { enabled: bit(m, d, dw, 0, 0), available: bit(m, d, dw, 0, 1), speed: f32(m, d, dw, 4) }
 }
 
 /** `CarState` (car.capnp): vEgo f32@0, gas f32@4, gasPressed bit 64, brakePressed bit 65, gearShifter u16@10, … cruiseState = pointer 2. */
 export const readCarState = (m: CapnpMessage, s: number, p: number): CarState => {
-  const present = p >= 0 && m.readStruct(s, p)
-  const d = present ? m.dataOff : 0
-  const dw = present ? m.dataWords : 0
-  const seg = m.seg
-  const ptrOff = m.ptrOff
-  const hasCruise = present && m.ptrCount > 2
+  const { d, dw, seg, ptrOff, ptrCount } = openStruct(m, s, p)
+  const hasCruise = ptrCount > 2
   return {
     vEgo: f32(m, d, dw, 0),
     aEgo: f32(m, d, dw, 28),
@@ -72,13 +83,8 @@ export const readPandaStates = (m: CapnpMessage, s: number, p: number): Array<Pa
 
 /** `InitData`: deviceType u16@0, wallTimeNanos u64@8; dongleId, version, gitCommit, gitBranch = pointers 2, 3, 8, 9. */
 export const readInitData = (m: CapnpMessage, s: number, p: number): InitData => {
-  const present = p >= 0 && m.readStruct(s, p)
-  const d = present ? m.dataOff : 0
-  const dw = present ? m.dataWords : 0
-  const seg = m.seg
-  const ptrOff = m.ptrOff
-  const pc = present ? m.ptrCount : 0
-  const text = (i: number) => (i < pc ? m.readText(seg, ptrOff + i * 8) : "")
+  const { d, dw, seg, ptrOff, ptrCount } = openStruct(m, s, p)
+  const text = (i: number) => (i < ptrCount ? m.readText(seg, ptrOff + i * 8) : "")
   return {
     dongleId: text(2),
     deviceType: enumName(DEVICE_TYPE_NAMES, u16(m, d, dw, 0)),
@@ -91,6 +97,6 @@ export const readInitData = (m: CapnpMessage, s: number, p: number): InitData =>
 
 /** `Sentinel`: type u16@0. */
 export const readSentinel = (m: CapnpMessage, s: number, p: number): { readonly type: string } => {
-  const present = p >= 0 && m.readStruct(s, p)
-  return { type: enumName(SENTINEL_TYPE_NAMES, present ? u16(m, m.dataOff, m.dataWords, 0) : 0) }
+  const { d, dw } = openStruct(m, s, p)
+  return { type: enumName(SENTINEL_TYPE_NAMES, u16(m, d, dw, 0)) }
 }

@@ -4,6 +4,7 @@ import type { ArtifactMeta, ArtifactPage } from "../artifacts/artifact-store.js"
 import type { CtsError } from "../errors.js"
 import type { RunQuery, RunRecord } from "../executor/executor.js"
 import type { RunEvent } from "../logs/log-stream.js"
+import type { RunStatistics } from "../observability/run-tally.js"
 
 /** Fields of a run the executor changes as it moves through its states. */
 export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "progress" | "error" | "summary">>
@@ -48,6 +49,8 @@ export interface RunStoreService {
   readonly readEvents: (runId: string, after: number, limit: number) => Effect.Effect<ReadonlyArray<RunEvent>, CtsError>
   /** Highest seq stored for the run (0 when none). */
   readonly lastSeq: (runId: string) => Effect.Effect<number, CtsError>
+  /** Run counts and durations kept up to date on every write (seeded from the stored runs when the store opens), when the store keeps them. */
+  readonly statistics?: Effect.Effect<RunStatistics>
 }
 
 export class RunStore extends Context.Tag("cts/RunStore")<RunStore, RunStoreService>() {}

@@ -9,6 +9,8 @@ import type { ArtifactMeta } from "../artifacts/artifact-store.js"
 import type { RunRecord } from "../executor/executor.js"
 import type { RunEvent } from "../logs/log-stream.js"
 import { RunStore, type ArtifactQuery, type RunPatch, type RunStoreService, type UnfinishedRun } from "./run-store.js"
+import { createRunCache } from "./run-cache.js"
+import { makeRunTransitions } from "./run-transitions.js"
 import { migrate } from "./sqlite-schema.js"
 import { artifactFromRow, eventBody, eventFromRow, json, runFromRow, type ArtifactRow, type EventRow, type RunRow } from "./store-rows.js"
 
@@ -43,6 +45,14 @@ const make = Effect.gen(function* () {
       Effect.map((rows) => rows.map((r) => r.id))
     )
 
+  const cache = createRunCache()
+  const transitions = yield* makeRunTransitions(query, cache)
+
+  const loadRun = (id: string) =>
+    query<RunRow>("SELECT * FROM runs WHERE id = ?", [id]).pipe(
+      Effect.flatMap((rows) => (rows[0] ? Effect.map(artifactIdsOf(id), (ids) => runFromRow(rows[0]!, ids)) : Effect.succeed(null)))
+    )
+
   const withArtifacts = (rows: ReadonlyArray<RunRow>) =>
     Effect.forEach(rows, (row) => Effect.map(artifactIdsOf(row.id), (ids) => runFromRow(row, ids)))
 
@@ -54,21 +64,20 @@ const make = Effect.gen(function* () {
         [run.id, run.toolId, run.toolVersion, run.name, run.owner, run.status, json(run.params) ?? "{}",
           json(run.inputs) ?? "[]", run.createdAt, run.startedAt, run.finishedAt, run.timeoutMs,
           json(run.progress), json(run.error), json(run.summary), host]
-      ).pipe(Effect.asVoid),
+      ).pipe(Effect.tap(() => transitions.inserted(run)), Effect.asVoid),
 
     updateRun: (id, patch) => {
       const keys = Object.keys(patch) as Array<keyof RunPatch>
       if (keys.length === 0) return Effect.void
       const values = keys.map((k) => (k === "status" || k === "startedAt" || k === "finishedAt" ? patch[k] ?? null : json(patch[k])))
-      return query(`UPDATE runs SET ${keys.map((k) => `${patchColumns[k]} = ?`).join(", ")} WHERE id = ?`, [...values, id]).pipe(
-        Effect.asVoid
-      )
+      const write = query(`UPDATE runs SET ${keys.map((k) => `${patchColumns[k]} = ?`).join(", ")} WHERE id = ?`, [...values, id])
+      return transitions.updated(id, patch, write)
     },
 
-    getRun: (id) =>
-      query<RunRow>("SELECT * FROM runs WHERE id = ?", [id]).pipe(
-        Effect.flatMap((rows) => (rows[0] ? Effect.map(artifactIdsOf(id), (ids) => runFromRow(rows[0]!, ids)) : Effect.succeed(null)))
-      ),
+    getRun: (id) => {
+      const cached = cache.get(id)
+      return cached !== undefined ? Effect.succeed(cached) : cache.readThrough(id, loadRun(id))
+    },
 
     listRuns: (q) => {
       const limit = Math.min(Math.max(q.limit ?? 50, 1), 500)
@@ -97,7 +106,7 @@ const make = Effect.gen(function* () {
          VALUES (?,?,?,?,?,?,?,?,?,?)`,
         [meta.id, meta.key, meta.runId, meta.name, meta.size, meta.sha256, meta.contentType, meta.createdAt,
           meta.partial ? 1 : 0, json(meta.metadata)]
-      ).pipe(Effect.asVoid),
+      ).pipe(Effect.tap(() => Effect.sync(() => meta.runId !== null && cache.invalidate(meta.runId))), Effect.asVoid),
 
     getArtifact: (id) =>
       query<ArtifactRow>("SELECT * FROM artifacts WHERE id = ?", [id]).pipe(Effect.map((r) => (r[0] ? artifactFromRow(r[0]) : null))),
@@ -121,7 +130,12 @@ const make = Effect.gen(function* () {
       )
     },
 
-    deleteArtifact: (id) => query("DELETE FROM artifacts WHERE id = ?", [id]).pipe(Effect.asVoid),
+    deleteArtifact: (id) =>
+      Effect.gen(function* () {
+        const owner = yield* query<{ run_id: string | null }>("SELECT run_id FROM artifacts WHERE id = ?", [id])
+        yield* query("DELETE FROM artifacts WHERE id = ?", [id])
+        if (owner[0]?.run_id) cache.invalidate(owner[0].run_id)
+      }),
 
     markRunArtifactsPartial: (runId) => query("UPDATE artifacts SET partial = 1 WHERE run_id = ?", [runId]).pipe(Effect.asVoid),
 
@@ -150,7 +164,9 @@ const make = Effect.gen(function* () {
     lastSeq: (runId) =>
       query<{ s: number | null }>("SELECT MAX(seq) AS s FROM run_events WHERE run_id = ?", [runId]).pipe(
         Effect.map((rows) => rows[0]?.s ?? 0)
-      )
+      ),
+
+    statistics: Effect.sync(transitions.snapshot)
   }
   return service
 })

@@ -6,11 +6,6 @@ import type { ArtifactMeta } from "../../../src/core/artifacts/artifact-store.js
 import type { CtsError } from "../../../src/core/errors.js"
 import type { ArtifactBody, ResolvedInput, ToolContext, ToolDefinition, ToolResult } from "../../../src/core/tools/define-tool.js"
 
-/** Repo root and the shared data directory (../shared/data relative to it). */
-export const repoRoot = path.resolve(import.meta.dirname, "../../..")
-export const dataDir = path.resolve(repoRoot, "../shared/data")
-export const dataPath = (...parts: string[]) => path.join(dataDir, ...parts)
-
 /** A run input backed by a file. */
 export const fileInput = (file: string, name = path.basename(file)): ResolvedInput => {
   const bytes = readFileSync(file)

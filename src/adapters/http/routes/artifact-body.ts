@@ -42,6 +42,24 @@ export const toBody = async (
 
 const SOCKET_WRITE_BYTES = 1024 * 1024
 
+/** A store's web byte stream as a response body, counting bytes as they pass; on Node a Readable the host pipes to the socket. */
+export const webToBody = (
+  ctx: ApiContext,
+  body: ReadableStream<Uint8Array>,
+  onBytes: (bytes: number) => void
+): ReadableStream<Uint8Array> | Readable => {
+  const counted = body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform: (chunk, controller) => {
+        onBytes(chunk.byteLength)
+        controller.enqueue(chunk)
+      }
+    })
+  )
+  if (ctx.event.runtime?.node === undefined) return counted
+  return Readable.fromWeb(counted as import("node:stream/web").ReadableStream<Uint8Array>, { highWaterMark: SOCKET_WRITE_BYTES })
+}
+
 /** Joins small chunks into writes of about `size` bytes: one socket write per MiB instead of one per store read. */
 async function* coalesce(chunks: AsyncIterable<Uint8Array>, size: number): AsyncGenerator<Uint8Array> {
   let parts: Array<Uint8Array> = []
@@ -88,10 +106,15 @@ export const serveArtifact = async (ctx: ApiContext, meta: ArtifactMeta, kind: "
     })
   }
   const partial = range.kind === "partial"
-  const { body } = await ctx.core(
-    Effect.flatMap(ArtifactStore, (s) => s.get(meta.id, partial ? { start: range.start, end: range.end } : undefined))
+  const wanted = partial ? { start: range.start, end: range.end } : undefined
+  const onBytes = (n: number) => ctx.metrics.artifactBytesSent(kind, n)
+  const stream = await ctx.core(
+    Effect.flatMap(ArtifactStore, (s) =>
+      s.openRead
+        ? Effect.map(s.openRead(meta.id, wanted), ({ body }) => webToBody(ctx, body, onBytes))
+        : Effect.flatMap(s.get(meta.id, wanted), ({ body }) => Effect.promise(() => toBody(ctx, body, onBytes)))
+    )
   )
-  const stream = await toBody(ctx, body, (n) => ctx.metrics.artifactBytesSent(kind, n))
   if (partial) {
     headers["content-range"] = `bytes ${range.start}-${range.end}/${meta.size}`
     headers["content-length"] = String(range.end - range.start + 1)

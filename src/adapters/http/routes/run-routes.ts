@@ -1,9 +1,10 @@
 import { Effect } from "effect"
+import { HTTPResponse } from "h3"
 import { Executor, type RunStatus } from "../../../core/executor/executor.js"
 import { ApiError } from "../api-error.js"
 import { readJsonBody } from "../request-body.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
-import { decodeBody, jsonSchemaOf, RunCreateBody, runToWire, toInputRef } from "../wire.js"
+import { decodeBody, jsonSchemaOf, RunCreateBody, runJson, runToWire, toInputRef } from "../wire.js"
 import { ownArtifact, ownRun, UPLOAD_OWNER_KEY } from "./access.js"
 import { enumParam, idParam, intParam } from "./query-params.js"
 
@@ -61,6 +62,8 @@ const list = async (ctx: ApiContext) => {
   return { items: page.items.map((r) => runToWire(r, ctx.baseUrl)), next_cursor: page.nextCursor, links: { next: next?.href ?? null } }
 }
 
+const jsonHeaders = { "content-type": "application/json;charset=UTF-8" }
+
 const runId = (ctx: ApiContext) => ctx.event.context.params?.id
 
 /** POST/GET /v1/runs, GET/DELETE /v1/runs/:id. */
@@ -107,7 +110,7 @@ export const runRoutes: ReadonlyArray<ApiRoute> = [
     tag: "runs",
     auth: "required",
     responses: { 200: { description: "The run." }, 404: { description: "Unknown run, or not yours." } },
-    handler: async (ctx) => runToWire(await ownRun(ctx, runId(ctx)), ctx.baseUrl)
+    handler: async (ctx) => new HTTPResponse(runJson(await ownRun(ctx, runId(ctx)), ctx.baseUrl), { headers: jsonHeaders })
   }),
   defineApiRoute({
     method: "DELETE",

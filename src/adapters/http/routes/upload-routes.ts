@@ -6,6 +6,7 @@ import { newId } from "../../../core/store/ids.js"
 import { ApiError } from "../api-error.js"
 import { assertContentLength, limitedBody } from "../request-body.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
+import { peekHead, uploadContentType } from "../upload-content-type.js"
 import { artifactToWire } from "../wire.js"
 import { UPLOAD_OWNER_KEY } from "./access.js"
 
@@ -37,15 +38,19 @@ const upload = async (ctx: ApiContext) => {
   const req = ctx.event.req
   assertContentLength(req, ctx.settings.maxUploadBytes, "upload")
   let received = 0
-  const body = Stream.fromAsyncIterable(limitedBody(ctx.event, ctx.settings.maxUploadBytes, "upload"), (e) =>
+  const broken = (e: unknown) =>
     isCtsError(e)
       ? e
       : new ValidationError({ code: "upload_incomplete", message: `The upload stream broke off: ${(e as Error)?.message ?? e}.`, suggestedAction: "Retry the upload." })
-  ).pipe(Stream.tap((chunk) => Effect.sync(() => void (received += chunk.byteLength))))
+  const peeked = await peekHead(limitedBody(ctx.event, ctx.settings.maxUploadBytes, "upload")).catch((e) => {
+    throw broken(e)
+  })
+  const contentType = uploadContentType(peeked.head, req.headers.get("content-type"), name)
+  const body = Stream.fromAsyncIterable(peeked.body, broken).pipe(Stream.tap((chunk) => Effect.sync(() => void (received += chunk.byteLength))))
   const meta = await ctx.core(
     Effect.flatMap(ArtifactStore, (s) =>
       s.put(
-        { key: `uploads/${newId("upl")}/${name}`, name, contentType: "application/octet-stream", runId: null, metadata: { [UPLOAD_OWNER_KEY]: ctx.principal.id } },
+        { key: `uploads/${newId("upl")}/${name}`, name, contentType, runId: null, metadata: { [UPLOAD_OWNER_KEY]: ctx.principal.id } },
         body
       )
     )
@@ -55,7 +60,7 @@ const upload = async (ctx: ApiContext) => {
   return new Response(JSON.stringify(wire), { status: 201, headers: { "content-type": "application/json", location: wire.urls.self } })
 }
 
-/** POST /v1/uploads: a raw byte body streamed into the store (size-limited, sha256 computed while writing). */
+/** POST /v1/uploads: a raw byte body streamed into the store (size-limited, sha256 computed while writing; content type sniffed or declared). */
 export const uploadRoutes: ReadonlyArray<ApiRoute> = [
   defineApiRoute({
     method: "POST",

@@ -1,5 +1,6 @@
 import type { CanFrame } from "../../can/can-frame.js"
 import { bytesToHex } from "../../can/hex.js"
+import { collectChangedBits, storePayload } from "../../can/payload-diff.js"
 import { createStreamIndex } from "../../can/stream-index.js"
 import { createPayloadCounter, type PayloadCounter } from "./payload-counter.js"
 import { segmentOf, type SegmentRule } from "./segments.js"
@@ -40,6 +41,7 @@ export const createBitwatchCounts = (rule: SegmentRule) => {
   let windowFirstNs: number | undefined
   let windowLastNs: number | undefined
   let frames = 0
+  const changed = new Uint32Array(BITS)
 
   const observe = (frame: CanFrame, displayNs: number) => {
     const seg = segmentOf(rule, frame, displayNs)
@@ -63,21 +65,14 @@ export const createBitwatchCounts = (rule: SegmentRule) => {
     const data = frame.data
     st.payloads[seg].add(bytesToHex(n === data.length ? data : data.subarray(0, n)))
     if (st.has) {
-      const span = n > st.len ? n : st.len
-      for (let i = 0; i < span; i++) {
-        const cur = i < n ? data[i] : 0
-        let diff = cur ^ st.last[i]
-        while (diff !== 0) {
-          const low = diff & -diff
-          const g = i * 8 + 31 - Math.clz32(low)
-          st.toggles[seg * BITS + g]++
-          if ((cur & low) !== 0) st.rises[g]++
-          diff ^= low
-        }
+      const count = collectChangedBits(st.last, 0, st.len, data, n, changed)
+      for (let k = 0; k < count; k++) {
+        const g = changed[k] >> 1
+        st.toggles[seg * BITS + g]++
+        if ((changed[k] & 1) !== 0) st.rises[g]++
       }
     }
-    st.last.fill(0, n, st.len)
-    st.last.set(n === data.length ? data : data.subarray(0, n))
+    storePayload(st.last, 0, st.len, data, n)
     st.len = n
     st.has = true
   }

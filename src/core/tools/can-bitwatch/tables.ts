@@ -1,6 +1,7 @@
 import { formatLsbBitLabel, formatMsbBitLabel } from "../../can/bits.js"
 import { addressHex } from "../shared/bit-columns.js"
-import { formatMmss, formatNsAsSeconds, roundTo } from "../shared/time-format.js"
+import { formatNsAsDecimalSeconds } from "../../can/csv-format.js"
+import { formatMmss, roundTo } from "../shared/time-format.js"
 import type { WindowOnlyBit } from "./bitwatch-counts.js"
 import type { BitwatchCounts } from "./bitwatch-counts.js"
 import type { PulseHunt, WatchedEdge } from "./bitwatch-edges.js"
@@ -41,7 +42,7 @@ export const edgeRows = (edges: ReadonlyArray<WatchedEdge>, windowStartNs: numbe
       address: addressHex(e.address),
       bus: e.bus,
       ...bitParts(e.bit),
-      timestamp: formatNsAsSeconds(e.displayNs, 6),
+      timestamp: formatNsAsDecimalSeconds(e.displayNs, 6),
       rel: formatMmss((e.displayNs - windowStartNs) / 1e9),
       edge: e.rising ? "0->1" : "1->0",
       segment: SEGMENT_NAMES[e.segment]

@@ -1,6 +1,7 @@
 import { Either } from "effect"
 import { parseBitSpec } from "../../can/bit-spec.js"
 import type { CanFrame } from "../../can/can-frame.js"
+import { formatNsAsDecimalSeconds } from "../../can/csv-format.js"
 import { ToolError, ValidationError } from "../../errors.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
 import { baseArtifactMetadata } from "../shared/analysis-artifacts.js"
@@ -9,7 +10,6 @@ import { createFrameCache } from "../shared/frame-cache.js"
 import { openCsvFrames, openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
 import { classifyInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
-import { formatNsAsSeconds } from "../shared/time-format.js"
 import { createBitwatchCounts } from "./bitwatch-counts.js"
 import { createBitwatchEdges, type WatchedBit } from "./bitwatch-edges.js"
 import { CanBitwatchParams } from "./params.js"
@@ -72,13 +72,13 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
   if (counts.windowFirstNs() === undefined || winStart === undefined || winEnd === undefined) {
     throw new ToolError({
       code: "empty_window",
-      message: `${ID}: no frame lies inside the window${rule!.kind === "time" ? ` ${formatNsAsSeconds(rule!.startNs, 3)}–${formatNsAsSeconds(rule!.endNs, 3)} s` : " (no row has segment=window)"}.`,
+      message: `${ID}: no frame lies inside the window${rule!.kind === "time" ? ` ${formatNsAsDecimalSeconds(rule!.startNs, 3)}–${formatNsAsDecimalSeconds(rule!.endNs, 3)} s` : " (no row has segment=window)"}.`,
       suggestedAction: "Choose a window inside the log's time range (rlog: seconds from the first CAN frame; CSV: its time column)."
     })
   }
   const warnings = reportLogWarnings(ctx, firstPass?.stats())
   const windowOnly = counts.windowOnly()
-  ctx.log("info", `${counts.frames()} frames in ${counts.streams().length} (bus, address) streams; window ${formatNsAsSeconds(winStart, 3)}–${formatNsAsSeconds(winEnd, 3)} s; ${windowOnly.length} window-only bits`)
+  ctx.log("info", `${counts.frames()} frames in ${counts.streams().length} (bus, address) streams; window ${formatNsAsDecimalSeconds(winStart, 3)}–${formatNsAsDecimalSeconds(winEnd, 3)} s; ${windowOnly.length} window-only bits`)
   const watched: WatchedBit[] = watch.length > 0 ? watch.map((w) => ({ address: w.address, bit: w.bit })) : windowOnly
   const edgeTracker = createBitwatchEdges(rule!, watched, windowOnly, winStart, winEnd)
   await pass(1, (f, d) => edgeTracker.observe(f, d))
@@ -86,8 +86,8 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
   const meta = {
     ...baseArtifactMetadata(ID, ctx),
     window_rule: rule!.kind === "time" ? "params" : "csv segment column",
-    window_start_s: formatNsAsSeconds(winStart, 6),
-    window_end_s: formatNsAsSeconds(winEnd, 6),
+    window_start_s: formatNsAsDecimalSeconds(winStart, 6),
+    window_end_s: formatNsAsDecimalSeconds(winEnd, 6),
     time_base: fromCsv ? "the CSV's time column" : "seconds from the first CAN frame"
   }
   const write = (name: string, columns: ReadonlyArray<string>, rows: ReadonlyArray<Record<string, unknown>>) =>

@@ -1,4 +1,5 @@
 import { bytesToHex } from "../../can/hex.js"
+import { collectChangedBits, storePayload } from "../../can/payload-diff.js"
 import { createStreamIndex, type StreamIndex } from "../../can/stream-index.js"
 
 /** An analysis window with the spans counted as "pre" and "post" around it. Times in ns, inclusive. */
@@ -73,6 +74,7 @@ export const createWindowBitStats = (options: WindowBitStatsOptions) => {
   const bits = bytes * 8
   const streams: StreamIndex = createStreamIndex()
   const states: StreamState[] = []
+  const changed = new Uint32Array(bits)
 
   const stateFor = (bus: number, address: number): StreamState => {
     const s = streams.intern(bus, address)
@@ -115,25 +117,18 @@ export const createWindowBitStats = (options: WindowBitStatsOptions) => {
       }
     }
     if (st.has) {
-      const span = n > st.len ? n : st.len
-      for (let i = 0; i < span; i++) {
-        const cur = i < n ? payload[i] : 0
-        let diff = cur ^ st.last[i]
-        while (diff !== 0) {
-          const low = diff & -diff
-          const g = i * 8 + 31 - Math.clz32(low)
-          const up = (cur & low) !== 0
-          if (inAny) {
-            for (let w = 0; w < W; w++) {
-              if (timeNs >= windows[w].startNs && timeNs <= windows[w].endNs) st.bitCounts[(2 * w + (up ? 0 : 1)) * bits + g]++
-            }
-          } else st.bitCounts[2 * W * bits + g]++
-          diff ^= low
-        }
+      const count = collectChangedBits(st.last, 0, st.len, payload, n, changed)
+      for (let k = 0; k < count; k++) {
+        const g = changed[k] >> 1
+        const up = (changed[k] & 1) !== 0
+        if (inAny) {
+          for (let w = 0; w < W; w++) {
+            if (timeNs >= windows[w].startNs && timeNs <= windows[w].endNs) st.bitCounts[(2 * w + (up ? 0 : 1)) * bits + g]++
+          }
+        } else st.bitCounts[2 * W * bits + g]++
       }
     }
-    st.last.fill(0, n, st.len)
-    st.last.set(payload)
+    storePayload(st.last, 0, st.len, payload, n)
     st.len = n
     if (n > st.maxLen) st.maxLen = n
     st.has = true

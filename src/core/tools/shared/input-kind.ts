@@ -1,4 +1,5 @@
 import { ValidationError } from "../../errors.js"
+import { detectCompression } from "../../log/compression.js"
 import type { ResolvedInput } from "../define-tool.js"
 
 /** What an input's first bytes say it is. */
@@ -41,8 +42,9 @@ const looksLikeText = (head: Uint8Array): boolean => {
 /** Classifies bytes by magic numbers and, for text, by its first meaningful line. */
 export const classifyHead = (head: Uint8Array): SniffedKind => {
   if (head.length === 0) return "empty"
-  if (head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return "rlog-zstd"
-  if (head[0] === 0x42 && head[1] === 0x5a && head[2] === 0x68) return "rlog-bz2"
+  const compression = detectCompression(head)
+  if (compression === "zstd") return "rlog-zstd"
+  if (compression === "bz2") return "rlog-bz2"
   if (!looksLikeText(head)) return "binary"
   const text = new TextDecoder("utf-8", { fatal: false }).decode(head).replace(/^\uFEFF/, "")
   if (/^\s*(VERSION\s+"|NS_\s*:|BU_\s*:|BO_\s+\d+)/m.test(text) && /\bBO_\s+\d+/.test(text)) return "dbc"

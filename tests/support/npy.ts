@@ -1,24 +1,27 @@
 import { readFileSync } from "node:fs"
 
-/** A NumPy .npy v1.0 array: its header fields and raw little-endian body. */
+/** A NumPy .npy array (format v1–v3, C order): its header fields and raw little-endian body. */
 export interface NpyArray {
   readonly descr: string
   readonly shape: number[]
   readonly body: Buffer
 }
 
-/** Parses a .npy v1.0 file: magic, u16 header length, Python-dict header (descr, fortran_order, shape). */
+/** Parses a .npy file: magic, version, header length (u16 in v1, u32 in v2/v3), Python-dict header. */
 export const readNpy = (file: string): NpyArray => {
   const buf = readFileSync(file)
-  if (buf.subarray(0, 6).toString("latin1") !== "\x93NUMPY" || buf[6] !== 1) throw new Error(`${file}: not a .npy v1 file`)
-  const headerLen = buf.readUInt16LE(8)
-  const header = buf.subarray(10, 10 + headerLen).toString("latin1")
+  if (buf.toString("latin1", 0, 6) !== "\x93NUMPY") throw new Error(`${file}: not a .npy file`)
+  const major = buf[6]
+  if (major < 1 || major > 3) throw new Error(`${file}: unknown .npy version ${major}`)
+  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8)
+  const start = major === 1 ? 10 : 12
+  const header = buf.toString("latin1", start, start + headerLen)
   const descr = /'descr':\s*'([^']+)'/.exec(header)?.[1]
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1]
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1]
   if (!descr || fortran !== "False" || shapeText === undefined) throw new Error(`${file}: unexpected header ${header}`)
   const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number)
-  return { descr, shape, body: buf.subarray(10 + headerLen) }
+  return { descr, shape, body: buf.subarray(start + headerLen) }
 }
 
 const count = (a: NpyArray) => a.shape.reduce((x, y) => x * y, 1)
@@ -46,4 +49,10 @@ export const npyBytes8 = (a: NpyArray): Uint8Array[] => {
     out.set(cell.subarray(0, end))
     return out
   })
+}
+
+/** A `<f8` .npy file as a flat Float64Array plus its shape. */
+export const readNpyFloat64 = (file: string): { shape: number[]; values: Float64Array } => {
+  const a = readNpy(file)
+  return { shape: a.shape, values: npyFloat64(a) }
 }
