@@ -13,7 +13,9 @@ import autocannon from "autocannon"
 const token = randomBytes(24).toString("hex")
 const dir = mkdtempSync(path.join(tmpdir(), "cts-bench-http-"))
 const auth = { authorization: `Bearer ${token}` }
-const child = spawn(process.execPath, [new URL("./http-server.mjs", import.meta.url).pathname, path.join(dir, "data"), token], { stdio: ["ignore", "pipe", "inherit"] })
+// CTS_BENCH_CPU_PROF=<dir>: the server process writes a V8 CPU profile there (open it in Chrome DevTools) to see where its time goes.
+const profile = process.env.CTS_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.CTS_BENCH_CPU_PROF)}`] : []
+const child = spawn(process.execPath, [...profile, new URL("./http-server.mjs", import.meta.url).pathname, path.join(dir, "data"), token], { stdio: ["ignore", "pipe", "inherit"] })
 const url = await new Promise((resolve, reject) => {
   let out = ""
   child.stdout.on("data", (d) => {
@@ -29,6 +31,14 @@ const serverCpu = () => {
   try {
     const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ")
     return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+/** Nanoseconds the server's main (event-loop) thread has spent waiting for a CPU while runnable (Linux schedstat; null elsewhere). */
+const mainThreadWait = () => {
+  try {
+    return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/schedstat`, "utf8").split(" ")[1])
   } catch {
     return null
   }
@@ -59,12 +69,14 @@ const report = (what, figure, target, ok) => {
 /** Latency of GET /v1/runs/:id at a fixed 2,000 req/s. */
 const getLatency = async (runId, label) => {
   const cpu0 = serverCpu()
+  const wait0 = mainThreadWait()
   const result = await autocannon({ url: `${url}/v1/runs/${runId}`, headers: auth, connections: 20, overallRate: 2000, duration: 8 })
   const cpu = cpuSince(cpu0)
+  const waited = wait0 === null ? null : (mainThreadWait() - wait0) / 1e6
   const l = result.latency
   report(
     `GET /v1/runs/:id at 2,000 req/s${label}`,
-    `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms; ${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors; server process CPU (all threads) ${cpu === null ? "n/a" : `${Math.round((cpu / result.requests.total) * 1e6)} µs/request`}`,
+    `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms; ${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors; server process CPU (all threads) ${cpu === null ? "n/a" : `${Math.round((cpu / result.requests.total) * 1e6)} µs/request`}; event-loop thread runnable but waiting for a core: ${waited === null ? "n/a" : `${Math.round(waited)} ms in ${result.duration} s`}`,
     "p99 < 5 ms",
     l.p99 < 5 && result.non2xx === 0 && result.errors === 0
   )

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { CtsClient } from "../../src/adapters/sdk/create-cts.js"
 import { runOrThrow } from "../../src/adapters/sdk/effect-bridge.js"
 import { ArtifactStore, type ArtifactMeta, type ByteRange } from "../../src/core/artifacts/artifact-store.js"
-import { READ_CHUNK_BYTES } from "../../src/core/artifacts/local-artifact-store.js"
+import { READ_CHUNK_BYTES } from "../../src/core/artifacts/file-read.js"
 import { readAll, sharedData, testClient } from "./helpers.js"
 
 /** 3.6 MB: several read pieces, so ranges cross piece boundaries. */

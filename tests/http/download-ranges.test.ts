@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { READ_CHUNK_BYTES } from "../../src/core/artifacts/local-artifact-store.js"
+import { READ_CHUNK_BYTES } from "../../src/core/artifacts/file-read.js"
 import { rlogDir, startTestServer, type TestServer } from "./support/test-server.js"
 
 /** 3.6 MB: the store reads it in several pieces. */

@@ -1,8 +1,6 @@
 import { createHash } from "node:crypto"
-import { createReadStream } from "node:fs"
 import { link, mkdir, open, readdir, realpath, rm, rmdir, stat, unlink } from "node:fs/promises"
 import path from "node:path"
-import { Readable } from "node:stream"
 import { Context, Effect, Layer, Stream } from "effect"
 import { CtsConfig } from "../config.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
@@ -10,6 +8,7 @@ import { RunStore } from "../store/run-store.js"
 import { newId } from "../store/ids.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { normalizeKey } from "./artifact-keys.js"
+import { fileReadableStream, fileStream } from "./file-read.js"
 import { fsError } from "./fs-errors.js"
 import { signToken, verifyToken } from "./signed-token.js"
 import { zipStream } from "./zip-stream.js"
@@ -30,19 +29,7 @@ const notFound = (id: string) =>
 
 const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: fsError(what) })
 
-/** Bytes per file read when serving artifacts: large reads keep the per-chunk overhead small. */
-export const READ_CHUNK_BYTES = 1024 * 1024
-
-const openFile = (file: string, range?: ByteRange) =>
-  createReadStream(file, { highWaterMark: READ_CHUNK_BYTES, ...(range ? { start: range.start, end: range.end } : {}) })
-
-/** A file's bytes (optionally an inclusive range) as a lazily opened stream. */
-export const fileStream = (file: string, range?: ByteRange): Stream.Stream<Uint8Array, CtsError> =>
-  Stream.suspend(() => Stream.fromAsyncIterable(openFile(file, range) as AsyncIterable<Buffer>, fsError(`Reading ${path.basename(file)}`)))
-
-/** A file's bytes (optionally an inclusive range) as a web ReadableStream over one Node file stream. */
-export const fileReadableStream = (file: string, range?: ByteRange): ReadableStream<Uint8Array> =>
-  Readable.toWeb(openFile(file, range)) as unknown as ReadableStream<Uint8Array>
+export { fileStream } from "./file-read.js"
 
 const make = Effect.gen(function* () {
   const config = yield* CtsConfig

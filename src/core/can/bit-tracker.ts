@@ -1,6 +1,6 @@
 import { growTypedArray } from "../util/grow-typed-array.js"
 import { MAX_PAYLOAD_BYTES } from "./bit-spec.js"
-import { collectChangedBits, storePayload } from "./payload-diff.js"
+import { diffAndStorePayload, storePayload } from "./payload-diff.js"
 import { createEdgeLog, type BitEdge, type EdgeLog } from "./edge-log.js"
 import { createStreamIndex, type StreamIndex } from "./stream-index.js"
 
@@ -115,7 +115,7 @@ export const createBitTracker = (options: BitTrackerOptions = {}): BitTracker =>
     const prevTime = lastTime[s]
     const byteBase = s * bytes
     const bitBase = s * bits
-    const count = collectChangedBits(last, byteBase, lastLen[s], data, n, changed)
+    const count = diffAndStorePayload(last, byteBase, lastLen[s], data, n, changed)
     for (let k = 0; k < count; k++) {
       const g = changed[k] >> 1
       const up = (changed[k] & 1) !== 0
@@ -126,7 +126,6 @@ export const createBitTracker = (options: BitTrackerOptions = {}): BitTracker =>
         if (onEdge) onEdge({ bus, address, bit: g, rising: up, timeNs, prevTimeNs: prevTime })
       }
     }
-    if (count > 0) storePayload(last, byteBase, lastLen[s], data, n)
     lastLen[s] = n
     frames[s]++
     lastTime[s] = timeNs

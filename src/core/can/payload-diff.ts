@@ -4,12 +4,14 @@
  */
 
 /**
- * Writes every bit that differs between the stored payload `stored[offset + i]` (i < storedLength)
- * and `current[i]` (i < currentLength), the shorter one read as zero-padded like the old tools' u64
- * comparison, into `out` as `globalBit << 1 | rising`, in ascending bit order. Returns how many.
- * Allocation-free; `out` needs room for 8 × the longer length.
+ * Compares the stored payload `stored[offset + i]` (i < storedLength) with `current[i]`
+ * (i < currentLength), the shorter one read as zero-padded like the old tools' u64 comparison, and
+ * writes every differing bit into `out` as `globalBit << 1 | rising`, in ascending bit order. The
+ * current payload replaces the stored one as it goes (only the bytes that differ are written; bytes
+ * past currentLength end up 0). Returns how many bits differ. Allocation-free; `out` needs room
+ * for 8 × the longer length.
  */
-export const collectChangedBits = (
+export const diffAndStorePayload = (
   stored: Uint8Array,
   offset: number,
   storedLength: number,
@@ -22,9 +24,12 @@ export const collectChangedBits = (
   for (let i = 0; i < span; i++) {
     const cur = i < currentLength ? current[i] : 0
     let diff = cur ^ stored[offset + i]
+    if (diff === 0) continue
+    stored[offset + i] = cur
+    const base = i * 8 + 31
     while (diff !== 0) {
       const low = diff & -diff
-      out[count++] = ((i * 8 + 31 - Math.clz32(low)) << 1) | ((cur & low) !== 0 ? 1 : 0)
+      out[count++] = ((base - Math.clz32(low)) << 1) | ((cur & low) !== 0 ? 1 : 0)
       diff ^= low
     }
   }
@@ -39,6 +44,6 @@ export const storePayload = (
   current: Uint8Array,
   currentLength: number
 ): void => {
-  stored.fill(0, offset + currentLength, offset + storedLength)
-  stored.set(currentLength === current.length ? current : current.subarray(0, currentLength), offset)
+  for (let i = 0; i < currentLength; i++) stored[offset + i] = current[i]
+  for (let i = currentLength; i < storedLength; i++) stored[offset + i] = 0
 }

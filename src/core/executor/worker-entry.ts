@@ -7,10 +7,10 @@ import { loadToolModule } from "../registry/tool-modules.js"
 import { makeWorkerLink } from "./worker-context.js"
 import { toWireError, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
 
-/** On Linux this lowers only this thread: the thread serving requests wins when cores are scarce. */
+/** On Linux this lowers only this thread (to nice 19): the thread serving requests wins when cores are scarce. */
 const yieldToMainThread = () => {
   try {
-    setPriority(constants.priority.PRIORITY_BELOW_NORMAL)
+    setPriority(constants.priority.PRIORITY_LOWEST)
   } catch {
     // not permitted or not supported: run at normal priority
   }

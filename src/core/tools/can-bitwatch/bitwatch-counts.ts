@@ -1,6 +1,6 @@
 import type { CanFrame } from "../../can/can-frame.js"
 import { bytesToHex } from "../../can/hex.js"
-import { collectChangedBits, storePayload } from "../../can/payload-diff.js"
+import { diffAndStorePayload, storePayload } from "../../can/payload-diff.js"
 import { createStreamIndex } from "../../can/stream-index.js"
 import { createPayloadCounter, type PayloadCounter } from "./payload-counter.js"
 import { segmentOf, type SegmentRule } from "./segments.js"
@@ -65,14 +65,13 @@ export const createBitwatchCounts = (rule: SegmentRule) => {
     const data = frame.data
     st.payloads[seg].add(bytesToHex(n === data.length ? data : data.subarray(0, n)))
     if (st.has) {
-      const count = collectChangedBits(st.last, 0, st.len, data, n, changed)
+      const count = diffAndStorePayload(st.last, 0, st.len, data, n, changed)
       for (let k = 0; k < count; k++) {
         const g = changed[k] >> 1
         st.toggles[seg * BITS + g]++
         if ((changed[k] & 1) !== 0) st.rises[g]++
       }
-    }
-    storePayload(st.last, 0, st.len, data, n)
+    } else storePayload(st.last, 0, st.len, data, n)
     st.len = n
     st.has = true
   }

@@ -11,6 +11,7 @@ import { createIntervalCursor, expandIntervals, intersectIntervals, measureInter
 import type { TimeInterval } from "../shared/sample-series.js"
 import { scoreCandidates, type CandidateBit } from "./candidate-scoring.js"
 import type { CruiseControlParams } from "./params.js"
+import { requireSubaruReferences } from "./log-support.js"
 import { createReferenceCollector, type ReferenceData } from "./reference-signals.js"
 import { engagedIntervals, resolveReferences, type ResolvedReferences } from "./reference-resolution.js"
 import { buildSuppression, type Suppression } from "./suppression.js"
@@ -103,6 +104,18 @@ export const analyzeCruise = async (input: CruiseAnalysisInput): Promise<CruiseA
     })
   }
   const busMap = chooseBusByAddress(data.frameCounts, params.bus)
+  requireSubaruReferences({
+    toolId: input.toolId,
+    dbc,
+    engagedBit,
+    bus: params.bus,
+    presentAddresses: busMap.size,
+    framesOf: (name) => {
+      const address = dbc.messagesByName.get(name)?.address
+      const bus = address === undefined ? undefined : busMap.get(address)
+      return bus === undefined ? 0 : (data.frameCounts.get(bus)?.get(address!) ?? 0)
+    }
+  })
   const originNs = pass0.logStartNs() ?? data.firstFrameNs
   const refs = resolveReferences(dbc, data, busMap, params, data.firstFrameNs, data.lastFrameNs)
   if (engagedBit && !refs.engaged) {

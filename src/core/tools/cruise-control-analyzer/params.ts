@@ -19,7 +19,7 @@ export const CruiseControlParams = Schema.Struct({
   ),
   engaged_bit: optionalParam(
     BitSpecString,
-    "Bit whose 1-runs mark 'engaged', `0xADDR:bNN` (global LSB bit) or `0xADDR:B<byte>b<msb>`. Default: the DBC's CruiseControl.Cruise_Activated."
+    "Bit whose 1-runs mark 'engaged', `0xADDR:bNN` (global LSB bit) or `0xADDR:B<byte>b<msb>`. Default: the DBC's CruiseControl.Cruise_Activated (0x240:b41)."
   ),
   engaged_bus: optionalParam(SrcNumber, "Bus (raw src) of the engaged bit; default: the bus chosen for its address by `bus`."),
   engaged_mode: withDefault(

@@ -1,5 +1,5 @@
 import { bytesToHex } from "../../can/hex.js"
-import { collectChangedBits, storePayload } from "../../can/payload-diff.js"
+import { diffAndStorePayload, storePayload } from "../../can/payload-diff.js"
 import { createStreamIndex, type StreamIndex } from "../../can/stream-index.js"
 
 /** An analysis window with the spans counted as "pre" and "post" around it. Times in ns, inclusive. */
@@ -117,7 +117,7 @@ export const createWindowBitStats = (options: WindowBitStatsOptions) => {
       }
     }
     if (st.has) {
-      const count = collectChangedBits(st.last, 0, st.len, payload, n, changed)
+      const count = diffAndStorePayload(st.last, 0, st.len, payload, n, changed)
       for (let k = 0; k < count; k++) {
         const g = changed[k] >> 1
         const up = (changed[k] & 1) !== 0
@@ -127,8 +127,7 @@ export const createWindowBitStats = (options: WindowBitStatsOptions) => {
           }
         } else st.bitCounts[2 * W * bits + g]++
       }
-    }
-    storePayload(st.last, 0, st.len, payload, n)
+    } else storePayload(st.last, 0, st.len, payload, n)
     st.len = n
     if (n > st.maxLen) st.maxLen = n
     st.has = true

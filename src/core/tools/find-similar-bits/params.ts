@@ -31,7 +31,7 @@ export const FindSimilarBitsParams = Schema.Struct({
     false,
     "Also rank TX echoes (src 128+n) and rejected sends (192+n) as their own buses; by default only received frames are ranked."
   ),
-  dbc: optionalParam(Schema.String, "Bundled opendbc DBC whose signal names label the bits (e.g. `subaru_global_2017_generated`); labels only.")
+  dbc: optionalParam(Schema.String, "Bundled opendbc DBC whose signal names label the bits (e.g. `subaru_global_2017_generated`); labels only. Default: none (bits unlabelled).")
 })
 
 /** Decoded find-similar-bits params. */

@@ -30,9 +30,9 @@ export const RlogToCsvParams = Schema.Struct({
   ),
   bus: optionalParam(
     Schema.Array(SrcNumber),
-    "Only frames whose raw src value (as printed in the bus column) is listed: 0–3 received, +4 per extra panda, 128+n TX echo, 192+n rejected."
+    "Only frames whose raw src value (as printed in the bus column) is listed: 0–3 received, +4 per extra panda, 128+n TX echo, 192+n rejected. Default: all."
   ),
-  addresses: optionalParam(Schema.Array(CanAddressParam), 'Only frames with these CAN addresses (numbers or text such as "0x146").'),
+  addresses: optionalParam(Schema.Array(CanAddressParam), 'Only frames with these CAN addresses (numbers or text such as "0x146"). Default: all.'),
   mark_start: optionalParam(
     Seconds,
     "old-tools only: start of the marked window (seconds after the first CAN frame) for the segment column: rows before it are `pre`, inside `window`, after `post`. Default: the written window, so every row is `window`."

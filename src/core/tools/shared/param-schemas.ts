@@ -9,11 +9,13 @@ export const BusChoiceSchema = Schema.Union(Schema.Literal("auto"), SrcNumber)
 
 /** A bit spec string (`0xADDR:bNN` or `0xADDR:B<byte>b<msb>`), checked when params are decoded. */
 export const BitSpecString = Schema.String.pipe(
-  Schema.filter((s) =>
-    Either.match(parseBitSpec(s), {
-      onLeft: (e) => e.message,
-      onRight: () => true
-    })
+  Schema.filter(
+    (s) =>
+      Either.match(parseBitSpec(s), {
+        onLeft: (e) => e.message,
+        onRight: () => true
+      }),
+    { jsonSchema: { pattern: "^0x[0-9a-fA-F]{1,8}:(b\\d{1,3}|B\\d{1,2}b\\d{1,2})$" } }
   )
 )
 
