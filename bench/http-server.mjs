@@ -1,5 +1,17 @@
 // Starts the built HTTP server for the benchmark in its own process and prints its URL on stdout.
+import { PerformanceObserver } from "node:perf_hooks"
 import { startServer } from "../dist/index.js"
+
+/** Garbage-collection pauses of this process (main thread), reported on SIGUSR2 as `gc <ms> <count>` so the bench can show where time went. */
+let gcMs = 0
+let gcCount = 0
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    gcMs += entry.duration
+    gcCount++
+  }
+}).observe({ entryTypes: ["gc"] })
+process.on("SIGUSR2", () => process.stdout.write(`gc ${gcMs.toFixed(1)} ${gcCount}\n`))
 
 const [dataDir, token] = process.argv.slice(2)
 const server = await startServer({

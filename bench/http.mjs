@@ -26,6 +26,19 @@ const url = await new Promise((resolve, reject) => {
 })
 const { hostname, port } = new URL(url)
 
+/** The server's GC pause total so far (ms, count), via SIGUSR2 (see http-server.mjs). */
+const serverGc = () =>
+  new Promise((resolve) => {
+    const onData = (d) => {
+      const m = /^gc (\S+) (\d+)$/m.exec(String(d))
+      if (!m) return
+      child.stdout.off("data", onData)
+      resolve({ ms: Number(m[1]), count: Number(m[2]) })
+    }
+    child.stdout.on("data", onData)
+    child.kill("SIGUSR2")
+  })
+
 /** CPU seconds the server process has used (Linux /proc; null elsewhere): a figure that other load on the machine does not inflate. */
 const serverCpu = () => {
   try {
@@ -39,6 +52,14 @@ const serverCpu = () => {
 const mainThreadWait = () => {
   try {
     return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/schedstat`, "utf8").split(" ")[1])
+  } catch {
+    return null
+  }
+}
+/** System (kernel) CPU seconds of the server process: socket and file syscalls. */
+const serverSystemCpu = () => {
+  try {
+    return Number(readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ")[12]) / 100
   } catch {
     return null
   }
@@ -155,6 +176,8 @@ const transfer = async (bytes) => {
       }).on("error", reject)
     })
   const single = []
+  const gc0 = await serverGc()
+  const sys0 = serverSystemCpu()
   const cpu0 = serverCpu()
   for (let i = 0; i < 3; i++) {
     const t = performance.now()
@@ -162,10 +185,12 @@ const transfer = async (bytes) => {
     single.push(bytes / 1e6 / ((performance.now() - t) / 1000))
   }
   const cpu = cpuSince(cpu0)
+  const sys = sys0 === null ? null : serverSystemCpu() - sys0
+  const gc1 = await serverGc()
   const best = Math.max(...single)
   report(
     "artifact download, one stream",
-    `${best.toFixed(0)} MB/s best of 3 (${single.map((x) => x.toFixed(0)).join(", ")}); server CPU ${cpu === null ? "n/a" : `${(cpu / ((3 * bytes) / 1e9)).toFixed(2)} s/GB`}`,
+    `${best.toFixed(0)} MB/s best of 3 (${single.map((x) => x.toFixed(0)).join(", ")}); server CPU ${cpu === null ? "n/a" : `${(cpu / ((3 * bytes) / 1e9)).toFixed(2)} s/GB`}, of which kernel ${sys === null ? "n/a" : `${(sys / ((3 * bytes) / 1e9)).toFixed(2)} s/GB`} and GC pauses ${((gc1.ms - gc0.ms) / 1000 / ((3 * bytes) / 1e9)).toFixed(2)} s/GB (${gc1.count - gc0.count} collections)`,
     "≥ 500 MB/s",
     best >= 500
   )

@@ -10,7 +10,7 @@ import { toWireError, type ToWorker, type WireError, type WorkerJob } from "./wo
 /** On Linux this lowers only this thread (to nice 19): the thread serving requests wins when cores are scarce. */
 const yieldToMainThread = () => {
   try {
-    setPriority(constants.priority.PRIORITY_LOWEST)
+    setPriority(constants.priority.PRIORITY_LOW)
   } catch {
     // not permitted or not supported: run at normal priority
   }
