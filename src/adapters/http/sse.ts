@@ -65,12 +65,26 @@ export const createSseResponse = (start: (sink: SseSink) => SseProducer, options
 
 const failureComment = (reason: string) => encoder.encode(`: stream failed: ${reason.replace(/[\r\n]+/g, " ")}\n\n`)
 
-/** The Node flavour: a Readable the host pipes to the socket (cheaper per client and per write than web streams). */
-const nodeSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOptions): HTTPResponse => {
-  const highWater = options.highWaterBytes ?? 256 * 1024
-  let producer: SseProducer | undefined
+/** The primitives a flavour of response body gives the shared event-stream lifecycle. */
+interface SseChannel {
+  /** Queues bytes; true while the client's buffer still has room. */
+  readonly push: (bytes: Uint8Array) => boolean
+  readonly hasRoom: () => boolean
+  readonly close: () => void
+}
+
+/**
+ * Starts an event stream on a channel: `retry:` first, the heartbeat, and a sink whose end/fail
+ * close the channel once. Returns the producer and `finish`, which is true only the first time
+ * the stream ends (so `onClose` and the producer's `cancel` happen exactly once).
+ */
+const openSse = (channel: SseChannel, start: (sink: SseSink) => SseProducer, options: SseOptions) => {
   let closed = false
-  let heartbeat: ReturnType<typeof setInterval> | undefined
+  options.onOpen?.()
+  channel.push(encoder.encode(`retry: ${options.retryMs}\n\n`))
+  const heartbeat = setInterval(() => {
+    if (!closed && channel.hasRoom()) channel.push(encoder.encode(": ping\n\n"))
+  }, options.heartbeatMs)
   const finish = () => {
     if (closed) return false
     closed = true
@@ -78,75 +92,64 @@ const nodeSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOpti
     options.onClose?.()
     return true
   }
-  const stream = new Readable({
-    highWaterMark: highWater,
-    read: () => producer?.resume(),
-    destroy: (error, callback) => {
-      if (finish()) producer?.cancel()
-      callback(error)
-    }
-  })
-  options.onOpen?.()
-  stream.push(encoder.encode(`retry: ${options.retryMs}\n\n`))
-  heartbeat = setInterval(() => {
-    if (!closed && stream.readableLength < highWater) stream.push(encoder.encode(": ping\n\n"))
-  }, options.heartbeatMs)
-  producer = start({
-    write: (bytes) => !closed && stream.push(bytes),
+  const producer = start({
+    write: (bytes) => !closed && channel.push(bytes),
     end: () => {
-      if (finish()) stream.push(null)
+      if (finish()) channel.close()
     },
     fail: (reason) => {
       if (closed) return
-      stream.push(failureComment(reason))
-      if (finish()) stream.push(null)
+      channel.push(failureComment(reason))
+      if (finish()) channel.close()
     }
   })
+  return { producer, finish }
+}
+
+/** The Node flavour: a Readable the host pipes to the socket (cheaper per client and per write than web streams). */
+const nodeSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOptions): HTTPResponse => {
+  const highWater = options.highWaterBytes ?? 256 * 1024
+  let opened: ReturnType<typeof openSse> | undefined
+  const stream = new Readable({
+    highWaterMark: highWater,
+    read: () => opened?.producer.resume(),
+    destroy: (error, callback) => {
+      if (opened?.finish()) opened.producer.cancel()
+      callback(error)
+    }
+  })
+  opened = openSse(
+    { push: (bytes) => stream.push(bytes), hasRoom: () => stream.readableLength < highWater, close: () => stream.push(null) },
+    start,
+    options
+  )
   return new HTTPResponse(stream as unknown as BodyInit, { status: 200, headers: sseHeaders })
 }
 
 const webSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOptions): Response => {
-  let heartbeat: ReturnType<typeof setInterval> | undefined
-  let producer: SseProducer | undefined
-  let closed = false
-  const finish = () => {
-    if (closed) return false
-    closed = true
-    clearInterval(heartbeat)
-    options.onClose?.()
-    return true
-  }
+  let opened: ReturnType<typeof openSse> | undefined
   const body = new ReadableStream<Uint8Array>(
     {
       start(controller) {
-        options.onOpen?.()
-        controller.enqueue(encoder.encode(`retry: ${options.retryMs}\n\n`))
-        heartbeat = setInterval(() => {
-          if (!closed && (controller.desiredSize ?? 0) > 0) controller.enqueue(encoder.encode(": ping\n\n"))
-        }, options.heartbeatMs)
-        const sink: SseSink = {
-          write: (bytes) => {
-            if (closed) return false
-            controller.enqueue(bytes)
-            return (controller.desiredSize ?? 0) > 0
+        const hasRoom = () => (controller.desiredSize ?? 0) > 0
+        opened = openSse(
+          {
+            push: (bytes) => {
+              controller.enqueue(bytes)
+              return hasRoom()
+            },
+            hasRoom,
+            close: () => controller.close()
           },
-          end: () => {
-            if (finish()) controller.close()
-          },
-          fail: (reason) => {
-            if (closed) return
-            controller.enqueue(failureComment(reason))
-            if (finish()) controller.close()
-          }
-        }
-        producer = start(sink)
+          start,
+          options
+        )
       },
       pull() {
-        producer?.resume()
+        opened?.producer.resume()
       },
       cancel() {
-        finish()
-        producer?.cancel()
+        if (opened?.finish()) opened.producer.cancel()
       }
     },
     { highWaterMark: options.highWaterBytes ?? 256 * 1024, size: (chunk) => chunk.byteLength }
