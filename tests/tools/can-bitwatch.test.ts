@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest"
 import { formatCabanaRow, formatOldToolsRow } from "../../src/core/can/csv-format.js"
-import { parseCsvText } from "../../src/core/tools/shared/csv-table.js"
+import { parseCsvText } from "../support/csv-text.js"
 import { canBitwatch } from "../../src/core/tools/can-bitwatch/tool.js"
 import { oracleFrames, type OracleFrame } from "../support/oracle.js"
 import { dataPath, subaruTruth } from "../support/shared-data.js"

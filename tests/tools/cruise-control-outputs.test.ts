@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import { beforeAll, describe, expect, it } from "vitest"
 import { cruiseControlAnalyzer } from "../../src/core/tools/cruise-control-analyzer/tool.js"
-import { parseCsvText } from "../../src/core/tools/shared/csv-table.js"
+import { parseCsvText } from "../support/csv-text.js"
 import { dataPath, subaruTruth } from "../support/shared-data.js"
 import { bytesInput, fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context.js"
 

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { describe, expect, it } from "vitest"
-import { parseCsvText } from "../../src/core/tools/shared/csv-table.js"
+import { parseCsvText } from "../support/csv-text.js"
 import { dbcSignals } from "../../src/core/tools/dbc-signals/tool.js"
 import { readNpyFloat64 } from "../support/npy.js"
 import { oracleFrames } from "../support/oracle.js"

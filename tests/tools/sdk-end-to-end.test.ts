@@ -4,7 +4,7 @@ import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createCts, type CtsClient } from "../../src/adapters/sdk/create-cts.js"
 import { runTool } from "../../src/adapters/sdk/run-tool.js"
-import { parseCsvText } from "../../src/core/tools/shared/csv-table.js"
+import { parseCsvText } from "../support/csv-text.js"
 import { readNpyFloat64 } from "../support/npy.js"
 import { dataPath, subaruTruth } from "../support/shared-data.js"
 

@@ -87,8 +87,10 @@ export const parseSecondsToNs = (text: string): number | undefined => {
 export const formatCanAddress = (address: number): string => `0x${address.toString(16).toUpperCase()}`
 
 /** Quotes a CSV field when it holds a comma, quote or line break (RFC 4180). */
-export const csvField = (value: string): string =>
-  /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
+export const csvField = (value: string): string => (/[",\r\n]/.test(value) ? quoteCsvField(value) : value)
+
+/** A field in double quotes, inner quotes doubled (RFC 4180). */
+export const quoteCsvField = (value: string): string => `"${value.replace(/"/g, '""')}"`
 
 /**
  * One row of the old tools' dialect, without line break:
