@@ -2,29 +2,22 @@ import { createHash } from "node:crypto"
 import { mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs"
 import path from "node:path"
 import { Effect, Stream } from "effect"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { CtsClient } from "../../src/adapters/sdk/create-cts.js"
+import { describe, expect, it } from "vitest"
 import { runOrThrow } from "../../src/adapters/sdk/effect-bridge.js"
 import { ArtifactStore, type ArtifactMeta, type PutArtifact } from "../../src/core/artifacts/artifact-store.js"
 import { signToken } from "../../src/core/artifacts/signed-token.js"
 import { SystemError, ValidationError } from "../../src/core/errors.js"
-import { demoRlog, readAll, testClient } from "./helpers.js"
+import { demoRlog, readAll, useTestClient } from "./helpers.js"
 import { readZip } from "./zip-reader.js"
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex")
 
-let cts: CtsClient
-let dir: string
-let close: () => Promise<void>
+const t = useTestClient()
 const put = (spec: PutArtifact, chunks: ReadonlyArray<Uint8Array>) =>
-  runOrThrow(cts.runtime, Effect.flatMap(ArtifactStore, (s) => s.put(spec, Stream.fromIterable(chunks))))
+  runOrThrow(t.cts.runtime, Effect.flatMap(ArtifactStore, (s) => s.put(spec, Stream.fromIterable(chunks))))
 const putExit = (spec: PutArtifact, body: Stream.Stream<Uint8Array, never>) =>
-  cts.runtime.runPromiseExit(Effect.flatMap(ArtifactStore, (s) => s.put(spec, body)))
+  t.cts.runtime.runPromiseExit(Effect.flatMap(ArtifactStore, (s) => s.put(spec, body)))
 
-beforeAll(async () => {
-  ;({ cts, dir, close } = await testClient())
-})
-afterAll(() => close())
 
 describe("local ArtifactStore", () => {
   it("stores streamed bytes with their sha256 and size, readable whole and by range", async () => {
@@ -34,15 +27,15 @@ describe("local ArtifactStore", () => {
     expect(meta.size).toBe(bytes.length)
     expect(meta.sha256).toBe(sha(bytes))
     expect(meta.runId).toBeNull()
-    const whole = await cts.download(meta.id)
+    const whole = await t.cts.download(meta.id)
     expect(sha(await readAll(whole.body))).toBe(sha(bytes))
-    const part = await cts.download(meta.id, { range: { start: 100, end: 4195 } })
+    const part = await t.cts.download(meta.id, { range: { start: 100, end: 4195 } })
     expect(Buffer.compare(await readAll(part.body), bytes.subarray(100, 4196))).toBe(0)
-    const last = await cts.download(meta.id, { range: { start: bytes.length - 1, end: bytes.length - 1 } })
+    const last = await t.cts.download(meta.id, { range: { start: bytes.length - 1, end: bytes.length - 1 } })
     expect([...(await readAll(last.body))]).toEqual([bytes[bytes.length - 1]])
-    await expect(cts.download(meta.id, { range: { start: 10, end: bytes.length } })).rejects.toMatchObject({ code: "invalid_range" })
-    await expect(cts.download(meta.id, { range: { start: 5, end: 4 } })).rejects.toBeInstanceOf(ValidationError)
-    expect(await cts.artifact(meta.id)).toEqual(meta)
+    await expect(t.cts.download(meta.id, { range: { start: 10, end: bytes.length } })).rejects.toMatchObject({ code: "invalid_range" })
+    await expect(t.cts.download(meta.id, { range: { start: 5, end: 4 } })).rejects.toBeInstanceOf(ValidationError)
+    expect(await t.cts.artifact(meta.id)).toEqual(meta)
   })
 
   it("refuses keys that escape the store, including through a symlink", async () => {
@@ -51,13 +44,13 @@ describe("local ArtifactStore", () => {
       expect(exit._tag).toBe("Failure")
       expect(JSON.stringify(exit)).toContain("invalid_key")
     }
-    const outside = path.join(dir, "outside")
+    const outside = path.join(t.dir, "outside")
     mkdirSync(outside)
-    symlinkSync(outside, path.join(dir, "data", "artifacts", "escape"))
+    symlinkSync(outside, path.join(t.dir, "data", "artifacts", "escape"))
     const exit = await putExit({ key: "escape/evil.txt", name: "evil.txt", contentType: "text/plain" }, Stream.make(new Uint8Array([1])))
     expect(JSON.stringify(exit)).toContain("invalid_key")
     expect(readdirSync(outside)).toEqual([])
-    expect(readdirSync(path.join(dir, "data", "artifacts-tmp"))).toEqual([])
+    expect(readdirSync(path.join(t.dir, "data", "artifacts-tmp"))).toEqual([])
   })
 
   it("rejects a second artifact with the same key and leaves no temp file when a body fails", async () => {
@@ -68,8 +61,8 @@ describe("local ArtifactStore", () => {
     const failing = Stream.concat(Stream.make(new Uint8Array(10)), Stream.die(new Error("source broke")))
     const exit = await putExit({ key: "uploads/broken/b.txt", name: "b.txt", contentType: "text/plain" }, failing)
     expect(exit._tag).toBe("Failure")
-    expect(readdirSync(path.join(dir, "data", "artifacts-tmp"))).toEqual([])
-    expect((await cts.listArtifacts({ prefix: "uploads/broken/" })).items).toEqual([])
+    expect(readdirSync(path.join(t.dir, "data", "artifacts-tmp"))).toEqual([])
+    expect((await t.cts.listArtifacts({ prefix: "uploads/broken/" })).items).toEqual([])
   })
 
   it("lists by prefix with cursor pagination and deletes", async () => {
@@ -79,39 +72,39 @@ describe("local ArtifactStore", () => {
     let cursor: string | undefined
     let pages = 0
     do {
-      const page = await cts.listArtifacts({ prefix: "uploads/page/", limit: 3, ...(cursor ? { cursor } : {}) })
+      const page = await t.cts.listArtifacts({ prefix: "uploads/page/", limit: 3, ...(cursor ? { cursor } : {}) })
       seen.push(...page.items.map((m) => m.id))
       cursor = page.nextCursor ?? undefined
       pages++
     } while (cursor)
     expect(pages).toBe(3)
     expect(seen).toEqual(made.map((m) => m.id))
-    await cts.runtime.runPromise(Effect.flatMap(ArtifactStore, (s) => s.delete(made[0]!.id)))
-    await expect(cts.artifact(made[0]!.id)).rejects.toMatchObject({ code: "artifact_not_found" })
-    expect((await cts.listArtifacts({ prefix: "uploads/page/" })).items).toHaveLength(6)
+    await t.cts.runtime.runPromise(Effect.flatMap(ArtifactStore, (s) => s.delete(made[0]!.id)))
+    await expect(t.cts.artifact(made[0]!.id)).rejects.toMatchObject({ code: "artifact_not_found" })
+    expect((await t.cts.listArtifacts({ prefix: "uploads/page/" })).items).toHaveLength(6)
   })
 
   it("signs expiring tokens and rejects forged or expired ones", async () => {
     const meta = await put({ key: "uploads/sig/s.txt", name: "s.txt", contentType: "text/plain" }, [new Uint8Array([7])])
-    const { token, expiresAt } = await cts.signUrl(meta.id, 60)
-    expect(await cts.verifyToken(token)).toBe(meta.id)
+    const { token, expiresAt } = await t.cts.signUrl(meta.id, 60)
+    expect(await t.cts.verifyToken(token)).toBe(meta.id)
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(50_000)
     const [payload, mac] = token.split(".")
     const forgedPayload = Buffer.from(`${meta.id.slice(0, -1)}x.${Math.floor(Date.now() / 1000) + 60}`).toString("base64url")
-    await expect(cts.verifyToken(`${forgedPayload}.${mac}`)).rejects.toMatchObject({ code: "invalid_token" })
-    await expect(cts.verifyToken(`${payload}.${mac!.slice(0, -2)}AA`)).rejects.toMatchObject({ code: "invalid_token" })
-    await expect(cts.verifyToken("garbage")).rejects.toMatchObject({ code: "invalid_token" })
-    await expect(cts.verifyToken(signToken("another-key-another-key-another-key", meta.id, Date.now() + 60_000))).rejects.toMatchObject({ code: "invalid_token" })
-    const key = readFileSync(path.join(dir, "data", "signing-key"), "utf8").trim()
-    await expect(cts.verifyToken(signToken(key, meta.id, Date.now() - 1000))).rejects.toMatchObject({ code: "token_expired" })
-    await expect(cts.signUrl("art_missing", 60)).rejects.toMatchObject({ code: "artifact_not_found" })
+    await expect(t.cts.verifyToken(`${forgedPayload}.${mac}`)).rejects.toMatchObject({ code: "invalid_token" })
+    await expect(t.cts.verifyToken(`${payload}.${mac!.slice(0, -2)}AA`)).rejects.toMatchObject({ code: "invalid_token" })
+    await expect(t.cts.verifyToken("garbage")).rejects.toMatchObject({ code: "invalid_token" })
+    await expect(t.cts.verifyToken(signToken("another-key-another-key-another-key", meta.id, Date.now() + 60_000))).rejects.toMatchObject({ code: "invalid_token" })
+    const key = readFileSync(path.join(t.dir, "data", "signing-key"), "utf8").trim()
+    await expect(t.cts.verifyToken(signToken(key, meta.id, Date.now() - 1000))).rejects.toMatchObject({ code: "token_expired" })
+    await expect(t.cts.signUrl("art_missing", 60)).rejects.toMatchObject({ code: "artifact_not_found" })
   })
 
   it("reports a missing file as a SystemError", async () => {
     const meta = await put({ key: "uploads/gone/g.txt", name: "g.txt", contentType: "text/plain" }, [new Uint8Array([1, 2])])
     const { rmSync } = await import("node:fs")
-    rmSync(path.join(dir, "data", "artifacts", "uploads", "gone", "g.txt"))
-    const err = await cts.download(meta.id).catch((e) => e)
+    rmSync(path.join(t.dir, "data", "artifacts", "uploads", "gone", "g.txt"))
+    const err = await t.cts.download(meta.id).catch((e) => e)
     expect(err).toBeInstanceOf(SystemError)
     expect(err.code).toBe("artifact_missing")
   })
@@ -119,13 +112,13 @@ describe("local ArtifactStore", () => {
 
 describe("bundle", () => {
   it("streams a run's artifacts as a valid ZIP", async () => {
-    const run = await cts.submit("test-chatty", { input: [demoRlog, demoRlog] })
-    const done = await cts.wait(run.id)
+    const run = await t.cts.submit("test-chatty", { input: [demoRlog, demoRlog] })
+    const done = await t.cts.wait(run.id)
     expect(done.status).toBe("completed")
-    const zip = readZip(await readAll(await cts.bundle(run.id)))
+    const zip = readZip(await readAll(await t.cts.bundle(run.id)))
     const expected = readFileSync(demoRlog)
     expect([...zip.keys()].sort()).toEqual(["copy-0.bin", "copy-1.bin"])
     for (const data of zip.values()) expect(sha(data)).toBe(sha(expected))
-    await expect(cts.bundle("run_nope")).rejects.toMatchObject({ code: "run_not_found" })
+    await expect(t.cts.bundle("run_nope")).rejects.toMatchObject({ code: "run_not_found" })
   })
 })

@@ -1,16 +1,9 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import path from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import type { CtsClient } from "../../src/adapters/sdk/create-cts.js"
-import { collect, sleep, testClient, until } from "./helpers.js"
+import { describe, expect, it } from "vitest"
+import { collect, sleep, useTestClient, until } from "./helpers.js"
 
-let cts: CtsClient
-let dir: string
-let close: () => Promise<void>
-beforeAll(async () => {
-  ;({ cts, dir, close } = await testClient({ concurrency: 2 }))
-})
-afterAll(() => close())
+const t = useTestClient({ concurrency: 2 })
 
 const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0)
 
@@ -36,26 +29,26 @@ const expectStable = async (file: string) => {
 describe("cancel and timeout stop the work", () => {
   for (const cooperative of [true, false]) {
     it(`cancel stops a ${cooperative ? "cooperative" : "non-cooperative (busy-looping)"} tool within 1 s`, async () => {
-      const file = path.join(dir, `cancel-${cooperative}.txt`)
-      const run = await cts.submit("test-appender", { input: [], params: { file, cooperative } })
+      const file = path.join(t.dir, `cancel-${cooperative}.txt`)
+      const run = await t.cts.submit("test-appender", { input: [], params: { file, cooperative } })
       await growing(file)
       const asked = Date.now()
-      const outcome = await cts.cancel(run.id)
+      const outcome = await t.cts.cancel(run.id)
       expect(Date.now() - asked).toBeLessThan(1000)
       expect(Math.max(...stamps(file))).toBeLessThan(asked + 1000)
       expect(outcome.outcome).toBe("canceled")
       expect(outcome.run).toMatchObject({ status: "canceled", error: null })
       await expectStable(file)
-      const events = await collect(cts.logs(run.id))
+      const events = await collect(t.cts.logs(run.id))
       expect(events.at(-1)).toMatchObject({ type: "end", status: "canceled" })
-      expect((await cts.cancel(run.id)).outcome).toBe("already_finished")
+      expect((await t.cts.cancel(run.id)).outcome).toBe("already_finished")
     })
   }
 
   it("a timeout stops a busy-looping tool and records failed/timeout", async () => {
-    const file = path.join(dir, "timeout.txt")
-    const run = await cts.submit("test-appender", { input: [], params: { file, cooperative: false }, timeoutMs: 700 })
-    const done = await cts.wait(run.id)
+    const file = path.join(t.dir, "timeout.txt")
+    const run = await t.cts.submit("test-appender", { input: [], params: { file, cooperative: false }, timeoutMs: 700 })
+    const done = await t.cts.wait(run.id)
     expect(done.status).toBe("failed")
     expect(done.error).toMatchObject({ category: "tool_error", code: "timeout" })
     await expectStable(file)
@@ -66,30 +59,30 @@ describe("cancel and timeout stop the work", () => {
   })
 
   it("cancel mid-artifact discards the unfinished artifact and flags the finished one partial", async () => {
-    const run = await cts.submit("test-slow-artifact", { input: [] })
-    const tmp = path.join(dir, "data", "artifacts-tmp")
+    const run = await t.cts.submit("test-slow-artifact", { input: [] })
+    const tmp = path.join(t.dir, "data", "artifacts-tmp")
     await until(() => readdirSync(tmp).length > 0 && statSync(path.join(tmp, readdirSync(tmp)[0]!)).size > 4096, 30_000)
     const [temp] = readdirSync(tmp)
-    const outcome = await cts.cancel(run.id)
+    const outcome = await t.cts.cancel(run.id)
     expect(outcome.run.status).toBe("canceled")
     expect(existsSync(path.join(tmp, temp!))).toBe(false)
-    const artifacts = await cts.artifacts(run.id)
+    const artifacts = await t.cts.artifacts(run.id)
     expect(artifacts.map((a) => [a.name, a.partial])).toEqual([["first.txt", true]])
-    expect(existsSync(path.join(dir, "data", "artifacts", "runs", run.id, "slow.bin"))).toBe(false)
+    expect(existsSync(path.join(t.dir, "data", "artifacts", "runs", run.id, "slow.bin"))).toBe(false)
   })
 
   it("cancel of a queued run never starts it", async () => {
-    const a = await cts.submit("test-appender", { input: [], params: { file: path.join(dir, "q-a.txt") } })
-    const b = await cts.submit("test-appender", { input: [], params: { file: path.join(dir, "q-b.txt") } })
-    const c = await cts.submit("test-appender", { input: [], params: { file: path.join(dir, "q-c.txt") } })
-    await until(async () => (await cts.get(b.id)).status === "running", 30_000)
-    expect((await cts.get(c.id)).status).toBe("queued")
-    const outcome = await cts.cancel(c.id)
+    const a = await t.cts.submit("test-appender", { input: [], params: { file: path.join(t.dir, "q-a.txt") } })
+    const b = await t.cts.submit("test-appender", { input: [], params: { file: path.join(t.dir, "q-b.txt") } })
+    const c = await t.cts.submit("test-appender", { input: [], params: { file: path.join(t.dir, "q-c.txt") } })
+    await until(async () => (await t.cts.get(b.id)).status === "running", 30_000)
+    expect((await t.cts.get(c.id)).status).toBe("queued")
+    const outcome = await t.cts.cancel(c.id)
     expect(outcome).toMatchObject({ outcome: "canceled", run: { status: "canceled", startedAt: null } })
-    const events = await collect(cts.logs(c.id))
+    const events = await collect(t.cts.logs(c.id))
     expect(events.map((e) => `${e.type}:${"status" in e ? e.status : ""}`)).toEqual(["status:queued", "status:canceled", "end:canceled"])
-    await Promise.all([cts.cancel(a.id), cts.cancel(b.id)])
+    await Promise.all([t.cts.cancel(a.id), t.cts.cancel(b.id)])
     await sleep(200)
-    expect(existsSync(path.join(dir, "q-c.txt"))).toBe(false)
+    expect(existsSync(path.join(t.dir, "q-c.txt"))).toBe(false)
   })
 })

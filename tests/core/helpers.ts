@@ -1,11 +1,11 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
+import { afterAll, beforeAll } from "vitest"
 import { createCts, type CreateCtsOptions, type CtsClient } from "../../src/adapters/sdk/create-cts.js"
+import { repoRoot, sharedData } from "../support/shared-data.js"
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..")
-export const sharedData = path.resolve(repoRoot, "../shared/data")
+export { repoRoot, sharedData }
 export const testToolsModule = path.join(repoRoot, "tests/core/fixtures/test-tools.mjs")
 export const demoRlog = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
 
@@ -20,6 +20,23 @@ export const testClient = async (options: CreateCtsOptions = {}): Promise<{ cts:
   const { dir, cleanup } = tempDir("core")
   const cts = await createCts({ dataDir: path.join(dir, "data"), concurrency: 2, extraToolModules: [testToolsModule], ...options })
   return { cts, dir, close: async () => (await cts.close(), cleanup()) }
+}
+
+/**
+ * One test client for a whole file: opened before its tests, closed after them. Read `cts` and
+ * `dir` from the returned holder inside tests.
+ */
+export const useTestClient = (options: CreateCtsOptions = {}): { readonly cts: CtsClient; readonly dir: string } => {
+  const holder = {} as { cts: CtsClient; dir: string }
+  let close: (() => Promise<void>) | undefined
+  beforeAll(async () => {
+    const client = await testClient(options)
+    holder.cts = client.cts
+    holder.dir = client.dir
+    close = client.close
+  })
+  afterAll(() => close?.())
+  return holder
 }
 
 /** Collects an async iterable into an array. */

@@ -1,11 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
-import { fileURLToPath } from "node:url"
 import { startServer, type RunningServer, type StartServerOptions } from "../../../src/adapters/http/start-server.js"
+import { repoRoot, sharedData } from "../../support/shared-data.js"
 
-export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..")
-export const sharedData = path.resolve(repoRoot, "../shared/data")
+export { repoRoot, sharedData }
 export const rlogDir = path.join(sharedData, "rlog")
 export const testTools = path.join(repoRoot, "tests/http/fixtures/http-test-tools.mjs")
 
