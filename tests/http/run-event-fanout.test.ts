@@ -48,6 +48,8 @@ describe("run event fan-out", () => {
           const received = plans.map(() => [] as number[])
           const starts = plans.map(() => 0)
           const ended = plans.map(() => false)
+          const handles: FanoutHandle[] = []
+          const failures: unknown[] = []
           const attachListener = (index: number, after: number) => {
             const plan = plans[index]!
             let calls = 0
@@ -65,7 +67,7 @@ describe("run event fan-out", () => {
                   handle = undefined
                   setTimeout(() => {
                     h.detach()
-                    attachListener(index, received[index]!.at(-1)!)
+                    if (!ended[index]) attachListener(index, received[index]!.at(-1)!)
                   }, 1)
                   return true
                 }
@@ -77,9 +79,10 @@ describe("run event fan-out", () => {
                 return true
               },
               fail: (error) => {
-                throw error
+                failures.push(error)
               }
             })
+            handles.push(h)
             handle = h
           }
           let appended = 0
@@ -96,6 +99,8 @@ describe("run event fan-out", () => {
           }
           const deadline = Date.now() + 10_000
           while (ended.some((e) => !e) && Date.now() < deadline) await sleep(5)
+          handles.forEach((h) => h.detach())
+          expect(failures).toEqual([])
           plans.forEach((_, index) => {
             expect(received[index]).toEqual(Array.from({ length: total + 1 - starts[index]! }, (_, k) => starts[index]! + k + 1))
           })
