@@ -1,5 +1,5 @@
 // Starts the built HTTP server for the benchmark in its own process and prints its URL on stdout.
-import { PerformanceObserver } from "node:perf_hooks"
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks"
 import { startServer } from "../dist/index.js"
 
 /** Garbage-collection pauses of this process (main thread), reported on SIGUSR2 as `gc <ms> <count>` so the bench can show where time went. */
@@ -11,7 +11,13 @@ new PerformanceObserver((list) => {
     gcCount++
   }
 }).observe({ entryTypes: ["gc"] })
-process.on("SIGUSR2", () => process.stdout.write(`gc ${gcMs.toFixed(1)} ${gcCount}\n`))
+/** Event-loop delay since the previous report (ms): how long a ready callback waited for the main thread. */
+const loopDelay = monitorEventLoopDelay({ resolution: 1 })
+loopDelay.enable()
+process.on("SIGUSR2", () => {
+  process.stdout.write(`gc ${gcMs.toFixed(1)} ${gcCount} ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ${(loopDelay.max / 1e6).toFixed(1)} ${(process.memoryUsage().heapUsed / 1e6).toFixed(1)}\n`)
+  loopDelay.reset()
+})
 
 const [dataDir, token] = process.argv.slice(2)
 const server = await startServer({

@@ -1,21 +1,24 @@
 // `npm run bench:http`: the HTTP adapter against its targets, on 127.0.0.1 only, bounded to about a minute.
 // The server runs in its own process (bench/http-server.mjs); load and clients run here.
-import { spawn } from "node:child_process"
+import { execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import http from "node:http"
-import { loadavg, tmpdir } from "node:os"
+import { availableParallelism, loadavg, tmpdir } from "node:os"
 import path from "node:path"
-import { performance } from "node:perf_hooks"
+import { monitorEventLoopDelay, performance } from "node:perf_hooks"
 import { Readable } from "node:stream"
 import autocannon from "autocannon"
+import { SERVER_NODE_FLAGS } from "../dist/index.js"
+import { pacedLoad } from "./paced-load.mjs"
 
 const token = randomBytes(24).toString("hex")
 const dir = mkdtempSync(path.join(tmpdir(), "cts-bench-http-"))
 const auth = { authorization: `Bearer ${token}` }
 // CTS_BENCH_CPU_PROF=<dir>: the server process writes a V8 CPU profile there (open it in Chrome DevTools) to see where its time goes.
 const profile = process.env.CTS_BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(process.env.CTS_BENCH_CPU_PROF)}`] : []
-const child = spawn(process.execPath, [...profile, new URL("./http-server.mjs", import.meta.url).pathname, path.join(dir, "data"), token], { stdio: ["ignore", "pipe", "inherit"] })
+// Started the way `cts serve` runs (SERVER_NODE_FLAGS).
+const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, ...profile, new URL("./http-server.mjs", import.meta.url).pathname, path.join(dir, "data"), token], { stdio: ["ignore", "pipe", "inherit"] })
 const url = await new Promise((resolve, reject) => {
   let out = ""
   child.stdout.on("data", (d) => {
@@ -26,14 +29,31 @@ const url = await new Promise((resolve, reject) => {
 })
 const { hostname, port } = new URL(url)
 
-/** The server's GC pause total so far (ms, count), via SIGUSR2 (see http-server.mjs). */
+/**
+ * The load side (this process: request generator, SSE clients, downloads) moves to the last core, as
+ * if it ran on another machine; the server keeps every core. Without this, on a small machine the
+ * generator's own scheduling delays are measured as server latency.
+ */
+const pinLoadSide = () => {
+  const cores = availableParallelism()
+  if (process.platform !== "linux" || cores < 2) return "load side not pinned (needs Linux and 2+ cores)"
+  try {
+    execFileSync("taskset", ["--all-tasks", "--pid", "--cpu-list", String(cores - 1), String(process.pid)], { stdio: "ignore" })
+    return `load side pinned to core ${cores - 1} of ${cores}; server unpinned`
+  } catch {
+    return "load side not pinned (no taskset)"
+  }
+}
+const placement = pinLoadSide()
+
+/** The server's GC pause total so far (ms, count) and its event-loop delay since the last call (p99, max ms), via SIGUSR2 (see http-server.mjs). */
 const serverGc = () =>
   new Promise((resolve) => {
     const onData = (d) => {
-      const m = /^gc (\S+) (\d+)$/m.exec(String(d))
+      const m = /^gc (\S+) (\d+) (\S+) (\S+) (\S+)$/m.exec(String(d))
       if (!m) return
       child.stdout.off("data", onData)
-      resolve({ ms: Number(m[1]), count: Number(m[2]) })
+      resolve({ ms: Number(m[1]), count: Number(m[2]), loopDelayP99: Number(m[3]), loopDelayMax: Number(m[4]), heapMB: Number(m[5]) })
     }
     child.stdout.on("data", onData)
     child.kill("SIGUSR2")
@@ -87,24 +107,35 @@ const report = (what, figure, target, ok) => {
   console.log(`${ok ? "PASS" : "MISS"}  ${what}: ${figure}   (target ${target})`)
 }
 
-/** Latency of GET /v1/runs/:id at a fixed 2,000 req/s. */
+/** Latency of GET /v1/runs/:id at a fixed 2,000 req/s, evenly paced, measured from each request's scheduled time. */
 const getLatency = async (runId, label) => {
+  const gc0 = await serverGc()
   const cpu0 = serverCpu()
   const wait0 = mainThreadWait()
-  const result = await autocannon({ url: `${url}/v1/runs/${runId}`, headers: auth, connections: 20, overallRate: 2000, duration: 8 })
+  const result = await pacedLoad({ host: hostname, port: Number(port), path: `/v1/runs/${runId}`, headers: auth, rate: 2000, durationMs: 8000 })
   const cpu = cpuSince(cpu0)
   const waited = wait0 === null ? null : (mainThreadWait() - wait0) / 1e6
-  const l = result.latency
+  const gc1 = await serverGc()
+  const ms = (x) => x.toFixed(2)
   report(
     `GET /v1/runs/:id at 2,000 req/s${label}`,
-    `p50 ${l.p50} ms, p99 ${l.p99} ms, max ${l.max} ms; ${Math.round(result.requests.average)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors; server process CPU (all threads) ${cpu === null ? "n/a" : `${Math.round((cpu / result.requests.total) * 1e6)} µs/request`}; event-loop thread runnable but waiting for a core: ${waited === null ? "n/a" : `${Math.round(waited)} ms in ${result.duration} s`}`,
+    `p50 ${ms(result.p50)} ms, p90 ${ms(result.p90)} ms, p99 ${ms(result.p99)} ms, max ${ms(result.max)} ms; ${result.requests} requests in ${result.seconds.toFixed(1)} s over ${result.connections} connections, ${result.non2xx} non-2xx, ${result.errors} errors; server process CPU (all threads) ${cpu === null ? "n/a" : `${Math.round((cpu / result.requests) * 1e6)} µs/request`}; event-loop thread runnable but waiting for a core: ${waited === null ? "n/a" : `${Math.round(waited)} ms`}; server GC pauses ${(gc1.ms - gc0.ms).toFixed(0)} ms in ${gc1.count - gc0.count}; server event-loop delay p99 ${gc1.loopDelayP99} ms, max ${gc1.loopDelayMax} ms`,
     "p99 < 5 ms",
-    l.p99 < 5 && result.non2xx === 0 && result.errors === 0
+    result.p99 < 5 && result.non2xx === 0 && result.errors === 0
   )
+}
+
+/** Closed-loop throughput (autocannon, 10 connections): how far above the 2,000 req/s target the route goes. */
+const getThroughput = async (runId) => {
+  const result = await autocannon({ url: `${url}/v1/runs/${runId}`, headers: auth, connections: 10, duration: 4 })
+  report("GET /v1/runs/:id closed loop (autocannon, 10 connections)", `${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`, "(no target)", true)
 }
 
 /** 500 SSE clients on one run: time from the tool logging a line to each client parsing it, once all are connected. */
 const sseLatency = async (clients) => {
+  const gc0 = await serverGc()
+  const clientLoop = monitorEventLoopDelay({ resolution: 1 })
+  clientLoop.enable()
   const cpu0 = serverCpu()
   const run = await submit("bench-emit-clock", { lines: 150, everyMs: 40, delayMs: 0 })
   const latencies = []
@@ -142,11 +173,13 @@ const sseLatency = async (clients) => {
     )
   )
   const cpu = cpuSince(cpu0)
+  clientLoop.disable()
+  const gc1 = await serverGc()
   latencies.sort((a, b) => a - b)
   const connectMs = Math.round(allConnectedAt - performance.timeOrigin - started)
   report(
     `${clients} SSE clients, log line → client (lines logged after all ${clients} connected)`,
-    `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms over ${latencies.length} deliveries; ${ended}/${clients} saw end; connecting all took ${connectMs} ms; server CPU ${cpu === null ? "n/a" : `${cpu.toFixed(2)} s in all`}`,
+    `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms over ${latencies.length} deliveries; ${ended}/${clients} saw end; connecting all took ${connectMs} ms; server CPU ${cpu === null ? "n/a" : `${cpu.toFixed(2)} s in all`}; longest stall of the server's event loop ${gc1.loopDelayMax} ms (GC ${(gc1.ms - gc0.ms).toFixed(0)} ms in ${gc1.count - gc0.count}), of the clients' ${(clientLoop.max / 1e6).toFixed(1)} ms`,
     "p99 < 20 ms",
     pct(latencies, 99) < 20 && latencies.length >= clients * 20 && ended === clients
   )
@@ -177,6 +210,7 @@ const transfer = async (bytes) => {
     })
   const single = []
   const gc0 = await serverGc()
+  console.log(`server heap before downloads: ${gc0.heapMB} MB`)
   const sys0 = serverSystemCpu()
   const cpu0 = serverCpu()
   for (let i = 0; i < 3; i++) {
@@ -200,15 +234,17 @@ const transfer = async (bytes) => {
 }
 
 try {
-  console.log(`cts-lite HTTP bench against ${url} (server in its own process; ${process.platform} ${process.arch}, node ${process.version}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")})\n`)
+  console.log(`cts-lite HTTP bench against ${url} (server in its own process; ${placement}; ${process.platform} ${process.arch}, node ${process.version}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")})\n`)
   const seed = await submit("bench-emit-clock", { lines: 1, everyMs: 0, delayMs: 0 })
   await waitFor(seed.id, ["completed"])
-  await autocannon({ url: `${url}/v1/runs/${seed.id}`, headers: auth, connections: 10, amount: 2000 })
+  await pacedLoad({ host: hostname, port: Number(port), path: `/v1/runs/${seed.id}`, headers: auth, rate: 2000, durationMs: 1000 })
   await getLatency(seed.id, "")
+  await getThroughput(seed.id)
   const burners = [await submit("bench-burn", { ms: 60_000 }), await submit("bench-burn", { ms: 60_000 })]
   await Promise.all(burners.map((b) => waitFor(b.id, ["running"])))
   await getLatency(seed.id, ", two CPU-heavy runs executing")
   for (const b of burners) await api(`/v1/runs/${b.id}`, { method: "DELETE" })
+  await Promise.all(burners.map((b) => waitFor(b.id, ["canceled"])))
   await sseLatency(500)
   await transfer(512 * 1024 * 1024)
   const missed = rows.filter((r) => !r.ok).length

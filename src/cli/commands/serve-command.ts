@@ -1,8 +1,13 @@
 import { defineCommand } from "citty"
 import { commandEnv, globalArgs, onInterrupt, setExitCode } from "../cli-context.js"
 import { ExitCode, usageError } from "../cli-error.js"
+import { needsServerFlags, runWithServerFlags, stopWithParent } from "../server-process.js"
 
-/** `cts serve`: the HTTP adapter in this process until Ctrl-C (exit 130) or SIGTERM (exit 0). */
+/**
+ * `cts serve`: the HTTP adapter until Ctrl-C (exit 130) or SIGTERM (exit 0). It runs in a child Node
+ * process started with the server's GC flags (see server-process.ts) unless this one already has them
+ * or CTS_SERVE_PARALLEL_GC=1.
+ */
 export const serveCommand = defineCommand({
   meta: { name: "serve", description: "Start the HTTP server (settings from CTS_* env and CTS_CONFIG_FILE; flags win)" },
   args: {
@@ -12,6 +17,11 @@ export const serveCommand = defineCommand({
   },
   run: async ({ args }) => {
     const { out } = commandEnv()
+    if (needsServerFlags()) {
+      setExitCode((await runWithServerFlags(process.argv.slice(2))) as ExitCode)
+      return
+    }
+    stopWithParent()
     let port: number | undefined
     if (args.port !== undefined) {
       port = Number(args.port)

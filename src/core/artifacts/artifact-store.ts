@@ -1,3 +1,4 @@
+import type { Readable } from "node:stream"
 import { Context } from "effect"
 import type { Effect, Stream } from "effect"
 import type { CtsError } from "../errors.js"
@@ -47,14 +48,11 @@ export interface ArtifactStoreService {
     range?: ByteRange
   ) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: Stream.Stream<Uint8Array, CtsError> }, CtsError>
   /**
-   * The same bytes as `get` as a web ReadableStream read straight from storage in large pieces (no
-   * Effect Stream in between); for adapters that hand the body to an HTTP response. Optional: a
-   * backend without it is served through `get`.
+   * The same bytes as `get` as a Node Readable read straight from storage in large pieces (no
+   * Effect Stream in between); for adapters that pipe the body to an HTTP response. The caller
+   * must consume or destroy it. Optional: a backend without it is served through `get`.
    */
-  readonly openRead?: (
-    id: string,
-    range?: ByteRange
-  ) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: ReadableStream<Uint8Array> }, CtsError>
+  readonly openRead?: (id: string, range?: ByteRange) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: Readable }, CtsError>
   readonly stat: (id: string) => Effect.Effect<ArtifactMeta, CtsError>
   readonly list: (query: {
     readonly prefix?: string

@@ -1,6 +1,6 @@
 import { createReadStream } from "node:fs"
-import { open, type FileHandle } from "node:fs/promises"
 import path from "node:path"
+import type { Readable } from "node:stream"
 import { Stream } from "effect"
 import type { CtsError } from "../errors.js"
 import type { ByteRange } from "./artifact-store.js"
@@ -17,32 +17,7 @@ export const fileStream = (file: string, range?: ByteRange): Stream.Stream<Uint8
   Stream.suspend(() => Stream.fromAsyncIterable(openFile(file, range) as AsyncIterable<Buffer>, fsError(`Reading ${path.basename(file)}`)))
 
 /**
- * A file's bytes (optionally an inclusive range) as a web ReadableStream: each pull reads the next
- * piece of up to `READ_CHUNK_BYTES` into a fresh buffer that is handed on as is (no copy), one piece read ahead.
+ * A file's bytes (optionally an inclusive range) as a Node Readable reading pieces of
+ * `READ_CHUNK_BYTES`: piped to a socket it moves bytes without any per-chunk promise or copy.
  */
-export const fileReadableStream = (file: string, range?: ByteRange): ReadableStream<Uint8Array> => {
-  let handle: FileHandle | null = null
-  let position = range?.start ?? 0
-  const end = range ? range.end + 1 : Infinity
-  const closeFile = async () => {
-    const h = handle
-    handle = null
-    await h?.close().catch(() => undefined)
-  }
-  return new ReadableStream<Uint8Array>({
-    start: async () => {
-      handle = await open(file, "r")
-    },
-    pull: async (controller) => {
-      const want = Math.min(READ_CHUNK_BYTES, end - position)
-      const { bytesRead, buffer } = want > 0 ? await handle!.read(Buffer.allocUnsafeSlow(want), 0, want, position) : { bytesRead: 0, buffer: null }
-      if (bytesRead === 0) {
-        await closeFile()
-        return controller.close()
-      }
-      position += bytesRead
-      controller.enqueue(bytesRead === buffer!.length ? buffer! : buffer!.subarray(0, bytesRead))
-    },
-    cancel: closeFile
-  })
-}
+export const fileReadStream = (file: string, range?: ByteRange): Readable => openFile(file, range)

@@ -8,7 +8,7 @@ import { RunStore } from "../store/run-store.js"
 import { newId } from "../store/ids.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { normalizeKey } from "./artifact-keys.js"
-import { fileReadableStream, fileStream } from "./file-read.js"
+import { fileReadStream, fileStream } from "./file-read.js"
 import { fsError } from "./fs-errors.js"
 import { signToken, verifyToken } from "./signed-token.js"
 import { zipStream } from "./zip-stream.js"
@@ -164,7 +164,7 @@ const make = Effect.gen(function* () {
 
     get: (id, range) => Effect.map(located(id, range), ({ meta, file }) => ({ meta, body: fileStream(file, range) })),
 
-    openRead: (id, range) => Effect.map(located(id, range), ({ meta, file }) => ({ meta, body: fileReadableStream(file, range) })),
+    openRead: (id, range) => Effect.map(located(id, range), ({ meta, file }) => ({ meta, body: fileReadStream(file, range) })),
 
     stat: stat_,
 

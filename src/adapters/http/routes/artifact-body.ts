@@ -1,4 +1,4 @@
-import { Readable } from "node:stream"
+import { pipeline, Readable, Transform } from "node:stream"
 import { Effect, Stream } from "effect"
 import { HTTPResponse } from "h3"
 import { ArtifactStore, type ArtifactMeta } from "../../../core/artifacts/artifact-store.js"
@@ -42,22 +42,21 @@ export const toBody = async (
 
 const SOCKET_WRITE_BYTES = 1024 * 1024
 
-/** A store's web byte stream as a response body, counting bytes as they pass; on Node a Readable the host pipes to the socket. */
-export const webToBody = (
-  ctx: ApiContext,
-  body: ReadableStream<Uint8Array>,
-  onBytes: (bytes: number) => void
-): ReadableStream<Uint8Array> | Readable => {
-  const counted = body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform: (chunk, controller) => {
-        onBytes(chunk.byteLength)
-        controller.enqueue(chunk)
-      }
-    })
-  )
-  if (ctx.event.runtime?.node === undefined) return counted
-  return Readable.fromWeb(counted as import("node:stream/web").ReadableStream<Uint8Array>, { highWaterMark: SOCKET_WRITE_BYTES })
+/**
+ * A store's Node byte stream as a response body, counting bytes as they pass: on Node piped by the
+ * host straight to the socket, elsewhere as a web ReadableStream. A client that goes away destroys
+ * the chain, which closes the file.
+ */
+export const nodeToBody = (ctx: ApiContext, body: Readable, onBytes: (bytes: number) => void): ReadableStream<Uint8Array> | Readable => {
+  const counted = new Transform({
+    highWaterMark: SOCKET_WRITE_BYTES,
+    transform: (chunk: Buffer, _encoding, done) => {
+      onBytes(chunk.byteLength)
+      done(null, chunk)
+    }
+  })
+  pipeline(body, counted, () => undefined)
+  return ctx.event.runtime?.node === undefined ? (Readable.toWeb(counted) as ReadableStream<Uint8Array>) : counted
 }
 
 /** Joins small chunks into writes of about `size` bytes: one socket write per MiB instead of one per store read. */
@@ -111,7 +110,7 @@ export const serveArtifact = async (ctx: ApiContext, meta: ArtifactMeta, kind: "
   const stream = await ctx.core(
     Effect.flatMap(ArtifactStore, (s) =>
       s.openRead
-        ? Effect.map(s.openRead(meta.id, wanted), ({ body }) => webToBody(ctx, body, onBytes))
+        ? Effect.map(s.openRead(meta.id, wanted), ({ body }) => nodeToBody(ctx, body, onBytes))
         : Effect.flatMap(s.get(meta.id, wanted), ({ body }) => Effect.promise(() => toBody(ctx, body, onBytes)))
     )
   )

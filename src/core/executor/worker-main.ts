@@ -1,0 +1,52 @@
+// The worker's body, loaded by worker-entry.ts once the thread has lowered its priority.
+import { parentPort } from "node:worker_threads"
+import { Cause, Effect, Exit, Fiber, Option, Schema } from "effect"
+import { builtinTools } from "../tools/builtin.js"
+import type { ToolDefinition } from "../tools/define-tool.js"
+import { loadToolModule } from "../registry/tool-modules.js"
+import { makeWorkerLink } from "./worker-context.js"
+import { toWireError, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
+
+const findTool = async (job: WorkerJob): Promise<ToolDefinition | undefined> => {
+  const tools = job.moduleUrl === null ? builtinTools : await loadToolModule(job.moduleUrl)
+  return tools.find((t) => t.id === job.toolId)
+}
+
+const run = async (job: WorkerJob) => {
+  const port = parentPort!
+  const controller = new AbortController()
+  const link = makeWorkerLink(port, job, controller.signal)
+  const fail = (error: WireError) => link.post({ type: "failed", error })
+  link.captureConsole()
+  const tool = await findTool(job)
+  if (!tool) {
+    return fail({ _tag: "SystemError", code: "unknown_tool", message: `Tool ${job.toolId} is not available to the worker` })
+  }
+  let params: unknown
+  try {
+    params = Schema.decodeUnknownSync(tool.params, { onExcessProperty: "error" })(job.params)
+  } catch (e) {
+    return fail({ _tag: "ValidationError", code: "invalid_param", message: `Params for tool ${tool.id}: ${(e as Error).message}` })
+  }
+  link.post({ type: "started" })
+  const fiber = Effect.runFork(Effect.suspend(() => tool.run(link.context(params))))
+  port.on("message", (msg: ToWorker) => {
+    if (msg.type !== "abort") return
+    controller.abort(msg.reason)
+    Effect.runFork(Fiber.interrupt(fiber))
+  })
+  const exit = await Effect.runPromise(Fiber.await(fiber))
+  await link.drain()
+  if (Exit.isSuccess(exit)) return link.post({ type: "done", summary: exit.value?.summary ?? {} })
+  const failure = Cause.failureOption(exit.cause)
+  if (Option.isSome(failure)) return fail(toWireError(failure.value))
+  if (Cause.isInterruptedOnly(exit.cause)) {
+    return fail({ _tag: "ToolError", code: "canceled", message: `Run stopped: ${String(controller.signal.reason ?? "interrupted")}` })
+  }
+  return fail(toWireError(Cause.squash(exit.cause)))
+}
+
+parentPort!.once("message", (msg: ToWorker) => {
+  if (msg.type !== "start") return
+  run(msg.job).catch((e) => parentPort!.postMessage({ type: "failed", error: toWireError(e) }))
+})

@@ -1,0 +1,67 @@
+import { existsSync, readFileSync } from "node:fs"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { SERVER_NODE_FLAGS } from "../../src/adapters/http/server-node-flags.js"
+import { needsServerFlags } from "../../src/cli/server-process.js"
+import { assertBuilt, createSandbox, startServe, type Sandbox } from "./cli-harness.js"
+
+/** Child pids of `pid` (Linux /proc). */
+const childrenOf = (pid: number): number[] =>
+  readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)
+const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean)
+const alive = (pid: number) => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+const waitUntil = async (check: () => boolean, ms = 10_000) => {
+  const end = Date.now() + ms
+  while (!check()) {
+    if (Date.now() > end) throw new Error("condition not reached in time")
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+describe("needsServerFlags", () => {
+  it("asks for a restart unless every server flag is there or CTS_SERVE_PARALLEL_GC=1", () => {
+    expect(needsServerFlags([], {})).toBe(true)
+    expect(needsServerFlags(["--inspect"], {})).toBe(true)
+    expect(needsServerFlags([...SERVER_NODE_FLAGS], {})).toBe(false)
+    expect(needsServerFlags([], { CTS_SERVE_PARALLEL_GC: "1" })).toBe(false)
+  })
+})
+
+describe.runIf(existsSync("/proc/self/task"))("cts serve's server process", () => {
+  let box: Sandbox
+  beforeAll(async () => {
+    assertBuilt()
+    box = await createSandbox()
+  })
+  afterAll(() => box?.cleanup())
+
+  it("serves from a child started with the server flags; SIGTERM reaches it and the exit code is 0", async () => {
+    const server = await startServe(box.env)
+    const [child] = childrenOf(server.child.pid!)
+    expect(child).toBeDefined()
+    expect(cmdline(child!)).toEqual(expect.arrayContaining([...SERVER_NODE_FLAGS, "serve"]))
+    expect((await fetch(`${server.url}/v1/health`)).status).toBe(200)
+    expect(await server.stop()).toBe(0)
+    expect(alive(child!)).toBe(false)
+  })
+
+  it("the child stops when the cts process is killed outright", async () => {
+    const server = await startServe(box.env)
+    const [child] = childrenOf(server.child.pid!)
+    server.child.kill("SIGKILL")
+    await waitUntil(() => !alive(child!))
+  })
+
+  it("CTS_SERVE_PARALLEL_GC=1 keeps the server in the cts process", async () => {
+    const server = await startServe({ ...box.env, CTS_SERVE_PARALLEL_GC: "1" })
+    expect(childrenOf(server.child.pid!).filter((pid) => cmdline(pid).includes("serve"))).toEqual([])
+    expect((await fetch(`${server.url}/v1/health`)).status).toBe(200)
+    expect(await server.stop()).toBe(0)
+  })
+})
