@@ -25,14 +25,16 @@ export const runWithServerFlags = (argv: ReadonlyArray<string>): Promise<number>
     const forwardTerm = () => child.kill("SIGTERM")
     const stopForwarding = onInterrupt(() => child.kill("SIGINT"))
     process.once("SIGTERM", forwardTerm)
-    child.once("error", (error) => {
+    const stopAll = () => {
       stopForwarding()
       process.off("SIGTERM", forwardTerm)
+    }
+    child.once("error", (error) => {
+      stopAll()
       reject(error)
     })
     child.once("exit", (code, signal) => {
-      stopForwarding()
-      process.off("SIGTERM", forwardTerm)
+      stopAll()
       resolve(code ?? 128 + (signal === "SIGINT" ? 2 : signal === "SIGKILL" ? 9 : 15))
     })
   })

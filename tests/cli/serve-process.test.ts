@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { SERVER_NODE_FLAGS } from "../../src/adapters/http/server-node-flags.js"
 import { needsServerFlags } from "../../src/cli/server-process.js"
+import { until } from "../core/helpers.js"
 import { assertBuilt, createSandbox, startServe, type Sandbox } from "./cli-harness.js"
 
 /** Child pids of `pid` (Linux /proc). */
@@ -16,14 +17,6 @@ const alive = (pid: number) => {
     return false
   }
 }
-const waitUntil = async (check: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not reached in time")
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
-
 describe("needsServerFlags", () => {
   it("asks for a restart unless every server flag is there or CTS_SERVE_PARALLEL_GC=1", () => {
     expect(needsServerFlags([], {})).toBe(true)
@@ -55,7 +48,7 @@ describe.runIf(existsSync("/proc/self/task"))("cts serve's server process", () =
     const server = await startServe(box.env)
     const [child] = childrenOf(server.child.pid!)
     server.child.kill("SIGKILL")
-    await waitUntil(() => !alive(child!))
+    await until(() => !alive(child!), 10_000)
   })
 
   it("CTS_SERVE_PARALLEL_GC=1 keeps the server in the cts process", async () => {
