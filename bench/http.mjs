@@ -3,14 +3,12 @@
 import { execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"
-import http from "node:http"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
 import path from "node:path"
-import { monitorEventLoopDelay, performance } from "node:perf_hooks"
+import { performance } from "node:perf_hooks"
 import { Readable } from "node:stream"
 import autocannon from "autocannon"
 import { SERVER_NODE_FLAGS } from "../dist/index.js"
-import { pacedLoad } from "./paced-load.mjs"
 
 const token = randomBytes(24).toString("hex")
 const dir = mkdtempSync(path.join(tmpdir(), "cts-bench-http-"))
@@ -30,9 +28,9 @@ const url = await new Promise((resolve, reject) => {
 const { hostname, port } = new URL(url)
 
 /**
- * The load side (this process: request generator, SSE clients, downloads) moves to the last core, as
- * if it ran on another machine; the server keeps every core. Without this, on a small machine the
- * generator's own scheduling delays are measured as server latency.
+ * The load side (this process and the load processes it starts, which inherit its placement) moves to
+ * the last core, as if it ran on another machine; the server keeps every core. Without this, on a small
+ * machine the generator's own scheduling delays are measured as server latency.
  */
 const pinLoadSide = () => {
   const cores = availableParallelism()
@@ -45,6 +43,20 @@ const pinLoadSide = () => {
   }
 }
 const placement = pinLoadSide()
+
+/**
+ * Runs one piece of load (request generator, SSE clients, downloads) in a fresh load process
+ * (bench/load-process.mjs) and resolves with its JSON result, which includes `clientStallMaxMs`.
+ */
+const runLoad = (kind, options) =>
+  new Promise((resolve, reject) => {
+    const load = spawn(process.execPath, [new URL("./load-process.mjs", import.meta.url).pathname, kind, JSON.stringify(options)], { stdio: ["ignore", "pipe", "inherit"] })
+    let out = ""
+    load.stdout.on("data", (d) => (out += d))
+    load.once("error", reject)
+    load.once("exit", (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`load process (${kind}) exited with ${code}`))))
+  })
+const target = { host: hostname, port: Number(port), headers: auth }
 
 /** The server's GC pause total so far (ms, count) and its event-loop delay since the last call (p99, max ms), via SIGUSR2 (see http-server.mjs). */
 const serverGc = () =>
@@ -85,7 +97,6 @@ const serverSystemCpu = () => {
   }
 }
 const cpuSince = (start) => (start === null ? null : serverCpu() - start)
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 })
 
 const api = async (p, init = {}) => {
   const res = await fetch(url + p, { ...init, headers: { ...auth, ...(init.body ? { "content-type": "application/json" } : {}), ...init.headers } })
@@ -100,7 +111,6 @@ const waitFor = async (id, statuses) => {
     await new Promise((r) => setTimeout(r, 50))
   }
 }
-const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 const rows = []
 const report = (what, figure, target, ok) => {
   rows.push({ what, figure, target, ok })
@@ -112,14 +122,14 @@ const getLatency = async (runId, label) => {
   const gc0 = await serverGc()
   const cpu0 = serverCpu()
   const wait0 = mainThreadWait()
-  const result = await pacedLoad({ host: hostname, port: Number(port), path: `/v1/runs/${runId}`, headers: auth, rate: 2000, durationMs: 8000 })
+  const result = await runLoad("paced", { ...target, path: `/v1/runs/${runId}`, rate: 2000, durationMs: 8000 })
   const cpu = cpuSince(cpu0)
   const waited = wait0 === null ? null : (mainThreadWait() - wait0) / 1e6
   const gc1 = await serverGc()
   const ms = (x) => x.toFixed(2)
   report(
     `GET /v1/runs/:id at 2,000 req/s${label}`,
-    `p50 ${ms(result.p50)} ms, p90 ${ms(result.p90)} ms, p99 ${ms(result.p99)} ms, max ${ms(result.max)} ms; ${result.requests} requests in ${result.seconds.toFixed(1)} s over ${result.connections} connections, ${result.non2xx} non-2xx, ${result.errors} errors; server process CPU (all threads) ${cpu === null ? "n/a" : `${Math.round((cpu / result.requests) * 1e6)} µs/request`}; event-loop thread runnable but waiting for a core: ${waited === null ? "n/a" : `${Math.round(waited)} ms`}; server GC pauses ${(gc1.ms - gc0.ms).toFixed(0)} ms in ${gc1.count - gc0.count}; server event-loop delay p99 ${gc1.loopDelayP99} ms, max ${gc1.loopDelayMax} ms`,
+    `p50 ${ms(result.p50)} ms, p90 ${ms(result.p90)} ms, p99 ${ms(result.p99)} ms, max ${ms(result.max)} ms; ${result.requests} requests in ${result.seconds.toFixed(1)} s over ${result.connections} connections, ${result.non2xx} non-2xx, ${result.errors} errors; server process CPU (all threads) ${cpu === null ? "n/a" : `${Math.round((cpu / result.requests) * 1e6)} µs/request`}; event-loop thread runnable but waiting for a core: ${waited === null ? "n/a" : `${Math.round(waited)} ms`}; server GC pauses ${(gc1.ms - gc0.ms).toFixed(0)} ms in ${gc1.count - gc0.count}; server event-loop delay p99 ${gc1.loopDelayP99} ms, max ${gc1.loopDelayMax} ms; load process's longest stall ${result.clientStallMaxMs.toFixed(1)} ms`,
     "p99 < 5 ms",
     result.p99 < 5 && result.non2xx === 0 && result.errors === 0
   )
@@ -131,58 +141,35 @@ const getThroughput = async (runId) => {
   report("GET /v1/runs/:id closed loop (autocannon, 10 connections)", `${Math.round(result.requests.average)} req/s, p99 ${result.latency.p99} ms, ${result.non2xx} non-2xx, ${result.errors} errors`, "(no target)", true)
 }
 
-/** 500 SSE clients on one run: time from the tool logging a line to each client parsing it, once all are connected. */
+/**
+ * 500 SSE clients on one run (bench/sse-clients.mjs): time from the tool logging a line to each client
+ * parsing it. Lines start once the clients have had time to connect; only lines logged after all 500
+ * are connected count, and their first second (cold code on a new set of clients) is shown apart.
+ */
 const sseLatency = async (clients) => {
   const gc0 = await serverGc()
-  const clientLoop = monitorEventLoopDelay({ resolution: 1 })
-  clientLoop.enable()
   const cpu0 = serverCpu()
-  const run = await submit("bench-emit-clock", { lines: 150, everyMs: 40, delayMs: 0 })
-  const latencies = []
-  let ended = 0
-  let connected = 0
-  let allConnectedAt = Infinity
-  const started = performance.now()
-  await Promise.all(
-    Array.from({ length: clients }, () =>
-      new Promise((resolve, reject) => {
-        const req = http.get({ hostname, port, path: `/v1/runs/${run.id}/logs/stream`, headers: auth, agent: false }, (res) => {
-          if (res.statusCode !== 200) return reject(new Error(`SSE status ${res.statusCode}`))
-          if (++connected === clients) allConnectedAt = performance.timeOrigin + performance.now()
-          res.setEncoding("utf8")
-          let buffer = ""
-          res.on("data", (chunk) => {
-            const now = performance.timeOrigin + performance.now()
-            buffer += chunk
-            let i
-            while ((i = buffer.indexOf("\n\n")) >= 0) {
-              const block = buffer.slice(0, i)
-              buffer = buffer.slice(i + 2)
-              const data = /^data: (.*)$/m.exec(block)?.[1]
-              if (!data) continue
-              const e = JSON.parse(data)
-              if (e.type === "log" && e.source === "tool" && Number(e.message) > allConnectedAt) latencies.push(now - Number(e.message))
-              if (e.type === "end") ended++
-            }
-          })
-          res.on("end", resolve)
-          res.on("error", reject)
-        })
-        req.on("error", reject)
-      })
-    )
-  )
+  const run = await submit("bench-emit-clock", { lines: 250, everyMs: 40, delayMs: 3000 })
+  const r = await runLoad("sse", { ...target, path: `/v1/runs/${run.id}/logs/stream`, clients, warmupMs: 1000 })
   const cpu = cpuSince(cpu0)
-  clientLoop.disable()
   const gc1 = await serverGc()
-  latencies.sort((a, b) => a - b)
-  const connectMs = Math.round(allConnectedAt - performance.timeOrigin - started)
+  const ms = (x) => x.toFixed(2)
   report(
-    `${clients} SSE clients, log line → client (lines logged after all ${clients} connected)`,
-    `p50 ${pct(latencies, 50).toFixed(2)} ms, p99 ${pct(latencies, 99).toFixed(2)} ms, max ${latencies.at(-1).toFixed(2)} ms over ${latencies.length} deliveries; ${ended}/${clients} saw end; connecting all took ${connectMs} ms; server CPU ${cpu === null ? "n/a" : `${cpu.toFixed(2)} s in all`}; longest stall of the server's event loop ${gc1.loopDelayMax} ms (GC ${(gc1.ms - gc0.ms).toFixed(0)} ms in ${gc1.count - gc0.count}), of the clients' ${(clientLoop.max / 1e6).toFixed(1)} ms`,
+    `${clients} SSE clients, log line → client (lines logged after all ${clients} connected, after a 1 s warm-up)`,
+    `p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms, max ${ms(r.max)} ms over ${r.deliveries} deliveries (warm-up: p99 ${ms(r.warmupP99)} ms, max ${ms(r.warmupMax)} ms over ${r.warmupDeliveries}); ${r.ended}/${clients} saw end, ${r.outOfOrder} out of order; connecting all took ${Math.round(r.connectMs)} ms; server CPU ${cpu === null ? "n/a" : `${cpu.toFixed(2)} s in all`}; longest stall of the server's event loop ${gc1.loopDelayMax} ms (GC ${(gc1.ms - gc0.ms).toFixed(0)} ms in ${gc1.count - gc0.count}), of the load process ${r.clientStallMaxMs.toFixed(1)} ms (its CPU ${r.clientCpuSeconds.toFixed(2)} s)`,
     "p99 < 20 ms",
-    pct(latencies, 99) < 20 && latencies.length >= clients * 20 && ended === clients
+    r.p99 < 20 && r.deliveries >= clients * 100 && r.ended === clients && r.outOfOrder === 0
   )
+}
+
+/** curl's own download rate (MB/s) on the same core as the load side, as a reference; null when curl is missing. */
+const curlRate = (path) => {
+  try {
+    const out = execFileSync("curl", ["--silent", "--fail", "--output", "/dev/null", "--write-out", "%{speed_download}", "--header", `authorization: ${auth.authorization}`, `${url}${path}`], { encoding: "utf8" })
+    return Number(out) / 1e6
+  } catch {
+    return null
+  }
 }
 
 /** Uploads `bytes` of data, then downloads it (one stream at a time, then 4 at once). */
@@ -199,45 +186,32 @@ const transfer = async (bytes) => {
   const up = await fetch(`${url}/v1/uploads?name=bench.bin`, { method: "POST", headers: { ...auth, "content-length": String(bytes) }, body: Readable.toWeb(body), duplex: "half" }).then((r) => r.json())
   const upMBs = bytes / 1e6 / ((performance.now() - t0) / 1000)
   report("upload (streamed to storage with sha256)", `${upMBs.toFixed(0)} MB/s for ${(bytes / 1e6).toFixed(0)} MB`, "(no target)", true)
-  const download = () =>
-    new Promise((resolve, reject) => {
-      http.get({ hostname, port, path: `/v1/artifacts/${up.id}/download`, headers: auth, agent }, (res) => {
-        let n = 0
-        res.on("data", (c) => (n += c.length))
-        res.on("end", () => (n === bytes ? resolve(n) : reject(new Error(`short download ${n}`))))
-        res.on("error", reject)
-      }).on("error", reject)
-    })
-  const single = []
+  const path = `/v1/artifacts/${up.id}/download`
   const gc0 = await serverGc()
   console.log(`server heap before downloads: ${gc0.heapMB} MB`)
   const sys0 = serverSystemCpu()
   const cpu0 = serverCpu()
-  for (let i = 0; i < 3; i++) {
-    const t = performance.now()
-    await download()
-    single.push(bytes / 1e6 / ((performance.now() - t) / 1000))
-  }
+  const { rates: single, clientStallMaxMs } = await runLoad("download", { ...target, path, expectBytes: bytes, times: 3, parallel: 1 })
   const cpu = cpuSince(cpu0)
   const sys = sys0 === null ? null : serverSystemCpu() - sys0
   const gc1 = await serverGc()
   const best = Math.max(...single)
+  const curl = [curlRate(path), curlRate(path), curlRate(path)]
   report(
     "artifact download, one stream",
-    `${best.toFixed(0)} MB/s best of 3 (${single.map((x) => x.toFixed(0)).join(", ")}); server CPU ${cpu === null ? "n/a" : `${(cpu / ((3 * bytes) / 1e9)).toFixed(2)} s/GB`}, of which kernel ${sys === null ? "n/a" : `${(sys / ((3 * bytes) / 1e9)).toFixed(2)} s/GB`} and GC pauses ${((gc1.ms - gc0.ms) / 1000 / ((3 * bytes) / 1e9)).toFixed(2)} s/GB (${gc1.count - gc0.count} collections)`,
+    `${best.toFixed(0)} MB/s best of 3 (${single.map((x) => x.toFixed(0)).join(", ")}), beside curl ${curl[0] === null ? "n/a (not installed)" : `${Math.max(...curl).toFixed(0)} MB/s best of 3 (${curl.map((x) => x.toFixed(0)).join(", ")})`}; server CPU ${cpu === null ? "n/a" : `${(cpu / ((3 * bytes) / 1e9)).toFixed(2)} s/GB`}, of which kernel ${sys === null ? "n/a" : `${(sys / ((3 * bytes) / 1e9)).toFixed(2)} s/GB`} and GC pauses ${((gc1.ms - gc0.ms) / 1000 / ((3 * bytes) / 1e9)).toFixed(2)} s/GB (${gc1.count - gc0.count} collections); load process's longest stall ${clientStallMaxMs.toFixed(1)} ms`,
     "≥ 500 MB/s",
     best >= 500
   )
-  const t = performance.now()
-  await Promise.all([download(), download(), download(), download()])
-  report("artifact download, 4 streams at once", `${((4 * bytes) / 1e6 / ((performance.now() - t) / 1000)).toFixed(0)} MB/s aggregate`, "(no target)", true)
+  const four = await runLoad("download", { ...target, path, expectBytes: bytes, times: 1, parallel: 4 })
+  report("artifact download, 4 streams at once", `${four.rates[0].toFixed(0)} MB/s aggregate`, "(no target)", true)
 }
 
 try {
   console.log(`cts-lite HTTP bench against ${url} (server in its own process; ${placement}; ${process.platform} ${process.arch}, node ${process.version}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")})\n`)
   const seed = await submit("bench-emit-clock", { lines: 1, everyMs: 0, delayMs: 0 })
   await waitFor(seed.id, ["completed"])
-  await pacedLoad({ host: hostname, port: Number(port), path: `/v1/runs/${seed.id}`, headers: auth, rate: 2000, durationMs: 1000 })
+  await runLoad("paced", { ...target, path: `/v1/runs/${seed.id}`, rate: 2000, durationMs: 1000 })
   await getLatency(seed.id, "")
   await getThroughput(seed.id)
   const burners = [await submit("bench-burn", { ms: 60_000 }), await submit("bench-burn", { ms: 60_000 })]
@@ -250,7 +224,6 @@ try {
   const missed = rows.filter((r) => !r.ok).length
   console.log(`\n${rows.length - missed}/${rows.length} figures within target (load average now ${loadavg().map((x) => x.toFixed(1)).join(" ")}; latency figures need idle cores)`)
 } finally {
-  agent.destroy()
   child.kill("SIGTERM")
   await new Promise((r) => child.once("exit", r))
   rmSync(dir, { recursive: true, force: true })

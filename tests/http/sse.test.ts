@@ -1,14 +1,20 @@
-import { Readable } from "node:stream"
+import { PassThrough, Writable } from "node:stream"
 import { describe, expect, it } from "vitest"
 import { createSseResponse, encodeSseEvent, formatSseEvent, type SseOptions, type SseSink } from "../../src/adapters/http/sse.js"
 import { parseSseFrames, type SseFrame } from "./support/sse-parse.js"
 
 type Created = ReturnType<typeof createSseResponse>
-const bodyOf = (res: Created): AsyncIterable<Uint8Array> => (res instanceof Response ? res.body! : res.body) as unknown as AsyncIterable<Uint8Array>
+interface PipedBody {
+  pipe: <D extends Writable>(destination: D) => D
+}
+
+/** The bytes a client receives: a web body as is; a Node body piped, as the host does, into a response stand-in. */
+const open = (res: Created): (AsyncIterable<Uint8Array> & PassThrough) | ReadableStream<Uint8Array> =>
+  res instanceof Response ? res.body! : (res.body as unknown as PipedBody).pipe(new PassThrough())
 
 const collect = async (res: Created, until: (f: SseFrame[]) => boolean = () => false) => {
   const frames: SseFrame[] = []
-  for await (const f of parseSseFrames(bodyOf(res))) {
+  for await (const f of parseSseFrames(open(res) as AsyncIterable<Uint8Array>)) {
     frames.push(f)
     if (until(frames)) break
   }
@@ -21,7 +27,7 @@ it("formats id, event and one JSON data line", () => {
 
 describe.each([
   ["web ReadableStream", false],
-  ["Node Readable", true]
+  ["Node body piped into the response", true]
 ])("SSE writer (%s)", (_, node) => {
   const opts = (o: Partial<SseOptions>): SseOptions => ({ retryMs: 1000, heartbeatMs: 60_000, node, ...o })
 
@@ -77,18 +83,45 @@ describe.each([
       },
       opts({ highWaterBytes: 1000 })
     )
+    // The Node body goes into a response that holds every write until released (its own buffer
+    // asks to wait at once), so the writer's high-water mark alone decides when to stop.
+    const held: Array<() => void> = []
+    const nodeResponse = new Writable({ highWaterMark: 0, write: (_chunk, _encoding, done) => void held.push(done) })
+    const webBody = node ? null : (response as Response).body!
+    if (node) (response.body as unknown as PipedBody).pipe(nodeResponse)
     const chunk = new Uint8Array(500)
     expect(sink.write(chunk)).toBe(true)
     expect(sink.write(chunk)).toBe(false)
     const before = resumed
-    const iterator = bodyOf(response)[Symbol.asyncIterator]()
-    for (let i = 0; i < (node ? 1 : 3); i++) await iterator.next()
+    const reader = webBody?.getReader()
+    if (reader) for (let i = 0; i < 3; i++) await reader.read()
+    while (held.length > 0) held.shift()!()
     await new Promise((r) => setTimeout(r, 10))
     expect(resumed).toBeGreaterThan(before)
-    await iterator.return!()
-    if (response.body instanceof Readable) response.body.destroy()
+    if (reader) await reader.cancel()
+    else nodeResponse.destroy()
     await new Promise((r) => setTimeout(r, 10))
     expect(canceled).toBe(1)
     expect(sink.write(chunk)).toBe(false)
+  })
+})
+
+describe("SSE writer (Node body)", () => {
+  it("starts nothing for a HEAD request (the host aborts the body) and ends the response", async () => {
+    let started = 0
+    const response = createSseResponse(
+      () => {
+        started++
+        return { resume: () => {}, cancel: () => {} }
+      },
+      { retryMs: 1000, heartbeatMs: 60_000, node: true }
+    )
+    const body = response.body as unknown as PipedBody & { abort: () => void }
+    body.abort()
+    const destination = body.pipe(new PassThrough())
+    const bytes: Array<Buffer> = []
+    for await (const chunk of destination) bytes.push(chunk as Buffer)
+    expect(started).toBe(0)
+    expect(Buffer.concat(bytes).length).toBe(0)
   })
 })

@@ -62,7 +62,7 @@ export const makeRunEventFanout: Effect.Effect<RunEventFanout, never, LogStream>
 
   /** Hands `events` (seq-ordered) to a live client; false when a gap means it must catch up first. */
   const offer = (client: Client, events: ReadonlyArray<RunEvent>): boolean => {
-    const fresh = events.filter((e) => e.seq > client.last)
+    const fresh = events.length > 0 && events[0]!.seq > client.last ? events : events.filter((e) => e.seq > client.last)
     if (fresh.length === 0) return true
     if (fresh[0]!.seq !== client.last + 1) return false
     client.last = fresh[fresh.length - 1]!.seq
