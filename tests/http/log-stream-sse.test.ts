@@ -1,6 +1,8 @@
+import http from "node:http"
+import { Readable } from "node:stream"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { parseSseFrames, type SseFrame } from "./support/sse-parse.js"
-import { expectError, jsonInit, startTestServer, waitForRun, type TestServer } from "./support/test-server.js"
+import { expectError, jsonInit, startTestServer, tokens, waitForRun, type TestServer } from "./support/test-server.js"
 
 let server: TestServer
 beforeAll(async () => {
@@ -72,6 +74,32 @@ describe("SSE log stream", () => {
       expect(seen.map((e) => e.event)).toEqual(reference.map((e: { type: string }) => e.type))
     }
   })
+
+  it("holds back a client that stops reading and catches it up exactly when it reads again, while another streams on", async () => {
+    // ~16 MB of events: more than the loopback socket buffers and the server's 256 KiB per client,
+    // so the server must stop writing to the stalled client and later catch it up from the store.
+    const lines = 4000
+    const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines, pad: 4000 } }))).json()
+    const stalled = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http
+        .get(`${server.url}/v1/runs/${run.id}/logs/stream`, { headers: { authorization: `Bearer ${tokens.alice}` } }, (res) => {
+          res.pause()
+          resolve(res)
+        })
+        .on("error", reject)
+    )
+    expect(stalled.statusCode).toBe(200)
+    const streaming = await connect(run.id, 0, "header", Number.MAX_SAFE_INTEGER)
+    expect(streaming.ended).toBe(true)
+    await waitForRun(server, run.id)
+    const events: Array<{ id: string | null; event: string; data: string }> = []
+    for await (const frame of parseSseFrames(Readable.from(stalled) as AsyncIterable<Uint8Array>)) if (frame.kind === "event") events.push(frame)
+    const reference = (await (await server.api(`/v1/runs/${run.id}/logs?limit=5000`)).json()).items as Array<{ seq: number }>
+    expect(reference.filter((e) => (e as { source?: string }).source === "tool")).toHaveLength(lines)
+    expect(streaming.events.map((e) => e.seq)).toEqual(reference.map((e) => e.seq))
+    expect(events.map((e) => Number(e.id))).toEqual(reference.map((e) => e.seq))
+    expect(events.map((e) => JSON.parse(e.data))).toEqual(reference)
+  }, 60_000)
 
   it("streams replay then live, sends heartbeats while idle, ends with `end`, then answers 204", async () => {
     const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines: 6, everyMs: 150 } }))).json()
