@@ -1,5 +1,6 @@
 // `npm run bench:http`: the HTTP adapter against its targets, on 127.0.0.1 only, bounded to about a minute.
-// The server runs in its own process (bench/http-server.mjs); load and clients run here.
+// The server runs in its own process (bench/http-server.mjs); each piece of load runs in a fresh load
+// process (bench/load-process.mjs) started from here, on the load side's core.
 import { execFileSync, spawn } from "node:child_process"
 import { randomBytes } from "node:crypto"
 import { mkdtempSync, readFileSync, rmSync } from "node:fs"

@@ -5,6 +5,7 @@
 // back to back at the start of every second, so what it measures is a burst, not a rate.
 import net from "node:net"
 import { performance } from "node:perf_hooks"
+import { getRequest } from "./get-request.mjs"
 
 /**
  * Runs `GET path` at `rate` requests per second for `durationMs` over at most `maxConnections`
@@ -13,12 +14,7 @@ import { performance } from "node:perf_hooks"
  * @param {{ host: string, port: number, path: string, headers?: Record<string, string>, rate: number, durationMs: number, maxConnections?: number }} options
  */
 export const pacedLoad = async ({ host, port, path, headers = {}, rate, durationMs, maxConnections = 64 }) => {
-  const request = Buffer.from(
-    `GET ${path} HTTP/1.1\r\nhost: ${host}:${port}\r\n${Object.entries(headers)
-      .map(([k, v]) => `${k}: ${v}\r\n`)
-      .join("")}\r\n`,
-    "latin1"
-  )
+  const request = Buffer.from(getRequest({ host, port, path, headers }), "latin1")
   const total = Math.round((rate * durationMs) / 1000)
   const latencies = new Float64Array(total)
   let measured = 0

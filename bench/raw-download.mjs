@@ -2,6 +2,7 @@
 // read buffer (no allocation per read), the body counted, not kept. node:http's client allocates a
 // Buffer per read, and on this kind of machine its garbage collection, not the server, set the figure.
 import net from "node:net"
+import { getRequest } from "./get-request.mjs"
 
 /**
  * `GET path` over HTTP/1.1 and reads the whole `content-length` body; resolves with the byte count.
@@ -40,5 +41,5 @@ export const rawDownload = (o) =>
     })
     socket.on("error", settle)
     socket.on("close", () => settle(new Error(`download: connection closed after ${received} of ${length} body bytes`)))
-    socket.write(`GET ${o.path} HTTP/1.1\r\nhost: ${o.host}:${o.port}\r\n${Object.entries(o.headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`)
+    socket.write(getRequest(o))
   })

@@ -1,6 +1,7 @@
 // Many server-sent-event clients on one run: when each log line reaches each client.
 import net from "node:net"
 import { performance } from "node:perf_hooks"
+import { getRequest } from "./get-request.mjs"
 
 const now = () => performance.timeOrigin + performance.now()
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
@@ -81,7 +82,7 @@ const openStream = (o, { onOpen, onEvent }) =>
     })
     socket.on("error", settle)
     socket.on("close", () => settle(new Error("SSE: connection closed before the response ended")))
-    socket.write(`GET ${o.path} HTTP/1.1\r\nhost: ${o.host}:${o.port}\r\naccept: text/event-stream\r\n${Object.entries(o.headers).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`)
+    socket.write(getRequest({ ...o, headers: { accept: "text/event-stream", ...o.headers } }))
   })
 
 /**
