@@ -5,9 +5,19 @@ import { onInterrupt } from "./cli-context.js"
 /** Setting that keeps `cts serve` in the current process with Node's default (parallel) GC. */
 export const KEEP_PROCESS_ENV = "CTS_SERVE_PARALLEL_GC"
 
-/** Whether `cts serve` should start again under SERVER_NODE_FLAGS (V8 takes GC flags only at process start). */
+/** Node's inspector options (`--inspect`, `--inspect-brk=…`, `--inspect-port`, `--inspect-wait`, `--debug-port`). */
+const INSPECTOR_FLAG = /(^|\s)--(inspect(-brk|-wait|-port)?|debug-port)(=|\s|$)/
+
+/**
+ * Whether `cts serve` should start again under SERVER_NODE_FLAGS (V8 takes GC flags only at process
+ * start). Not when CTS_SERVE_PARALLEL_GC=1, and not under the inspector (in the flags or NODE_OPTIONS):
+ * a second process would try to bind the same debugger port, and the debugger would not see the server.
+ */
 export const needsServerFlags = (execArgv: ReadonlyArray<string> = process.execArgv, env: NodeJS.ProcessEnv = process.env): boolean =>
-  env[KEEP_PROCESS_ENV] !== "1" && SERVER_NODE_FLAGS.some((flag) => !execArgv.includes(flag))
+  env[KEEP_PROCESS_ENV] !== "1" &&
+  !execArgv.some((flag) => INSPECTOR_FLAG.test(flag)) &&
+  !INSPECTOR_FLAG.test(env.NODE_OPTIONS ?? "") &&
+  SERVER_NODE_FLAGS.some((flag) => !execArgv.includes(flag))
 
 /**
  * Runs this CLI invocation again in a child Node process started with SERVER_NODE_FLAGS, sharing

@@ -20,9 +20,18 @@ const alive = (pid: number) => {
 describe("needsServerFlags", () => {
   it("asks for a restart unless every server flag is there or CTS_SERVE_PARALLEL_GC=1", () => {
     expect(needsServerFlags([], {})).toBe(true)
-    expect(needsServerFlags(["--inspect"], {})).toBe(true)
+    expect(needsServerFlags(["--max-old-space-size=512"], {})).toBe(true)
+    expect(needsServerFlags([], { NODE_OPTIONS: "--enable-source-maps" })).toBe(true)
     expect(needsServerFlags([...SERVER_NODE_FLAGS], {})).toBe(false)
     expect(needsServerFlags([], { CTS_SERVE_PARALLEL_GC: "1" })).toBe(false)
+  })
+
+  it("stays in one process under the inspector, from the flags or NODE_OPTIONS", () => {
+    for (const flag of ["--inspect", "--inspect=9230", "--inspect-brk", "--inspect-brk=0.0.0.0:9229", "--inspect-wait", "--inspect-port=0", "--debug-port=9230"]) {
+      expect(needsServerFlags([flag], {}), flag).toBe(false)
+      expect(needsServerFlags([], { NODE_OPTIONS: `--enable-source-maps ${flag}` }), flag).toBe(false)
+    }
+    expect(needsServerFlags(["--inspector-like"], {})).toBe(true)
   })
 })
 
