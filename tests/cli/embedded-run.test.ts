@@ -1,9 +1,11 @@
 import { createHash } from "node:crypto"
-import { readFile, readdir, stat } from "node:fs/promises"
+import { existsSync } from "node:fs"
+import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { assertBuilt, createSandbox, json, runCts, type Sandbox } from "./cli-harness.js"
 import { repoRoot, sharedData } from "../support/shared-data.js"
+import { until } from "../core/helpers.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
 const truth = async () => JSON.parse(await readFile(path.join(sharedData, "rlog/subaru_cruise_demo.truth.json"), "utf8"))
@@ -111,5 +113,30 @@ describe("cts embedded: the README's main job and the commands around it", () =>
     expect(bytes.subarray(0, 4).toString("binary")).toBe("PK\u0003\u0004")
     for (const a of firstJson.artifacts) expect(bytes.includes(Buffer.from(a.name))).toBe(true)
     expect((await runCts(["bundle", runId, "--out", zip], { env: box.env })).code).toBe(1)
+  })
+})
+
+describe.runIf(process.platform === "linux")("cts run --open", () => {
+  let box: Sandbox
+  beforeAll(async () => {
+    assertBuilt()
+    box = await createSandbox()
+  })
+  afterAll(async () => box?.cleanup())
+
+  it("hands the out dir to the desktop's opener when done; without --out-dir it is a usage error", async () => {
+    const bin = path.join(box.dir, "fake-bin")
+    await mkdir(bin, { recursive: true })
+    const opened = path.join(box.dir, "opened.txt")
+    await writeFile(path.join(bin, "xdg-open"), `#!/bin/sh\nprintf '%s' "$1" > "${opened}"\n`, { mode: 0o755 })
+    const env = { ...box.env, PATH: `${bin}${path.delimiter}${box.env.PATH ?? ""}` }
+    const target = path.join(box.dir, "out/opened")
+    const result = await runCts(["run", "cruise-control-analyzer", "--path", demo, "--out-dir", target, "--open", "-p", "marker_type=none"], { env })
+    expect(result.code, result.stderr).toBe(0)
+    await until(() => existsSync(opened), 10_000)
+    await until(async () => (await readFile(opened, "utf8")) === target, 10_000)
+    const usage = await runCts(["run", "cruise-control-analyzer", "--path", demo, "--open"], { env })
+    expect(usage.code).toBe(1)
+    expect(usage.stderr).toContain("--open needs --out-dir")
   })
 })
