@@ -9,7 +9,8 @@ import type { CtsRuntime } from "../../src/adapters/http/route-kit.js"
 import { presetDefaults, type ServerSettings } from "../../src/adapters/http/server-settings.js"
 import { startServer } from "../../src/adapters/http/start-server.js"
 import { DATABASE_FILE } from "../../src/core/store/sqlite-run-store.js"
-import { testTools, tokens } from "./support/test-server.js"
+import { until } from "../core/helpers.js"
+import { jsonInit, startTestServer, testTools, tokens } from "./support/test-server.js"
 
 afterEach(() => void vi.useRealTimers())
 
@@ -38,6 +39,41 @@ describe("startServer", () => {
       rmSync(dir, { recursive: true, force: true })
     }
   })
+})
+
+describe("event streams and the server's life", () => {
+  it("counts a live client until it leaves, and closing the server ends the open streams at once", async () => {
+    const server = await startTestServer()
+    let closed = false
+    try {
+      const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1000, everyMs: 50 } }))).json()
+      const gauge = async () => Number(/^cts_sse_clients (\d+)$/m.exec(await (await server.api("/v1/metrics")).text())?.[1])
+      const open = async () => {
+        const stream = await server.api(`/v1/runs/${run.id}/logs/stream`)
+        expect(stream.status).toBe(200)
+        const reader = stream.body!.getReader()
+        await reader.read()
+        return reader
+      }
+      const leaving = await open()
+      expect(await gauge()).toBe(1)
+      await leaving.cancel()
+      await until(async () => (await gauge()) === 0, 10_000)
+      const staying = await open()
+      expect(await gauge()).toBe(1)
+      const started = Date.now()
+      await server.stop()
+      closed = true
+      expect(Date.now() - started).toBeLessThan(10_000)
+      // The client sees its stream end (or break), never a stream that keeps waiting.
+      const outcome = await (async () => {
+        for (;;) if ((await staying.read()).done) return "ended"
+      })().catch(() => "broken")
+      expect(["ended", "broken"]).toContain(outcome)
+    } finally {
+      if (!closed) await server.stop()
+    }
+  }, 30_000)
 })
 
 describe("createServerApp", () => {
