@@ -3,6 +3,7 @@ import { existsSync } from "node:fs"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import path from "node:path"
+import { afterAll, beforeAll } from "vitest"
 import { repoRoot } from "../support/shared-data.js"
 
 export const binPath = path.join(repoRoot, "bin/cts.mjs")
@@ -40,6 +41,17 @@ export const createSandbox = async (): Promise<Sandbox> => {
     CTS_CONCURRENCY: "2"
   })
   return { dir, env, cleanup: () => rm(dir, { recursive: true, force: true }) }
+}
+
+/** A sandbox for the enclosing `describe`: made (after checking the build) before its tests, removed after them. */
+export const useSandbox = (): Sandbox => {
+  const box = {} as { -readonly [K in keyof Sandbox]: Sandbox[K] }
+  beforeAll(async () => {
+    assertBuilt()
+    Object.assign(box, await createSandbox())
+  })
+  afterAll(async () => box.cleanup?.())
+  return box
 }
 
 /** Starts `node bin/cts.mjs …` as a real process. */

@@ -1,19 +1,14 @@
 import { mkdir, writeFile } from "node:fs/promises"
 import path from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, createSandbox, json, runCts, type Sandbox } from "./cli-harness.js"
+import { describe, expect, it } from "vitest"
+import { json, runCts, useSandbox } from "./cli-harness.js"
 import { repoRoot, sharedData } from "../support/shared-data.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
 const garbage = path.join(sharedData, "rlog/bad/garbage_header.rlog")
 
 describe("cts embedded: usage errors, failures and exit codes", () => {
-  let box: Sandbox
-  beforeAll(async () => {
-    assertBuilt()
-    box = await createSandbox()
-  })
-  afterAll(async () => box?.cleanup())
+  const box = useSandbox()
 
   const noRuns = async () => expect(json(await runCts(["runs", "list", "--json"], { env: box.env })).items).toEqual([])
 

@@ -1,17 +1,12 @@
 import path from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, createSandbox, finished, json, runCts, spawnCts, waitForOutput, type Sandbox } from "./cli-harness.js"
+import { describe, expect, it } from "vitest"
+import { finished, json, runCts, spawnCts, useSandbox, waitForOutput } from "./cli-harness.js"
 import { repoRoot } from "../support/shared-data.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
 
 describe("cts embedded: Ctrl-C, and following a run another process executes", () => {
-  let box: Sandbox
-  beforeAll(async () => {
-    assertBuilt()
-    box = await createSandbox()
-  })
-  afterAll(async () => box?.cleanup())
+  const box = useSandbox()
 
   it("SIGINT mid-run cancels the run cleanly (exit 130, record canceled); a second process following it exits 4", async () => {
     const route = Array.from({ length: 12 }, () => ["--path", demo]).flat()

@@ -2,8 +2,8 @@ import { createHash } from "node:crypto"
 import { existsSync } from "node:fs"
 import { mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises"
 import path from "node:path"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { assertBuilt, createSandbox, json, runCts, type Sandbox } from "./cli-harness.js"
+import { beforeAll, describe, expect, it } from "vitest"
+import { json, runCts, useSandbox } from "./cli-harness.js"
 import { repoRoot, sharedData } from "../support/shared-data.js"
 import { until } from "../core/helpers.js"
 
@@ -12,21 +12,18 @@ const truth = async () => JSON.parse(await readFile(path.join(sharedData, "rlog/
 const sha256 = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex")
 
 describe("cts embedded: the README's main job and the commands around it", () => {
-  let box: Sandbox
+  const box = useSandbox()
   let outDir: string
   let runId: string
   let firstJson: any
 
   beforeAll(async () => {
-    assertBuilt()
-    box = await createSandbox()
     outDir = path.join(box.dir, "out/demo")
     const result = await runCts(["run", "cruise-control-analyzer", "--path", demo, "--out-dir", outDir, "--json"], { env: box.env })
     expect(result.code, result.stderr).toBe(0)
     firstJson = json(result)
     runId = firstJson.run.id
   })
-  afterAll(async () => box?.cleanup())
 
   it("completes, reports the drive's real button presses, and writes every artifact byte-exact", async () => {
     const t = await truth()
@@ -117,12 +114,7 @@ describe("cts embedded: the README's main job and the commands around it", () =>
 })
 
 describe.runIf(process.platform === "linux")("cts run --open", () => {
-  let box: Sandbox
-  beforeAll(async () => {
-    assertBuilt()
-    box = await createSandbox()
-  })
-  afterAll(async () => box?.cleanup())
+  const box = useSandbox()
 
   it("hands the out dir to the desktop's opener when done; without --out-dir it is a usage error", async () => {
     const bin = path.join(box.dir, "fake-bin")

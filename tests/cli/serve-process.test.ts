@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from "node:fs"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
 import { SERVER_NODE_FLAGS } from "../../src/adapters/http/server-node-flags.js"
 import { needsServerFlags } from "../../src/cli/server-process.js"
 import { until } from "../core/helpers.js"
-import { assertBuilt, createSandbox, startServe, type Sandbox } from "./cli-harness.js"
+import { startServe, useSandbox } from "./cli-harness.js"
 
 /** Child pids of `pid` (Linux /proc). */
 const childrenOf = (pid: number): number[] =>
@@ -36,12 +36,7 @@ describe("needsServerFlags", () => {
 })
 
 describe.runIf(existsSync("/proc/self/task"))("cts serve's server process", () => {
-  let box: Sandbox
-  beforeAll(async () => {
-    assertBuilt()
-    box = await createSandbox()
-  })
-  afterAll(() => box?.cleanup())
+  const box = useSandbox()
 
   it("serves from a child started with the server flags; SIGTERM reaches it and the exit code is 0", async () => {
     const server = await startServe(box.env)
