@@ -1,6 +1,6 @@
-import type { RunRecord } from "../core/executor/executor.js"
+import { isTerminalStatus, type RunRecord } from "../core/executor/executor.js"
 import { onInterrupt } from "./cli-context.js"
-import { isFinished, type CtsClient } from "./client/cts-client.js"
+import type { CtsClient } from "./client/cts-client.js"
 import type { Output } from "./output.js"
 import { formatEvent } from "./present.js"
 import { createProgressBar } from "./progress-bar.js"
@@ -89,7 +89,7 @@ export const watchRun = async (
     return { run: await client.getRun(runId).catch(() => null), interrupted, detached }
   }
   let run = await client.getRun(runId)
-  for (let i = 0; i < 50 && !isFinished(run.status); i++) {
+  for (let i = 0; i < 50 && !isTerminalStatus(run.status); i++) {
     await new Promise((resolve) => setTimeout(resolve, 100))
     run = await client.getRun(runId)
   }

@@ -84,5 +84,3 @@ export const artifactView = (m: ArtifactMeta): ArtifactView => ({
   partial: m.partial === true
 })
 
-/** Terminal run states. */
-export const isFinished = (status: RunStatus): boolean => status === "completed" || status === "failed" || status === "canceled"

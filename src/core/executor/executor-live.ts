@@ -8,7 +8,7 @@ import { ToolRegistry } from "../registry/tool-registry.js"
 import { ToolSources } from "../registry/tool-registry-live.js"
 import { newId } from "../store/ids.js"
 import { RunStore } from "../store/run-store.js"
-import { Executor, type ExecutorService, type RunError, type RunRecord, type RunStatus } from "./executor.js"
+import { Executor, isTerminalStatus, type ExecutorService, type RunError, type RunRecord, type RunStatus } from "./executor.js"
 import { checkInputs } from "./input-resolver.js"
 import { hostAlive, registerInstance } from "./run-host.js"
 import { runInWorker, type WorkerHooks } from "./run-worker.js"
@@ -28,7 +28,6 @@ interface Entry {
   readonly timeoutMs: number
 }
 
-const isTerminal = (s: RunStatus) => s === "completed" || s === "failed" || s === "canceled"
 const now = () => new Date().toISOString()
 const INTERRUPTED: RunError = {
   category: "tool_error",
@@ -181,7 +180,7 @@ const make = Effect.gen(function* () {
         const run = yield* get(id)
         const entry = entries.get(id)
         if (!entry || entry.state === "done") {
-          if (isTerminal(run.status)) return { run, outcome: "already_finished" as const }
+          if (isTerminalStatus(run.status)) return { run, outcome: "already_finished" as const }
           const finished = entry ? yield* Deferred.await(entry.finished) : null
           if (finished) return { run: finished, outcome: "already_finished" as const }
           return yield* new SystemError({ code: "run_not_local", message: `Run ${id} is executed by another cts-lite process`, suggestedAction: "Cancel it through that process (its server)" })
@@ -194,13 +193,13 @@ const make = Effect.gen(function* () {
     await: (id) =>
       Effect.gen(function* () {
         const run = yield* get(id)
-        if (isTerminal(run.status)) return run
+        if (isTerminalStatus(run.status)) return run
         const entry = entries.get(id)
         if (entry) return yield* Deferred.await(entry.finished)
         for (;;) {
           yield* Effect.sleep("250 millis")
           const latest = yield* get(id)
-          if (isTerminal(latest.status)) return latest
+          if (isTerminalStatus(latest.status)) return latest
         }
       }),
     queueDepth: Effect.sync(() => {

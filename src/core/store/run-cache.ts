@@ -1,11 +1,9 @@
 import { Effect } from "effect"
-import type { RunRecord, RunStatus } from "../executor/executor.js"
+import { isTerminalStatus, type RunRecord } from "../executor/executor.js"
 import type { RunPatch } from "./run-store.js"
 
 /** Runs kept in memory by default (least recently read ones are dropped first). */
 export const DEFAULT_RUN_CACHE_SIZE = 10_000
-
-const isTerminal = (s: RunStatus) => s === "completed" || s === "failed" || s === "canceled"
 
 /**
  * An in-memory copy of run records, kept coherent by the store's writes:
@@ -59,12 +57,12 @@ export const createRunCache = (capacity = DEFAULT_RUN_CACHE_SIZE): RunCache => {
     },
     inserted: (run) => {
       touch(run.id)
-      if (!isTerminal(run.status)) localLive.add(run.id)
+      if (!isTerminalStatus(run.status)) localLive.add(run.id)
       put(run)
     },
     patched: (id, patch) => {
       touch(id)
-      if (patch.status !== undefined && isTerminal(patch.status)) localLive.delete(id)
+      if (patch.status !== undefined && isTerminalStatus(patch.status)) localLive.delete(id)
       const run = entries.get(id)
       if (run !== undefined) entries.set(id, { ...run, ...patch })
     },
@@ -80,7 +78,7 @@ export const createRunCache = (capacity = DEFAULT_RUN_CACHE_SIZE): RunCache => {
         flight.readers++
         return load.pipe(
           Effect.tap((run) => {
-            if (run !== null && !flight.dirty && (isTerminal(run.status) || localLive.has(id))) put(run)
+            if (run !== null && !flight.dirty && (isTerminalStatus(run.status) || localLive.has(id))) put(run)
           }),
           Effect.ensuring(
             Effect.sync(() => {

@@ -1,13 +1,11 @@
 import { Effect } from "effect"
 import type { SystemError } from "../errors.js"
-import type { RunRecord, RunStatus } from "../executor/executor.js"
+import { isTerminalStatus, type RunRecord, type RunStatus } from "../executor/executor.js"
 import { createRunTally, secondsBetween, type RunStatistics } from "../observability/run-tally.js"
 import type { RunCache } from "./run-cache.js"
 import type { RunPatch } from "./run-store.js"
 
 type Query = <A extends object>(text: string, params?: ReadonlyArray<unknown>) => Effect.Effect<ReadonlyArray<A>, SystemError>
-
-const isTerminal = (s: RunStatus) => s === "completed" || s === "failed" || s === "canceled"
 
 /** What the store does around each run write so the cache and the run figures follow it. */
 export interface RunTransitions {
@@ -54,7 +52,7 @@ export const makeRunTransitions = (query: Query, cache: RunCache): Effect.Effect
           tally.add(prior.toolId, prior.status, -1)
           tally.add(prior.toolId, next, 1)
           const startedAt = patch.startedAt !== undefined ? patch.startedAt : prior.startedAt
-          if (isTerminal(next) && !isTerminal(prior.status) && startedAt && patch.finishedAt) {
+          if (isTerminalStatus(next) && !isTerminalStatus(prior.status) && startedAt && patch.finishedAt) {
             tally.observe(prior.toolId, next, secondsBetween(startedAt, patch.finishedAt))
           }
         })
