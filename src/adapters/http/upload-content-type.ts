@@ -1,7 +1,4 @@
-import { classifyHead, type SniffedKind } from "../../core/tools/shared/input-kind.js"
-
-/** Bytes of an upload looked at to tell what it is. */
-export const UPLOAD_SNIFF_BYTES = 4096
+import { classifyHead, KIND_SNIFF_BYTES, readHeadOf, type SniffedKind } from "../../core/tools/shared/input-kind.js"
 
 const sniffed: Partial<Record<SniffedKind, string>> = {
   "rlog-zstd": "application/zstd",
@@ -34,25 +31,13 @@ export const uploadContentType = (head: Uint8Array, declared: string | null, nam
 /** Reads the first `bytes` of `source` and returns them with an iterable yielding the whole body (those bytes included). */
 export const peekHead = async (
   source: AsyncIterable<Uint8Array>,
-  bytes = UPLOAD_SNIFF_BYTES
+  bytes = KIND_SNIFF_BYTES
 ): Promise<{ readonly head: Uint8Array; readonly body: AsyncIterable<Uint8Array> }> => {
   const it = source[Symbol.asyncIterator]()
-  const buffered: Array<Uint8Array> = []
-  let n = 0
-  let done = false
-  while (n < bytes) {
-    const r = await it.next()
-    if (r.done) {
-      done = true
-      break
-    }
-    buffered.push(r.value)
-    n += r.value.byteLength
-  }
-  const head = Buffer.concat(buffered).subarray(0, bytes)
+  const { chunks, ended, head } = await readHeadOf(it, bytes)
   async function* body(): AsyncGenerator<Uint8Array> {
-    yield* buffered
-    if (done) return
+    yield* chunks
+    if (ended) return
     for (let r = await it.next(); !r.done; r = await it.next()) yield r.value
   }
   return { head, body: { [Symbol.asyncIterator]: body } }

@@ -5,32 +5,40 @@ import type { ResolvedInput } from "../define-tool.js"
 /** What an input's first bytes say it is. */
 export type SniffedKind = "rlog-zstd" | "rlog-bz2" | "can-csv" | "dbc" | "text" | "binary" | "empty"
 
-const SNIFF_BYTES = 4096
+/** Bytes looked at to tell what a file is. */
+export const KIND_SNIFF_BYTES = 4096
+
+/**
+ * Reads from `it` until `bytes` bytes are in or it ends: the chunks read (whole), whether the source
+ * ended, and its first `bytes` bytes. The caller decides whether to go on reading or to abandon it.
+ */
+export const readHeadOf = async (
+  it: AsyncIterator<Uint8Array>,
+  bytes = KIND_SNIFF_BYTES
+): Promise<{ readonly chunks: ReadonlyArray<Uint8Array>; readonly ended: boolean; readonly head: Uint8Array }> => {
+  const chunks: Array<Uint8Array> = []
+  let n = 0
+  let ended = false
+  while (n < bytes) {
+    const r = await it.next()
+    if (r.done) {
+      ended = true
+      break
+    }
+    chunks.push(r.value)
+    n += r.value.byteLength
+  }
+  return { chunks, ended, head: Buffer.concat(chunks).subarray(0, bytes) }
+}
 
 /** Reads up to the first 4 KiB of an input (opens and abandons a stream). */
 export const readHead = async (input: ResolvedInput): Promise<Uint8Array> => {
-  const parts: Uint8Array[] = []
-  let n = 0
   const it = input.open()[Symbol.asyncIterator]()
   try {
-    while (n < SNIFF_BYTES) {
-      const r = await it.next()
-      if (r.done) break
-      parts.push(r.value)
-      n += r.value.length
-    }
+    return (await readHeadOf(it)).head
   } finally {
     await it.return?.()
   }
-  const out = new Uint8Array(Math.min(n, SNIFF_BYTES))
-  let o = 0
-  for (const p of parts) {
-    const take = Math.min(p.length, out.length - o)
-    out.set(p.subarray(0, take), o)
-    o += take
-    if (o === out.length) break
-  }
-  return out
 }
 
 const looksLikeText = (head: Uint8Array): boolean => {
