@@ -72,27 +72,26 @@ const serverGc = () =>
     child.kill("SIGUSR2")
   })
 
-/** CPU seconds the server process has used (Linux /proc; null elsewhere): a figure that other load on the machine does not inflate. */
-const serverCpu = () => {
+/** User and system CPU seconds the server process has used (Linux /proc; null elsewhere): figures that other load on the machine does not inflate. */
+const serverCpuTimes = () => {
   try {
     const fields = readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ")
-    return (Number(fields[11]) + Number(fields[12])) / 100
+    return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 }
   } catch {
     return null
   }
 }
+/** CPU seconds the server process has used (null where unknown). */
+const serverCpu = () => {
+  const t = serverCpuTimes()
+  return t === null ? null : t.user + t.system
+}
+/** System (kernel) CPU seconds of the server process: socket and file syscalls (null where unknown). */
+const serverSystemCpu = () => serverCpuTimes()?.system ?? null
 /** Nanoseconds the server's main (event-loop) thread has spent waiting for a CPU while runnable (Linux schedstat; null elsewhere). */
 const mainThreadWait = () => {
   try {
     return Number(readFileSync(`/proc/${child.pid}/task/${child.pid}/schedstat`, "utf8").split(" ")[1])
-  } catch {
-    return null
-  }
-}
-/** System (kernel) CPU seconds of the server process: socket and file syscalls. */
-const serverSystemCpu = () => {
-  try {
-    return Number(readFileSync(`/proc/${child.pid}/stat`, "utf8").split(") ")[1].split(" ")[12]) / 100
   } catch {
     return null
   }
