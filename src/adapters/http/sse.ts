@@ -128,9 +128,10 @@ const nodeSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOpti
         res.end()
         return res
       }
+      const hasRoom = () => res.writableLength < highWater
       /** Stop only when the response itself asks to wait (so its `drain` follows) and `highWater` is queued. */
-      const push = (bytes: Uint8Array) => res.write(bytes) || res.writableLength < highWater
-      const opened = openSse({ push, hasRoom: () => res.writableLength < highWater, close: () => res.end() }, start, options)
+      const push = (bytes: Uint8Array) => res.write(bytes) || hasRoom()
+      const opened = openSse({ push, hasRoom, close: () => res.end() }, start, options)
       const gone = () => {
         if (opened.finish()) opened.producer.cancel()
       }
