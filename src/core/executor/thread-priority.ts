@@ -5,8 +5,8 @@ import { constants, setPriority } from "node:os"
 /**
  * Makes this thread yield to the thread serving requests when cores are scarce. On Linux it moves
  * only this thread to SCHED_IDLE (via util-linux `chrt`): it runs on otherwise idle CPU time, and a
- * waking request-serving thread preempts it at once, where nice 19 alone still left requests waiting
- * for the end of a slice. Where that is not possible, nice 19 (`os.setPriority` also applies to the
+ * waking request-serving thread preempts it (at once where the kernel preempts on wakeup, else at the
+ * next scheduler tick), where nice 19 alone still left requests waiting for the end of a slice. Where that is not possible, nice 19 (`os.setPriority` also applies to the
  * calling thread only on Linux); where neither is, normal priority.
  */
 export const yieldToMainThread = () => {
