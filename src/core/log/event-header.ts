@@ -1,9 +1,12 @@
 import type { CapnpMessage } from "./capnp-message.js"
+import { MalformedMessage } from "./log-errors.js"
 
 /**
  * Reads the `Event` header: logMonoTime (u64 @ data byte 0, as a JS number of ns), the union tag
  * (u16 @ data byte 8) and `valid` (bit 80, stored inverted since its default is true), plus where
- * the union's pointer (pointer 0) is. Fields past a short data section read as their defaults.
+ * the union's pointer (pointer 0) is. Fields past a short data section read as their defaults. A
+ * message with no root (an empty first segment, as a run of zero bytes frames) or a null root is not
+ * an event: it throws MalformedMessage.
  */
 export class EventHeader {
   logMonoTime = 0
@@ -14,12 +17,8 @@ export class EventHeader {
   ptr = -1
 
   read(msg: CapnpMessage): void {
-    if (!msg.hasRoot || !msg.readStruct(0, msg.segStart[0])) {
-      this.logMonoTime = this.tag = 0
-      this.valid = true
-      this.ptr = -1
-      return
-    }
+    if (!msg.hasRoot) throw new MalformedMessage("the message is empty (no root pointer)")
+    if (!msg.readStruct(0, msg.segStart[0])) throw new MalformedMessage("its root pointer is null")
     const { dv, bytes, dataOff: d, dataWords: dw } = msg
     this.logMonoTime = dw >= 1 ? dv.getUint32(d + 4, true) * 4294967296 + dv.getUint32(d, true) : 0
     this.tag = dw >= 2 ? dv.getUint16(d + 8, true) : 0
