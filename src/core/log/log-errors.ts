@@ -52,8 +52,14 @@ export class DecodeFailure extends Error {
   }
 }
 
-/** A Cap'n Proto structure that points outside its message or has an impossible shape. */
-export class MalformedMessage extends Error {}
+/**
+ * A Cap'n Proto structure that points outside its message or has an impossible shape. Thrown inside the
+ * reader and always caught there (the message is skipped), so it is not an Error: no stack trace is
+ * captured, which keeps a flood of malformed messages cheap.
+ */
+export class MalformedMessage {
+  constructor(readonly message: string) {}
+}
 
 /** `text`, prefixed with the route segment when it is not the first. */
 export const segmentLabel = (segment: number, text: string): string => (segment > 0 ? `Route segment ${segment}: ${text}` : text)

@@ -101,7 +101,11 @@ export class FrameSink extends BatchCollector<CanFrame> implements BatchSink<Can
   begin(msg: CapnpMessage, framer: MessageFramer): boolean {
     const h = this.header
     try {
-      h.read(msg)
+      const notEvent = h.read(msg)
+      if (notEvent) {
+        warnMalformed(this.stats, notEvent, framer)
+        return true
+      }
       countEvent(this.stats, h)
       const tag = h.tag
       if ((tag !== EventTag.can && tag !== EventTag.sendcan) || h.ptr < 0) return true
@@ -175,7 +179,11 @@ export class EventSink extends BatchCollector<LogEvent> implements BatchSink<Log
   begin(msg: CapnpMessage, framer: MessageFramer): boolean {
     const h = this.header
     try {
-      h.read(msg)
+      const notEvent = h.read(msg)
+      if (notEvent) {
+        warnMalformed(this.stats, notEvent, framer)
+        return true
+      }
       countEvent(this.stats, h)
       this.batch.push(this.decode(msg, h, framer))
     } catch (e) {
