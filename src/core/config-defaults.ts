@@ -4,6 +4,7 @@ import { availableParallelism, homedir } from "node:os"
 import path from "node:path"
 import type { CtsConfigShape } from "./config.js"
 import { SystemError, ValidationError } from "./errors.js"
+import { readLimitsFromEnv } from "./read-limits-env.js"
 
 /** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -111,6 +112,7 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
     concurrency,
     defaultTimeoutMs,
     signingKey,
-    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null)
+    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null),
+    logReadLimits: { ...readLimitsFromEnv(env), ...partial.logReadLimits }
   }
 }
