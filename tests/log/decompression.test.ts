@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest"
 import { ToolError } from "../../src/core/errors.js"
 import { Bz2Decoder } from "../../src/core/log/bzip2-decoder.js"
 import { detectCompression } from "../../src/core/log/compression.js"
+import { bz2Zeros20mb as zeros20mb } from "./bomb-builders.js"
 import { concat } from "./capnp-builder.js"
 import { chunked, firstDifference, readFrameRows } from "./helpers.js"
 import { oracleRows } from "../support/oracle.js"
@@ -40,8 +41,6 @@ const zstdFrame = async (content: Uint8Array, opts: { checksum: boolean; blockSi
   return concat(...parts)
 }
 
-/** `head -c 20000000 /dev/zero | bzip2 -9`: one block that run-length-expands to 20 MB. */
-const zeros20mb = () => Uint8Array.from(atob("QlpoOTFBWSZTWb/Kr8QAmS/CAMAAAAgACCAAMMwFKaaqkRRsAoijxdyRThQkL/Kr8QA="), (c) => c.charCodeAt(0))
 
 const codeOf = (e: unknown) => (e instanceof ToolError ? e.code : String(e))
 
