@@ -1,10 +1,9 @@
 import { describe, expect, it } from "vitest"
 import { ToolError } from "../../src/core/errors.js"
 import type { ReadLimits } from "../../src/core/log/log-limits.js"
-import { openLog } from "../../src/core/log/open-log.js"
 import { bz2ZerosBomb, zstdRleFrame } from "./bomb-builders.js"
 import { concat } from "./capnp-builder.js"
-import { chunked, firstDifference, frameRow } from "./helpers.js"
+import { chunked, firstDifference, readFrameRows } from "./helpers.js"
 import { oracleRows } from "../support/oracle.js"
 import { readFixture } from "../support/shared-data.js"
 
@@ -26,14 +25,7 @@ const rav4Head = (max: number): Uint8Array => {
 }
 
 const read = async (bytes: Uint8Array, limits?: Partial<ReadLimits>) => {
-  const reader = openLog(chunked(bytes, 65_536), { limits })
-  const rows: Array<string> = []
-  let error: unknown
-  try {
-    for await (const b of reader.frames()) for (const f of b) rows.push(frameRow(f))
-  } catch (e) {
-    error = e
-  }
+  const { rows, error, reader } = await readFrameRows(chunked(bytes, 65_536), false, { limits })
   return { rows, error: error as ToolError | undefined, stats: reader.stats }
 }
 

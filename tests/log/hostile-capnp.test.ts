@@ -4,7 +4,7 @@ import { ToolError } from "../../src/core/errors.js"
 import { openLog } from "../../src/core/log/open-log.js"
 import type { ReadLimits } from "../../src/core/log/log-limits.js"
 import { concat, message } from "./capnp-builder.js"
-import { chunked, frameRow } from "./helpers.js"
+import { chunked, readFrameRows } from "./helpers.js"
 import {
   type TestFrame,
   canEvent,
@@ -17,14 +17,7 @@ import {
 } from "./hostile-builders.js"
 
 const read = async (bytes: Uint8Array, sizes: ReadonlyArray<number> | number, limits?: Partial<ReadLimits>) => {
-  const reader = openLog(chunked(bytes, sizes), { limits })
-  const rows: Array<string> = []
-  let error: unknown
-  try {
-    for await (const b of reader.frames()) for (const f of b) rows.push(frameRow(f))
-  } catch (e) {
-    error = e
-  }
+  const { rows, error, reader } = await readFrameRows(chunked(bytes, sizes), false, { limits })
   return { rows, error, stats: reader.stats }
 }
 
