@@ -80,6 +80,9 @@ export const loadOrCreateSigningKey = (dataDir: string): string => {
   }
 }
 
+/** `logReadLimits` only when one is set, so an unconfigured config has no such key. */
+const withLogReadLimits = (limits: CtsConfigShape["logReadLimits"] & object) => (Object.keys(limits).length > 0 ? { logReadLimits: limits } : {})
+
 /**
  * Builds the full configuration: explicit values win, then `CTS_*` environment variables, then defaults
  * (data dir under the XDG data home, concurrency = cores, 10 min timeout, no input-root restriction,
@@ -113,6 +116,6 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
     defaultTimeoutMs,
     signingKey,
     retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null),
-    logReadLimits: { ...readLimitsFromEnv(env), ...partial.logReadLimits }
+    ...withLogReadLimits({ ...readLimitsFromEnv(env), ...partial.logReadLimits })
   }
 }
