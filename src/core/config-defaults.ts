@@ -4,6 +4,7 @@ import { availableParallelism, homedir } from "node:os"
 import path from "node:path"
 import type { CtsConfigShape } from "./config.js"
 import { SystemError, ValidationError } from "./errors.js"
+import { readLimitsFromEnv } from "./read-limits-env.js"
 
 /** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -79,6 +80,9 @@ export const loadOrCreateSigningKey = (dataDir: string): string => {
   }
 }
 
+/** `logReadLimits` only when one is set, so an unconfigured config has no such key. */
+const withLogReadLimits = (limits: CtsConfigShape["logReadLimits"] & object) => (Object.keys(limits).length > 0 ? { logReadLimits: limits } : {})
+
 /**
  * Builds the full configuration: explicit values win, then `CTS_*` environment variables, then defaults
  * (data dir under the XDG data home, concurrency = cores, 10 min timeout, no input-root restriction,
@@ -111,6 +115,7 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
     concurrency,
     defaultTimeoutMs,
     signingKey,
-    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null)
+    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null),
+    ...withLogReadLimits({ ...readLimitsFromEnv(env), ...partial.logReadLimits })
   }
 }

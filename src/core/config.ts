@@ -1,4 +1,5 @@
 import { Context } from "effect"
+import type { ReadLimits } from "./log/log-limits.js"
 
 /** Settings the core services read. Adapters build it from env, files and flags. */
 export interface CtsConfigShape {
@@ -14,6 +15,8 @@ export interface CtsConfigShape {
   readonly signingKey: string
   /** Artifacts of runs older than this are swept; `null` = keep forever. */
   readonly retentionDays: number | null
+  /** Log reader limits for tool runs (`CTS_LOG_*`); unset ones keep the reader's defaults (docs/log-reader.md). */
+  readonly logReadLimits?: Partial<ReadLimits>
 }
 
 export class CtsConfig extends Context.Tag("cts/CtsConfig")<CtsConfig, CtsConfigShape>() {}

@@ -87,13 +87,21 @@ describe("Cap'n Proto layout", () => {
     expect(stats.totalEvents).toBe(3)
   })
 
-  it("a short data section reads as defaults; an empty message is a default Event", async () => {
+  it("a short data section reads as defaults; an empty message or a null root is malformed, not an event", async () => {
     const short = message([[structPtr(0, 1, 0), u64(77)]])
     const empty = message([[]])
-    const { events, error } = await readAll(concat(short, empty))
+    const nullRoot = message([[[0, 0]]])
+    const { events, stats, error } = await readAll(concat(short, empty, nullRoot, short))
     expect(error).toBeUndefined()
+    expect(events).toHaveLength(2)
     expect(events[0]).toEqual({ logMonoTime: 77, valid: true, tag: 0, which: "initData", initData: expect.objectContaining({ dongleId: "" }) })
-    expect(events[1]).toMatchObject({ logMonoTime: 0, tag: 0, valid: true })
+    expect(events[1]).toEqual(events[0])
+    expect(stats.totalEvents).toBe(2)
+    expect(stats.malformedEvents).toBe(2)
+    expect(stats.warnings).toEqual([
+      expect.objectContaining({ code: "malformed_event", messageIndex: 1, offset: short.length, count: 1 }),
+      expect.objectContaining({ code: "malformed_event", messageIndex: 2, offset: short.length + empty.length, count: 1 })
+    ])
   })
 
   it("refuses 513 segments and oversized messages before allocating", async () => {
@@ -111,8 +119,11 @@ describe("Cap'n Proto layout", () => {
     const huge = await readAll(header(1, 0xffffffff), 3)
     expect((huge.error as ToolError).code).toBe("bad_segment_table")
     expect((huge.error as ToolError).details).toMatchObject({ offset: 0, messageBytes: 0xffffffff * 8 })
-    const maxSegments = new Uint8Array(4 + 4 * 512 + 4)
-    new DataView(maxSegments.buffer).setUint32(0, 511, true)
+    const maxSegments = new Uint8Array(4 + 4 * 512 + 4 + 24)
+    const dv = new DataView(maxSegments.buffer)
+    dv.setUint32(0, 511, true)
+    dv.setUint32(4, 3, true) // segment 0: the root and an Event of 2 data words; the other 511 are empty
+    dv.setUint32(4 + 4 * 512 + 4 + 4, 2, true)
     const ok = await readAll(maxSegments, 7)
     expect(ok.error).toBeUndefined()
     expect(ok.events).toHaveLength(1)

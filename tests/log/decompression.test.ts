@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest"
 import { ToolError } from "../../src/core/errors.js"
 import { Bz2Decoder } from "../../src/core/log/bzip2-decoder.js"
 import { detectCompression } from "../../src/core/log/compression.js"
+import { bz2Zeros20mb as zeros20mb } from "./bomb-builders.js"
 import { concat } from "./capnp-builder.js"
 import { chunked, firstDifference, readFrameRows } from "./helpers.js"
 import { oracleRows } from "../support/oracle.js"
@@ -40,8 +41,6 @@ const zstdFrame = async (content: Uint8Array, opts: { checksum: boolean; blockSi
   return concat(...parts)
 }
 
-/** `head -c 20000000 /dev/zero | bzip2 -9`: one block that run-length-expands to 20 MB. */
-const zeros20mb = () => Uint8Array.from(atob("QlpoOTFBWSZTWb/Kr8QAmS/CAMAAAAgACCAAMMwFKaaqkRRsAoijxdyRThQkL/Kr8QA="), (c) => c.charCodeAt(0))
 
 const codeOf = (e: unknown) => (e instanceof ToolError ? e.code : String(e))
 
@@ -68,11 +67,13 @@ describe("compression detection and decoding", () => {
       expect(error).toBeUndefined()
       expect(firstDifference(rows, unknownRows)).toBe(-1)
     }
-    // 16 zero bytes = two empty messages (1 segment of 0 words) ahead of the log
+    // 16 zero bytes = two empty messages (1 segment of 0 words, no root) ahead of the log: skipped as malformed
     const withRle = await zstdFrame(raw, { checksum: true, blockSize: 7000, rlePrefix: 16 })
     const r = await readFrameRows(chunked(withRle, 1000))
     expect(r.error).toBeUndefined()
-    expect(r.reader.stats.totalEvents).toBe(62 + 2)
+    expect(firstDifference(r.rows, unknownRows)).toBe(-1)
+    expect(r.reader.stats.totalEvents).toBe(62)
+    expect(r.reader.stats.warnings).toEqual([expect.objectContaining({ code: "malformed_event", offset: 0, messageIndex: 0, count: 2 })])
     const bad = await zstdFrame(raw, { checksum: true, blockSize: 5000 })
     bad[bad.length - 1] ^= 0x40
     expect(codeOf((await readFrameRows(chunked(bad, 4096))).error)).toBe("checksum_mismatch")

@@ -1,4 +1,5 @@
 import type { CanFrame } from "../../src/core/can/can-frame.js"
+import type { ReadOptions } from "../../src/core/log/log-pipeline.js"
 import type { LogSource } from "../../src/core/log/log-source.js"
 import { type LogReader, openLog } from "../../src/core/log/open-log.js"
 
@@ -41,8 +42,8 @@ export interface FramesResult {
 }
 
 /** Reads all frames as oracle rows, capturing a thrown error instead of failing. */
-export const readFrameRows = async (source: LogSource, includeSendcan = false): Promise<FramesResult> => {
-  const reader = openLog(source)
+export const readFrameRows = async (source: LogSource, includeSendcan = false, options: ReadOptions = {}): Promise<FramesResult> => {
+  const reader = openLog(source, options)
   const rows: Array<string> = []
   let error: unknown
   try {

@@ -161,7 +161,7 @@ const make = Effect.gen(function* () {
         progress: null, error: null, summary: null, artifactIds: []
       }
       yield* runs.insertRun(record, host)
-      const job: WorkerJob = { runId: id, toolId: tool.id, toolVersion: tool.version, moduleUrl: sources.moduleOf(tool.id), params, inputs: inputs.map((i) => i.worker) }
+      const job: WorkerJob = { runId: id, toolId: tool.id, toolVersion: tool.version, moduleUrl: sources.moduleOf(tool.id), params, inputs: inputs.map((i) => i.worker), readLimits: config.logReadLimits }
       entries.set(id, { state: "queued", cancel: yield* Deferred.make<void>(), finished: yield* Deferred.make<RunRecord, CtsError>(), job, timeoutMs })
       yield* logs.append(id, { type: "status", status: "queued" })
       yield* Queue.offer(queue, id)

@@ -147,6 +147,7 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
     log,
     progress,
     artifacts: { write },
+    readLimits: job.readLimits ?? {},
     signal
   })
 

@@ -1,4 +1,5 @@
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
+import type { ReadLimits } from "../log/log-limits.js"
 import type { LogLevel } from "../tools/define-tool.js"
 
 /** A typed error as it crosses the thread boundary (plain data; rebuilt on the other side). */
@@ -28,6 +29,8 @@ export interface WorkerJob {
   /** Params in encoded (JSON) form; the worker decodes them with the tool's schema. */
   readonly params: Record<string, unknown>
   readonly inputs: ReadonlyArray<WorkerInput>
+  /** Log reader limits from the config (tools pass them to `openLog`). */
+  readonly readLimits?: Partial<ReadLimits>
 }
 
 /** Messages from the worker to the executor. */

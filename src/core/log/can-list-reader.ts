@@ -8,6 +8,8 @@ const SRC_PARTS = Array.from({ length: 256 }, (_, src) => splitSrc(src))
 /**
  * Iterates a `List(CanData)` (address u32 @ byte 0, src u8 @ byte 6, dat = pointer 0) and builds
  * CanFrames whose `data` views the message bytes. Resumable, so a huge list can be spread over batches.
+ * Every `dat` is charged to the message's traversal budget; one longer than `maxPayload` is not CAN:
+ * it is dropped and counted in `dropped`.
  */
 export class CanListReader {
   private msg: CapnpMessage | undefined
@@ -20,11 +22,16 @@ export class CanListReader {
   private hi = 0
   count = 0
   index = 0
+  /** Longest payload kept, bytes. */
+  maxPayload = 64
+  /** Frames of the open list dropped so far for a payload over `maxPayload`. */
+  dropped = 0
 
   /** Opens the list at pointer `p` of segment `s`; a null pointer is an empty list. */
   open(msg: CapnpMessage, s: number, p: number): void {
     this.msg = msg
     this.index = 0
+    this.dropped = 0
     if (!msg.readList(s, p)) {
       this.count = 0
       return
@@ -51,7 +58,7 @@ export class CanListReader {
     const { bytes, dv } = msg
     const buffer = bytes.buffer
     const base = bytes.byteOffset
-    const { start, stride, dataWords, ptrCount, lo, hi, seg } = this
+    const { start, stride, dataWords, ptrCount, lo, hi, seg, maxPayload } = this
     const end = Math.min(this.count, this.index + max)
     for (let i = this.index; i < end; i++) {
       const el = start + i * stride
@@ -70,9 +77,18 @@ export class CanListReader {
           const n = b >>> 3
           const s = p + 8 + ((a | 0) >> 2) * 8
           if ((b & 7) !== 2 || s < lo || s + n > hi) throw new MalformedMessage("CAN data pointer outside its segment")
+          msg.charge(n)
+          if (n > maxPayload) {
+            this.dropped++
+            continue
+          }
           data = new Uint8Array(buffer, base + s, n)
         } else if (a !== 0 || dv.getUint32(p + 4, true) !== 0) {
           data = msg.readData(seg, p)
+          if (data.length > maxPayload) {
+            this.dropped++
+            continue
+          }
         }
       }
       const parts = SRC_PARTS[src]

@@ -133,6 +133,7 @@ export class MessageFramer {
     msg.segCount = n
     msg.bytes = bytes
     msg.dv = dv
+    msg.resetBudget()
     this.lastMessageOffset = this.offset
     this.offset += p - at
     this.messageIndex++

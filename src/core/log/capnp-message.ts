@@ -39,6 +39,23 @@ export class CapnpMessage {
   /** Bytes between consecutive elements of a struct list. */
   stride = 0
 
+  /** Words a message may visit while decoded (libcapnp's traversal limit); see `ReadLimits`. */
+  traversalLimitWords = Infinity
+  /** Words left to visit in the current message. */
+  budget = Infinity
+
+  /** Restores the full traversal budget; called for every new message. */
+  resetBudget(): void {
+    this.budget = this.traversalLimitWords
+  }
+
+  /** Charges `bytes` of visited content (at least one word) against the traversal budget. */
+  charge(bytes: number): void {
+    this.budget -= bytes > 8 ? Math.ceil(bytes / 8) : 1
+    if (this.budget < 0)
+      malformed(`it visits more than ${this.traversalLimitWords} words (the traversal limit): its pointers share or repeat data`)
+  }
+
   /** True when the message has a non-empty first segment (so a root pointer). */
   get hasRoot(): boolean {
     return this.segCount > 0 && this.segEnd[0] - this.segStart[0] >= 8
@@ -147,5 +164,6 @@ export class CapnpMessage {
 
   private checkRange(start: number, length: number): void {
     if (start < this.segStart[this.seg] || start + length > this.segEnd[this.seg]) malformed("pointer target outside its segment")
+    this.charge(length)
   }
 }

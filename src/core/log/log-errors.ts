@@ -1,7 +1,14 @@
 import { ToolError } from "../errors.js"
 
 /** Codes of the fatal problems a log read can end with. */
-export type LogErrorCode = "bad_segment_table" | "decompression_failed" | "checksum_mismatch" | "aborted" | "log_already_read"
+export type LogErrorCode =
+  | "bad_segment_table"
+  | "decompression_failed"
+  | "checksum_mismatch"
+  | "aborted"
+  | "log_already_read"
+  | "not_a_log"
+  | "decompression_ratio_exceeded"
 
 /** Where in the input a problem was found. */
 export interface LogErrorDetails {
@@ -22,7 +29,11 @@ const suggestedActions: Record<LogErrorCode, string> = {
   checksum_mismatch:
     "The zstd content checksum does not match: some decompressed bytes are wrong and events already read may be wrong too. Fetch a fresh copy of the file.",
   aborted: "The read was canceled; start it again if the result is still needed.",
-  log_already_read: "A LogReader reads its source once; call openLog again with a fresh source for another pass."
+  log_already_read: "A LogReader reads its source once; call openLog again with a fresh source for another pass.",
+  not_a_log:
+    "Check that the input is an openpilot rlog or qlog (raw, .zst or .bz2), not zeros or other data. If it is a real log that starts damaged, raise the `maxLeadingMalformed` reader limit (docs/log-reader.md, \"Reader limits\").",
+  decompression_ratio_exceeded:
+    "The file expands far more than any log does (a decompression bomb, or a log of mostly zeros). If it is a genuine log, raise the `maxDecompressionRatio` reader limit (docs/log-reader.md, \"Reader limits\")."
 }
 
 /** Builds the typed error a log read fails with. */
@@ -41,5 +52,14 @@ export class DecodeFailure extends Error {
   }
 }
 
-/** A Cap'n Proto structure that points outside its message or has an impossible shape. */
-export class MalformedMessage extends Error {}
+/**
+ * A Cap'n Proto structure that points outside its message or has an impossible shape. Thrown inside the
+ * reader and always caught there (the message is skipped), so it is not an Error: no stack trace is
+ * captured, which keeps a flood of malformed messages cheap.
+ */
+export class MalformedMessage {
+  constructor(readonly message: string) {}
+}
+
+/** `text`, prefixed with the route segment when it is not the first. */
+export const segmentLabel = (segment: number, text: string): string => (segment > 0 ? `Route segment ${segment}: ${text}` : text)

@@ -3,10 +3,12 @@ import { Bz2Decoder } from "./bzip2-decoder.js"
 import { MessageFramer } from "./capnp-framer.js"
 import { CapnpMessage } from "./capnp-message.js"
 import { type ChunkDecoder, RawDecoder, SNIFF_BYTES, detectCompression } from "./compression.js"
-import { DecodeFailure, logError } from "./log-errors.js"
+import { DecodeFailure, logError, segmentLabel } from "./log-errors.js"
+import { type ReadLimits, resolveReadLimits } from "./log-limits.js"
 import type { BatchSink } from "./log-sinks.js"
 import { type LogSource, readChunks, sourceSegments } from "./log-source.js"
 import type { StatsCollector } from "./log-stats.js"
+import { SegmentGuard } from "./segment-guard.js"
 import { ZstdDecoder, loadXxhash } from "./zstd-decoder.js"
 
 /** Options of a log read. */
@@ -15,6 +17,8 @@ export interface ReadOptions {
   readonly signal?: AbortSignal
   /** Called after each chunk taken from the source with the total bytes read so far (compressed). */
   readonly onProgress?: (bytesIn: number) => void
+  /** Reader limits (traversal budget, CAN payload, leading malformed run, decompression ratio); unset ones keep their defaults. */
+  readonly limits?: Partial<ReadLimits>
 }
 
 const concatHead = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
@@ -43,9 +47,10 @@ const checkAbort = (signal: AbortSignal | undefined, stats: StatsCollector) => {
 }
 
 /** Decompressed pieces → messages → sink, yielding each batch as it fills. */
-function* drain<T>(decoder: ChunkDecoder, framer: MessageFramer, msg: CapnpMessage, sink: BatchSink<T>, stats: StatsCollector) {
+function* drain<T>(decoder: ChunkDecoder, framer: MessageFramer, msg: CapnpMessage, sink: BatchSink<T>, stats: StatsCollector, guard: SegmentGuard) {
   for (let piece = decoder.pull(); piece !== undefined; piece = decoder.pull()) {
     stats.bytesDecompressed += piece.length
+    guard.output(piece.length, framer.offset, framer.messageIndex)
     framer.setChunk(piece)
     while (framer.next(msg)) {
       let done = sink.begin(msg, framer)
@@ -53,6 +58,7 @@ function* drain<T>(decoder: ChunkDecoder, framer: MessageFramer, msg: CapnpMessa
         yield sink.take()
         done = sink.resume()
       }
+      guard.message(framer.lastMessageOffset, framer.messageIndex - 1)
       if (sink.full) yield sink.take()
     }
   }
@@ -75,9 +81,12 @@ const failure = (e: unknown, framer: MessageFramer, decoder: ChunkDecoder | unde
  */
 export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink: BatchSink<T>, options: ReadOptions = {}) {
   const segments = sourceSegments(source)
+  const limits = resolveReadLimits(options.limits)
   for (let segment = 0; segment < segments.length; segment++) {
     const framer = new MessageFramer(segment)
     const msg = new CapnpMessage()
+    msg.traversalLimitWords = limits.traversalLimitWords
+    const guard = new SegmentGuard(limits, stats, segment)
     const head: Array<Uint8Array> = []
     let headLen = 0
     let decoder: ChunkDecoder | undefined
@@ -86,6 +95,7 @@ export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink
         checkAbort(options.signal, stats)
         if (chunk.length === 0) continue
         stats.bytesIn += chunk.length
+        guard.bytesIn += chunk.length
         options.onProgress?.(stats.bytesIn)
         if (decoder === undefined) {
           head.push(chunk)
@@ -93,16 +103,16 @@ export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink
           if (headLen < SNIFF_BYTES) continue
           decoder = await openDecoder(head, stats)
         } else decoder.push(chunk)
-        yield* drain(decoder, framer, msg, sink, stats)
+        yield* drain(decoder, framer, msg, sink, stats, guard)
         if (sink.size > 0) yield sink.take()
       }
       if (headLen === 0) {
-        stats.warn({ code: "empty_log", message: segmentLabel(segment, "The log is empty (0 bytes): no events."), segment })
+        stats.warn({ code: "empty_log", message: segmentLabel(segment, "The log is empty (0 bytes): no events."), offset: 0, messageIndex: 0, segment })
         continue
       }
       decoder ??= await openDecoder(head, stats)
       decoder.end()
-      yield* drain(decoder, framer, msg, sink, stats)
+      yield* drain(decoder, framer, msg, sink, stats, guard)
       const cut = decoder.incomplete()
       if (framer.partial || cut !== undefined) {
         const where = `byte ${framer.offset} of the decompressed stream, inside message ${framer.messageIndex}`
@@ -114,7 +124,7 @@ export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink
           segment
         })
       } else if (framer.messageIndex === 0) {
-        stats.warn({ code: "empty_log", message: segmentLabel(segment, "The log decompressed to 0 bytes: no events."), segment })
+        stats.warn({ code: "empty_log", message: segmentLabel(segment, "The log decompressed to 0 bytes: no events."), offset: 0, messageIndex: 0, segment })
       }
     } catch (e) {
       if (sink.size > 0 && !(e instanceof ToolError && e.code === "aborted")) yield sink.take()
@@ -123,5 +133,3 @@ export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink
   }
   if (sink.size > 0) yield sink.take()
 }
-
-const segmentLabel = (segment: number, text: string) => (segment > 0 ? `Route segment ${segment}: ${text}` : text)

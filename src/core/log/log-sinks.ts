@@ -26,14 +26,26 @@ const countEvent = (stats: StatsCollector, h: EventHeader) => {
   stats.lastLogMonoTime = h.logMonoTime
 }
 
-const warnMalformed = (stats: StatsCollector, e: MalformedMessage, framer: MessageFramer, note = "") => {
-  stats.malformedEvents++
-  stats.warn({
+const warnMalformed = (stats: StatsCollector, e: MalformedMessage, framer: MessageFramer, note = "") =>
+  stats.problem({
     code: "malformed_event",
-    message: `Event ${framer.messageIndex - 1} at byte ${framer.lastMessageOffset} was skipped: ${e.message}${note}`,
+    cause: `${e.message}${note}`,
     offset: framer.lastMessageOffset,
     messageIndex: framer.messageIndex - 1,
-    segment: framer.segment
+    segment: framer.segment,
+    count: 1
+  })
+
+/** Reports the frames of the message just read that `list` dropped for an oversized payload. */
+const warnOversized = (stats: StatsCollector, list: CanListReader, framer: MessageFramer) => {
+  if (list.dropped === 0) return
+  stats.problem({
+    code: "oversized_can_frame",
+    cause: `payload over ${list.maxPayload} bytes (CAN FD's maximum is 64), so not a CAN frame`,
+    offset: framer.lastMessageOffset,
+    messageIndex: framer.messageIndex - 1,
+    segment: framer.segment,
+    count: list.dropped
   })
 }
 
@@ -73,9 +85,11 @@ export class FrameSink extends BatchCollector<CanFrame> implements BatchSink<Can
   constructor(
     stats: StatsCollector,
     private readonly includeSendcan: boolean,
+    maxCanPayloadBytes = 64,
     capacity = 8192
   ) {
     super(stats, capacity)
+    this.list.maxPayload = maxCanPayloadBytes
   }
 
   override take(): Array<CanFrame> {
@@ -87,7 +101,11 @@ export class FrameSink extends BatchCollector<CanFrame> implements BatchSink<Can
   begin(msg: CapnpMessage, framer: MessageFramer): boolean {
     const h = this.header
     try {
-      h.read(msg)
+      const notEvent = h.read(msg)
+      if (notEvent) {
+        warnMalformed(this.stats, notEvent, framer)
+        return true
+      }
       countEvent(this.stats, h)
       const tag = h.tag
       if ((tag !== EventTag.can && tag !== EventTag.sendcan) || h.ptr < 0) return true
@@ -111,7 +129,9 @@ export class FrameSink extends BatchCollector<CanFrame> implements BatchSink<Can
   resume(): boolean {
     try {
       this.list.append(this.batch, this.header.logMonoTime, this.capacity - this.batch.length, this.srcCounts)
-      return this.list.done
+      if (!this.list.done) return false
+      warnOversized(this.stats, this.list, this.framer!)
+      return true
     } catch (e) {
       if (!(e instanceof MalformedMessage)) throw e
       for (let i = this.eventStart; i < this.batch.length; i++) if (this.srcCounts) this.srcCounts[this.batch[i].src]--
@@ -147,8 +167,9 @@ export class EventSink extends BatchCollector<LogEvent> implements BatchSink<Log
   private readonly header = new EventHeader()
   private readonly list = new CanListReader()
 
-  constructor(stats: StatsCollector, capacity = 1024) {
+  constructor(stats: StatsCollector, maxCanPayloadBytes = 64, capacity = 1024) {
     super(stats, capacity)
+    this.list.maxPayload = maxCanPayloadBytes
   }
 
   resume(): boolean {
@@ -158,9 +179,13 @@ export class EventSink extends BatchCollector<LogEvent> implements BatchSink<Log
   begin(msg: CapnpMessage, framer: MessageFramer): boolean {
     const h = this.header
     try {
-      h.read(msg)
+      const notEvent = h.read(msg)
+      if (notEvent) {
+        warnMalformed(this.stats, notEvent, framer)
+        return true
+      }
       countEvent(this.stats, h)
-      this.batch.push(this.decode(msg, h))
+      this.batch.push(this.decode(msg, h, framer))
     } catch (e) {
       if (!(e instanceof MalformedMessage)) throw e
       warnMalformed(this.stats, e, framer)
@@ -168,7 +193,7 @@ export class EventSink extends BatchCollector<LogEvent> implements BatchSink<Log
     return true
   }
 
-  private decode(msg: CapnpMessage, h: EventHeader): LogEvent {
+  private decode(msg: CapnpMessage, h: EventHeader, framer: MessageFramer): LogEvent {
     const which = whichOf(h.tag)
     const event = { logMonoTime: h.logMonoTime, valid: h.valid, tag: h.tag, which }
     switch (which) {
@@ -178,6 +203,7 @@ export class EventSink extends BatchCollector<LogEvent> implements BatchSink<Log
         if (h.ptr >= 0) {
           this.list.open(msg, h.seg, h.ptr)
           this.list.append(frames, h.logMonoTime, this.list.count)
+          warnOversized(this.stats, this.list, framer)
         }
         if (which === "sendcan") this.stats.sendcanFrames += frames.length
         else for (const f of frames) this.stats.srcCounts[f.src]++

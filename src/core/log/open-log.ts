@@ -2,6 +2,7 @@ import type { CanFrame } from "../can/can-frame.js"
 import { isKnownEventTag } from "./event-tags.js"
 import type { LogEvent } from "./log-event.js"
 import { logError } from "./log-errors.js"
+import { resolveReadLimits } from "./log-limits.js"
 import { type ReadOptions, readLog } from "./log-pipeline.js"
 import { EventSink, FrameSink } from "./log-sinks.js"
 import type { LogSource } from "./log-source.js"
@@ -33,6 +34,7 @@ export interface LogReader {
  */
 export const openLog = (source: LogSource, options: ReadOptions = {}): LogReader => {
   const stats = new StatsCollector(isKnownEventTag)
+  const { maxCanPayloadBytes } = resolveReadLimits(options.limits)
   let started = false
   const start = () => {
     if (started) throw logError("log_already_read", "This LogReader has already been iterated; a log source can be read once.")
@@ -41,11 +43,11 @@ export const openLog = (source: LogSource, options: ReadOptions = {}): LogReader
   return {
     events() {
       start()
-      return readLog(source, stats, new EventSink(stats), options)
+      return readLog(source, stats, new EventSink(stats, maxCanPayloadBytes), options)
     },
     frames(frameOptions = {}) {
       start()
-      return readLog(source, stats, new FrameSink(stats, frameOptions.includeSendcan ?? false), options)
+      return readLog(source, stats, new FrameSink(stats, frameOptions.includeSendcan ?? false, maxCanPayloadBytes), options)
     },
     get stats() {
       return stats.snapshot()

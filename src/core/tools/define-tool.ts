@@ -1,6 +1,7 @@
 import type { Effect, Schema } from "effect"
 import type { CtsError } from "../errors.js"
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
+import type { ReadLimits } from "../log/log-limits.js"
 
 /** What kind of file a tool takes. */
 export type InputKind = "rlog" | "can-csv" | "dbc"
@@ -56,6 +57,8 @@ export interface ToolContext<P> {
   }
   /** Aborted on cancel or timeout; long loops must check it (or `throwIfAborted`). */
   readonly signal: AbortSignal
+  /** Log reader limits from the config; pass them to `openLog` (`{ limits: ctx.readLimits }`). Absent = defaults. */
+  readonly readLimits?: Partial<ReadLimits>
 }
 
 /** What a finished run reports besides its artifacts. */

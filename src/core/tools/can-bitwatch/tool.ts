@@ -37,7 +37,7 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
     const progress = passProgress(ctx, i, 2, i === 0 ? "counting" : "edges", 0, 0.95)
     if (i > 0 && cache.complete()) return cache.replay(progress)
     if (fromCsv) return i === 0 ? cache.record(openCsvFrames(csvs, progress).batches) : openCsvFrames(csvs, progress).batches
-    const pass = openRlogFrames(logs, ctx.signal, progress)
+    const pass = openRlogFrames(logs, ctx.signal, progress, ctx.readLimits)
     firstPass ??= pass
     return i === 0 ? cache.record(pass.batches) : pass.batches
   }

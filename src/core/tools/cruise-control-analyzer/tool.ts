@@ -32,7 +32,7 @@ const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> =
     openPass: (i) => {
       const progress = passProgress(ctx, i, 3, notes[i], 0, 0.95)
       if (i > 0 && cache.complete()) return { batches: cache.replay(progress), logStartNs: () => logStartNs }
-      const pass = openRlogFrames(ctx.inputs, ctx.signal, progress)
+      const pass = openRlogFrames(ctx.inputs, ctx.signal, progress, ctx.readLimits)
       firstPass ??= pass
       const stats = () => (logStartNs ??= pass.stats()?.firstLogMonoTime ?? undefined)
       return { batches: i === 0 ? cache.record(pass.batches) : pass.batches, logStartNs: stats }

@@ -72,7 +72,7 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
   }
   let pass: ReturnType<typeof openRlogFrames> | undefined
   try {
-    pass = openRlogFrames(logs, ctx.signal, passProgress(ctx, 0, 1, "decoding", 0, 0.95))
+    pass = openRlogFrames(logs, ctx.signal, passProgress(ctx, 0, 1, "decoding", 0, 0.95), ctx.readLimits)
     for await (const batch of pass.batches) {
       if (ctx.signal.aborted) throw ctx.signal.reason
       for (const f of batch) {

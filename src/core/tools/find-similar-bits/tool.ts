@@ -21,7 +21,7 @@ const run = async (ctx: ToolContext<FindSimilarBitsParams>): Promise<ToolResult>
   await requireLogInputs(ID, ctx.inputs)
   const p = ctx.params
   const dbc: Dbc | undefined = p.dbc === undefined ? undefined : await runOrThrow(loadBundledDbc(p.dbc))
-  const reader = openLog(countedInputs(ctx.inputs, passProgress(ctx, 0, 1, "reading", 0, 0.95)), { signal: ctx.signal })
+  const reader = openLog(countedInputs(ctx.inputs, passProgress(ctx, 0, 1, "reading", 0, 0.95)), { signal: ctx.signal, limits: ctx.readLimits })
   const similarity = createBitSimilarity()
   const detector = createChecksumCounterDetector()
   let current: boolean | undefined

@@ -17,7 +17,7 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
   const body = rlogToCsvChunks(
     ctx.inputs.map((i) => i.open()),
     ctx.params,
-    { signal: ctx.signal, onProgress: (bytes) => ctx.progress(Math.min(1, bytes / total), "reading log") },
+    { signal: ctx.signal, limits: ctx.readLimits, onProgress: (bytes) => ctx.progress(Math.min(1, bytes / total), "reading log") },
     summary
   )
   await ctx.artifacts.write(OUTPUT, "text/csv", body, {
@@ -45,7 +45,9 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
       window_s: [seconds(summary.windowStartNs, base), summary.windowEndNs === null ? null : seconds(summary.windowEndNs, base)],
       compression: stats.compression,
       unknown_tags: stats.unknownTags,
-      warnings: stats.warnings.map((w) => w.code)
+      warnings: stats.warnings.map((w) => w.code),
+      malformed_events: stats.malformedEvents,
+      oversized_can_frames: stats.oversizedCanFrames
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { CanFrame } from "../../can/can-frame.js"
 import { readCanCsv, type CsvFrame } from "../../can/csv-reader.js"
 import { openLog } from "../../log/open-log.js"
+import type { ReadLimits } from "../../log/log-limits.js"
 import type { LogStats } from "../../log/log-stats.js"
 import type { ResolvedInput, ToolContext } from "../define-tool.js"
 
@@ -40,9 +41,10 @@ export interface FramePass {
 export const openRlogFrames = (
   inputs: ReadonlyArray<ResolvedInput>,
   signal: AbortSignal,
-  onProgress?: PassProgress
+  onProgress?: PassProgress,
+  limits?: Partial<ReadLimits>
 ): FramePass => {
-  const reader = openLog(inputs.length === 1 ? countedInputs(inputs, onProgress)[0] : countedInputs(inputs, onProgress), { signal })
+  const reader = openLog(inputs.length === 1 ? countedInputs(inputs, onProgress)[0] : countedInputs(inputs, onProgress), { signal, limits })
   return { batches: reader.frames(), stats: () => reader.stats }
 }
 
