@@ -14,6 +14,10 @@ export interface CtsConfigShape {
   readonly signingKey: string
   /** Artifacts of runs older than this are swept; `null` = keep forever. */
   readonly retentionDays: number | null
+  /** Inputs one run may take (`CTS_MAX_INPUTS_PER_RUN`); unset = `DEFAULT_MAX_INPUTS_PER_RUN`. */
+  readonly maxInputsPerRun?: number
+  /** Total input bytes one run may take (`CTS_MAX_INPUT_BYTES_PER_RUN`); unset = `DEFAULT_MAX_INPUT_BYTES_PER_RUN`. */
+  readonly maxInputBytesPerRun?: number
 }
 
 export class CtsConfig extends Context.Tag("cts/CtsConfig")<CtsConfig, CtsConfigShape>() {}

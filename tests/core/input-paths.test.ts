@@ -37,9 +37,10 @@ const codeOf = (input: string) =>
   )
 
 describe("path inputs under input roots", () => {
-  it("accepts files under a root (relative to it, absolute, or via an inner symlink) and hashes them", async () => {
+  it("accepts files under a root (relative to it, absolute, or via an inner symlink) and hashes them as the run reads them", async () => {
     const run = await cts.submit("test-chatty", { input: "drives/a.rlog" })
-    expect(run.inputs[0]).toMatchObject({ name: "a.rlog", size: 10, sha256: createHash("sha256").update("rlog bytes").digest("hex") })
+    expect(run.inputs[0]).toMatchObject({ name: "a.rlog", size: 10, sha256: null })
+    expect((await cts.wait(run.id)).inputs[0]).toMatchObject({ name: "a.rlog", size: 10, sha256: createHash("sha256").update("rlog bytes").digest("hex") })
     expect(await codeOf(path.join(allowed, "drives", "a.rlog"))).toBe("accepted")
     expect(await codeOf("link-in.rlog")).toBe("accepted")
   })
