@@ -82,7 +82,7 @@ export const printRunDetails = (out: Output, run: RunRecord): void => {
     ["finished", run.finishedAt ?? ""],
     ["duration", formatDuration(run)],
     ["params", JSON.stringify(run.params)],
-    ["inputs", run.inputs.map((i) => `${i.name} (${formatBytes(i.size)}, sha256 ${i.sha256.slice(0, 12)})`).join(", ")],
+    ["inputs", run.inputs.map((i) => `${i.name} (${formatBytes(i.size)}, sha256 ${i.sha256 === null ? "not computed" : i.sha256.slice(0, 12)})`).join(", ")],
     ["artifacts", run.artifactIds.join(", ")]
   ]
   if (run.progress && run.status === "running") rows.push(["progress", `${Math.floor(run.progress.fraction * 100)}%${run.progress.note ? ` ${run.progress.note}` : ""}`])

@@ -9,6 +9,12 @@ import { readLimitsFromEnv } from "./read-limits-env.js"
 /** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
 
+/** Default cap on the inputs of one run (a route of 256 one-minute segments). */
+export const DEFAULT_MAX_INPUTS_PER_RUN = 256
+
+/** Default cap on the total size of one run's inputs: 32 GiB. */
+export const DEFAULT_MAX_INPUT_BYTES_PER_RUN = 32 * 1024 ** 3
+
 /** Name of the file (inside the data dir) holding the generated signing key. */
 export const SIGNING_KEY_FILE = "signing-key"
 
@@ -19,7 +25,9 @@ export const CONFIG_ENV_VARS = {
   CTS_CONCURRENCY: "concurrency",
   CTS_DEFAULT_TIMEOUT_S: "defaultTimeoutMs",
   CTS_SIGNING_KEY: "signingKey",
-  CTS_RETENTION_DAYS: "retentionDays"
+  CTS_RETENTION_DAYS: "retentionDays",
+  CTS_MAX_INPUTS_PER_RUN: "maxInputsPerRun",
+  CTS_MAX_INPUT_BYTES_PER_RUN: "maxInputBytesPerRun"
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -86,6 +94,7 @@ const withLogReadLimits = (limits: CtsConfigShape["logReadLimits"] & object) => 
 /**
  * Builds the full configuration: explicit values win, then `CTS_*` environment variables, then defaults
  * (data dir under the XDG data home, concurrency = cores, 10 min timeout, no input-root restriction,
+ * 256 inputs and 32 GiB of input per run,
  * keep artifacts forever, signing key generated once and kept in the data dir).
  * Throws a ValidationError for a malformed variable, a SystemError when the data dir is unusable.
  */
@@ -108,6 +117,13 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
   if (!(defaultTimeoutMs > 0)) {
     throw new ValidationError({ code: "invalid_config", message: `defaultTimeoutMs must be positive, got ${defaultTimeoutMs}` })
   }
+  const maxInputsPerRun = partial.maxInputsPerRun ?? positiveNumber(env, "CTS_MAX_INPUTS_PER_RUN", true) ?? DEFAULT_MAX_INPUTS_PER_RUN
+  const maxInputBytesPerRun = partial.maxInputBytesPerRun ?? positiveNumber(env, "CTS_MAX_INPUT_BYTES_PER_RUN", true) ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN
+  for (const [name, value] of [["maxInputsPerRun", maxInputsPerRun], ["maxInputBytesPerRun", maxInputBytesPerRun]] as const) {
+    if (!Number.isSafeInteger(value) || value < 1) {
+      throw new ValidationError({ code: "invalid_config", message: `${name} must be a positive integer, got ${value}` })
+    }
+  }
   const signingKey = partial.signingKey ?? (env.CTS_SIGNING_KEY?.trim() || loadOrCreateSigningKey(dataDir))
   return {
     dataDir,
@@ -116,6 +132,8 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
     defaultTimeoutMs,
     signingKey,
     retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null),
+    maxInputsPerRun,
+    maxInputBytesPerRun,
     ...withLogReadLimits({ ...readLimitsFromEnv(env), ...partial.logReadLimits })
   }
 }

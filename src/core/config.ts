@@ -17,6 +17,10 @@ export interface CtsConfigShape {
   readonly retentionDays: number | null
   /** Log reader limits for tool runs (`CTS_LOG_*`); unset ones keep the reader's defaults (docs/log-reader.md). */
   readonly logReadLimits?: Partial<ReadLimits>
+  /** Inputs one run may take (`CTS_MAX_INPUTS_PER_RUN`); unset = `DEFAULT_MAX_INPUTS_PER_RUN`. */
+  readonly maxInputsPerRun?: number
+  /** Total input bytes one run may take (`CTS_MAX_INPUT_BYTES_PER_RUN`); unset = `DEFAULT_MAX_INPUT_BYTES_PER_RUN`. */
+  readonly maxInputBytesPerRun?: number
 }
 
 export class CtsConfig extends Context.Tag("cts/CtsConfig")<CtsConfig, CtsConfigShape>() {}

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs"
 import { availableParallelism, homedir } from "node:os"
 import path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { DEFAULT_TIMEOUT_MS, defaultDataDir, resolveConfig } from "../../src/core/config-defaults.js"
+import { DEFAULT_MAX_INPUT_BYTES_PER_RUN, DEFAULT_MAX_INPUTS_PER_RUN, DEFAULT_TIMEOUT_MS, defaultDataDir, resolveConfig } from "../../src/core/config-defaults.js"
 import { SystemError, ValidationError } from "../../src/core/errors.js"
 import { tempDir } from "./helpers.js"
 
@@ -21,6 +21,8 @@ describe("resolveConfig", () => {
     const dataDir = path.join(tmp.dir, "d1")
     const c = resolveConfig({}, { CTS_DATA_DIR: dataDir })
     expect(c).toMatchObject({ dataDir, inputRoots: null, concurrency: availableParallelism(), defaultTimeoutMs: DEFAULT_TIMEOUT_MS, retentionDays: null })
+    expect(c).toMatchObject({ maxInputsPerRun: DEFAULT_MAX_INPUTS_PER_RUN, maxInputBytesPerRun: DEFAULT_MAX_INPUT_BYTES_PER_RUN })
+    expect([DEFAULT_MAX_INPUTS_PER_RUN, DEFAULT_MAX_INPUT_BYTES_PER_RUN]).toEqual([256, 32 * 1024 ** 3])
     const keyFile = path.join(dataDir, "signing-key")
     expect(statSync(keyFile).mode & 0o777).toBe(0o600)
     expect(readFileSync(keyFile, "utf8").trim()).toBe(c.signingKey)
@@ -35,7 +37,9 @@ describe("resolveConfig", () => {
       CTS_CONCURRENCY: "3",
       CTS_DEFAULT_TIMEOUT_S: "90",
       CTS_SIGNING_KEY: "s".repeat(40),
-      CTS_RETENTION_DAYS: "14"
+      CTS_RETENTION_DAYS: "14",
+      CTS_MAX_INPUTS_PER_RUN: "8",
+      CTS_MAX_INPUT_BYTES_PER_RUN: "1000000"
     }
     expect(resolveConfig({}, env)).toEqual({
       dataDir: env.CTS_DATA_DIR,
@@ -43,7 +47,9 @@ describe("resolveConfig", () => {
       concurrency: 3,
       defaultTimeoutMs: 90_000,
       signingKey: "s".repeat(40),
-      retentionDays: 14
+      retentionDays: 14,
+      maxInputsPerRun: 8,
+      maxInputBytesPerRun: 1_000_000
     })
     expect(resolveConfig({ concurrency: 1, inputRoots: null, retentionDays: null }, env)).toMatchObject({ concurrency: 1, inputRoots: null, retentionDays: null })
   })
@@ -52,7 +58,9 @@ describe("resolveConfig", () => {
     ["CTS_CONCURRENCY", "two"],
     ["CTS_CONCURRENCY", "1.5"],
     ["CTS_DEFAULT_TIMEOUT_S", "-1"],
-    ["CTS_RETENTION_DAYS", "0"]
+    ["CTS_RETENTION_DAYS", "0"],
+    ["CTS_MAX_INPUTS_PER_RUN", "0"],
+    ["CTS_MAX_INPUT_BYTES_PER_RUN", "1.5"]
   ])("rejects %s=%s naming the variable", (name, value) => {
     try {
       resolveConfig({}, { CTS_DATA_DIR: path.join(tmp.dir, "d3"), CTS_SIGNING_KEY: "k".repeat(32), [name]: value })

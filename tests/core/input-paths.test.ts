@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process"
 import { createHash } from "node:crypto"
 import { mkdirSync, symlinkSync, writeFileSync } from "node:fs"
 import path from "node:path"
@@ -37,9 +38,10 @@ const codeOf = (input: string) =>
   )
 
 describe("path inputs under input roots", () => {
-  it("accepts files under a root (relative to it, absolute, or via an inner symlink) and hashes them", async () => {
+  it("accepts files under a root (relative to it, absolute, or via an inner symlink) and hashes them as the run reads them", async () => {
     const run = await cts.submit("test-chatty", { input: "drives/a.rlog" })
-    expect(run.inputs[0]).toMatchObject({ name: "a.rlog", size: 10, sha256: createHash("sha256").update("rlog bytes").digest("hex") })
+    expect(run.inputs[0]).toMatchObject({ name: "a.rlog", size: 10, sha256: null })
+    expect((await cts.wait(run.id)).inputs[0]).toMatchObject({ name: "a.rlog", size: 10, sha256: createHash("sha256").update("rlog bytes").digest("hex") })
     expect(await codeOf(path.join(allowed, "drives", "a.rlog"))).toBe("accepted")
     expect(await codeOf("link-in.rlog")).toBe("accepted")
   })
@@ -67,5 +69,34 @@ describe("path inputs under input roots", () => {
   it("rejects unknown artifact ids and malformed refs", async () => {
     await expect(cts.submit("test-chatty", { input: { type: "artifact", id: "art_nope" } })).rejects.toMatchObject({ code: "input_not_found" })
     await expect(cts.submit("test-chatty", { input: { type: "url", href: "x" } as never })).rejects.toMatchObject({ code: "invalid_input" })
+  })
+})
+
+describe("path inputs without input roots (embedded use)", () => {
+  it.each([
+    ["/dev/zero", "a character device"],
+    ["/proc/self/environ", "a kernel or device file"],
+    ["/tmp", "a directory"]
+  ])("%s → input_not_file (%s), before any read", async (input, what) => {
+    const open = await testClient({ inputRoots: null })
+    try {
+      const e = await open.cts.submit("test-chatty", { input }).catch((x) => x)
+      expect(e).toBeInstanceOf(ValidationError)
+      expect(e).toMatchObject({ code: "input_not_file" })
+      expect(e.message).toContain(what)
+    } finally {
+      await open.close()
+    }
+  })
+
+  it("refuses a FIFO without opening it (opening one would block)", async () => {
+    const fifo = path.join(roots.dir, "pipe.rlog")
+    execFileSync("mkfifo", [fifo])
+    const open = await testClient({ inputRoots: null })
+    try {
+      await expect(open.cts.submit("test-chatty", { input: fifo })).rejects.toMatchObject({ code: "input_not_file", message: expect.stringContaining("a FIFO") })
+    } finally {
+      await open.close()
+    }
   })
 })

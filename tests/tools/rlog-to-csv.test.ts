@@ -127,10 +127,12 @@ describe("rlog-to-csv filters", () => {
 
 const resolved = (file: string): ResolvedInput => {
   const path = rlogPath(file)
+  const sha256 = createHash("sha256").update(readFileSync(path)).digest("hex")
   return {
     name: file,
     size: statSync(path).size,
-    sha256: createHash("sha256").update(readFileSync(path)).digest("hex"),
+    sha256,
+    digest: async () => sha256,
     open: () => fileSource(path, { highWaterMark: 1 << 16 })
   }
 }

@@ -34,7 +34,9 @@ const coreFileKeys: Record<string, { readonly env: string; readonly apply: (v: u
   concurrency: { env: "CTS_CONCURRENCY", apply: (v) => ({ concurrency: Number(v) }) },
   default_timeout_s: { env: "CTS_DEFAULT_TIMEOUT_S", apply: (v) => ({ defaultTimeoutMs: Math.round(Number(v) * 1000) }) },
   signing_key: { env: "CTS_SIGNING_KEY", apply: (v) => ({ signingKey: String(v) }) },
-  retention_days: { env: "CTS_RETENTION_DAYS", apply: (v) => ({ retentionDays: Number(v) }) }
+  retention_days: { env: "CTS_RETENTION_DAYS", apply: (v) => ({ retentionDays: Number(v) }) },
+  max_inputs_per_run: { env: "CTS_MAX_INPUTS_PER_RUN", apply: (v) => ({ maxInputsPerRun: Number(v) }) },
+  max_input_bytes_per_run: { env: "CTS_MAX_INPUT_BYTES_PER_RUN", apply: (v) => ({ maxInputBytesPerRun: Number(v) }) }
 }
 
 /** Core options from the file's `[core]` table, for keys whose env variable is unset (env wins over the file). */

@@ -21,7 +21,7 @@ export const runFromWire = (w: Wire): RunRecord => ({
   inputs: (w.inputs ?? []).map((i: Wire) => ({
     name: i.name,
     size: i.size,
-    sha256: i.sha256,
+    sha256: i.sha256 ?? null,
     ref: (i.type === "upload" ? { type: "artifact", id: i.value } : { type: "path", path: i.value }) as InputRef
   })),
   createdAt: w.created_at,

@@ -32,6 +32,7 @@ export interface PutArtifact {
   readonly name: string
   readonly contentType: string
   readonly runId?: string | null
+  /** Read once the body has ended, so a writer may complete it with values known only then. */
   readonly metadata?: Record<string, unknown>
 }
 

@@ -2,6 +2,7 @@ import { Deferred, Effect, Layer, Queue, Schema } from "effect"
 import { ArtifactStore } from "../artifacts/artifact-store.js"
 import { ArtifactFiles } from "../artifacts/local-artifact-store.js"
 import { CtsConfig } from "../config.js"
+import { DEFAULT_MAX_INPUT_BYTES_PER_RUN, DEFAULT_MAX_INPUTS_PER_RUN } from "../config-defaults.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
 import { LogStream } from "../logs/log-stream.js"
 import { ToolRegistry } from "../registry/tool-registry.js"
@@ -26,6 +27,8 @@ interface Entry {
   readonly finished: Deferred.Deferred<RunRecord, CtsError>
   readonly job: WorkerJob
   readonly timeoutMs: number
+  /** The record's inputs; a path input's sha256 is filled in when the worker has hashed it. */
+  inputs: RunRecord["inputs"]
 }
 
 const now = () => new Date().toISOString()
@@ -95,7 +98,14 @@ const make = Effect.gen(function* () {
             logs.append(id, { type: "progress", fraction, ...(note !== undefined ? { note } : {}) })
           )
         ),
-      artifactStored: () => Effect.void
+      artifactStored: () => Effect.void,
+      inputHashed: (index, sha256) =>
+        Effect.suspend(() => {
+          const entry = entries.get(id)
+          if (!entry || !entry.inputs[index]) return Effect.void
+          entry.inputs = entry.inputs.map((input, i) => (i === index ? { ...input, sha256 } : input))
+          return Effect.ignore(runs.updateRun(id, { inputs: entry.inputs }))
+        })
     }
   }
 
@@ -153,7 +163,8 @@ const make = Effect.gen(function* () {
         return yield* new ValidationError({ code: "invalid_timeout", message: `timeoutMs must be a whole number of ms between 1 and ${MAX_TIMEOUT_MS}, got ${req.timeoutMs}` })
       }
       const timeoutMs = req.timeoutMs ?? tool.defaultTimeoutMs ?? config.defaultTimeoutMs
-      const inputs = yield* checkInputs(tool, req.input, config.inputRoots, store, files)
+      const limits = { maxInputs: config.maxInputsPerRun ?? DEFAULT_MAX_INPUTS_PER_RUN, maxInputBytes: config.maxInputBytesPerRun ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN }
+      const inputs = yield* checkInputs(tool, req.input, config.inputRoots, limits, store, files)
       const id = newId("run")
       const record: RunRecord = {
         id, toolId: tool.id, toolVersion: tool.version, name: req.name ?? null, owner: req.owner ?? null, status: "queued",
@@ -162,7 +173,7 @@ const make = Effect.gen(function* () {
       }
       yield* runs.insertRun(record, host)
       const job: WorkerJob = { runId: id, toolId: tool.id, toolVersion: tool.version, moduleUrl: sources.moduleOf(tool.id), params, inputs: inputs.map((i) => i.worker), readLimits: config.logReadLimits }
-      entries.set(id, { state: "queued", cancel: yield* Deferred.make<void>(), finished: yield* Deferred.make<RunRecord, CtsError>(), job, timeoutMs })
+      entries.set(id, { state: "queued", cancel: yield* Deferred.make<void>(), finished: yield* Deferred.make<RunRecord, CtsError>(), job, timeoutMs, inputs: record.inputs })
       yield* logs.append(id, { type: "status", status: "queued" })
       yield* Queue.offer(queue, id)
       return record

@@ -30,6 +30,19 @@ export interface RunError {
   readonly suggestedAction?: string
 }
 
+/**
+ * One input of a run as its record shows it. `size` is the file's size when the run was submitted.
+ * `sha256` is an artifact input's stored hash; for a path input it is null until the worker has
+ * hashed the file to its end while the tool read it (recorded then), and stays null when the run
+ * failed, was canceled or timed out before that.
+ */
+export interface RunInput {
+  readonly name: string
+  readonly size: number
+  readonly sha256: string | null
+  readonly ref: InputRef
+}
+
 /** The persisted record of a run. */
 export interface RunRecord {
   readonly id: string
@@ -40,7 +53,7 @@ export interface RunRecord {
   readonly status: RunStatus
   /** Decoded params (defaults applied). */
   readonly params: Record<string, unknown>
-  readonly inputs: ReadonlyArray<{ readonly name: string; readonly size: number; readonly sha256: string; readonly ref: InputRef }>
+  readonly inputs: ReadonlyArray<RunInput>
   readonly createdAt: string
   readonly startedAt: string | null
   readonly finishedAt: string | null

@@ -19,6 +19,8 @@ export interface WorkerHooks {
   readonly log: (level: LogLevel, source: "tool" | "console", message: string) => Effect.Effect<void>
   readonly progress: (fraction: number, note?: string) => Effect.Effect<void>
   readonly artifactStored: (meta: ArtifactMeta) => Effect.Effect<void>
+  /** Input `index` (a path input) has been hashed to its end in the worker. */
+  readonly inputHashed: (index: number, sha256: string) => Effect.Effect<void>
 }
 
 export interface WorkerRunOptions {
@@ -38,7 +40,7 @@ export const STOP_GRACE_MS = 300
 export const WORKER_START_LIMIT_MS = 60_000
 
 type Incoming = FromWorker | { readonly type: "crash"; readonly message: string } | { readonly type: "exit"; readonly code: number }
-type WriteItem = { readonly chunk: Uint8Array } | { readonly end: true } | { readonly abort: string }
+type WriteItem = { readonly chunk: Uint8Array } | { readonly end: true; readonly metadata?: Record<string, unknown> } | { readonly abort: string }
 
 const pipeLines = (stream: Readable | null, onLine: (line: string) => void) => {
   if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on("line", onLine)
@@ -87,15 +89,27 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
           }
           const queue = yield* Queue.unbounded<WriteItem>()
           writes.set(msg.writeId, queue)
+          let metadata = msg.metadata
           const body = Stream.fromQueue(queue).pipe(
-            Stream.takeWhile((item) => !("end" in item)),
+            Stream.takeWhile((item) => {
+              if ("end" in item && item.metadata) metadata = item.metadata
+              return !("end" in item)
+            }),
             Stream.mapEffect((item) =>
               "abort" in item
                 ? Effect.fail(new ToolError({ code: "artifact_aborted", message: `Writing ${msg.name} failed in the tool: ${item.abort}` }))
                 : Effect.as(post({ type: "artifact-ack", writeId: msg.writeId }), (item as { chunk: Uint8Array }).chunk)
             )
           )
-          const spec = { key: `runs/${job.runId}/${msg.name}`, name: msg.name, contentType: msg.contentType, runId: job.runId, ...(msg.metadata ? { metadata: msg.metadata } : {}) }
+          const spec = {
+            key: `runs/${job.runId}/${msg.name}`,
+            name: msg.name,
+            contentType: msg.contentType,
+            runId: job.runId,
+            get metadata() {
+              return metadata
+            }
+          }
           yield* Effect.forkScoped(
             store.put(spec, body).pipe(
               Effect.tap(hooks.artifactStored),
@@ -136,7 +150,10 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
               offerWrite(msg.writeId, { chunk: msg.chunk })
               break
             case "artifact-close":
-              offerWrite(msg.writeId, { end: true })
+              offerWrite(msg.writeId, { end: true, ...(msg.metadata ? { metadata: msg.metadata } : {}) })
+              break
+            case "input-hashed":
+              yield* hooks.inputHashed(msg.index, msg.sha256)
               break
             case "artifact-abort":
               offerWrite(msg.writeId, { abort: msg.message })

@@ -1,8 +1,8 @@
-import { createReadStream } from "node:fs"
 import { format } from "node:util"
 import type { MessagePort } from "node:worker_threads"
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
-import type { ArtifactBody, LogLevel, ResolvedInput, ToolContext } from "../tools/define-tool.js"
+import type { ArtifactBody, ArtifactMetadata, LogLevel, ToolContext } from "../tools/define-tool.js"
+import { openWorkerInput, type OpenedInput } from "./input-file.js"
 import type { FromWorker, ToWorker, WireError, WorkerJob } from "./worker-protocol.js"
 
 const CHUNK_BYTES = 64 * 1024
@@ -42,7 +42,7 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
     }
   })
 
-  const write = (name: string, contentType: string, body: ArtifactBody, metadata?: Record<string, unknown>): Promise<ArtifactMeta> => {
+  const write = (name: string, contentType: string, body: ArtifactBody, metadata?: ArtifactMetadata): Promise<ArtifactMeta> => {
     const writeId = ++nextWriteId
     let settled: ArtifactMeta | WireError | null = null
     const result = new Promise<ArtifactMeta>((resolve, reject) => {
@@ -56,7 +56,7 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
         }
       }
       writes.set(writeId, state)
-      post({ type: "artifact-open", writeId, name, contentType, ...(metadata ? { metadata } : {}) })
+      post({ type: "artifact-open", writeId, name, contentType, ...(metadata && typeof metadata !== "function" ? { metadata } : {}) })
       const send = async (bytes: Uint8Array) => {
         while (state.inFlight >= MAX_IN_FLIGHT && settled === null) await new Promise<void>((r) => (state.wake = r))
         state.wake = null
@@ -84,7 +84,8 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
           if (settled !== null) return
         }
         if (used > 0) await send(buffer.slice(0, used))
-        post({ type: "artifact-close", writeId })
+        const late = typeof metadata === "function" ? await metadata() : undefined
+        post({ type: "artifact-close", writeId, ...(late ? { metadata: late } : {}) })
       }
       pump().catch((e) => {
         if (settled !== null) return
@@ -124,12 +125,16 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
   }
   const log = (level: LogLevel, message: string) => sendLog(level, "tool", String(message))
 
-  const inputs: Array<ResolvedInput> = job.inputs.map((input) => ({
-    name: input.name,
-    size: input.size,
-    sha256: input.sha256,
-    open: () => createReadStream(input.path, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>
-  }))
+  const inputs: Array<OpenedInput> = []
+  /** Opens every input once (checked against its identity at submit) before the tool starts; fails with the first refusal. */
+  const openInputs = async () => {
+    for (const [index, input] of job.inputs.entries()) {
+      inputs.push(await openWorkerInput(input, (sha256) => post({ type: "input-hashed", index, sha256, size: input.identity.size })))
+    }
+  }
+  /** Hashes what the tool did not read of each input, so a completed run records every sha256. */
+  const digestInputs = () => Promise.all(inputs.map((i) => i.digest()))
+  const closeInputs = () => Promise.all(inputs.map((i) => i.close().catch(() => undefined)))
 
   const captureConsole = () => {
     const levels: Record<string, LogLevel> = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" }
@@ -142,7 +147,7 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
     runId: job.runId,
     toolVersion: job.toolVersion,
     params,
-    input: inputs[0] ?? { name: "", size: 0, sha256: "", open: async function* () {} },
+    input: inputs[0] ?? { name: "", size: 0, sha256: null, open: async function* () {}, digest: () => Promise.reject(new Error("The run has no input")) },
     inputs,
     log,
     progress,
@@ -158,5 +163,5 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
     while (pendingWrites.size > 0) await Promise.all([...pendingWrites])
   }
 
-  return { post, context, captureConsole, drain }
+  return { post, context, captureConsole, drain, openInputs, digestInputs, closeInputs }
 }

@@ -16,7 +16,10 @@ const run = async (job: WorkerJob) => {
   const port = parentPort!
   const controller = new AbortController()
   const link = makeWorkerLink(port, job, controller.signal)
-  const fail = (error: WireError) => link.post({ type: "failed", error })
+  const fail = async (error: WireError) => {
+    await link.closeInputs()
+    link.post({ type: "failed", error })
+  }
   link.captureConsole()
   const tool = await findTool(job)
   if (!tool) {
@@ -28,6 +31,11 @@ const run = async (job: WorkerJob) => {
   } catch (e) {
     return fail({ _tag: "ValidationError", code: "invalid_param", message: `Params for tool ${tool.id}: ${(e as Error).message}` })
   }
+  try {
+    await link.openInputs()
+  } catch (e) {
+    return fail(toWireError(e))
+  }
   link.post({ type: "started" })
   const fiber = Effect.runFork(Effect.suspend(() => tool.run(link.context(params))))
   port.on("message", (msg: ToWorker) => {
@@ -37,7 +45,12 @@ const run = async (job: WorkerJob) => {
   })
   const exit = await Effect.runPromise(Fiber.await(fiber))
   await link.drain()
-  if (Exit.isSuccess(exit)) return link.post({ type: "done", summary: exit.value?.summary ?? {} })
+  if (Exit.isSuccess(exit)) {
+    const hashed = await link.digestInputs().then(() => null, (e: unknown) => toWireError(e))
+    if (hashed) return fail(hashed)
+    await link.closeInputs()
+    return link.post({ type: "done", summary: exit.value?.summary ?? {} })
+  }
   const failure = Cause.failureOption(exit.cause)
   if (Option.isSome(failure)) return fail(toWireError(failure.value))
   if (Cause.isInterruptedOnly(exit.cause)) {

@@ -1,6 +1,7 @@
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
 import type { ReadLimits } from "../log/log-limits.js"
 import type { LogLevel } from "../tools/define-tool.js"
+import type { FileIdentity } from "./input-identity.js"
 
 /** A typed error as it crosses the thread boundary (plain data; rebuilt on the other side). */
 export interface WireError {
@@ -11,12 +12,17 @@ export interface WireError {
   readonly details?: unknown
 }
 
-/** An input the worker opens itself: a local file already validated (and hashed) by the executor. */
+/** An input the worker opens itself: a local file the executor checked (never read) at submit. */
 export interface WorkerInput {
   readonly name: string
   readonly size: number
-  readonly sha256: string
+  /** The stored hash of an artifact input; null for a path input (hashed as the tool reads it). */
+  readonly sha256: string | null
   readonly path: string
+  /** The file's identity at submit: the worker refuses a file that no longer matches it (`input_changed`). */
+  readonly identity: FileIdentity
+  /** Real input roots the opened file must still be under (path inputs when roots are configured); null = not checked. */
+  readonly roots: ReadonlyArray<string> | null
 }
 
 /** The job a worker runs (sent in its `start` message). */
@@ -39,9 +45,12 @@ export type FromWorker =
   | { readonly type: "started" }
   | { readonly type: "log"; readonly level: LogLevel; readonly source: "tool" | "console"; readonly message: string }
   | { readonly type: "progress"; readonly fraction: number; readonly note?: string }
+  /** Input `index` has been hashed to its end (by the tool's reads, or by finishing the rest). */
+  | { readonly type: "input-hashed"; readonly index: number; readonly sha256: string; readonly size: number }
   | { readonly type: "artifact-open"; readonly writeId: number; readonly name: string; readonly contentType: string; readonly metadata?: Record<string, unknown> }
   | { readonly type: "artifact-chunk"; readonly writeId: number; readonly chunk: Uint8Array }
-  | { readonly type: "artifact-close"; readonly writeId: number }
+  /** The body ended; `metadata`, when given, replaces what `artifact-open` carried (values known only at the end). */
+  | { readonly type: "artifact-close"; readonly writeId: number; readonly metadata?: Record<string, unknown> }
   | { readonly type: "artifact-abort"; readonly writeId: number; readonly message: string }
   | { readonly type: "done"; readonly summary: Record<string, unknown> }
   | { readonly type: "failed"; readonly error: WireError }

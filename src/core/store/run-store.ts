@@ -7,7 +7,7 @@ import type { RunEvent } from "../logs/log-stream.js"
 import type { RunStatistics } from "../observability/run-tally.js"
 
 /** Fields of a run the executor changes as it moves through its states. */
-export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "progress" | "error" | "summary">>
+export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "progress" | "error" | "summary" | "inputs">>
 
 /** A run left queued or running, with the process instance that owned it. */
 export interface UnfinishedRun {

@@ -30,7 +30,8 @@ const patchColumns: Record<keyof RunPatch, string> = {
   finishedAt: "finished_at",
   progress: "progress",
   error: "error",
-  summary: "summary"
+  summary: "summary",
+  inputs: "inputs"
 }
 
 const make = Effect.gen(function* () {

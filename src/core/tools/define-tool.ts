@@ -25,12 +25,21 @@ export interface ToolOutputSpec {
 export interface ResolvedInput {
   readonly name: string
   readonly size: number
-  readonly sha256: string
-  /** Opens a fresh stream over the bytes; may be called more than once. */
+  /**
+   * The whole file's sha256 once known: an uploaded artifact's stored hash, or, for a path input,
+   * set when the tool's reads (or `digest`) reach the end of the file; null before.
+   */
+  readonly sha256: string | null
+  /** Opens a fresh stream over the bytes; may be called more than once (the file is hashed once). */
   readonly open: () => AsyncIterable<Uint8Array>
+  /** The whole file's sha256, hashing only the part no read has covered yet (nothing when the tool read it all). */
+  readonly digest: () => Promise<string>
 }
 
 export type LogLevel = "debug" | "info" | "warn" | "error"
+
+/** An artifact's free-form metadata, given up front or computed when its body has ended. */
+export type ArtifactMetadata = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>)
 
 /** Bytes a tool hands to the artifact store: streamed chunks or one small buffer/string. */
 export type ArtifactBody = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string> | Uint8Array | string
@@ -48,11 +57,15 @@ export interface ToolContext<P> {
   /** Fraction in [0, 1]; cheap to call often (throttled by the executor). */
   readonly progress: (fraction: number, note?: string) => void
   readonly artifacts: {
+    /**
+     * Streams an artifact into the store. `metadata` may be a function: it is called once the body
+     * has ended, for values known only then (such as the inputs' sha256 after a streamed pass).
+     */
     readonly write: (
       name: string,
       contentType: string,
       body: ArtifactBody,
-      metadata?: Record<string, unknown>
+      metadata?: ArtifactMetadata
     ) => Promise<ArtifactMeta>
   }
   /** Aborted on cancel or timeout; long loops must check it (or `throwIfAborted`). */

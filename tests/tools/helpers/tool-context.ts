@@ -9,10 +9,12 @@ import type { ArtifactBody, ResolvedInput, ToolContext, ToolDefinition, ToolResu
 /** A run input backed by a file. */
 export const fileInput = (file: string, name = path.basename(file)): ResolvedInput => {
   const bytes = readFileSync(file)
+  const sha256 = createHash("sha256").update(bytes).digest("hex")
   return {
     name,
     size: statSync(file).size,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256,
+    digest: async () => sha256,
     open: () => createReadStream(file, { highWaterMark: 256 * 1024 }) as AsyncIterable<Uint8Array>
   }
 }
@@ -20,10 +22,12 @@ export const fileInput = (file: string, name = path.basename(file)): ResolvedInp
 /** A run input backed by bytes in memory, handed out in chunks of `chunk` bytes. */
 export const bytesInput = (name: string, bytes: Uint8Array | string, chunk = 65_536): ResolvedInput => {
   const buf = typeof bytes === "string" ? new TextEncoder().encode(bytes) : bytes
+  const sha256 = createHash("sha256").update(buf).digest("hex")
   return {
     name,
     size: buf.length,
-    sha256: createHash("sha256").update(buf).digest("hex"),
+    sha256,
+    digest: async () => sha256,
     open: async function* () {
       for (let i = 0; i < buf.length; i += chunk) yield buf.subarray(i, Math.min(buf.length, i + chunk))
     }
@@ -92,9 +96,10 @@ export const runToolInMemory = async (
     progress: (f) => progress.push(f),
     signal: options.signal ?? new AbortController().signal,
     artifacts: {
-      write: async (name, contentType, body, metadata) => {
+      write: async (name, contentType, body, given) => {
         if (artifacts.has(name)) throw new Error(`artifact ${name} written twice`)
         const buf = await collect(body)
+        const metadata = typeof given === "function" ? await given() : given
         artifacts.set(name, {
           name,
           contentType,

@@ -77,12 +77,12 @@ export const runRoutes: ReadonlyArray<ApiRoute> = [
     auth: "required",
     requestBody: { contentType: "application/json", schema: jsonSchemaOf(RunCreateBody) },
     responses: {
-      202: { description: "Accepted: the run record (queued), with a Location header." },
+      202: { description: "Accepted: the run record (queued), with a Location header. A path input's sha256 is null until the run has read it (nothing is read at submit)." },
       400: { description: "Malformed JSON." },
       403: { description: "A path input outside the input roots." },
       404: { description: "An upload input that is not yours or does not exist." },
       413: { description: "Body larger than CTS_MAX_JSON_BYTES." },
-      422: { description: "Unknown tool, unknown or ill-typed params, bad body shape, URL given as a path." }
+      422: { description: "Unknown tool, unknown or ill-typed params, bad body shape, URL given as a path, a path that is not a regular file, more inputs or input bytes than the per-run limits." }
     },
     handler: submit
   }),

@@ -4,7 +4,7 @@ import type { CanFrame } from "../../can/can-frame.js"
 import { formatNsAsDecimalSeconds } from "../../can/csv-format.js"
 import { ToolError, ValidationError } from "../../errors.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
-import { baseArtifactMetadata } from "../shared/analysis-artifacts.js"
+import { baseArtifactMetadata, hashInputs } from "../shared/analysis-artifacts.js"
 import { csvChunks } from "../shared/csv-table.js"
 import { createFrameCache } from "../shared/frame-cache.js"
 import { openCsvFrames, openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
@@ -83,6 +83,7 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
   const edgeTracker = createBitwatchEdges(rule!, watched, windowOnly, winStart, winEnd)
   await pass(1, (f, d) => edgeTracker.observe(f, d))
 
+  await hashInputs(ctx)
   const meta = {
     ...baseArtifactMetadata(ID, ctx),
     window_rule: rule!.kind === "time" ? "params" : "csv segment column",

@@ -1,6 +1,6 @@
 import { loadBundledDbc } from "../../dbc/bundled-dbc.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
-import { writeAnalysisTable, writeJsonArtifact, baseArtifactMetadata } from "../shared/analysis-artifacts.js"
+import { writeAnalysisTable, writeJsonArtifact, baseArtifactMetadata, hashInputs } from "../shared/analysis-artifacts.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
 import { createFrameCache } from "../shared/frame-cache.js"
 import { openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
@@ -40,6 +40,7 @@ const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> =
   })
   const warnings = reportLogWarnings(ctx, firstPass?.stats())
   ctx.log("info", `${analysis.frames} CAN frames, ${analysis.refs.windows.length} window(s) from ${analysis.refs.windowSource}`)
+  const inputs = await hashInputs(ctx)
   const meta = cruiseMeta(analysis, ctx.params, CRUISE_DBC)
   const tables = [
     countsTable(analysis),
@@ -57,7 +58,7 @@ const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> =
   await writeJsonArtifact(ctx, ID, "config_snapshot.json", configSnapshot(analysis, ctx, CRUISE_DBC))
   dataFiles.push("config_snapshot.json")
   const html = renderCruiseReport(analysis, dbc, {
-    inputs: ctx.inputs,
+    inputs,
     toolVersion: ctx.toolVersion,
     runId: ctx.runId,
     dbcName: CRUISE_DBC,

@@ -3,8 +3,8 @@ import { loadBundledDbc } from "../../dbc/bundled-dbc.js"
 import { parseDbcSource } from "../../dbc/dbc-source.js"
 import type { Dbc } from "../../dbc/dbc-types.js"
 import { ToolError, ValidationError } from "../../errors.js"
-import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
-import { baseArtifactMetadata } from "../shared/analysis-artifacts.js"
+import { defineTool, type ResolvedInput, type ToolContext, type ToolResult } from "../define-tool.js"
+import { baseArtifactMetadata, hashInputs } from "../shared/analysis-artifacts.js"
 import { openArtifactChannel, type ArtifactChannel } from "../shared/artifact-channel.js"
 import { csvCell, csvLine } from "../shared/csv-table.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
@@ -17,7 +17,7 @@ import { createRowEncoder, type RowEncoder } from "./row-encoder.js"
 
 const ID = "dbc-signals"
 
-const loadDbc = async (ctx: ToolContext<DbcSignalsParams>, dbcFiles: ReadonlyArray<{ name: string; sha256: string; open: () => AsyncIterable<Uint8Array> }>) => {
+const loadDbc = async (ctx: ToolContext<DbcSignalsParams>, dbcFiles: ReadonlyArray<ResolvedInput>) => {
   if (dbcFiles.length > 1 || (dbcFiles.length === 1 && ctx.params.dbc !== undefined)) {
     throw new ValidationError({
       code: "ambiguous_dbc",
@@ -27,7 +27,7 @@ const loadDbc = async (ctx: ToolContext<DbcSignalsParams>, dbcFiles: ReadonlyArr
   }
   if (dbcFiles.length === 1) {
     const dbc: Dbc = await runOrThrow(parseDbcSource(dbcFiles[0].open()))
-    return { dbc, label: `${dbcFiles[0].name} (sha256 ${dbcFiles[0].sha256})` }
+    return { dbc, label: `${dbcFiles[0].name} (sha256 ${await dbcFiles[0].digest()})` }
   }
   if (ctx.params.dbc === undefined) {
     throw new ValidationError({
@@ -50,7 +50,10 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
   const byAddress = new Map<number, SelectedMessage>(selected.map((s) => [s.message.address, s]))
   const encoders = new Map<number, RowEncoder>(selected.map((s) => [s.message.address, createRowEncoder(s)]))
   const busFilter = ctx.params.bus ? new Set(ctx.params.bus) : undefined
-  const meta = { ...baseArtifactMetadata(ID, ctx), dbc: label, time_base: "seconds since the first CAN frame" }
+  const meta = async () => {
+    await hashInputs(ctx)
+    return { ...baseArtifactMetadata(ID, ctx), dbc: label, time_base: "seconds since the first CAN frame" }
+  }
   const long = ctx.params.layout === "long"
   const channels = new Map<number, { channel: ArtifactChannel; file: string; rows: number }>()
   const taken = new Set<string>()
@@ -64,7 +67,7 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
     let c = channels.get(sel.message.address)
     if (!c) {
       const file = messageFileName(sel.message, taken)
-      const channel = openArtifactChannel(ctx, file, "text/csv", { ...meta, message: sel.message.name })
+      const channel = openArtifactChannel(ctx, file, "text/csv", async () => ({ ...(await meta()), message: sel.message.name }))
       channel.push(csvLine(["time", "addr", "bus", ...sel.signals.map((s) => s.name)]))
       channels.set(sel.message.address, (c = { channel, file, rows: 0 }))
     }
@@ -130,7 +133,7 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
   }
   if (longChannel) await longChannel.close()
   const index = { dbc: label, layout: ctx.params.layout, messages_selected: selected.length, files, long_rows: long ? longRows : undefined }
-  await ctx.artifacts.write("dbc_signals_index.json", "application/json", JSON.stringify(index, null, 2), meta)
+  await ctx.artifacts.write("dbc_signals_index.json", "application/json", JSON.stringify(index, null, 2), await meta())
   ctx.progress(1, "done")
   return { summary: { dbc: label, layout: ctx.params.layout, messages_decoded: long ? undefined : files.length, rows: long ? longRows : files.reduce((s, f) => s + f.rows, 0), log_warnings: warnings } }
 }

@@ -5,7 +5,7 @@ import type { Dbc } from "../../dbc/dbc-types.js"
 import { openLog } from "../../log/open-log.js"
 import { ToolError } from "../../errors.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
-import { baseArtifactMetadata, writeAnalysisTable } from "../shared/analysis-artifacts.js"
+import { baseArtifactMetadata, hashInputs, writeAnalysisTable } from "../shared/analysis-artifacts.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
 import { countedInputs, passProgress, reportLogWarnings } from "../shared/frame-source.js"
 import { requireLogInputs } from "../shared/require-inputs.js"
@@ -91,7 +91,7 @@ const run = async (ctx: ToolContext<FindSimilarBitsParams>): Promise<ToolResult>
     dbc: p.dbc ?? null
   }
   await writeAnalysisTable(ctx, ID, similarityTable(ranked.bits, dbc), meta)
-  const html = similarityReport(ranked.bits, dbc, { inputs: ctx.inputs, toolVersion: ctx.toolVersion, meta })
+  const html = similarityReport(ranked.bits, dbc, { inputs: await hashInputs(ctx), toolVersion: ctx.toolVersion, meta })
   await ctx.artifacts.write("similar_bits.html", "text/html; charset=utf-8", html, baseArtifactMetadata(ID, ctx))
   ctx.progress(1, "done")
   return {

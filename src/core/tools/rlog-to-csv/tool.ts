@@ -1,5 +1,6 @@
 import { formatNsAsSeconds } from "../../can/csv-format.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
+import { hashInputs } from "../shared/analysis-artifacts.js"
 import { requireLogInputs } from "../shared/require-inputs.js"
 import { runToolAsync } from "../shared/run-async.js"
 import { RlogToCsvParams } from "./params.js"
@@ -20,11 +21,11 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
     { signal: ctx.signal, limits: ctx.readLimits, onProgress: (bytes) => ctx.progress(Math.min(1, bytes / total), "reading log") },
     summary
   )
-  await ctx.artifacts.write(OUTPUT, "text/csv", body, {
+  await ctx.artifacts.write(OUTPUT, "text/csv", body, async () => ({
     format: ctx.params.format,
     time_base: "seconds after the first CAN frame (old-tools timestamp: logMonoTime seconds)",
-    inputs: ctx.inputs.map((i) => ({ name: i.name, sha256: i.sha256 }))
-  })
+    inputs: (await hashInputs(ctx)).map((i) => ({ name: i.name, sha256: i.sha256 }))
+  }))
   const stats = summary.stats!
   for (const w of stats.warnings) ctx.log("warn", w.message)
   const base = summary.firstFrameNs

@@ -9,12 +9,20 @@ export interface InputIdentity {
   readonly sha256: string
 }
 
-/** Metadata common to every artifact a tool writes: tool, version, run and inputs (with sha256). */
+/**
+ * Every input's identity with its whole-file sha256: what the tool's reads have not hashed yet is
+ * hashed now (nothing when the tool read each input to its end). Call it before writing outputs
+ * that record the inputs' hashes.
+ */
+export const hashInputs = (ctx: Pick<ToolContext<unknown>, "inputs">): Promise<ReadonlyArray<InputIdentity>> =>
+  Promise.all(ctx.inputs.map(async (i) => ({ name: i.name, size: i.size, sha256: await i.digest() })))
+
+/** Metadata common to every artifact a tool writes: tool, version, run and inputs (sha256 null for an input not hashed yet: see `hashInputs`). */
 export const baseArtifactMetadata = (
   toolId: string,
   ctx: Pick<ToolContext<unknown>, "runId" | "toolVersion" | "inputs">
 ): Record<string, unknown> => {
-  const inputs: InputIdentity[] = ctx.inputs.map((i) => ({ name: i.name, size: i.size, sha256: i.sha256 }))
+  const inputs = ctx.inputs.map((i) => ({ name: i.name, size: i.size, sha256: i.sha256 }))
   return {
     tool: toolId,
     toolVersion: ctx.toolVersion,
@@ -62,6 +70,7 @@ export const writeAnalysisTable = async (
   table: AnalysisTable,
   extraMeta: Readonly<Record<string, unknown>>
 ): Promise<ReadonlyArray<ArtifactMeta>> => {
+  await hashInputs(ctx)
   const meta = analysisMeta(table.schemaVersion, toolId, ctx, { ...extraMeta, row_count: table.rows.length })
   const stored = { ...baseArtifactMetadata(toolId, ctx), schemaVersion: table.schemaVersion }
   const jsonRows = table.rows.map((r) => Object.fromEntries(table.columns.map((c) => [c, r[c] ?? null])))
@@ -78,10 +87,12 @@ export const writeAnalysisTable = async (
 }
 
 /** Writes one JSON artifact with the common metadata. */
-export const writeJsonArtifact = (
+export const writeJsonArtifact = async (
   ctx: Pick<ToolContext<unknown>, "runId" | "toolVersion" | "inputs" | "artifacts">,
   toolId: string,
   name: string,
   value: unknown
-): Promise<ArtifactMeta> =>
-  ctx.artifacts.write(name, "application/json", JSON.stringify(value, null, 2), baseArtifactMetadata(toolId, ctx))
+): Promise<ArtifactMeta> => {
+  await hashInputs(ctx)
+  return ctx.artifacts.write(name, "application/json", JSON.stringify(value, null, 2), baseArtifactMetadata(toolId, ctx))
+}

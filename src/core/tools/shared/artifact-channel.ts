@@ -1,5 +1,5 @@
 import type { ArtifactMeta } from "../../artifacts/artifact-store.js"
-import type { ToolContext } from "../define-tool.js"
+import type { ArtifactMetadata, ToolContext } from "../define-tool.js"
 
 /** A push-fed artifact: text is appended as it is produced and streamed to the store. */
 export interface ArtifactChannel {
@@ -23,7 +23,7 @@ export const openArtifactChannel = (
   ctx: Pick<ToolContext<unknown>, "artifacts">,
   name: string,
   contentType: string,
-  metadata: Record<string, unknown>
+  metadata: ArtifactMetadata
 ): ArtifactChannel => {
   const queue: string[] = []
   let pending = ""
