@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto"
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, readFileSync, writeFileSync } from "node:fs"
 import { availableParallelism, homedir } from "node:os"
 import path from "node:path"
-import type { CtsConfigShape } from "./config.js"
+import { DEFAULT_MIN_FREE_BYTES, type CtsConfigShape } from "./config.js"
 import { SystemError, ValidationError } from "./errors.js"
+import { ensurePrivateDir } from "./store/private-files.js"
 
 /** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -18,7 +19,8 @@ export const CONFIG_ENV_VARS = {
   CTS_CONCURRENCY: "concurrency",
   CTS_DEFAULT_TIMEOUT_S: "defaultTimeoutMs",
   CTS_SIGNING_KEY: "signingKey",
-  CTS_RETENTION_DAYS: "retentionDays"
+  CTS_RETENTION_DAYS: "retentionDays",
+  CTS_MIN_FREE_BYTES: "minFreeBytes"
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -54,7 +56,7 @@ export const defaultDataDir = (env: Env = process.env): string => {
 export const loadOrCreateSigningKey = (dataDir: string): string => {
   const file = path.join(dataDir, SIGNING_KEY_FILE)
   try {
-    mkdirSync(dataDir, { recursive: true })
+    ensurePrivateDir(dataDir)
     try {
       const existing = readFileSync(file, "utf8").trim()
       if (existing.length >= 32) return existing
@@ -111,6 +113,7 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
     concurrency,
     defaultTimeoutMs,
     signingKey,
-    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null)
+    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null),
+    minFreeBytes: partial.minFreeBytes ?? positiveNumber(env, "CTS_MIN_FREE_BYTES", true) ?? DEFAULT_MIN_FREE_BYTES
   }
 }

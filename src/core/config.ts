@@ -14,6 +14,11 @@ export interface CtsConfigShape {
   readonly signingKey: string
   /** Artifacts of runs older than this are swept; `null` = keep forever. */
   readonly retentionDays: number | null
+  /** Health reports storage as failing below this many free bytes in the data dir (`CTS_MIN_FREE_BYTES`); default `DEFAULT_MIN_FREE_BYTES`. */
+  readonly minFreeBytes?: number
 }
+
+/** Free space the health check wants in the data dir when `minFreeBytes` is not set: 64 MiB. */
+export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024
 
 export class CtsConfig extends Context.Tag("cts/CtsConfig")<CtsConfig, CtsConfigShape>() {}

@@ -1,8 +1,10 @@
+import type { Server } from "node:http"
 import { Effect, ManagedRuntime } from "effect"
 import { serve } from "h3"
 import type { CtsConfigShape } from "../../core/config.js"
 import { ValidationError } from "../../core/errors.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
+import { answerClientErrors } from "./client-error.js"
 import { createServerApp } from "./create-server-app.js"
 import type { CtsRuntime } from "./route-kit.js"
 import { readConfigFile, resolveServerSettings } from "./server-config.js"
@@ -34,7 +36,8 @@ const coreFileKeys: Record<string, { readonly env: string; readonly apply: (v: u
   concurrency: { env: "CTS_CONCURRENCY", apply: (v) => ({ concurrency: Number(v) }) },
   default_timeout_s: { env: "CTS_DEFAULT_TIMEOUT_S", apply: (v) => ({ defaultTimeoutMs: Math.round(Number(v) * 1000) }) },
   signing_key: { env: "CTS_SIGNING_KEY", apply: (v) => ({ signingKey: String(v) }) },
-  retention_days: { env: "CTS_RETENTION_DAYS", apply: (v) => ({ retentionDays: Number(v) }) }
+  retention_days: { env: "CTS_RETENTION_DAYS", apply: (v) => ({ retentionDays: Number(v) }) },
+  min_free_bytes: { env: "CTS_MIN_FREE_BYTES", apply: (v) => ({ minFreeBytes: Number(v) }) }
 }
 
 /** Core options from the file's `[core]` table, for keys whose env variable is unset (env wins over the file). */
@@ -103,6 +106,7 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
       trustProxy: settings.trustProxy as boolean | "loopback" | string[]
     })
     await server.ready()
+    if (server.node?.server) answerClientErrors(server.node.server as Server)
     const address = server.node?.server?.address()
     const port = typeof address === "object" && address ? address.port : settings.port
     const host = settings.host.includes(":") && !settings.host.startsWith("[") ? `[${settings.host}]` : settings.host
