@@ -35,7 +35,8 @@ describe("resolveConfig", () => {
       CTS_CONCURRENCY: "3",
       CTS_DEFAULT_TIMEOUT_S: "90",
       CTS_SIGNING_KEY: "s".repeat(40),
-      CTS_RETENTION_DAYS: "14"
+      CTS_RETENTION_DAYS: "14",
+      CTS_MIN_FREE_BYTES: "1048576"
     }
     expect(resolveConfig({}, env)).toEqual({
       dataDir: env.CTS_DATA_DIR,
@@ -43,7 +44,8 @@ describe("resolveConfig", () => {
       concurrency: 3,
       defaultTimeoutMs: 90_000,
       signingKey: "s".repeat(40),
-      retentionDays: 14
+      retentionDays: 14,
+      minFreeBytes: 1_048_576
     })
     expect(resolveConfig({ concurrency: 1, inputRoots: null, retentionDays: null }, env)).toMatchObject({ concurrency: 1, inputRoots: null, retentionDays: null })
   })
@@ -52,7 +54,8 @@ describe("resolveConfig", () => {
     ["CTS_CONCURRENCY", "two"],
     ["CTS_CONCURRENCY", "1.5"],
     ["CTS_DEFAULT_TIMEOUT_S", "-1"],
-    ["CTS_RETENTION_DAYS", "0"]
+    ["CTS_RETENTION_DAYS", "0"],
+    ["CTS_MIN_FREE_BYTES", "64MiB"]
   ])("rejects %s=%s naming the variable", (name, value) => {
     try {
       resolveConfig({}, { CTS_DATA_DIR: path.join(tmp.dir, "d3"), CTS_SIGNING_KEY: "k".repeat(32), [name]: value })
