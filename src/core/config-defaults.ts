@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto"
-import { chmodSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import { chmodSync, readFileSync, writeFileSync } from "node:fs"
 import { availableParallelism, homedir } from "node:os"
 import path from "node:path"
-import type { CtsConfigShape } from "./config.js"
+import { DEFAULT_MIN_FREE_BYTES, type CtsConfigShape } from "./config.js"
 import { SystemError, ValidationError } from "./errors.js"
 import { readLimitsFromEnv } from "./read-limits-env.js"
+import { ensurePrivateDir } from "./store/private-files.js"
 
 /** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000
@@ -27,7 +28,8 @@ export const CONFIG_ENV_VARS = {
   CTS_SIGNING_KEY: "signingKey",
   CTS_RETENTION_DAYS: "retentionDays",
   CTS_MAX_INPUTS_PER_RUN: "maxInputsPerRun",
-  CTS_MAX_INPUT_BYTES_PER_RUN: "maxInputBytesPerRun"
+  CTS_MAX_INPUT_BYTES_PER_RUN: "maxInputBytesPerRun",
+  CTS_MIN_FREE_BYTES: "minFreeBytes"
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -63,7 +65,7 @@ export const defaultDataDir = (env: Env = process.env): string => {
 export const loadOrCreateSigningKey = (dataDir: string): string => {
   const file = path.join(dataDir, SIGNING_KEY_FILE)
   try {
-    mkdirSync(dataDir, { recursive: true })
+    ensurePrivateDir(dataDir)
     try {
       const existing = readFileSync(file, "utf8").trim()
       if (existing.length >= 32) return existing
@@ -134,6 +136,7 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
     retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null),
     maxInputsPerRun,
     maxInputBytesPerRun,
+    minFreeBytes: partial.minFreeBytes ?? positiveNumber(env, "CTS_MIN_FREE_BYTES", true) ?? DEFAULT_MIN_FREE_BYTES,
     ...withLogReadLimits({ ...readLimitsFromEnv(env), ...partial.logReadLimits })
   }
 }

@@ -21,6 +21,11 @@ export interface CtsConfigShape {
   readonly maxInputsPerRun?: number
   /** Total input bytes one run may take (`CTS_MAX_INPUT_BYTES_PER_RUN`); unset = `DEFAULT_MAX_INPUT_BYTES_PER_RUN`. */
   readonly maxInputBytesPerRun?: number
+  /** Health reports storage as failing below this many free bytes in the data dir (`CTS_MIN_FREE_BYTES`); default `DEFAULT_MIN_FREE_BYTES`. */
+  readonly minFreeBytes?: number
 }
+
+/** Free space the health check wants in the data dir when `minFreeBytes` is not set: 64 MiB. */
+export const DEFAULT_MIN_FREE_BYTES = 64 * 1024 * 1024
 
 export class CtsConfig extends Context.Tag("cts/CtsConfig")<CtsConfig, CtsConfigShape>() {}

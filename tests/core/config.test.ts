@@ -39,7 +39,8 @@ describe("resolveConfig", () => {
       CTS_SIGNING_KEY: "s".repeat(40),
       CTS_RETENTION_DAYS: "14",
       CTS_MAX_INPUTS_PER_RUN: "8",
-      CTS_MAX_INPUT_BYTES_PER_RUN: "1000000"
+      CTS_MAX_INPUT_BYTES_PER_RUN: "1000000",
+      CTS_MIN_FREE_BYTES: "1048576"
     }
     expect(resolveConfig({}, env)).toEqual({
       dataDir: env.CTS_DATA_DIR,
@@ -49,7 +50,8 @@ describe("resolveConfig", () => {
       signingKey: "s".repeat(40),
       retentionDays: 14,
       maxInputsPerRun: 8,
-      maxInputBytesPerRun: 1_000_000
+      maxInputBytesPerRun: 1_000_000,
+      minFreeBytes: 1_048_576
     })
     expect(resolveConfig({ concurrency: 1, inputRoots: null, retentionDays: null }, env)).toMatchObject({ concurrency: 1, inputRoots: null, retentionDays: null })
   })
@@ -60,7 +62,8 @@ describe("resolveConfig", () => {
     ["CTS_DEFAULT_TIMEOUT_S", "-1"],
     ["CTS_RETENTION_DAYS", "0"],
     ["CTS_MAX_INPUTS_PER_RUN", "0"],
-    ["CTS_MAX_INPUT_BYTES_PER_RUN", "1.5"]
+    ["CTS_MAX_INPUT_BYTES_PER_RUN", "1.5"],
+    ["CTS_MIN_FREE_BYTES", "64MiB"]
   ])("rejects %s=%s naming the variable", (name, value) => {
     try {
       resolveConfig({}, { CTS_DATA_DIR: path.join(tmp.dir, "d3"), CTS_SIGNING_KEY: "k".repeat(32), [name]: value })

@@ -35,10 +35,10 @@ describe("authentication", () => {
     expect(await auth(bearer("alice-token-0123456789"))).toEqual({ id: "alice", via: "token" })
   })
 
-  it("accepts HS256 and RS256 JWTs with the configured issuer and audience; sub is the principal", async () => {
-    expect(await auth(bearer(await hs({ sub: "bob" })))).toEqual({ id: "bob", via: "jwt" })
+  it("accepts HS256 and RS256 JWTs with the configured issuer and audience; the principal is jwt:<iss>:<sub>", async () => {
+    expect(await auth(bearer(await hs({ sub: "bob" })))).toEqual({ id: "jwt:https%3A%2F%2Fissuer.example:bob", via: "jwt" })
     const rs = await new SignJWT({ sub: "carol" }).setProtectedHeader({ alg: "RS256" }).setIssuer("https://issuer.example").setAudience("cts").setExpirationTime("5m").sign(rsa.privateKey)
-    expect(await auth(bearer(rs))).toEqual({ id: "carol", via: "jwt" })
+    expect(await auth(bearer(rs))).toEqual({ id: "jwt:https%3A%2F%2Fissuer.example:carol", via: "jwt" })
   })
 
   it("refuses missing, unknown, expired, wrongly signed, alg=none and sub-less credentials with 401", async () => {

@@ -73,13 +73,15 @@ describe("secure defaults", () => {
 })
 
 describe("authentication over HTTP", () => {
-  it("accepts JWTs whose subject is the principal, sharing runs with that principal's static token", async () => {
+  it("accepts JWTs as their own principal, apart from the static token of the same name", async () => {
     const secret = "k".repeat(48)
     const server = await start({ jwtSecret: secret })
     const jwt = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime("5m").sign(new TextEncoder().encode(secret))
     const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1 } }))).json()
-    const viaJwt = await server.api(`/v1/runs/${run.id}`, { headers: { authorization: `Bearer ${jwt}` } })
-    expect(viaJwt.status).toBe(200)
+    await expectError(await server.api(`/v1/runs/${run.id}`, { headers: { authorization: `Bearer ${jwt}` } }), 404, "run_not_found")
+    const own = await (await server.api("/v1/runs", { ...jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1 } }), headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` } })).json()
+    expect((await server.api(`/v1/runs/${own.id}`, { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200)
+    await expectError(await server.api(`/v1/runs/${own.id}`), 404, "run_not_found")
     const mallory = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("mallory").setExpirationTime("5m").sign(new TextEncoder().encode(secret))
     await expectError(await server.api(`/v1/runs/${run.id}`, { headers: { authorization: `Bearer ${mallory}` } }), 404, "run_not_found")
     const expired = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(new TextEncoder().encode(secret))

@@ -39,6 +39,15 @@ const rsaPublicKey = (pem: string): KeyObject => {
   return key
 }
 
+/** Prefix of every JWT principal id; static token names may not start with it, so the two never share an owner. */
+export const JWT_PRINCIPAL_PREFIX = "jwt:"
+
+/** A JWT's principal: `jwt:<iss, percent-encoded>:<sub>`, apart from static-token principals (bare names) and from other issuers. */
+export const jwtPrincipalId = (iss: string | undefined, sub: string): string => `${JWT_PRINCIPAL_PREFIX}${encodeURIComponent(iss ?? "")}:${sub}`
+
+/** `sub` values accepted: visible ASCII (no control characters, spaces, NUL, CR/LF), no path separators. */
+const isAcceptableSubject = (sub: unknown): sub is string => typeof sub === "string" && /^[\x21-\x7e]{1,255}$/.test(sub) && !/[/\\]/.test(sub)
+
 /** Verified JWTs remembered (by their sha256) so a client reusing one is not verified again on every request. */
 export const JWT_CACHE_SIZE = 1024
 /** Longest a verified JWT is trusted without verifying it again (it is never trusted past its `exp`). */
@@ -47,14 +56,23 @@ export const JWT_CACHE_MS = 60_000
 /** Static tokens (looked up by their sha256) and JWTs (HS256 with a secret, RS256 with a public key); a bad key throws a ValidationError. */
 export const createAuthenticator = (settings: ServerSettings): Authenticator => {
   if (!hasAuth(settings)) return async () => anonymousPrincipal
+  const clash = settings.tokens.find((t) => t.principal.startsWith(JWT_PRINCIPAL_PREFIX))
+  if (clash !== undefined) {
+    throw new ValidationError({
+      code: "invalid_config",
+      message: `Static token principal "${clash.principal}" starts with "${JWT_PRINCIPAL_PREFIX}", which is reserved for JWT principals.`,
+      suggestedAction: "Rename the principal in CTS_TOKENS."
+    })
+  }
   const byHash = new Map(settings.tokens.map((t) => [sha256(t.token), t.principal]))
   const hsKey = settings.jwtSecret ? new TextEncoder().encode(settings.jwtSecret) : null
   const rsKey = settings.jwtPublicKey ? rsaPublicKey(settings.jwtPublicKey) : null
   const verifyOptions: JWTVerifyOptions = {
     ...(settings.jwtIssuer ? { issuer: settings.jwtIssuer } : {}),
     ...(settings.jwtAudience ? { audience: settings.jwtAudience } : {}),
-    requiredClaims: ["sub"]
+    requiredClaims: ["sub", "exp"]
   }
+  const maxLifetime = settings.jwtMaxLifetimeSeconds
 
   const verified = new Map<string, { readonly principal: Principal; readonly until: number }>()
   const remember = (key: string, principal: Principal, exp: number | undefined) => {
@@ -74,8 +92,14 @@ export const createAuthenticator = (settings: ServerSettings): Authenticator => 
       const secret = alg === "HS256" ? hsKey : alg === "RS256" ? rsKey : null
       if (secret === null) throw unauthorized("unsupported_token", `JWT algorithm ${JSON.stringify(alg)} is not accepted by this server.`)
       const { payload } = await jwtVerify(jwt, secret, { ...verifyOptions, algorithms: [alg] })
-      if (typeof payload.sub !== "string" || payload.sub === "") throw unauthorized("invalid_token", "The JWT has no subject (sub).")
-      const principal: Principal = { id: payload.sub, via: "jwt" }
+      if (!isAcceptableSubject(payload.sub)) {
+        throw unauthorized("invalid_token", "The JWT subject (sub) must be 1 to 255 visible ASCII characters without '/' or '\\'.")
+      }
+      const lifetime = payload.exp! - (payload.iat ?? Math.floor(Date.now() / 1000))
+      if (lifetime > maxLifetime || payload.exp! - Date.now() / 1000 > maxLifetime) {
+        throw unauthorized("token_lifetime_too_long", `The JWT is valid for longer than this server accepts (${maxLifetime} s).`)
+      }
+      const principal: Principal = { id: jwtPrincipalId(payload.iss, payload.sub), via: "jwt" }
       remember(key, principal, payload.exp)
       return principal
     } catch (error) {

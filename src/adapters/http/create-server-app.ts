@@ -2,6 +2,7 @@ import { performance } from "node:perf_hooks"
 import { H3, handleCors, HTTPError, isPreflightRequest, type H3Event } from "h3"
 import { ApiError, toApiError } from "./api-error.js"
 import { anonymousPrincipal, createAuthenticator, type Principal } from "./auth.js"
+import { linkBase } from "./link-base.js"
 import { createRateLimiter } from "./rate-limiter.js"
 import { runCore, type ApiContext, type ApiRoute, type CtsRuntime } from "./route-kit.js"
 import { artifactRoutes } from "./routes/artifact-routes.js"
@@ -118,7 +119,7 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
           settings,
           metrics,
           runtime,
-          baseUrl: settings.publicUrl ?? event.url.origin,
+          baseUrl: linkBase(settings, event),
           core: (effect) => runCore(runtime, effect)
         }
         return await route.handler(ctx)

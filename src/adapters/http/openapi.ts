@@ -90,7 +90,7 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
       version,
       description: "Runs cts-lite tools on uploaded or server-side logs. Params of each tool: components.schemas['ToolParams.<tool id>']."
     },
-    servers: [{ url: serverUrl }],
+    servers: [{ url: serverUrl || "/" }],
     security: [{ bearer: [] }],
     tags: [{ name: "system" }, { name: "runs" }, { name: "artifacts" }, { name: "uploads" }],
     paths,

@@ -1,6 +1,7 @@
 import type { H3Event } from "h3"
 import { ValidationError } from "../../core/errors.js"
 import { ApiError } from "./api-error.js"
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./json-depth.js"
 
 const tooLarge = (what: string, limit: number) =>
   new ValidationError({
@@ -47,6 +48,12 @@ export const readJsonBody = async (event: H3Event, limit: number): Promise<unkno
   for await (const chunk of limitedBody(event, limit, "JSON request body")) chunks.push(chunk)
   const text = Buffer.concat(chunks).toString("utf8")
   if (text.trim() === "") throw new ApiError(400, "malformed_json", "The request body is empty; a JSON object was expected.", { suggestedAction: "Send a JSON object." })
+  if (jsonDepthExceeds(text)) {
+    throw new ApiError(400, "json_too_deep", `The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`, {
+      suggestedAction: "Send the flat JSON object the endpoint documents (see GET /v1/openapi.json).",
+      details: { max_depth: MAX_JSON_DEPTH }
+    })
+  }
   try {
     return JSON.parse(text)
   } catch (cause) {

@@ -73,7 +73,7 @@ export const parseTokens = (raw: unknown, where: string): ReadonlyArray<StaticTo
     const eq = entry.indexOf("=")
     const principal = eq > 0 ? entry.slice(0, eq) : "default"
     const token = eq > 0 ? entry.slice(eq + 1) : entry
-    if (!principalRe.test(principal)) throw invalid(where, "entries of principal=token (principal: letters, digits, . _ @ : -)", principal)
+    if (!principalRe.test(principal) || principal.startsWith("jwt:")) throw invalid(where, "entries of principal=token (principal: letters, digits, . _ @ : -, not starting with jwt:)", principal)
     if (token.length < 16) throw invalid(where, "tokens of at least 16 characters", `${principal}=…`)
     return { principal, token }
   })
@@ -135,7 +135,8 @@ const parsers: Parsers = {
   sseRetryMs: int(0, 3_600_000),
   signedUrlTtlSeconds: int(1, 365 * 24 * 3600),
   signedUrlMaxTtlSeconds: int(1, 365 * 24 * 3600),
-  trustProxy
+  trustProxy,
+  jwtMaxLifetimeSeconds: int(60, 365 * 24 * 3600)
 }
 
 /** Env variable and config-file key of each setting. */
@@ -159,7 +160,8 @@ export const settingNames: { [K in keyof ServerSettings]: { readonly env: string
   sseRetryMs: { env: "CTS_SSE_RETRY_MS", file: "sse_retry_ms" },
   signedUrlTtlSeconds: { env: "CTS_SIGNED_URL_TTL", file: "signed_url_ttl" },
   signedUrlMaxTtlSeconds: { env: "CTS_SIGNED_URL_MAX_TTL", file: "signed_url_max_ttl" },
-  trustProxy: { env: "CTS_TRUST_PROXY", file: "trust_proxy" }
+  trustProxy: { env: "CTS_TRUST_PROXY", file: "trust_proxy" },
+  jwtMaxLifetimeSeconds: { env: "CTS_JWT_MAX_LIFETIME", file: "jwt_max_lifetime" }
 }
 
 /** Reads a TOML (`.toml`) or JSON (`.json`) config file into a plain object. */

@@ -54,6 +54,8 @@ export interface ServerSettings {
   readonly signedUrlMaxTtlSeconds: number
   /** Trust `X-Forwarded-*` from: nobody, everybody, loopback proxies, or listed proxy IPs (`CTS_TRUST_PROXY`). */
   readonly trustProxy: boolean | "loopback" | ReadonlyArray<string>
+  /** Longest lifetime (`exp` − `iat`, and `exp` − now) a JWT may have; JWTs without `exp` are refused (`CTS_JWT_MAX_LIFETIME`). */
+  readonly jwtMaxLifetimeSeconds: number
 }
 
 const MiB = 1024 * 1024
@@ -73,7 +75,8 @@ const common = {
   sseHeartbeatMs: 15_000,
   sseRetryMs: 3_000,
   signedUrlMaxTtlSeconds: 7 * 24 * 3600,
-  trustProxy: false
+  trustProxy: false,
+  jwtMaxLifetimeSeconds: 24 * 3600
 } as const
 
 /** Defaults per preset; env, the config file and explicit options override them. */

@@ -1,8 +1,10 @@
+import type { Server } from "node:http"
 import { Effect, ManagedRuntime } from "effect"
 import { serve } from "h3"
 import type { CtsConfigShape } from "../../core/config.js"
 import { ValidationError } from "../../core/errors.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
+import { answerClientErrors } from "./client-error.js"
 import { createServerApp } from "./create-server-app.js"
 import type { CtsRuntime } from "./route-kit.js"
 import { readConfigFile, resolveServerSettings } from "./server-config.js"
@@ -36,7 +38,8 @@ const coreFileKeys: Record<string, { readonly env: string; readonly apply: (v: u
   signing_key: { env: "CTS_SIGNING_KEY", apply: (v) => ({ signingKey: String(v) }) },
   retention_days: { env: "CTS_RETENTION_DAYS", apply: (v) => ({ retentionDays: Number(v) }) },
   max_inputs_per_run: { env: "CTS_MAX_INPUTS_PER_RUN", apply: (v) => ({ maxInputsPerRun: Number(v) }) },
-  max_input_bytes_per_run: { env: "CTS_MAX_INPUT_BYTES_PER_RUN", apply: (v) => ({ maxInputBytesPerRun: Number(v) }) }
+  max_input_bytes_per_run: { env: "CTS_MAX_INPUT_BYTES_PER_RUN", apply: (v) => ({ maxInputBytesPerRun: Number(v) }) },
+  min_free_bytes: { env: "CTS_MIN_FREE_BYTES", apply: (v) => ({ minFreeBytes: Number(v) }) }
 }
 
 /** Core options from the file's `[core]` table, for keys whose env variable is unset (env wins over the file). */
@@ -105,6 +108,7 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
       trustProxy: settings.trustProxy as boolean | "loopback" | string[]
     })
     await server.ready()
+    if (server.node?.server) answerClientErrors(server.node.server as Server)
     const address = server.node?.server?.address()
     const port = typeof address === "object" && address ? address.port : settings.port
     const host = settings.host.includes(":") && !settings.host.startsWith("[") ? `[${settings.host}]` : settings.host

@@ -6,6 +6,7 @@ import { CtsConfig } from "../config.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
 import { RunStore } from "../store/run-store.js"
 import { newId } from "../store/ids.js"
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../store/private-files.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { normalizeKey } from "./artifact-keys.js"
 import { fileReadStream, fileStream } from "./file-read.js"
@@ -37,9 +38,9 @@ const make = Effect.gen(function* () {
   const root = path.join(config.dataDir, "artifacts")
   const tmpRoot = path.join(config.dataDir, "artifacts-tmp")
   yield* attempt("Creating the artifact store", async () => {
-    await mkdir(root, { recursive: true })
+    ensurePrivateDir(root)
     await rm(tmpRoot, { recursive: true, force: true })
-    await mkdir(tmpRoot, { recursive: true })
+    ensurePrivateDir(tmpRoot)
   })
   const realRoot = yield* attempt("Resolving the artifact store", () => realpath(root))
 
@@ -121,7 +122,7 @@ const make = Effect.gen(function* () {
         const hash = createHash("sha256")
         let size = 0
         const write = Effect.acquireUseRelease(
-          attempt("Creating an artifact", () => open(tmp, "wx", 0o644)),
+          attempt("Creating an artifact", () => open(tmp, "wx", PRIVATE_FILE_MODE)),
           (fh) =>
             Stream.runForEach(body, (chunk) =>
               Effect.suspend(() => {
@@ -134,7 +135,7 @@ const make = Effect.gen(function* () {
         )
         const final = fileOf(key)
         const commit = Effect.gen(function* () {
-          yield* attempt("Creating an artifact directory", () => mkdir(path.dirname(final), { recursive: true }))
+          yield* attempt("Creating an artifact directory", () => mkdir(path.dirname(final), { recursive: true, mode: PRIVATE_DIR_MODE }))
           yield* checkInside(path.dirname(final))
           yield* attempt("Storing an artifact", () => link(tmp, final)).pipe(
             Effect.catchIf(

@@ -9,6 +9,12 @@ export const signToken = (key: string, id: string, expiresAtMs: number): string 
   return `${Buffer.from(payload).toString("base64url")}.${mac(key, payload).toString("base64url")}`
 }
 
+/** The bytes of `text` when it is exactly the unpadded base64url that `signToken` writes for them; any other spelling is null. */
+const canonicalBase64url = (text: string): Buffer | null => {
+  const bytes = Buffer.from(text, "base64url")
+  return bytes.toString("base64url") === text ? bytes : null
+}
+
 const invalidToken = () =>
   new ValidationError({
     code: "invalid_token",
@@ -21,8 +27,10 @@ export const verifyToken = (key: string, token: string, nowMs: number = Date.now
   if (typeof token !== "string" || token.length > 2048) throw invalidToken()
   const parts = token.split(".")
   if (parts.length !== 2) throw invalidToken()
-  const payload = Buffer.from(parts[0]!, "base64url").toString("utf8")
-  const given = Buffer.from(parts[1]!, "base64url")
+  const payloadBytes = canonicalBase64url(parts[0]!)
+  const given = canonicalBase64url(parts[1]!)
+  if (payloadBytes === null || given === null) throw invalidToken()
+  const payload = payloadBytes.toString("utf8")
   const expected = mac(key, payload)
   if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw invalidToken()
   const dot = payload.lastIndexOf(".")

@@ -196,10 +196,11 @@ const make = Effect.gen(function* () {
           if (finished) return { run: finished, outcome: "already_finished" as const }
           return yield* new SystemError({ code: "run_not_local", message: `Run ${id} is executed by another cts-lite process`, suggestedAction: "Cancel it through that process (its server)" })
         }
+        let first = true
         if (entry.state === "queued") yield* complete(id, entry, "canceled")
-        else yield* Deferred.succeed(entry.cancel, undefined)
+        else first = yield* Deferred.succeed(entry.cancel, undefined)
         const finished = yield* Deferred.await(entry.finished)
-        return { run: finished, outcome: finished.status === "canceled" ? ("canceled" as const) : ("already_finished" as const) }
+        return { run: finished, outcome: first && finished.status === "canceled" ? ("canceled" as const) : ("already_finished" as const) }
       }),
     await: (id) =>
       Effect.gen(function* () {

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto"
-import { rm, writeFile } from "node:fs/promises"
+import { rm, statfs, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { Effect } from "effect"
-import { CtsConfig } from "../config.js"
+import { CtsConfig, DEFAULT_MIN_FREE_BYTES } from "../config.js"
 import { Executor } from "../executor/executor.js"
 import { ToolRegistry } from "../registry/tool-registry.js"
+import { PRIVATE_FILE_MODE } from "../store/private-files.js"
 
 /** What `checkHealth` found; `ok` is false when any check failed. */
 export interface HealthReport {
@@ -14,15 +15,21 @@ export interface HealthReport {
   readonly executor: { readonly queued: number; readonly running: number }
 }
 
-/** Probes the services: the data dir accepts a write, the registry has tools, and the executor's queue depth. */
+/** Probes the services: the data dir accepts a write (leaving no file) and has `minFreeBytes` free, the registry has tools, and the executor's queue depth. */
 export const checkHealth: Effect.Effect<HealthReport, never, CtsConfig | ToolRegistry | Executor> = Effect.gen(function* () {
   const config = yield* CtsConfig
   const registry = yield* ToolRegistry
   const executor = yield* Executor
   const probe = path.join(config.dataDir, `.health-${randomBytes(6).toString("hex")}`)
+  const minFree = config.minFreeBytes ?? DEFAULT_MIN_FREE_BYTES
   const storage = yield* Effect.tryPromise(async () => {
-    await writeFile(probe, "ok")
-    await rm(probe, { force: true })
+    try {
+      await writeFile(probe, "ok", { mode: PRIVATE_FILE_MODE })
+    } finally {
+      await rm(probe, { force: true })
+    }
+    const fs = await statfs(config.dataDir)
+    if (fs.bavail * fs.bsize < minFree) throw new Error(`Free space in the data dir is below the ${minFree}-byte threshold (CTS_MIN_FREE_BYTES)`)
   }).pipe(
     Effect.as({ ok: true, dataDir: config.dataDir }),
     Effect.catchAll((e) => Effect.succeed({ ok: false, dataDir: config.dataDir, error: String((e.error as Error)?.message ?? e.error) }))

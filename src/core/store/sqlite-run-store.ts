@@ -1,4 +1,3 @@
-import { mkdir } from "node:fs/promises"
 import path from "node:path"
 import { SqlClient } from "@effect/sql"
 import { SqliteClient } from "@effect/sql-sqlite-node"
@@ -8,6 +7,7 @@ import { SystemError } from "../errors.js"
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
 import type { RunRecord } from "../executor/executor.js"
 import type { RunEvent } from "../logs/log-stream.js"
+import { ensurePrivateDir, ensurePrivateFile } from "./private-files.js"
 import { RunStore, type ArtifactQuery, type RunPatch, type RunStoreService, type UnfinishedRun } from "./run-store.js"
 import { createRunCache } from "./run-cache.js"
 import { makeRunTransitions } from "./run-transitions.js"
@@ -175,8 +175,11 @@ const make = Effect.gen(function* () {
 const sqliteForDataDir = Layer.unwrapEffect(
   Effect.gen(function* () {
     const { dataDir } = yield* CtsConfig
-    yield* Effect.tryPromise({
-      try: () => mkdir(dataDir, { recursive: true }),
+    yield* Effect.try({
+      try: () => {
+        ensurePrivateDir(dataDir)
+        ensurePrivateFile(path.join(dataDir, DATABASE_FILE))
+      },
       catch: (e) => new SystemError({ code: "data_dir_unwritable", message: `Cannot create data dir ${dataDir}: ${(e as Error).message}` })
     })
     return SqliteClient.layer({ filename: path.join(dataDir, DATABASE_FILE) })

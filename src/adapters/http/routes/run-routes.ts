@@ -22,7 +22,10 @@ const assertOwnUpload = async (ctx: ApiContext, id: string) => {
 }
 
 const submit = async (ctx: ApiContext) => {
-  const body = decodeBody(RunCreateBody, await readJsonBody(ctx.event, ctx.settings.maxJsonBytes), "run")
+  const raw = await readJsonBody(ctx.event, ctx.settings.maxJsonBytes)
+  const body = decodeBody(RunCreateBody, raw, "run")
+  // The params as sent: decoding into a record drops an own `__proto__` key, which the core must see to refuse it.
+  const params = (raw as { params?: Record<string, unknown> }).params ?? {}
   const given = body.input ?? []
   const many = !("type" in given)
   const refs = ("type" in given ? [given] : given).map(toInputRef)
@@ -31,7 +34,7 @@ const submit = async (ctx: ApiContext) => {
     Effect.flatMap(Executor, (e) =>
       e.submit({
         toolId: body.tool_id,
-        params: body.params ?? {},
+        params,
         input: many ? refs : refs[0]!,
         owner: ctx.principal.id,
         ...(body.name !== undefined ? { name: body.name } : {}),
@@ -54,12 +57,13 @@ const list = async (ctx: ApiContext) => {
       e.list({ owner: ctx.principal.id, limit, ...(status ? { status } : {}), ...(toolId ? { toolId } : {}), ...(cursor ? { cursor } : {}) })
     )
   )
-  const next = page.nextCursor ? new URL(`${ctx.baseUrl}/v1/runs`) : null
-  if (next) {
-    for (const [k, v] of url.searchParams) if (k !== "cursor") next.searchParams.set(k, v)
-    next.searchParams.set("cursor", page.nextCursor!)
+  let next: string | null = null
+  if (page.nextCursor) {
+    const query = new URLSearchParams([...url.searchParams].filter(([k]) => k !== "cursor"))
+    query.set("cursor", page.nextCursor)
+    next = `${ctx.baseUrl}/v1/runs?${query}`
   }
-  return { items: page.items.map((r) => runToWire(r, ctx.baseUrl)), next_cursor: page.nextCursor, links: { next: next?.href ?? null } }
+  return { items: page.items.map((r) => runToWire(r, ctx.baseUrl)), next_cursor: page.nextCursor, links: { next } }
 }
 
 const jsonHeaders = { "content-type": "application/json;charset=UTF-8" }
