@@ -79,19 +79,28 @@ describe.runIf(existsSync("/proc/self/task"))("cts serve's server process", () =
       const [child] = childrenOf(first)
       const port = Number(new URL(server.url).port)
       const exited = new Promise<number | null>((resolve) => server.child.once("exit", (code) => resolve(code)))
-      process.kill(first, signal)
-      const code = await exited
-      if (signal !== "SIGKILL") expect(code).toBe(0)
-      await until(() => !alive(child!), 10_000)
-      await until(portIsFree.bind(null, port), 5_000)
+      try {
+        process.kill(first, signal)
+        const code = await exited
+        if (signal !== "SIGKILL") expect(code).toBe(0)
+        await until(() => !alive(child!), 10_000)
+        await until(portIsFree.bind(null, port), 5_000)
+      } finally {
+        if (alive(child!)) process.kill(child!, "SIGKILL")
+      }
     })
   }
 
   it("a first process killed outright while the server is still starting leaves no server process", async () => {
     const first = spawn(process.execPath, [binPath, "serve", "--host", "127.0.0.1", "--port", "0"], { env: box.env, stdio: "ignore" })
     let child: number | undefined
-    await until(() => (child = childrenOf(first.pid!)[0]) !== undefined, 10_000)
-    first.kill("SIGKILL")
-    await until(() => !alive(child!), 10_000)
+    try {
+      await until(() => (child = childrenOf(first.pid!)[0]) !== undefined, 10_000)
+      first.kill("SIGKILL")
+      await until(() => !alive(child!), 10_000)
+    } finally {
+      first.kill("SIGKILL")
+      if (child !== undefined && alive(child)) process.kill(child, "SIGKILL")
+    }
   })
 })
