@@ -71,7 +71,8 @@ const statusByCode: Record<string, number> = {
   conflict: 409,
   payload_too_large: 413,
   upload_too_large: 413,
-  rate_limited: 429
+  rate_limited: 429,
+  request_body_timeout: 408
 }
 
 /** HTTP status for a core error: by its code first, then by its category. */

@@ -135,7 +135,9 @@ const parsers: Parsers = {
   sseRetryMs: int(0, 3_600_000),
   signedUrlTtlSeconds: int(1, 365 * 24 * 3600),
   signedUrlMaxTtlSeconds: int(1, 365 * 24 * 3600),
-  trustProxy
+  trustProxy,
+  bodyTimeoutMs: int(100, 3_600_000),
+  bodyMinBytes: parseByteSize
 }
 
 /** Env variable and config-file key of each setting. */
@@ -159,7 +161,9 @@ export const settingNames: { [K in keyof ServerSettings]: { readonly env: string
   sseRetryMs: { env: "CTS_SSE_RETRY_MS", file: "sse_retry_ms" },
   signedUrlTtlSeconds: { env: "CTS_SIGNED_URL_TTL", file: "signed_url_ttl" },
   signedUrlMaxTtlSeconds: { env: "CTS_SIGNED_URL_MAX_TTL", file: "signed_url_max_ttl" },
-  trustProxy: { env: "CTS_TRUST_PROXY", file: "trust_proxy" }
+  trustProxy: { env: "CTS_TRUST_PROXY", file: "trust_proxy" },
+  bodyTimeoutMs: { env: "CTS_BODY_TIMEOUT_MS", file: "body_timeout_ms" },
+  bodyMinBytes: { env: "CTS_BODY_MIN_BYTES", file: "body_min_bytes" }
 }
 
 /** Reads a TOML (`.toml`) or JSON (`.json`) config file into a plain object. */

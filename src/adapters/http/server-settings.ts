@@ -54,6 +54,10 @@ export interface ServerSettings {
   readonly signedUrlMaxTtlSeconds: number
   /** Trust `X-Forwarded-*` from: nobody, everybody, loopback proxies, or listed proxy IPs (`CTS_TRUST_PROXY`). */
   readonly trustProxy: boolean | "loopback" | ReadonlyArray<string>
+  /** A request body (upload or JSON) must bring `bodyMinBytes` in every window of this many ms (`CTS_BODY_TIMEOUT_MS`). */
+  readonly bodyTimeoutMs: number
+  /** Fewest bytes per `bodyTimeoutMs` window before a trickling body is cut with 408 (`CTS_BODY_MIN_BYTES`). */
+  readonly bodyMinBytes: number
 }
 
 const MiB = 1024 * 1024
@@ -73,7 +77,9 @@ const common = {
   sseHeartbeatMs: 15_000,
   sseRetryMs: 3_000,
   signedUrlMaxTtlSeconds: 7 * 24 * 3600,
-  trustProxy: false
+  trustProxy: false,
+  bodyTimeoutMs: 30_000,
+  bodyMinBytes: 16 * 1024
 } as const
 
 /** Defaults per preset; env, the config file and explicit options override them. */
