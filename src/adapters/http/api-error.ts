@@ -72,7 +72,8 @@ const statusByCode: Record<string, number> = {
   payload_too_large: 413,
   upload_too_large: 413,
   rate_limited: 429,
-  disk_full: 507
+  disk_full: 507,
+  request_body_timeout: 408
 }
 
 /** HTTP status for a core error: by its code first, then by its category. */

@@ -113,6 +113,7 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
           }
         }
         if (route.rateLimited !== false) limit(principal.via === "anonymous" ? `ip:${ip}` : `principal:${principal.id}`)
+        Object.assign(event.context, { bodyPace: { windowMs: settings.bodyTimeoutMs, minBytes: settings.bodyMinBytes } })
         const ctx: ApiContext = {
           event,
           principal,
@@ -127,7 +128,7 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
         const apiError = toApiError(error)
         if (apiError.status >= 500) console.error(`[cts-lite] ${event.req.method} ${event.url.pathname} failed:`, (apiError as { cause?: unknown }).cause ?? error)
         const response = apiError.toResponse()
-        if (apiError.status === 413) response.headers.set("connection", "close")
+        if (apiError.status === 413 || apiError.status === 408) response.headers.set("connection", "close")
         return response
       }
     })

@@ -2,6 +2,10 @@ import type { H3Event } from "h3"
 import { ValidationError } from "../../core/errors.js"
 import { ApiError } from "./api-error.js"
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from "./json-depth.js"
+import { pacedBody, type BodyPace } from "./body-pace.js"
+
+/** Pace used when the app has not set one on the request (`event.context.bodyPace`). */
+const DEFAULT_BODY_PACE: BodyPace = { windowMs: 30_000, minBytes: 16 * 1024 }
 
 const tooLarge = (what: string, limit: number) =>
   new ValidationError({
@@ -18,7 +22,8 @@ export const assertContentLength = (req: Request, limit: number, what: string): 
 }
 
 /**
- * The request body as chunks, failing with a 413 validation error as soon as more than `limit` bytes arrive.
+ * The request body as chunks, failing with a 413 validation error as soon as more than `limit` bytes arrive,
+ * and with a 408 (`request_body_timeout`) when it trickles slower than the request's body pace.
  * On Node the socket stream is read directly (leaving the rest to be discarded when the response ends);
  * elsewhere the web body stream is read.
  */
@@ -29,7 +34,8 @@ export async function* limitedBody(event: H3Event, limit: number, what: string):
   const chunks: AsyncIterable<Uint8Array> | null = node?.iterator ? node.iterator({ destroyOnReturn: false }) : (req.body as unknown as AsyncIterable<Uint8Array> | null)
   if (!chunks) return
   let total = 0
-  for await (const chunk of chunks) {
+  const pace = (event.context as { bodyPace?: BodyPace }).bodyPace ?? DEFAULT_BODY_PACE
+  for await (const chunk of pacedBody(chunks, pace, what)) {
     total += chunk.byteLength
     if (total > limit) throw tooLarge(what, limit)
     yield chunk

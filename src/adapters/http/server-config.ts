@@ -136,7 +136,9 @@ const parsers: Parsers = {
   signedUrlTtlSeconds: int(1, 365 * 24 * 3600),
   signedUrlMaxTtlSeconds: int(1, 365 * 24 * 3600),
   trustProxy,
-  jwtMaxLifetimeSeconds: int(60, 365 * 24 * 3600)
+  jwtMaxLifetimeSeconds: int(60, 365 * 24 * 3600),
+  bodyTimeoutMs: int(100, 3_600_000),
+  bodyMinBytes: parseByteSize
 }
 
 /** Env variable and config-file key of each setting. */
@@ -161,7 +163,9 @@ export const settingNames: { [K in keyof ServerSettings]: { readonly env: string
   signedUrlTtlSeconds: { env: "CTS_SIGNED_URL_TTL", file: "signed_url_ttl" },
   signedUrlMaxTtlSeconds: { env: "CTS_SIGNED_URL_MAX_TTL", file: "signed_url_max_ttl" },
   trustProxy: { env: "CTS_TRUST_PROXY", file: "trust_proxy" },
-  jwtMaxLifetimeSeconds: { env: "CTS_JWT_MAX_LIFETIME", file: "jwt_max_lifetime" }
+  jwtMaxLifetimeSeconds: { env: "CTS_JWT_MAX_LIFETIME", file: "jwt_max_lifetime" },
+  bodyTimeoutMs: { env: "CTS_BODY_TIMEOUT_MS", file: "body_timeout_ms" },
+  bodyMinBytes: { env: "CTS_BODY_MIN_BYTES", file: "body_min_bytes" }
 }
 
 /** Reads a TOML (`.toml`) or JSON (`.json`) config file into a plain object. */

@@ -56,6 +56,10 @@ export interface ServerSettings {
   readonly trustProxy: boolean | "loopback" | ReadonlyArray<string>
   /** Longest lifetime (`exp` − `iat`, and `exp` − now) a JWT may have; JWTs without `exp` are refused (`CTS_JWT_MAX_LIFETIME`). */
   readonly jwtMaxLifetimeSeconds: number
+  /** A request body (upload or JSON) must bring `bodyMinBytes` in every window of this many ms (`CTS_BODY_TIMEOUT_MS`). */
+  readonly bodyTimeoutMs: number
+  /** Fewest bytes per `bodyTimeoutMs` window before a trickling body is cut with 408 (`CTS_BODY_MIN_BYTES`). */
+  readonly bodyMinBytes: number
 }
 
 const MiB = 1024 * 1024
@@ -76,7 +80,9 @@ const common = {
   sseRetryMs: 3_000,
   signedUrlMaxTtlSeconds: 7 * 24 * 3600,
   trustProxy: false,
-  jwtMaxLifetimeSeconds: 24 * 3600
+  jwtMaxLifetimeSeconds: 24 * 3600,
+  bodyTimeoutMs: 30_000,
+  bodyMinBytes: 16 * 1024
 } as const
 
 /** Defaults per preset; env, the config file and explicit options override them. */

@@ -2,6 +2,7 @@ import { Either, JSONSchema, ParseResult, Schema } from "effect"
 import type { ArtifactMeta } from "../../core/artifacts/artifact-store.js"
 import type { InputRef, RunRecord } from "../../core/executor/executor.js"
 import type { RunEvent } from "../../core/logs/log-stream.js"
+import { clip, LISTED_AT_MOST, listFew } from "../../core/util/list-few.js"
 import { ApiError } from "./api-error.js"
 
 const InputBody = Schema.Struct({
@@ -36,9 +37,9 @@ export const jsonSchemaOf = (schema: Schema.Schema<any, any>): Record<string, un
 export const decodeBody = <A, I>(schema: Schema.Schema<A, I>, body: unknown, what: string): A => {
   const result = Schema.decodeUnknownEither(schema, { onExcessProperty: "error", errors: "all" })(body)
   if (Either.isRight(result)) return result.right
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(result.left).map((i) => ({ path: i.path.join("."), message: i.message }))
-  throw new ApiError(422, "invalid_body", `The ${what} body is invalid: ${issues.map((i) => `${i.path || "(body)"}: ${i.message}`).join("; ")}`, {
-    details: { issues },
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(result.left).map((i) => ({ path: clip(i.path.join(".")), message: clip(i.message) }))
+  throw new ApiError(422, "invalid_body", `The ${what} body is invalid: ${listFew(issues.map((i) => `${i.path || "(body)"}: ${i.message}`), "; ")}`, {
+    details: { issues: issues.slice(0, LISTED_AT_MOST), issue_count: issues.length },
     suggestedAction: "Fix the listed fields; see GET /v1/openapi.json for the request schema."
   })
 }

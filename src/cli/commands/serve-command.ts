@@ -4,7 +4,7 @@ import { ExitCode, usageError } from "../cli-error.js"
 import { needsServerFlags, runWithServerFlags, stopWithParent } from "../server-process.js"
 
 /**
- * `cts serve`: the HTTP adapter until Ctrl-C (exit 130) or SIGTERM (exit 0). It runs in a child Node
+ * `cts serve`: the HTTP adapter until Ctrl-C (exit 130) or SIGTERM/SIGHUP (exit 0). It runs in a child Node
  * process started with the server's GC flags (see server-process.ts) unless this one already has them
  * or CTS_SERVE_PARALLEL_GC=1.
  */
@@ -21,6 +21,10 @@ export const serveCommand = defineCommand({
       setExitCode((await runWithServerFlags(process.argv.slice(2))) as ExitCode)
       return
     }
+    const stopRequested = new Promise<"SIGINT" | "SIGTERM">((resolve) => {
+      onInterrupt(() => resolve("SIGINT"))
+      for (const signal of ["SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve("SIGTERM"))
+    })
     stopWithParent()
     let port: number | undefined
     if (args.port !== undefined) {
@@ -34,10 +38,7 @@ export const serveCommand = defineCommand({
       out.line(server.url)
       out.log.success(`cts-lite server (${server.settings.preset}) listening on ${server.url}; Ctrl-C stops it`)
     }
-    const signal = await new Promise<"SIGINT" | "SIGTERM">((resolve) => {
-      onInterrupt(() => resolve("SIGINT"))
-      process.once("SIGTERM", () => resolve("SIGTERM"))
-    })
+    const signal = await stopRequested
     if (!out.json) out.log.info("Stopping the server…")
     await server.close()
     setExitCode(signal === "SIGINT" ? ExitCode.interrupted : ExitCode.ok)

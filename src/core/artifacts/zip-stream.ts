@@ -2,6 +2,7 @@ import { createReadStream, type ReadStream } from "node:fs"
 import { Effect, Stream } from "effect"
 import { ZipFile } from "yazl"
 import type { CtsError } from "../errors.js"
+import { isSafeName, safeFileName } from "./artifact-keys.js"
 import { fsError } from "./fs-errors.js"
 
 /** One file to put in a ZIP. */
@@ -15,6 +16,8 @@ export interface ZipEntry {
 /**
  * The entries as a ZIP archive, produced as it is read: each file is opened only when the archive
  * reaches it and flows through with back-pressure, so nothing is held in memory beyond a few chunks.
+ * Entry names are flat safe file names (an unsafe one is cleaned), so no entry can extract outside
+ * the directory it is unpacked into.
  */
 export const zipStream = (entries: ReadonlyArray<ZipEntry>): Stream.Stream<Uint8Array, CtsError> =>
   Stream.suspend(() => {
@@ -22,8 +25,9 @@ export const zipStream = (entries: ReadonlyArray<ZipEntry>): Stream.Stream<Uint8
     const zip = new ZipFile()
     const used = new Set<string>()
     for (const entry of entries) {
-      let name = entry.name
-      for (let i = 2; used.has(name); i++) name = `${i}-${entry.name}`
+      const base = isSafeName(entry.name) ? entry.name : safeFileName(entry.name)
+      let name = base
+      for (let i = 2; used.has(name); i++) name = `${i}-${base}`
       used.add(name)
       zip.addReadStreamLazy(name, { mtime: entry.mtime, size: entry.size }, (cb) => {
         const stream = createReadStream(entry.file, { highWaterMark: 64 * 1024 })

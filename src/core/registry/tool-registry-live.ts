@@ -5,6 +5,7 @@ import type { ToolDefinition } from "../tools/define-tool.js"
 import { DEFAULT_TIMEOUT_MS } from "../config-defaults.js"
 import { ToolRegistry, type ToolInfo, type ToolRegistryService } from "./tool-registry.js"
 import { loadToolModule, toModuleUrl } from "./tool-modules.js"
+import { clip, LISTED_AT_MOST, listFew } from "../util/list-few.js"
 
 /** Where a worker thread finds a tool: the built-in list, or the module URL it was registered from. */
 export interface ToolSourcesService {
@@ -55,22 +56,28 @@ const infoOf = (def: ToolDefinition, defaultTimeoutMs: number): ToolInfo => {
 /** Turns a params decoding failure into `unknown_param` / `invalid_param`, naming each bad param and listing the valid ones. */
 const paramsError = (toolId: string, validParams: ReadonlyArray<string>, error: ParseResult.ParseError): ValidationError => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const unknown = issues.filter((i) => i._tag === "Unexpected").map((i) => String(i.path[0] ?? ""))
+  const unknown = issues.filter((i) => i._tag === "Unexpected").map((i) => clip(String(i.path[0] ?? "")))
   const valid = `Valid parameters: ${validParams.join(", ") || "(none)"}`
   if (unknown.length > 0) {
     return new ValidationError({
       code: "unknown_param",
-      message: `Unknown parameter${unknown.length > 1 ? "s" : ""} ${unknown.map((u) => JSON.stringify(u)).join(", ")} for tool ${toolId}. ${valid}`,
+      message: `Unknown parameter${unknown.length > 1 ? "s" : ""} ${listFew(unknown.map((u) => JSON.stringify(u)))} for tool ${toolId}. ${valid}`,
       suggestedAction: "Remove or rename the unknown parameters",
-      details: { tool: toolId, params: unknown, validParams }
+      details: { tool: toolId, params: unknown.slice(0, LISTED_AT_MOST), unknown_count: unknown.length, validParams }
     })
   }
-  const described = issues.map((i) => `${i.path.length ? `"${i.path.map(String).join(".")}"` : "params"}: ${i.message}`)
+  const described = issues.map((i) => clip(`${i.path.length ? `"${i.path.map(String).join(".")}"` : "params"}: ${i.message}`))
   return new ValidationError({
     code: "invalid_param",
-    message: `Invalid parameter${issues.length > 1 ? "s" : ""} for tool ${toolId}: ${described.join("; ")}. ${valid}`,
+    message: `Invalid parameter${issues.length > 1 ? "s" : ""} for tool ${toolId}: ${listFew(described, "; ")}. ${valid}`,
     suggestedAction: "Fix the parameter values to match the tool's params schema (see capabilities)",
-    details: { tool: toolId, params: issues.map((i) => i.path.map(String).join(".")), validParams, issues: described }
+    details: {
+      tool: toolId,
+      params: issues.slice(0, LISTED_AT_MOST).map((i) => i.path.map(String).join(".")),
+      validParams,
+      issues: described.slice(0, LISTED_AT_MOST),
+      issue_count: issues.length
+    }
   })
 }
 
