@@ -64,14 +64,14 @@ const statusByCode: Record<string, number> = {
   invalid_signature: 403,
   already_finished: 409,
   run_not_finished: 409,
-  run_not_local: 409,
   artifact_exists: 409,
   artifact_missing: 410,
   invalid_range: 416,
   conflict: 409,
   payload_too_large: 413,
   upload_too_large: 413,
-  rate_limited: 429
+  rate_limited: 429,
+  cancel_not_confirmed: 504
 }
 
 /** HTTP status for a core error: by its code first, then by its category. */
