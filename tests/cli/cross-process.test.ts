@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process"
 import { createRequire } from "node:module"
 import path from "node:path"
 import { describe, expect, it } from "vitest"
-import { finished, json, runCts, spawnCts, useSandbox, waitForOutput } from "./cli-harness.js"
+import { finished, json, runCts, spawnCts, startServe, useSandbox, waitForOutput } from "./cli-harness.js"
 import { repoRoot } from "../support/shared-data.js"
 
 /** The SQLite driver the store itself uses (read-only here, to read what the processes recorded). */
@@ -13,8 +13,8 @@ const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: 
 const holdRun = path.join(repoRoot, "tests/cli/fixtures/hold-run.mjs")
 
 /** Process A: an embedded test-ticker run on the sandbox's data dir; resolves its run id once submitted. */
-const startHolder = async (env: NodeJS.ProcessEnv, params: Record<string, unknown>) => {
-  const child: ChildProcess = spawn(process.execPath, [holdRun, JSON.stringify(params)], { env, cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] })
+const startHolder = async (env: NodeJS.ProcessEnv, params: Record<string, unknown>, owner?: string) => {
+  const child: ChildProcess = spawn(process.execPath, [holdRun, JSON.stringify(params), ...(owner ? [owner] : [])], { env, cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] })
   const done = finished(child)
   const [, id] = await waitForOutput(child, "stdout", /\{"id":"([^"]+)"\}/)
   return { id: id!, done }
@@ -90,5 +90,33 @@ describe("one data dir, several processes: live follow and cancel", () => {
     const again = await runCts(["runs", "cancel", holder.id, "--json"], { env: box.env })
     expect(again.code, again.stderr).toBe(0)
     expect(json(again)).toMatchObject({ outcome: "already_finished", run: { status: "canceled" } })
+  })
+
+  it("a `cts serve` on the same data dir streams that run live over SSE (`--server --follow`) and cancels it (DELETE)", async () => {
+    const server = await startServe(box.env)
+    try {
+      const holder = await startHolder(box.env, { count: 100_000, everyMs: 100 }, "anonymous")
+      const follower = spawnCts(["logs", holder.id, "--follow", "--json", "--server", server.url], { env: box.env })
+      const lines = timedLines(follower)
+      const followed = finished(follower)
+      await waitForOutput(follower, "stdout", /"message":"tick 8"/)
+
+      const canceled = await runCts(["runs", "cancel", holder.id, "--json", "--server", server.url], { env: box.env })
+      expect(canceled.code, canceled.stderr).toBe(0)
+      expect(json(canceled)).toMatchObject({ outcome: "canceled", run: { status: "canceled" } })
+      expect((await holder.done).code).toBe(0)
+      expect((await followed).code).toBe(4)
+
+      const events = lines.map(({ at, line }) => ({ at, event: JSON.parse(line) as { seq: number; type: string; time: string } }))
+      expect(events.map((e) => e.event.seq)).toEqual(events.map((_, i) => i + 1))
+      expect(events.at(-1)!.event).toMatchObject({ type: "end", status: "canceled" })
+      const live = events.filter((e) => Date.parse(e.event.time) > events[0]!.at)
+      const delays = live.map((e) => e.at - Date.parse(e.event.time))
+      console.log(`SSE of another process's run: ${live.length} live events, delay max ${Math.max(...delays)} ms, median ${delays.sort((a, b) => a - b)[delays.length >> 1]} ms`)
+      expect(live.length).toBeGreaterThanOrEqual(5)
+      expect(Math.max(...delays)).toBeLessThan(250)
+    } finally {
+      await server.stop()
+    }
   })
 })
