@@ -2,13 +2,13 @@ import path from "node:path"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Context, Effect, Fiber, Layer, Option, Stream } from "effect"
 import { afterAll } from "vitest"
-import { CtsConfig } from "../../src/core/config.js"
 import { EventBus } from "../../src/core/logs/event-bus.js"
 import { LogStream, type RunEvent } from "../../src/core/logs/log-stream.js"
 import { LogStreamLive } from "../../src/core/logs/log-stream-live.js"
 import type { RunStore } from "../../src/core/store/run-store.js"
 import { RunStoreSqlite } from "../../src/core/store/sqlite-run-store.js"
 import { tempDir } from "./helpers.js"
+import { testConfigLayer } from "../support/test-config.js"
 
 const logEvent = (runId: string, seq: number): RunEvent => ({ type: "log", runId, seq, time: new Date().toISOString(), level: "info", source: "tool", message: `line ${seq}` })
 
@@ -58,14 +58,7 @@ layer(EventBus.layerMemory({ bufferSize: 2 }))("EventBus.layerMemory", (it) => {
 
 const tmp = tempDir("bus")
 afterAll(tmp.cleanup)
-const config = Layer.succeed(CtsConfig, {
-  dataDir: path.join(tmp.dir, "data"),
-  inputRoots: null,
-  concurrency: 1,
-  defaultTimeoutMs: 1000,
-  signingKey: "k".repeat(32),
-  retentionDays: null
-})
+const config = testConfigLayer(path.join(tmp.dir, "data"))
 
 /** One "process": its own SQLite connection to the shared data dir, its own bus and LogStream. */
 const node = (bus: Layer.Layer<EventBus, never, RunStore>) =>
