@@ -7,6 +7,7 @@ import { resolveConfig } from "./config-defaults.js"
 import { SystemError, isCtsError, type CtsError } from "./errors.js"
 import { Executor } from "./executor/executor.js"
 import { ExecutorLive } from "./executor/executor-live.js"
+import { EventBus } from "./logs/event-bus.js"
 import { LogStream } from "./logs/log-stream.js"
 import { LogStreamLive } from "./logs/log-stream-live.js"
 import { ToolRegistry } from "./registry/tool-registry.js"
@@ -51,7 +52,8 @@ export const makeCtsLayer = (options: CtsLayerOptions = {}): Layer.Layer<CtsServ
   ).pipe(Layer.provide(configLayer))
   const runStore = RunStoreSqlite.pipe(Layer.provide(configLayer), Layer.mapError(asCtsError))
   const artifacts = ArtifactStoreLocal.pipe(Layer.provide(Layer.merge(configLayer, runStore)))
-  const logs = LogStreamLive().pipe(Layer.provide(runStore))
+  const bus = EventBus.layerStore().pipe(Layer.provide(runStore))
+  const logs = LogStreamLive().pipe(Layer.provide(Layer.merge(runStore, bus)))
   const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs)
   const executor = ExecutorLive.pipe(Layer.provide(base))
   const retention = RetentionLive.pipe(Layer.provide(base))

@@ -2,23 +2,17 @@ import path from "node:path"
 import fc from "fast-check"
 import { Chunk, Effect, Fiber, Layer, ManagedRuntime, Stream } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { CtsConfig } from "../../src/core/config.js"
 import { LogStream, type RunEvent, type RunEventInput } from "../../src/core/logs/log-stream.js"
+import { EventBus } from "../../src/core/logs/event-bus.js"
 import { LogStreamLive } from "../../src/core/logs/log-stream-live.js"
 import { RunStoreSqlite } from "../../src/core/store/sqlite-run-store.js"
 import { tempDir } from "./helpers.js"
+import { testConfigLayer } from "../support/test-config.js"
 
 const tmp = tempDir("logs")
-const config = Layer.succeed(CtsConfig, {
-  dataDir: path.join(tmp.dir, "data"),
-  inputRoots: null,
-  concurrency: 1,
-  defaultTimeoutMs: 1000,
-  signingKey: "k".repeat(32),
-  retentionDays: null
-})
+const config = testConfigLayer(path.join(tmp.dir, "data"))
 /** A deliberately tiny live buffer and replay page so overflow and paging happen constantly. */
-const runtime = ManagedRuntime.make(LogStreamLive({ bufferSize: 2, pageSize: 3 }).pipe(Layer.provide(RunStoreSqlite), Layer.provide(config)))
+const runtime = ManagedRuntime.make(LogStreamLive({ pageSize: 3 }).pipe(Layer.provide(EventBus.layerMemory({ bufferSize: 2 })), Layer.provide(RunStoreSqlite), Layer.provide(config)))
 afterAll(async () => {
   await runtime.dispose()
   tmp.cleanup()

@@ -4,16 +4,17 @@ import path from "node:path"
 import fc from "fast-check"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, describe, expect, it } from "vitest"
-import { CtsConfig } from "../../src/core/config.js"
 import { LogStream, type RunEvent } from "../../src/core/logs/log-stream.js"
+import { EventBus } from "../../src/core/logs/event-bus.js"
 import { LogStreamLive } from "../../src/core/logs/log-stream-live.js"
 import { makeRunEventFanout, type FanoutHandle } from "../../src/core/logs/run-event-fanout.js"
 import { RunStoreSqlite } from "../../src/core/store/sqlite-run-store.js"
+import { testConfigLayer } from "../support/test-config.js"
 
 const dir = mkdtempSync(path.join(tmpdir(), "cts-fanout-"))
-const config = Layer.succeed(CtsConfig, { dataDir: dir, inputRoots: null, concurrency: 1, defaultTimeoutMs: 1000, signingKey: "k".repeat(32), retentionDays: null })
+const config = testConfigLayer(dir)
 /** Tiny live buffer and replay pages, so the core's own overflow and paging paths run constantly underneath. */
-const runtime = ManagedRuntime.make(LogStreamLive({ bufferSize: 4, pageSize: 5 }).pipe(Layer.provide(RunStoreSqlite), Layer.provide(config)))
+const runtime = ManagedRuntime.make(LogStreamLive({ pageSize: 5 }).pipe(Layer.provide(EventBus.layerMemory({ bufferSize: 4 })), Layer.provide(RunStoreSqlite), Layer.provide(config)))
 afterAll(async () => {
   await runtime.dispose()
   rmSync(dir, { recursive: true, force: true })

@@ -64,7 +64,6 @@ const statusByCode: Record<string, number> = {
   invalid_signature: 403,
   already_finished: 409,
   run_not_finished: 409,
-  run_not_local: 409,
   artifact_exists: 409,
   artifact_missing: 410,
   invalid_range: 416,
@@ -73,7 +72,8 @@ const statusByCode: Record<string, number> = {
   upload_too_large: 413,
   rate_limited: 429,
   disk_full: 507,
-  request_body_timeout: 408
+  request_body_timeout: 408,
+  cancel_not_confirmed: 504
 }
 
 /** HTTP status for a core error: by its code first, then by its category. */

@@ -9,38 +9,15 @@ import { artifactView, type CliSubmit, type CtsClient, type Download } from "./c
 const bytes = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> =>
   Readable.fromWeb(stream as unknown as NodeReadableStream<Uint8Array>)
 
-const POLL_MS = 400
-
-/**
- * Follows a run's events from two gap-free sources, yielding each seq once and in order: the core's
- * live subscription (immediate, for runs of this process) and a poll of the persisted log (for runs
- * another `cts` process is executing, whose live events never reach this one). Ends after `end` or on abort.
- */
-async function* followPersisted(
-  live: AsyncIterable<RunEvent>,
-  readAfter: (after: number) => Promise<ReadonlyArray<RunEvent>>,
-  after: number,
-  signal: AbortSignal
-): AsyncGenerator<RunEvent> {
-  let last = after
-  const iterator = live[Symbol.asyncIterator]()
-  let pending: Promise<IteratorResult<RunEvent>> | null = iterator.next()
+/** Yields `source` until it ends or `signal` aborts (then it stops at once, even while a next item is awaited). */
+async function* untilAborted<A>(source: AsyncIterable<A>, signal: AbortSignal): AsyncGenerator<A> {
+  const iterator = source[Symbol.asyncIterator]()
   const aborted = new Promise<"aborted">((resolve) => signal.addEventListener("abort", () => resolve("aborted"), { once: true }))
   try {
     while (!signal.aborted) {
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const tick = new Promise<"tick">((resolve) => (timer = setTimeout(() => resolve("tick"), POLL_MS)))
-      const next: IteratorResult<RunEvent> | "tick" | "aborted" = await Promise.race([pending ?? new Promise<never>(() => {}), tick, aborted])
-      clearTimeout(timer)
-      if (next === "aborted") return
-      const batch: ReadonlyArray<RunEvent> = next === "tick" ? await readAfter(last) : next.done ? [] : [next.value]
-      if (next !== "tick") pending = next.done ? null : iterator.next()
-      for (const event of batch) {
-        if (event.seq <= last) continue
-        last = event.seq
-        yield event
-        if (event.type === "end") return
-      }
+      const next = await Promise.race([iterator.next(), aborted])
+      if (next === "aborted" || next.done) return
+      yield next.value
     }
   } finally {
     void iterator.return?.()
@@ -90,8 +67,7 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
       }),
     cancel: (id) => cts.cancel(id),
     readEvents: (runId, after, limit) => readPage(runId, after, limit),
-    followEvents: (runId, after, signal) =>
-      followPersisted(cts.logs(runId, { after, follow: true }), (from) => readPage(runId, from, 1000), after, signal),
+    followEvents: (runId, after, signal) => untilAborted(cts.logs(runId, { after, follow: true }), signal),
     listArtifacts: async (runId) => (await cts.artifacts(runId)).map(artifactView),
     getArtifact: async (id) => artifactView(await cts.artifact(id)),
     downloadArtifact: async (id): Promise<Download> => {

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty"
 import type { RunStatus } from "../../core/executor/executor.js"
 import { commandClient, commandEnv, globalArgs, openClient, runIdArg } from "../cli-context.js"
-import { CliError, toCliError, usageError } from "../cli-error.js"
+import { usageError } from "../cli-error.js"
 import { paintStatus, printRunDetails, printRunTable } from "../present.js"
 
 const statuses: ReadonlyArray<RunStatus> = ["queued", "running", "completed", "failed", "canceled"]
@@ -50,18 +50,7 @@ const cancelCommand = defineCommand({
   args: { ...runIdArg, ...globalArgs },
   run: async ({ args }) => {
     const { out, client } = await commandClient()
-    const result = await client.cancel(args.run).catch((error: unknown) => {
-      const e = toCliError(error)
-      if (e.code !== "run_not_local") throw e
-      throw new CliError({
-        category: e.category,
-        code: e.code,
-        message: e.message,
-        details: e.details,
-        exitCode: e.exitCode,
-        suggestedAction: "Press Ctrl-C where that `cts run` is running (it cancels the run), or run through `cts serve` and --server to manage runs from anywhere."
-      })
-    })
+    const result = await client.cancel(args.run)
     if (out.json) {
       out.printJson(result)
       return

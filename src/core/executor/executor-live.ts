@@ -3,7 +3,7 @@ import { ArtifactStore } from "../artifacts/artifact-store.js"
 import { ArtifactFiles } from "../artifacts/local-artifact-store.js"
 import { CtsConfig } from "../config.js"
 import { DEFAULT_MAX_INPUT_BYTES_PER_RUN, DEFAULT_MAX_INPUTS_PER_RUN } from "../config-defaults.js"
-import { SystemError, ValidationError, type CtsError } from "../errors.js"
+import { ValidationError, type CtsError } from "../errors.js"
 import { LogStream } from "../logs/log-stream.js"
 import { ToolRegistry } from "../registry/tool-registry.js"
 import { ToolSources } from "../registry/tool-registry-live.js"
@@ -11,6 +11,7 @@ import { newId } from "../store/ids.js"
 import { RunStore } from "../store/run-store.js"
 import { Executor, isTerminalStatus, type ExecutorService, type RunError, type RunRecord, type RunStatus } from "./executor.js"
 import { checkInputs } from "./input-resolver.js"
+import { cancelElsewhere, watchCancelRequests } from "./remote-cancel.js"
 import { hostAlive, registerInstance } from "./run-host.js"
 import { runInWorker, type WorkerHooks } from "./run-worker.js"
 import { makeWorkerPool } from "./worker-pool.js"
@@ -194,7 +195,7 @@ const make = Effect.gen(function* () {
           if (isTerminalStatus(run.status)) return { run, outcome: "already_finished" as const }
           const finished = entry ? yield* Deferred.await(entry.finished) : null
           if (finished) return { run: finished, outcome: "already_finished" as const }
-          return yield* new SystemError({ code: "run_not_local", message: `Run ${id} is executed by another cts-lite process`, suggestedAction: "Cancel it through that process (its server)" })
+          return yield* cancelElsewhere(runs, get, id)
         }
         let first = true
         if (entry.state === "queued") yield* complete(id, entry, "canceled")
@@ -221,6 +222,8 @@ const make = Effect.gen(function* () {
       return { queued, running }
     })
   }
+  const localRuns = () => [...entries].filter(([, e]) => e.state !== "done").map(([id]) => id)
+  yield* Effect.forkScoped(watchCancelRequests(runs, localRuns, service.cancel))
   return service
 })
 

@@ -1,28 +1,21 @@
-import { Chunk, Effect, Layer, Option, PubSub, Stream } from "effect"
+import { Chunk, Effect, Layer, Option, Stream } from "effect"
 import type { CtsError } from "../errors.js"
 import { RunStore } from "../store/run-store.js"
+import { EventBus } from "./event-bus.js"
 import { LogStream, type LogStreamService, type RunEvent } from "./log-stream.js"
 
-/** Tuning of the live fan-out. */
+/** Tuning of the log stream. */
 export interface LogStreamOptions {
-  /** Events buffered per run for live subscribers; a slower subscriber skips ahead and refills from the store. */
-  readonly bufferSize?: number
   /** Events read from the store per page during replay. */
   readonly pageSize?: number
-}
-
-interface Hub {
-  readonly pubsub: PubSub.PubSub<RunEvent>
-  subscribers: number
 }
 
 const make = (options: LogStreamOptions) =>
   Effect.gen(function* () {
     const store = yield* RunStore
-    const bufferSize = Math.max(options.bufferSize ?? 1024, 1)
+    const bus = yield* EventBus
     const pageSize = Math.max(options.pageSize ?? 500, 1)
     const lastSeqs = new Map<string, number>()
-    const hubs = new Map<string, Hub>()
     const lock = yield* Effect.makeSemaphore(1)
 
     const append: LogStreamService["append"] = (runId, input) =>
@@ -33,37 +26,15 @@ const make = (options: LogStreamOptions) =>
           yield* store.insertEvent(event)
           if (event.type === "end") lastSeqs.delete(runId)
           else lastSeqs.set(runId, event.seq)
-          const hub = hubs.get(runId)
-          if (hub) yield* PubSub.publish(hub.pubsub, event)
+          yield* bus.publish(event)
           return event
         })
-      )
-
-    const acquireHub = (runId: string) =>
-      Effect.acquireRelease(
-        Effect.gen(function* () {
-          let hub = hubs.get(runId)
-          if (!hub) {
-            hub = { pubsub: yield* PubSub.sliding<RunEvent>(bufferSize), subscribers: 0 }
-            hubs.set(runId, hub)
-          }
-          hub.subscribers++
-          return hub
-        }),
-        (hub) =>
-          Effect.suspend(() => {
-            hub.subscribers--
-            if (hub.subscribers > 0 || hubs.get(runId) !== hub) return Effect.void
-            hubs.delete(runId)
-            return PubSub.shutdown(hub.pubsub)
-          })
       )
 
     const subscribe: LogStreamService["subscribe"] = (runId, after) =>
       Stream.unwrapScoped(
         Effect.gen(function* () {
-          const hub = yield* acquireHub(runId)
-          const live = yield* PubSub.subscribe(hub.pubsub)
+          const live = yield* bus.subscribe(runId)
           let last = Math.max(0, Math.floor(after))
           let done = false
           let replaying = true
@@ -96,11 +67,11 @@ const make = (options: LogStreamOptions) =>
               replaying = false
             }
             const received = yield* live.takeBetween(1, pageSize)
-            for (const e of received) {
+            for (const notice of received) {
               if (done) break
-              if (e.seq <= last) continue
-              if (e.seq > last + 1) yield* fillTo(e.seq - 1, out)
-              accept([e], out)
+              if (notice.seq <= last) continue
+              if (notice.event !== undefined && notice.seq === last + 1) accept([notice.event], out)
+              else yield* fillTo(notice.seq, out)
             }
             return Chunk.unsafeFromArray(out)
           })
@@ -121,8 +92,8 @@ const make = (options: LogStreamOptions) =>
   })
 
 /**
- * LogStream persisted in the RunStore with a bounded (sliding) live buffer per run: publishers never
- * wait, and a subscriber that falls behind refills the skipped events from the store.
+ * LogStream persisted in the RunStore; live followers learn of new events through the EventBus
+ * (joined before the replay), take events it carries in order, and fill every other seq from the store.
  */
-export const LogStreamLive = (options: LogStreamOptions = {}): Layer.Layer<LogStream, never, RunStore> =>
+export const LogStreamLive = (options: LogStreamOptions = {}): Layer.Layer<LogStream, never, RunStore | EventBus> =>
   Layer.effect(LogStream, make(options))

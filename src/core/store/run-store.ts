@@ -49,6 +49,12 @@ export interface RunStoreService {
   readonly readEvents: (runId: string, after: number, limit: number) => Effect.Effect<ReadonlyArray<RunEvent>, CtsError>
   /** Highest seq stored for the run (0 when none). */
   readonly lastSeq: (runId: string) => Effect.Effect<number, CtsError>
+  /** Highest seq stored per run, for those of `runIds` that have events. */
+  readonly lastSeqs: (runIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, number>, CtsError>
+  /** Records that someone asked to cancel a queued or running run (from any process); false when the run is not queued or running. */
+  readonly requestCancel: (id: string) => Effect.Effect<boolean, CtsError>
+  /** Those of `ids` whose cancel was requested. */
+  readonly cancelRequested: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string>, CtsError>
   /** Run counts and durations kept up to date on every write (seeded from the stored runs when the store opens), when the store keeps them. */
   readonly statistics?: Effect.Effect<RunStatistics>
 }

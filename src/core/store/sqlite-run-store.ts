@@ -34,6 +34,12 @@ const patchColumns: Record<keyof RunPatch, string> = {
   inputs: "inputs"
 }
 
+const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray<A>> => {
+  const parts: Array<ReadonlyArray<A>> = []
+  for (let i = 0; i < items.length; i += size) parts.push(items.slice(i, i + size))
+  return parts
+}
+
 const make = Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
   yield* migrate(sql).pipe(Effect.mapError(dbError))
@@ -165,6 +171,31 @@ const make = Effect.gen(function* () {
     lastSeq: (runId) =>
       query<{ s: number | null }>("SELECT MAX(seq) AS s FROM run_events WHERE run_id = ?", [runId]).pipe(
         Effect.map((rows) => rows[0]?.s ?? 0)
+      ),
+
+    lastSeqs: (runIds) =>
+      Effect.map(
+        Effect.forEach(chunksOf(runIds, 500), (ids) =>
+          query<{ run_id: string; s: number }>(
+            `SELECT run_id, MAX(seq) AS s FROM run_events WHERE run_id IN (${ids.map(() => "?").join(",")}) GROUP BY run_id`,
+            ids
+          )
+        ),
+        (pages) => new Map(pages.flat().map((r) => [r.run_id, r.s] as const))
+      ),
+
+    requestCancel: (id) =>
+      query<{ id: string }>("UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND status IN ('queued', 'running') RETURNING id", [
+        new Date().toISOString(),
+        id
+      ]).pipe(Effect.map((rows) => rows.length > 0)),
+
+    cancelRequested: (ids) =>
+      Effect.map(
+        Effect.forEach(chunksOf(ids, 500), (part) =>
+          query<{ id: string }>(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (${part.map(() => "?").join(",")})`, part)
+        ),
+        (pages) => pages.flat().map((r) => r.id)
       ),
 
     statistics: Effect.sync(transitions.snapshot)

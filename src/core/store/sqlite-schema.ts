@@ -47,10 +47,27 @@ const statements = [
   `PRAGMA user_version = 1`
 ]
 
-/** Creates the tables when missing (idempotent). */
+/** Columns added after revision 1, in order; each raises `user_version` to its `version`. */
+const addedColumns: ReadonlyArray<{ readonly version: number; readonly table: string; readonly column: string; readonly type: string }> = [
+  /** When a cancel was asked for from any process; the process running the run polls it. */
+  { version: 2, table: "runs", column: "cancel_requested_at", type: "TEXT" }
+]
+
+const hasColumn = (sql: SqlClient, table: string, column: string) =>
+  Effect.map(sql.unsafe<{ name: string }>(`SELECT name FROM pragma_table_info('${table}') WHERE name = ?`, [column]), (rows) => rows.length > 0)
+
+/** Creates the tables and adds later columns when missing (idempotent; safe when two processes open a new data dir at once). */
 export const migrate = (sql: SqlClient) =>
   Effect.gen(function* () {
     yield* sql.unsafe("PRAGMA busy_timeout = 5000")
     yield* sql.unsafe("PRAGMA synchronous = NORMAL")
     for (const statement of statements) yield* sql.unsafe(statement)
+    for (const { version, table, column, type } of addedColumns) {
+      if (!(yield* hasColumn(sql, table, column))) {
+        yield* sql.unsafe(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`).pipe(
+          Effect.catchAll((e) => (String(e.cause ?? e.message).includes("duplicate column") ? Effect.void : Effect.fail(e)))
+        )
+      }
+      yield* sql.unsafe(`PRAGMA user_version = ${version}`)
+    }
   })
