@@ -1,7 +1,13 @@
 import { ToolError } from "../errors.js"
 
 /** Codes of the fatal problems a log read can end with. */
-export type LogErrorCode = "bad_segment_table" | "decompression_failed" | "checksum_mismatch" | "aborted" | "log_already_read"
+export type LogErrorCode =
+  | "bad_segment_table"
+  | "decompression_failed"
+  | "checksum_mismatch"
+  | "aborted"
+  | "log_already_read"
+  | "window_too_large"
 
 /** Where in the input a problem was found. */
 export interface LogErrorDetails {
@@ -22,7 +28,9 @@ const suggestedActions: Record<LogErrorCode, string> = {
   checksum_mismatch:
     "The zstd content checksum does not match: some decompressed bytes are wrong and events already read may be wrong too. Fetch a fresh copy of the file.",
   aborted: "The read was canceled; start it again if the result is still needed.",
-  log_already_read: "A LogReader reads its source once; call openLog again with a fresh source for another pass."
+  log_already_read: "A LogReader reads its source once; call openLog again with a fresh source for another pass.",
+  window_too_large:
+    "The zstd file was written with a window above 8 MiB (`zstd --long`, or `--ultra -20` and up). Recompress it without them, e.g. `zstd -d -c in.zst | zstd -19 -o out.zst`."
 }
 
 /** Builds the typed error a log read fails with. */
@@ -32,7 +40,7 @@ export const logError = (code: LogErrorCode, message: string, details: LogErrorD
 /** Thrown by the decompressors; the reader turns it into a ToolError with message context. */
 export class DecodeFailure extends Error {
   constructor(
-    readonly code: "decompression_failed" | "checksum_mismatch",
+    readonly code: "decompression_failed" | "checksum_mismatch" | "window_too_large",
     message: string,
     /** Offset in the compressed input. */
     readonly offset: number
