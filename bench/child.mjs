@@ -23,7 +23,9 @@ const onePass = async (source) => {
 }
 
 const sourceFor = () =>
-  spec.repeat ? routeSource(Array.from({ length: spec.repeat }, () => spec.path), { highWaterMark: spec.highWaterMark }) : fileSource(spec.path, { highWaterMark: spec.highWaterMark })
+  spec.paths
+    ? routeSource(spec.paths, { highWaterMark: spec.highWaterMark })
+    : spec.repeat ? routeSource(Array.from({ length: spec.repeat }, () => spec.path), { highWaterMark: spec.highWaterMark }) : fileSource(spec.path, { highWaterMark: spec.highWaterMark })
 
 if (spec.baselineOnly) {
   process.stdout.write(JSON.stringify({ peakRssBytes: process.resourceUsage().maxRSS * 1024 }) + "\n")

@@ -3,7 +3,8 @@ import { usageError } from "./cli-error.js"
 
 type AnyCommand = CommandDef<any>
 
-const resolved = <T>(value: unknown): T => (typeof value === "function" ? (value as () => T)() : (value as T))
+/** A citty `Resolvable`: a value, a promise, or a function returning either (lazy sub-commands). */
+const resolved = async <T>(value: unknown): Promise<T> => (typeof value === "function" ? await (value as () => T | Promise<T>)() : await (value as T))
 
 const valueFlags = (args: ArgsDef): Set<string> => {
   const names = new Set<string>()
@@ -18,19 +19,21 @@ const valueFlags = (args: ArgsDef): Set<string> => {
 /** The command a command line reaches, its full name (`cts runs list`) and the args after its name. */
 export interface ResolvedCommand {
   readonly command: AnyCommand
+  /** The command's args, resolved. */
+  readonly args: ArgsDef
   readonly path: ReadonlyArray<string>
   readonly rawArgs: ReadonlyArray<string>
 }
 
-/** Walks sub-commands by the first positional word at each level (flag values skipped). */
-export const resolveCommand = (root: AnyCommand, argv: ReadonlyArray<string>): ResolvedCommand => {
+/** Walks sub-commands by the first positional word at each level (flag values skipped), loading only those it reaches. */
+export const resolveCommand = async (root: AnyCommand, argv: ReadonlyArray<string>): Promise<ResolvedCommand> => {
   let command = root
   let rest = [...argv]
-  const path = [String(resolved<{ name?: string }>(root.meta)?.name ?? "cts")]
+  const path = [String((await resolved<{ name?: string }>(root.meta))?.name ?? "cts")]
   for (;;) {
-    const subs = resolved<Record<string, AnyCommand> | undefined>(command.subCommands)
+    const subs = await resolved<Record<string, unknown> | undefined>(command.subCommands)
     if (!subs) break
-    const flags = valueFlags(resolved<ArgsDef>(command.args) ?? {})
+    const flags = valueFlags((await resolved<ArgsDef>(command.args)) ?? {})
     let index = -1
     for (let i = 0; i < rest.length; i++) {
       const arg = rest[i]!
@@ -44,18 +47,18 @@ export const resolveCommand = (root: AnyCommand, argv: ReadonlyArray<string>): R
     }
     const name = index === -1 ? undefined : rest[index]
     if (name === undefined || !(name in subs)) break
-    command = subs[name]!
+    command = await resolved<AnyCommand>(subs[name])
     path.push(name)
     rest = rest.slice(index + 1)
   }
-  return { command, path, rawArgs: rest }
+  return { command, args: (await resolved<ArgsDef>(command.args)) ?? {}, path, rawArgs: rest }
 }
 
 const camel = (s: string): string => s.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())
 
 /** Fails with a usage error on an option the command does not declare (citty would silently ignore it). */
 export const checkUnknownFlags = (target: ResolvedCommand): void => {
-  const args = resolved<ArgsDef>(target.command.args) ?? {}
+  const args = target.args
   const known = new Set<string>(["help", "h"])
   for (const [name, def] of Object.entries(args)) {
     if (def.type === "positional") continue

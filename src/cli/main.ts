@@ -2,15 +2,6 @@ import { defineCommand, renderUsage, runCommand, type CommandDef } from "citty"
 import { closeClients, currentInterruptHandler, globalArgs, reportError, scanGlobalFlags, setGlobalFlags } from "./cli-context.js"
 import { ExitCode, usageError } from "./cli-error.js"
 import { checkUnknownFlags, resolveCommand } from "./command-tree.js"
-import { artCommand } from "./commands/art-command.js"
-import { bundleCommand } from "./commands/bundle-command.js"
-import { capCommand } from "./commands/cap-command.js"
-import { logsCommand } from "./commands/logs-command.js"
-import { runCommand as runToolCommand } from "./commands/run-command.js"
-import { runsCommand } from "./commands/runs-command.js"
-import { serveCommand } from "./commands/serve-command.js"
-import { uploadCommand } from "./commands/upload-command.js"
-import { versionCommand } from "./commands/version-command.js"
 import { cliPackage } from "./cli-version.js"
 
 /** The `cts` command tree. */
@@ -21,16 +12,17 @@ export const ctsCommand = defineCommand({
     description: "openpilot log and CAN analysis: runs tools in-process, or on a server with --server URL"
   },
   args: globalArgs,
+  // Loaded on use: a command line imports only the command it names (`--help` at the top lists them all).
   subCommands: {
-    cap: capCommand,
-    run: runToolCommand,
-    logs: logsCommand,
-    runs: runsCommand,
-    art: artCommand,
-    bundle: bundleCommand,
-    upload: uploadCommand,
-    serve: serveCommand,
-    version: versionCommand
+    cap: () => import("./commands/cap-command.js").then((m) => m.capCommand),
+    run: () => import("./commands/run-command.js").then((m) => m.runCommand),
+    logs: () => import("./commands/logs-command.js").then((m) => m.logsCommand),
+    runs: () => import("./commands/runs-command.js").then((m) => m.runsCommand),
+    art: () => import("./commands/art-command.js").then((m) => m.artCommand),
+    bundle: () => import("./commands/bundle-command.js").then((m) => m.bundleCommand),
+    upload: () => import("./commands/upload-command.js").then((m) => m.uploadCommand),
+    serve: () => import("./commands/serve-command.js").then((m) => m.serveCommand),
+    version: () => import("./commands/version-command.js").then((m) => m.versionCommand)
   }
 })
 
@@ -54,7 +46,7 @@ const onSigint = (): void => {
 export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
   const flags = scanGlobalFlags(argv)
   setGlobalFlags(flags)
-  const target = resolveCommand(ctsCommand, argv)
+  const target = await resolveCommand(ctsCommand, argv)
   if (argv.includes("--help") || argv.includes("-h")) {
     process.stdout.write((await usageOf(target.path, target.command)) + "\n")
     return ExitCode.ok

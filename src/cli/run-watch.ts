@@ -1,4 +1,5 @@
-import { isTerminalStatus, type RunRecord } from "../core/executor/executor.js"
+import type { RunRecord } from "../core/executor/executor.js"
+import { isTerminalStatus } from "../core/executor/run-status.js"
 import { onInterrupt } from "./cli-context.js"
 import type { CtsClient } from "./client/cts-client.js"
 import type { Output } from "./output.js"

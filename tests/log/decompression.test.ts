@@ -82,7 +82,7 @@ describe("compression detection and decoding", () => {
   it("zstd: refuses oversized windows, dictionaries, reserved bits and trailing garbage", async () => {
     const header = (...bytes: Array<number>) => new Uint8Array([0x28, 0xb5, 0x2f, 0xfd, ...bytes, 0, 0, 0, 0, 0, 0])
     const hugeWindow = await readFrameRows(chunked(header(0, 18 << 3), 64))
-    expect(codeOf(hugeWindow.error)).toBe("decompression_failed")
+    expect(codeOf(hugeWindow.error)).toBe("window_too_large")
     expect((hugeWindow.error as ToolError).message).toContain("window")
     expect(codeOf((await readFrameRows(chunked(header(1, 0x50, 7), 64))).error)).toBe("decompression_failed")
     expect(codeOf((await readFrameRows(chunked(header(8, 0x50), 64))).error)).toBe("decompression_failed")

@@ -1,8 +1,8 @@
 import { Readable } from "node:stream"
 import type { ReadableStream as NodeReadableStream } from "node:stream/web"
-import { createCts } from "../../adapters/sdk/create-cts.js"
+import type { CtsClient as CoreClient } from "../../adapters/sdk/create-cts.js"
+import { resolveConfig } from "../../core/config-defaults.js"
 import type { RunEvent } from "../../core/logs/log-stream.js"
-import { CtsConfig } from "../../core/config.js"
 import { VERSION } from "../../core/version.js"
 import { artifactView, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
 
@@ -24,14 +24,22 @@ async function* untilAborted<A>(source: AsyncIterable<A>, signal: AbortSignal): 
   }
 }
 
-/** A CtsClient over the in-process core (the SDK's `createCts`); runs persist in the data dir (`CTS_DATA_DIR`). */
+/**
+ * A CtsClient over the in-process core (the SDK's `createCts`); runs persist in the data dir (`CTS_DATA_DIR`).
+ * The core (Effect runtime, SQLite, workers) starts on the first call that needs it: `capabilities`
+ * and `version` never start it.
+ */
 export const createEmbeddedClient = async (): Promise<CtsClient> => {
-  const cts = await createCts()
-  const dataDir = (await cts.runtime.runPromise(CtsConfig)).dataDir
+  const config = resolveConfig({}, process.env)
+  let started: Promise<CoreClient> | undefined
+  const core = () => (started ??= import("../../adapters/sdk/create-cts.js").then((m) => m.createCts()))
+  async function* logs(...args: Parameters<CoreClient["logs"]>): AsyncGenerator<RunEvent> {
+    yield* (await core()).logs(...args)
+  }
 
   const readPage = async (runId: string, after: number, limit?: number): Promise<ReadonlyArray<RunEvent>> => {
     const events: Array<RunEvent> = []
-    for await (const event of cts.logs(runId, { after })) {
+    for await (const event of logs(runId, { after })) {
       events.push(event)
       if (limit !== undefined && events.length >= limit) break
     }
@@ -40,8 +48,9 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
 
   return {
     mode: "embedded",
-    location: dataDir,
-    capabilities: async () => (await cts.capabilities()).tools,
+    location: config.dataDir,
+    capabilities: async () =>
+      (await import("../../core/registry/list-tool-infos.js")).listToolInfos({ defaultTimeoutMs: config.defaultTimeoutMs }),
     version: async () => ({ name: "cts-lite", version: VERSION }),
     submit: async (req: CliSubmit) => {
       const input =
@@ -49,33 +58,35 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
           ? req.input.paths.length === 1
             ? req.input.paths[0]!
             : req.input.paths
-          : { type: "artifact" as const, id: req.input.type === "artifact" ? req.input.id : (await cts.upload(req.input.file)).id }
-      return cts.submit(req.toolId, {
+          : { type: "artifact" as const, id: req.input.type === "artifact" ? req.input.id : (await (await core()).upload(req.input.file)).id }
+      return (await core()).submit(req.toolId, {
         input,
         params: req.params,
         ...(req.name !== undefined ? { name: req.name } : {}),
         ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {})
       })
     },
-    getRun: (id) => cts.get(id),
-    listRuns: (q) =>
-      cts.list({
+    getRun: async (id) => (await core()).get(id),
+    listRuns: async (q) =>
+      (await core()).list({
         ...(q.status ? { status: q.status } : {}),
         ...(q.toolId ? { toolId: q.toolId } : {}),
         ...(q.limit ? { limit: q.limit } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {})
       }),
-    cancel: (id) => cts.cancel(id),
+    cancel: async (id) => (await core()).cancel(id),
     readEvents: (runId, after, limit) => readPage(runId, after, limit),
-    followEvents: (runId, after, signal) => untilAborted(cts.logs(runId, { after, follow: true }), signal),
-    listArtifacts: async (runId) => (await cts.artifacts(runId)).map(artifactView),
-    getArtifact: async (id) => artifactView(await cts.artifact(id)),
+    followEvents: (runId, after, signal) => untilAborted(logs(runId, { after, follow: true }), signal),
+    listArtifacts: async (runId) => (await (await core()).artifacts(runId)).map(artifactView),
+    getArtifact: async (id) => artifactView(await (await core()).artifact(id)),
     downloadArtifact: async (id): Promise<Download> => {
-      const { meta, body } = await cts.download(id)
+      const { meta, body } = await (await core()).download(id)
       return { body: bytes(body), size: meta.size }
     },
-    bundle: async (runId): Promise<Download> => ({ body: bytes(await cts.bundle(runId)), size: null }),
-    upload: async (file) => artifactView(await cts.upload(file)),
-    close: () => cts.close()
+    bundle: async (runId): Promise<Download> => ({ body: bytes(await (await core()).bundle(runId)), size: null }),
+    upload: async (file) => artifactView(await (await core()).upload(file)),
+    close: async () => {
+      if (started) await (await started).close()
+    }
   }
 }

@@ -4,8 +4,7 @@ import type { CtsError, ErrorCategory } from "../errors.js"
 
 export type RunStatus = "queued" | "running" | "completed" | "failed" | "canceled"
 
-/** Whether a run in `status` has ended (completed, failed or canceled): nothing changes it any more. */
-export const isTerminalStatus = (status: RunStatus): boolean => status === "completed" || status === "failed" || status === "canceled"
+export { isTerminalStatus } from "./run-status.js"
 
 /** Where a run's input comes from: a local path (only under the configured roots) or a stored artifact (uploads). */
 export type InputRef =

@@ -9,6 +9,7 @@ export type LogErrorCode =
   | "log_already_read"
   | "not_a_log"
   | "decompression_ratio_exceeded"
+  | "window_too_large"
 
 /** Where in the input a problem was found. */
 export interface LogErrorDetails {
@@ -33,7 +34,9 @@ const suggestedActions: Record<LogErrorCode, string> = {
   not_a_log:
     "Check that the input is an openpilot rlog or qlog (raw, .zst or .bz2), not zeros or other data. If it is a real log that starts damaged, raise the `maxLeadingMalformed` reader limit (docs/log-reader.md, \"Reader limits\").",
   decompression_ratio_exceeded:
-    "The file expands far more than any log does (a decompression bomb, or a log of mostly zeros). If it is a genuine log, raise the `maxDecompressionRatio` reader limit (docs/log-reader.md, \"Reader limits\")."
+    "The file expands far more than any log does (a decompression bomb, or a log of mostly zeros). If it is a genuine log, raise the `maxDecompressionRatio` reader limit (docs/log-reader.md, \"Reader limits\").",
+  window_too_large:
+    "The zstd file was written with a window above 8 MiB (`zstd --long`, or `--ultra -20` and up). Recompress it without them, e.g. `zstd -d -c in.zst | zstd -19 -o out.zst`."
 }
 
 /** Builds the typed error a log read fails with. */
@@ -43,7 +46,7 @@ export const logError = (code: LogErrorCode, message: string, details: LogErrorD
 /** Thrown by the decompressors; the reader turns it into a ToolError with message context. */
 export class DecodeFailure extends Error {
   constructor(
-    readonly code: "decompression_failed" | "checksum_mismatch",
+    readonly code: "decompression_failed" | "checksum_mismatch" | "window_too_large",
     message: string,
     /** Offset in the compressed input. */
     readonly offset: number

@@ -9,7 +9,7 @@ import type { BatchSink } from "./log-sinks.js"
 import { type LogSource, readChunks, sourceSegments } from "./log-source.js"
 import type { StatsCollector } from "./log-stats.js"
 import { SegmentGuard } from "./segment-guard.js"
-import { ZstdDecoder, loadXxhash } from "./zstd-decoder.js"
+import { createZstdDecoder } from "./zstd-decoder.js"
 
 /** Options of a log read. */
 export interface ReadOptions {
@@ -36,7 +36,7 @@ const concatHead = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {
 const openDecoder = async (head: ReadonlyArray<Uint8Array>, stats: StatsCollector): Promise<ChunkDecoder> => {
   const kind = detectCompression(concatHead(head))
   stats.noteCompression(kind)
-  const decoder = kind === "zstd" ? new ZstdDecoder(await loadXxhash()) : kind === "bz2" ? new Bz2Decoder() : new RawDecoder()
+  const decoder = kind === "zstd" ? await createZstdDecoder() : kind === "bz2" ? new Bz2Decoder() : new RawDecoder()
   for (const c of head) decoder.push(c)
   return decoder
 }

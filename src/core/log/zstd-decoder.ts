@@ -1,15 +1,8 @@
-import { Decompress } from "fzstd"
-import xxhash from "xxhash-wasm"
 import type { ChunkDecoder } from "./compression.js"
 import { DecodeFailure } from "./log-errors.js"
+import type { ZstdDecoderKind, ZstdEngine, ZstdEngineFactory } from "./zstd-engine.js"
+import { chooseZstdEngine, loadZstdEngine } from "./zstd-engine-choice.js"
 import { type FrameHeader, MAX_BLOCK_BYTES, frameHeaderSize, frameKind, parseFrameHeader } from "./zstd-frame-header.js"
-
-type Hasher = ReturnType<Awaited<ReturnType<typeof xxhash>>["create64"]>
-type XxhashApi = Awaited<ReturnType<typeof xxhash>>
-
-let xxhashApi: Promise<XxhashApi> | undefined
-/** Loads the XXH64 implementation (WebAssembly) once. */
-export const loadXxhash = (): Promise<XxhashApi> => (xxhashApi ??= xxhash())
 
 const enum Stage {
   FrameHeader,
@@ -19,12 +12,11 @@ const enum Stage {
   Checksum
 }
 
-const EMPTY = new Uint8Array(0)
-
 /**
- * Streaming zstd decoder: fzstd does the decoding, this class walks the frame layout itself so it can
- * feed fzstd one block at a time (bounded output per pull), refuse oversized windows and reserved block
- * types before fzstd allocates, and verify each frame's XXH64 content checksum, which fzstd skips.
+ * Streaming zstd decoder. This class walks the frame layout itself and feeds an engine (native libzstd
+ * or fzstd, see zstd-engine-choice.ts) one block at a time, so output per pull stays bounded, oversized
+ * windows, dictionaries and reserved block types are refused before the engine allocates, and every
+ * engine reports the same errors at the same offsets.
  */
 export class ZstdDecoder implements ChunkDecoder {
   private readonly input: Array<Uint8Array> = []
@@ -42,12 +34,16 @@ export class ZstdDecoder implements ChunkDecoder {
   private frameStart = 0
   private lastBlock = false
   private frame: FrameHeader | undefined
-  private fz: Decompress | undefined
-  private hasher: Hasher | undefined
+  private readonly engine: ZstdEngine
   private produced = 0
   consumed = 0
 
-  constructor(private readonly xxh: XxhashApi) {}
+  constructor(factory: ZstdEngineFactory) {
+    this.engine = factory((data) => {
+      this.produced += data.length
+      this.out.push(data)
+    })
+  }
 
   push(chunk: Uint8Array): void {
     if (chunk.length > 0) this.input.push(chunk)
@@ -90,7 +86,7 @@ export class ZstdDecoder implements ChunkDecoder {
     const avail = chunk.length - this.inPos
     if (this.stage === Stage.BlockBody || this.stage === Stage.SkippableBody) {
       const n = Math.min(avail, this.remaining)
-      if (this.stage === Stage.BlockBody) this.fz!.push(chunk.subarray(this.inPos, this.inPos + n))
+      if (this.stage === Stage.BlockBody) this.engine.push(chunk.subarray(this.inPos, this.inPos + n))
       this.inPos += n
       this.consumed += n
       this.remaining -= n
@@ -107,7 +103,7 @@ export class ZstdDecoder implements ChunkDecoder {
     return true
   }
 
-  /** Fast path: a block wholly inside the current chunk goes to fzstd in one push, header included (no copy). */
+  /** Fast path: a block wholly inside the current chunk goes to the engine in one push, header included (no copy). */
   private wholeBlock(chunk: Uint8Array, avail: number): boolean {
     const at = this.inPos
     const b0 = chunk[at]
@@ -116,7 +112,7 @@ export class ZstdDecoder implements ChunkDecoder {
     const total = 3 + (type === 1 ? 1 : size)
     if (type === 3 || size > MAX_BLOCK_BYTES || total > avail) return false
     this.lastBlock = (b0 & 1) === 1
-    this.fz!.push(chunk.subarray(at, at + total))
+    this.engine.push(chunk.subarray(at, at + total))
     this.inPos += total
     this.consumed += total
     this.blockDone()
@@ -141,14 +137,13 @@ export class ZstdDecoder implements ChunkDecoder {
       if (size > MAX_BLOCK_BYTES)
         throw new DecodeFailure("decompression_failed", `zstd data corrupt: ${size}-byte block at byte ${this.unitStart} exceeds the 128 KiB block limit`, this.unitStart)
       this.lastBlock = (h[0] & 1) === 1
-      this.fz!.push(h.slice(0, 3))
+      this.engine.push(h.slice(0, 3))
       this.stage = Stage.BlockBody
       this.remaining = type === 1 ? 1 : size
       if (this.remaining === 0) this.blockDone()
       return
     }
-    this.fz!.push(h.slice(0, 4))
-    this.finishFrame()
+    this.finishFrame(h.slice(0, 4))
   }
 
   private frameHeaderProgress(h: Uint8Array): void {
@@ -172,15 +167,8 @@ export class ZstdDecoder implements ChunkDecoder {
       return
     }
     this.frame = parseFrameHeader(h, this.frameStart)
-    this.hasher = this.frame.hasChecksum ? this.xxh.create64() : undefined
     this.produced = 0
-    this.fz = new Decompress((data) => {
-      if (data.length === 0) return
-      this.produced += data.length
-      this.hasher?.update(data)
-      this.out.push(data)
-    })
-    this.fz.push(h.slice(0, size))
+    this.engine.begin(h.slice(0, size), this.frame)
     this.nextBlockHeader()
   }
 
@@ -193,16 +181,15 @@ export class ZstdDecoder implements ChunkDecoder {
 
   private blockDone(): void {
     if (!this.lastBlock) return this.nextBlockHeader()
-    if (!this.frame!.hasChecksum) return this.finishFrame()
+    if (!this.frame!.hasChecksum) return this.finishFrame(undefined)
     this.stage = Stage.Checksum
     this.headLen = 0
     this.need = 4
     this.unitStart = this.consumed
   }
 
-  private finishFrame(): void {
-    this.fz!.push(EMPTY, true)
-    this.fz = undefined
+  private finishFrame(checksum: Uint8Array | undefined): void {
+    const mismatch = this.engine.end(checksum)
     const frame = this.frame!
     if (frame.contentSize >= 0 && frame.contentSize !== this.produced)
       throw new DecodeFailure(
@@ -210,19 +197,25 @@ export class ZstdDecoder implements ChunkDecoder {
         `zstd frame at byte ${this.frameStart} decoded to ${this.produced} bytes but its header says ${frame.contentSize}`,
         this.frameStart
       )
-    if (this.hasher) {
-      const expected = (this.head[0] | (this.head[1] << 8) | (this.head[2] << 16) | (this.head[3] << 24)) >>> 0
-      const actual = Number(this.hasher.digest() & 0xffffffffn)
-      this.hasher = undefined
-      if (actual !== expected)
-        throw new DecodeFailure(
-          "checksum_mismatch",
-          `zstd content checksum mismatch for the frame at byte ${this.frameStart}: stored ${hex(expected)}, computed ${hex(actual)}; the decompressed data is not what was compressed`,
-          this.unitStart
-        )
+    if (checksum && mismatch) {
+      const expected = (checksum[0] | (checksum[1] << 8) | (checksum[2] << 16) | (checksum[3] << 24)) >>> 0
+      const computed = mismatch.computed === undefined ? "" : `, computed ${hex(mismatch.computed)}`
+      throw new DecodeFailure(
+        "checksum_mismatch",
+        `zstd content checksum mismatch for the frame at byte ${this.frameStart}: stored ${hex(expected)}${computed}; the decompressed data is not what was compressed`,
+        this.unitStart
+      )
     }
     this.startFrame()
   }
 }
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, "0")}`
+
+/** A zstd decoder on the chosen engine (`CTS_ZSTD_DECODER`, else node:zlib → zstd-napi → fzstd), or on `kind`. */
+export const createZstdDecoder = async (kind?: ZstdDecoderKind): Promise<ZstdDecoder> => {
+  if (kind === undefined) return new ZstdDecoder((await chooseZstdEngine()).factory)
+  const factory = await loadZstdEngine(kind)
+  if (factory === undefined) throw new Error(`the ${kind} zstd decoder cannot load in this runtime`)
+  return new ZstdDecoder(factory)
+}

@@ -1,7 +1,13 @@
 import { DecodeFailure } from "./log-errors.js"
 
-/** Largest window accepted (zstd's default decoder limit, `--long=27`); bigger frames are refused before allocating. */
-export const MAX_WINDOW_BYTES = 1 << 27
+/**
+ * log2 of the largest window accepted: 8 MiB, what `zstd -1` … `-19` write (openpilot writes level 10,
+ * 4 MiB at most). `--long` and `--ultra -20` … `-22` frames (32–128 MiB, 2–3 times that in RSS) are refused
+ * with `window_too_large` before any decoder allocates.
+ */
+export const MAX_WINDOW_LOG = 23
+/** Largest window accepted, in bytes. */
+export const MAX_WINDOW_BYTES = 2 ** MAX_WINDOW_LOG
 /** zstd's Block_Maximum_Size. */
 export const MAX_BLOCK_BYTES = 1 << 17
 
@@ -58,8 +64,8 @@ export const parseFrameHeader = (h: Uint8Array, offset: number): FrameHeader => 
   }
   if (windowSize > MAX_WINDOW_BYTES)
     throw new DecodeFailure(
-      "decompression_failed",
-      `zstd frame at byte ${offset} needs a ${windowSize}-byte window, above the ${MAX_WINDOW_BYTES}-byte limit`,
+      "window_too_large",
+      `zstd frame at byte ${offset} needs a ${windowSize}-byte window, above the ${MAX_WINDOW_BYTES}-byte (8 MiB) limit`,
       offset
     )
   return { hasChecksum: ((d >> 2) & 1) === 1, contentSize, windowSize }
