@@ -4,7 +4,8 @@ import { createCts } from "../../adapters/sdk/create-cts.js"
 import type { RunEvent } from "../../core/logs/log-stream.js"
 import { CtsConfig } from "../../core/config.js"
 import { VERSION } from "../../core/version.js"
-import { artifactView, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
+import type { InputRef } from "../../core/executor/executor.js"
+import { artifactView, inputArtifactIds, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
 
 const bytes = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> =>
   Readable.fromWeb(stream as unknown as NodeReadableStream<Uint8Array>)
@@ -67,12 +68,11 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
     capabilities: async () => (await cts.capabilities()).tools,
     version: async () => ({ name: "cts-lite", version: VERSION }),
     submit: async (req: CliSubmit) => {
-      const input =
+      const refs: ReadonlyArray<InputRef> =
         req.input.type === "path"
-          ? req.input.paths.length === 1
-            ? req.input.paths[0]!
-            : req.input.paths
-          : { type: "artifact" as const, id: req.input.type === "artifact" ? req.input.id : (await cts.upload(req.input.file)).id }
+          ? req.input.paths.map((path) => ({ type: "path", path }))
+          : (await inputArtifactIds(req.input, async (file) => (await cts.upload(file)).id)).map((id) => ({ type: "artifact", id }))
+      const input = refs.length === 1 ? refs[0]! : refs
       return cts.submit(req.toolId, {
         input,
         params: req.params,
