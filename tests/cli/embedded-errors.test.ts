@@ -27,7 +27,7 @@ describe("cts embedded: usage errors, failures and exit codes", () => {
     const result = await runCts(["run", "cruise-control-analyzer", "--path", demo, "-p", "speed_min=fast", "--json"], { env: box.env })
     expect(result.code, result.stderr).toBe(1)
     const body = json(result)
-    expect(body.error).toMatchObject({ category: "usage_error", code: "invalid_param", details: { param: "speed_min", got: "fast" } })
+    expect(body.error).toMatchObject({ category: "validation_error", code: "invalid_param", details: { param: "speed_min", got: "fast" } })
     expect(body.error.message).toBe('Param "speed_min" of cruise-control-analyzer expects number, got "fast"')
     expect(body.error.suggested_actions[0]).toContain("speed_max")
     const choice = await runCts(["run", "cruise-control-analyzer", "--path", demo, "-p", "marker_type=sirens"], { env: box.env })

@@ -9,6 +9,7 @@ import type { CliInput, CtsClient } from "../client/cts-client.js"
 import { refuseOverwrite, safeFileName } from "../files.js"
 import { parseParams } from "../params.js"
 import { readStringFlags } from "../repeated-flags.js"
+import { runJson } from "../run-json.js"
 import { downloadArtifacts } from "../download-artifacts.js"
 import { exitCodeForStatus, paintStatus, printArtifactTable, printRunOutcome } from "../present.js"
 import { watchRun } from "../run-watch.js"
@@ -144,7 +145,7 @@ export const runCommand = defineCommand({
     })
     const wait = client.mode === "embedded" || args.wait === true || args.follow === true || outDir !== null
     if (!wait) {
-      if (out.json) out.printJson({ run: submitted, artifacts: [], files: [] })
+      if (out.json) out.printJson({ run: runJson(submitted), artifacts: [], files: [] })
       else {
         out.line(submitted.id)
         out.log.info(`Run ${submitted.id} is ${paintStatus(submitted.status, out.paint)}. Follow it with: cts logs ${submitted.id} --follow`)
@@ -154,7 +155,7 @@ export const runCommand = defineCommand({
     if (!out.json) out.log.start(`run ${submitted.id} (${tool.id}) on ${client.location}`)
     const watched = await watchRun(client, submitted.id, { out, follow: args.follow === true, label: tool.id })
     if (watched.detached || watched.run === null) {
-      if (out.json) out.printJson({ run: watched.run, artifacts: [], files: [], detached: true })
+      if (out.json) out.printJson({ run: watched.run && runJson(watched.run), artifacts: [], files: [], detached: true })
       setExitCode(ExitCode.interrupted)
       return
     }
@@ -175,7 +176,7 @@ export const runCommand = defineCommand({
       })
     }
     if (out.json) {
-      out.printJson({ run, artifacts, files: [...files].map(([id, path]) => ({ id, path })) })
+      out.printJson({ run: runJson(run), artifacts, files: [...files].map(([id, path]) => ({ id, path })) })
     } else {
       printRunOutcome(out, run)
       if (artifacts.length > 0) printArtifactTable(out, artifacts, outDir !== null ? files : undefined)
