@@ -9,6 +9,7 @@ import { ToolSources } from "../registry/tool-registry-live.js"
 import { newId } from "../store/ids.js"
 import { RunStore } from "../store/run-store.js"
 import { Executor, isTerminalStatus, type ExecutorService, type RunError, type RunRecord, type RunStatus } from "./executor.js"
+import { precheckInputs } from "./input-precheck.js"
 import { checkInputs } from "./input-resolver.js"
 import { hostAlive, registerInstance } from "./run-host.js"
 import { runInWorker, type WorkerHooks } from "./run-worker.js"
@@ -154,6 +155,7 @@ const make = Effect.gen(function* () {
       }
       const timeoutMs = req.timeoutMs ?? tool.defaultTimeoutMs ?? config.defaultTimeoutMs
       const inputs = yield* checkInputs(tool, req.input, config.inputRoots, store, files)
+      yield* precheckInputs(tool, inputs.map((i) => i.worker), decoded)
       const id = newId("run")
       const record: RunRecord = {
         id, toolId: tool.id, toolVersion: tool.version, name: req.name ?? null, owner: req.owner ?? null, status: "queued",
