@@ -36,6 +36,20 @@ describe("cts embedded: usage errors, failures and exit codes", () => {
     await noRuns()
   })
 
+  it("refuses a DBC that does not parse and an input of the wrong kind before any run (exit 1, no run record)", async () => {
+    const dbc = path.join(box.dir, "broken.dbc")
+    await writeFile(dbc, 'VERSION ""\n\nBO_ 37 STEER: 8 XXX\n SG_ ANGLE : 3|12@0- (1.5,0) [-500|500] "deg" XXX\n SG_ oops\n')
+    const parse = await runCts(["run", "dbc-signals", "--path", demo, "--path", dbc, "--json"], { env: box.env })
+    expect(parse.code, parse.stderr).toBe(1)
+    expect(json(parse).error).toMatchObject({ category: "validation_error", code: "dbc_parse_error" })
+    expect(json(parse).error.message).toContain("line 5")
+    const kind = await runCts(["run", "rlog-to-csv", "--path", path.join(sharedData, "opendbc/subaru_global_2017_generated.dbc")], { env: box.env })
+    expect(kind.code, kind.stderr).toBe(1)
+    expect(kind.stderr).toContain('input "subaru_global_2017_generated.dbc" looks like a DBC file')
+    expect(kind.stderr).toContain("[wrong_input_type]")
+    await noRuns()
+  })
+
   it("names a missing input file, an unknown tool and an unknown option (exit 1)", async () => {
     const missing = await runCts(["run", "cruise-control-analyzer", "--path", "no/such/drive.rlog"], { env: box.env })
     expect(missing.code, missing.stderr).toBe(1)
