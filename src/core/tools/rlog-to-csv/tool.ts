@@ -10,6 +10,14 @@ const OUTPUT = "frames.csv"
 
 const seconds = (ns: number | null, base: number | null) => (ns === null || base === null ? null : formatNsAsSeconds(ns - base))
 
+/** A typed warning when frames.csv holds only its header (unless the log is already reported empty). */
+const noRowsWarning = (read: number, written: number, known: ReadonlyArray<{ readonly code: string }>): Array<{ code: string; message: string }> => {
+  if (written > 0 || known.some((w) => w.code === "empty_log")) return []
+  return read === 0
+    ? [{ code: "no_can_frames", message: `The log has no CAN frames: ${OUTPUT} holds only its header.` }]
+    : [{ code: "no_frames_written", message: `None of the ${read} CAN frames passed the window, bus and address filters: ${OUTPUT} holds only its header.` }]
+}
+
 const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
   await requireLogInputs(ID, ctx.inputs)
   const total = ctx.inputs.reduce((s, i) => s + i.size, 0) || 1
@@ -26,7 +34,8 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
     inputs: ctx.inputs.map((i) => ({ name: i.name, sha256: i.sha256 }))
   })
   const stats = summary.stats!
-  for (const w of stats.warnings) ctx.log("warn", w.message)
+  const warnings = [...stats.warnings, ...noRowsWarning(summary.framesRead, summary.framesWritten, stats.warnings)]
+  for (const w of warnings) ctx.log("warn", w.message)
   const base = summary.firstFrameNs
   const span = summary.framesWritten > 0 ? ` from ${seconds(summary.firstWrittenNs, base)} s to ${seconds(summary.lastWrittenNs, base)} s after the first CAN frame` : ""
   ctx.log(
@@ -45,7 +54,7 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
       window_s: [seconds(summary.windowStartNs, base), summary.windowEndNs === null ? null : seconds(summary.windowEndNs, base)],
       compression: stats.compression,
       unknown_tags: stats.unknownTags,
-      warnings: stats.warnings.map((w) => w.code)
+      warnings: warnings.map((w) => w.code)
     }
   }
 }
