@@ -24,15 +24,15 @@ const accepts = (kind: InputKind, sniffed: SniffedKind): boolean =>
 
 /**
  * Checks, before a run is created, that each input's first bytes match a kind the tool declares
- * (`wrong_input_type` otherwise), then runs the tool's own `precheck` (e.g. a DBC that must parse).
- * Tools that declare no inputs are not sniffed. Reads at most 4 KiB per input beyond what the
+ * (`wrong_input_type` otherwise) when the tool asks for it (`checkInputKinds`), then runs the tool's
+ * own `precheck` (e.g. a DBC that must parse). Reads at most 4 KiB per input beyond what the
  * tool's precheck reads.
  */
 export const precheckInputs = (tool: ToolDefinition, inputs: ReadonlyArray<WorkerInput>, params: unknown): Effect.Effect<void, CtsError> =>
   Effect.gen(function* () {
     const resolved = inputs.map(resolvedInputOf)
     const kinds = tool.inputs.map((i) => i.kind)
-    if (kinds.length > 0) {
+    if (tool.checkInputKinds === true && kinds.length > 0) {
       const expected = kinds.map((k) => expectedText[k]).join(" or ")
       for (const input of resolved) {
         const sniffed = yield* Effect.tryPromise({ try: () => sniffInput(input), catch: readFailed(input.name) })

@@ -81,6 +81,8 @@ export interface ToolDefinition<P = any, I = any> {
    * run is submitted, after the inputs' kinds are checked against `inputs`: a failure refuses the
    * submit and no run record is made. It runs on the submitting thread, so it must stay cheap.
    */
+  /** Sniff each input's first bytes before the run is created and refuse kinds not in `inputs` (`wrong_input_type`). */
+  readonly checkInputKinds?: boolean
   readonly precheck?: (ctx: { readonly inputs: ReadonlyArray<ResolvedInput>; readonly params: P }) => Effect.Effect<void, CtsError>
   readonly run: (ctx: ToolContext<P>) => Effect.Effect<ToolResult, CtsError>
 }

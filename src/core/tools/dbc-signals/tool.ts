@@ -169,6 +169,7 @@ export const dbcSignals = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: DbcSignalsParams,
+  checkInputKinds: true,
   inputs: [
     { kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several files are read in order as one route.", multiple: true },
     { kind: "dbc", description: "Optional DBC file (instead of the `dbc` param)." }

@@ -68,6 +68,7 @@ export const rlogToCsvTool = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: RlogToCsvParams,
+  checkInputKinds: true,
   inputs: [{ kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several inputs are a route's segments, read in order.", multiple: true }],
   outputs: [{ name: OUTPUT, contentType: "text/csv", description: "One row per CAN frame in file order; timestamps exact to the nanosecond (9 decimals)." }],
   defaultTimeoutMs: 30 * 60_000,
