@@ -10,8 +10,8 @@ export const ExitCode = {
 /** One of the exit codes above. */
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode]
 
-/** Error categories shared with the core and the HTTP API, plus the CLI's own `usage_error`. */
-export type CliErrorCategory = "validation_error" | "tool_error" | "system_error" | "usage_error"
+/** Error categories, the same as the core's and the HTTP API's (a bad flag or param is a `validation_error`). */
+export type CliErrorCategory = "validation_error" | "tool_error" | "system_error"
 
 /** Fields of a typed error as the CLI prints it (and as `--json` shows it). */
 export interface CliErrorInit {
@@ -26,7 +26,6 @@ export interface CliErrorInit {
 /** The exit code that fits a category when the caller gives none. */
 export const exitCodeForCategory = (category: CliErrorCategory): ExitCode => {
   switch (category) {
-    case "usage_error":
     case "validation_error":
       return ExitCode.usage
     case "tool_error":
@@ -70,7 +69,7 @@ export class CliError extends Error {
 
 /** A bad command line: exit 1. */
 export const usageError = (code: string, message: string, suggestedAction?: string, details?: unknown): CliError =>
-  new CliError({ category: "usage_error", code, message, suggestedAction, details })
+  new CliError({ category: "validation_error", code, message, suggestedAction, details })
 
 /** Could not reach or use the store/server: exit 2. */
 export const storeError = (code: string, message: string, suggestedAction?: string, details?: unknown): CliError =>

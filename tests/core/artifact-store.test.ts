@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
 import { mkdirSync, readdirSync, readFileSync, symlinkSync } from "node:fs"
+import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-store.js"
 import path from "node:path"
 import { Effect, Stream } from "effect"
 import { describe, expect, it } from "vitest"
@@ -50,7 +51,7 @@ describe("local ArtifactStore", () => {
     const exit = await putExit({ key: "escape/evil.txt", name: "evil.txt", contentType: "text/plain" }, Stream.make(new Uint8Array([1])))
     expect(JSON.stringify(exit)).toContain("invalid_key")
     expect(readdirSync(outside)).toEqual([])
-    expect(readdirSync(path.join(t.dir, "data", "artifacts-tmp"))).toEqual([])
+    expect(await listTemporaryFiles(path.join(t.dir, "data"))).toEqual([])
   })
 
   it("rejects a second artifact with the same key and leaves no temp file when a body fails", async () => {
@@ -61,7 +62,7 @@ describe("local ArtifactStore", () => {
     const failing = Stream.concat(Stream.make(new Uint8Array(10)), Stream.die(new Error("source broke")))
     const exit = await putExit({ key: "uploads/broken/b.txt", name: "b.txt", contentType: "text/plain" }, failing)
     expect(exit._tag).toBe("Failure")
-    expect(readdirSync(path.join(t.dir, "data", "artifacts-tmp"))).toEqual([])
+    expect(await listTemporaryFiles(path.join(t.dir, "data"))).toEqual([])
     expect((await t.cts.listArtifacts({ prefix: "uploads/broken/" })).items).toEqual([])
   })
 

@@ -1,10 +1,11 @@
 import { spawn } from "node:child_process"
 import { createHash } from "node:crypto"
-import { readdirSync, readFileSync } from "node:fs"
+import { readFileSync } from "node:fs"
 import path from "node:path"
 import { createInterface } from "node:readline"
 import { afterAll, describe, expect, it } from "vitest"
 import { createCts } from "../../src/adapters/sdk/create-cts.js"
+import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-store.js"
 import { collect, demoRlog, readAll, repoRoot, sleep, tempDir, testToolsModule } from "./helpers.js"
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex")
@@ -23,9 +24,10 @@ describe("crash recovery", () => {
       child.once("exit", () => reject(new Error("child exited early")))
     })
     const ids = JSON.parse(line) as { completed: string; running: string; queued: string }
-    const tmpDir = path.join(dataDir, "artifacts-tmp")
     await sleep(300)
-    expect(readdirSync(tmpDir).length).toBe(1)
+    const leftBehind = await listTemporaryFiles(dataDir)
+    expect(leftBehind).toHaveLength(1)
+    expect(leftBehind[0]!.startsWith(`${child.pid}.`)).toBe(true)
     child.kill("SIGKILL")
     expect(await exited).toBe("SIGKILL")
 
@@ -47,7 +49,7 @@ describe("crash recovery", () => {
       const interruptedArtifacts = await cts.artifacts(ids.running)
       expect(interruptedArtifacts.map((a) => [a.name, a.partial])).toEqual([["first.txt", true]])
       expect((await readAll((await cts.download(interruptedArtifacts[0]!.id)).body)).toString()).toBe("complete before the slow one\n")
-      expect(readdirSync(tmpDir)).toEqual([])
+      expect(await listTemporaryFiles(dataDir)).toEqual([])
     } finally {
       await cts.close()
     }

@@ -1,6 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
+import { existsSync, readFileSync, statSync } from "node:fs"
 import path from "node:path"
 import { describe, expect, it } from "vitest"
+import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-store.js"
 import { collect, sleep, useTestClient, until } from "./helpers.js"
 
 const t = useTestClient({ concurrency: 2 })
@@ -61,8 +62,12 @@ describe("cancel and timeout stop the work", () => {
   it("cancel mid-artifact discards the unfinished artifact and flags the finished one partial", async () => {
     const run = await t.cts.submit("test-slow-artifact", { input: [] })
     const tmp = path.join(t.dir, "data", "artifacts-tmp")
-    await until(() => readdirSync(tmp).length > 0 && statSync(path.join(tmp, readdirSync(tmp)[0]!)).size > 4096, 30_000)
-    const [temp] = readdirSync(tmp)
+    const tempFiles = () => listTemporaryFiles(path.join(t.dir, "data"))
+    await until(async () => {
+      const [first] = await tempFiles()
+      return first !== undefined && statSync(path.join(tmp, first)).size > 4096
+    }, 30_000)
+    const [temp] = await tempFiles()
     const outcome = await t.cts.cancel(run.id)
     expect(outcome.run.status).toBe("canceled")
     expect(existsSync(path.join(tmp, temp!))).toBe(false)

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto"
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { request } from "node:http"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-store.js"
 import { expectError, jsonInit, rlogDir, startTestServer, tokens, waitForRun, type TestServer } from "./support/test-server.js"
 
 let server: TestServer
@@ -96,7 +97,7 @@ describe("attacks are refused", () => {
       duplex: "half"
     })
     await expectError(streamed, 413, "payload_too_large")
-    expect(readdirSync(path.join(server.dir, "data", "artifacts-tmp"))).toEqual([])
+    expect(await listTemporaryFiles(path.join(server.dir, "data"))).toEqual([])
     const ok = await server.api(`/v1/uploads?name=small.bin`, { method: "POST", body: new Uint8Array(maxUpload) })
     expect(ok.status).toBe(201)
   })

@@ -184,6 +184,20 @@ describe("rlogToCsvTool", () => {
     expect(logs.some((l) => l.startsWith("warn: The log is truncated"))).toBe(true)
   })
 
+  it("a header-only frames.csv comes with a typed warning, logged and in the summary", async () => {
+    const oracleAddresses = new Set(parseOracle("rav4_seg40.frames.csv").map((r) => parseInt(r.address, 16)))
+    const absent = [0x7fe, 0x7fd, 0x7fc].find((a) => !oracleAddresses.has(a))!
+    const filtered = await runTool(["rav4_seg40.rlog.zst"], { addresses: [absent] })
+    expect(filtered.artifacts["frames.csv"].trim().split("\n")).toHaveLength(1)
+    expect(filtered.logs.some((l) => l.startsWith("warn: None of the 135468 CAN frames passed"))).toBe(true)
+    if (filtered.result._tag === "Right") expect(filtered.result.right.summary).toMatchObject({ frames_written: 0, frames_read: 135_468, warnings: ["no_frames_written"] })
+    else expect.fail("the filtered run failed")
+    const empty = await runTool(["bad/empty.rlog"])
+    expect(empty.logs.some((l) => l.startsWith("warn: The log is empty"))).toBe(true)
+    if (empty.result._tag === "Right") expect(empty.result.right.summary).toMatchObject({ frames_written: 0, warnings: ["empty_log"] })
+    else expect.fail("the empty run failed")
+  })
+
   it("fails with the reader's typed error on a corrupt log", async () => {
     const { result } = await runTool(["bad/corrupt_checksum.rlog.zst"])
     expect(result._tag).toBe("Left")

@@ -72,9 +72,14 @@ describe("the analyzers through the SDK (executor, worker thread, artifact store
     expect(rows.map((x) => Number(x[a]) + Number(x[f]))).toEqual(Array.from(want))
   })
 
-  it("reports bad input as a failed run with a typed error, not a crash", async () => {
-    const r = await runTool("cruise-control-analyzer", { input: dataPath("rlog", "subaru_cruise_demo.frames.csv"), cts })
-    expect(r).toMatchObject({ status: "failed", error: { category: "validation_error", code: "wrong_input_type" } })
+  it("refuses bad input with a typed error before any run is made, not a crash", async () => {
+    const before = (await cts.list({})).items.length
+    const r = await runTool("cruise-control-analyzer", { input: dataPath("rlog", "subaru_cruise_demo.frames.csv"), cts }).catch((e) => e)
+    expect(r).toMatchObject({ _tag: "ValidationError", code: "wrong_input_type" })
+    expect(r.message).toContain('"subaru_cruise_demo.frames.csv" looks like a text file')
+    const dbc = await runTool("dbc-signals", { input: [subaru, dataPath("opendbc", "subaru_global_2017_generated.dbc")], params: { messages: ["NO_SUCH_MESSAGE"] }, cts }).catch((e) => e)
+    expect(dbc).toMatchObject({ _tag: "ValidationError", code: "unknown_dbc_name" })
+    expect((await cts.list({})).items.length).toBe(before)
     const bad = await runTool("cruise-control-analyzer", { input: subaru, params: { engaged_bit: "0x146" }, cts }).catch((e) => e)
     expect(bad).toMatchObject({ _tag: "ValidationError", code: "invalid_param" })
     expect(bad.message).toContain('Bad bit spec "0x146"')

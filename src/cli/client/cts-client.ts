@@ -7,10 +7,10 @@ import type { ToolInfo } from "../../core/registry/tool-registry.js"
 export type CliInput =
   /** Paths read where the core runs: this machine (embedded) or the server (under its input roots). */
   | { readonly type: "path"; readonly paths: ReadonlyArray<string> }
-  /** A local file sent to the store first. */
-  | { readonly type: "upload"; readonly file: string }
-  /** A file uploaded earlier (`cts upload`). */
-  | { readonly type: "artifact"; readonly id: string }
+  /** Local files sent to the store first, in order. */
+  | { readonly type: "upload"; readonly files: ReadonlyArray<string> }
+  /** Files uploaded earlier (`cts upload`), in order. */
+  | { readonly type: "artifact"; readonly ids: ReadonlyArray<string> }
 
 /** What `cts run` submits: tool, typed params, input and options. */
 export interface CliSubmit {
@@ -84,3 +84,14 @@ export const artifactView = (m: ArtifactMeta): ArtifactView => ({
   partial: m.partial === true
 })
 
+
+/** The artifact ids of an upload or artifact input, in order: each file of an upload is sent (one at a time, in order) with `send`. */
+export const inputArtifactIds = async (
+  input: Extract<CliInput, { type: "upload" | "artifact" }>,
+  send: (file: string) => Promise<string>
+): Promise<ReadonlyArray<string>> => {
+  if (input.type === "artifact") return input.ids
+  const ids: Array<string> = []
+  for (const file of input.files) ids.push(await send(file))
+  return ids
+}

@@ -4,7 +4,8 @@ import type { CtsClient as CoreClient } from "../../adapters/sdk/create-cts.js"
 import { resolveConfig } from "../../core/config-defaults.js"
 import type { RunEvent } from "../../core/logs/log-stream.js"
 import { VERSION } from "../../core/version.js"
-import { artifactView, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
+import type { InputRef } from "../../core/executor/executor.js"
+import { artifactView, inputArtifactIds, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
 
 const bytes = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> =>
   Readable.fromWeb(stream as unknown as NodeReadableStream<Uint8Array>)
@@ -53,12 +54,11 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
       (await import("../../core/registry/list-tool-infos.js")).listToolInfos({ defaultTimeoutMs: config.defaultTimeoutMs }),
     version: async () => ({ name: "cts-lite", version: VERSION }),
     submit: async (req: CliSubmit) => {
-      const input =
+      const refs: ReadonlyArray<InputRef> =
         req.input.type === "path"
-          ? req.input.paths.length === 1
-            ? req.input.paths[0]!
-            : req.input.paths
-          : { type: "artifact" as const, id: req.input.type === "artifact" ? req.input.id : (await (await core()).upload(req.input.file)).id }
+          ? req.input.paths.map((path) => ({ type: "path", path }))
+          : (await inputArtifactIds(req.input, async (file) => (await (await core()).upload(file)).id)).map((id) => ({ type: "artifact", id }))
+      const input = refs.length === 1 ? refs[0]! : refs
       return (await core()).submit(req.toolId, {
         input,
         params: req.params,

@@ -5,7 +5,7 @@ import { Readable } from "node:stream"
 import type { RunEvent } from "../../core/logs/log-stream.js"
 import { storeError } from "../cli-error.js"
 import { safeFileName } from "../files.js"
-import type { ArtifactView, CliSubmit, CtsClient, Download } from "./cts-client.js"
+import { inputArtifactIds, type ArtifactView, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
 import { httpJson, httpRequest, type HttpTarget } from "./http-request.js"
 import { artifactFromWire, eventFromWire, runFromWire, toolFromWire } from "./remote-wire.js"
 import { parseSse } from "./sse.js"
@@ -88,12 +88,11 @@ export const createRemoteClient = (options: { readonly baseUrl: string; readonly
     },
     version: async () => httpJson(target, "/v1/version", { what: "Version" }),
     submit: async (req: CliSubmit) => {
-      const input =
+      const refs =
         req.input.type === "path"
-          ? req.input.paths.length === 1
-            ? { type: "path", value: req.input.paths[0] }
-            : req.input.paths.map((p) => ({ type: "path", value: p }))
-          : { type: "upload", value: req.input.type === "artifact" ? req.input.id : (await upload(req.input.file)).id }
+          ? req.input.paths.map((value) => ({ type: "path", value }))
+          : (await inputArtifactIds(req.input, async (file) => (await upload(file)).id)).map((value) => ({ type: "upload", value }))
+      const input = refs.length === 1 ? refs[0] : refs
       const body = {
         tool_id: req.toolId,
         params: req.params,

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process"
 import { stat } from "node:fs/promises"
 import { join, resolve } from "node:path"
-import { parseArgs } from "node:util"
 import { defineCommand } from "citty"
 import type { ToolInfo } from "../../core/registry/tool-registry.js"
 import { commandEnv, globalArgs, openClient, setExitCode } from "../cli-context.js"
@@ -9,21 +8,24 @@ import { CliError, ExitCode, toCliError, usageError } from "../cli-error.js"
 import type { CliInput, CtsClient } from "../client/cts-client.js"
 import { refuseOverwrite, safeFileName } from "../files.js"
 import { parseParams } from "../params.js"
+import { readStringFlags } from "../repeated-flags.js"
+import { runJson } from "../run-json.js"
 import { downloadArtifacts } from "../download-artifacts.js"
 import { exitCodeForStatus, paintStatus, printArtifactTable, printRunOutcome } from "../present.js"
 import { watchRun } from "../run-watch.js"
 
-/** `-p`/`--param` and `--path` may repeat; citty keeps only the last, so read them from the raw args. */
-const repeated = (rawArgs: ReadonlyArray<string>): { readonly params: Array<string>; readonly paths: Array<string> } => {
-  const { values } = parseArgs({
-    args: [...rawArgs],
-    options: { param: { type: "string", short: "p", multiple: true }, path: { type: "string", multiple: true } },
-    strict: false,
-    allowPositionals: true
-  })
-  const strings = (v: unknown): Array<string> => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [])
-  return { params: strings(values.param), paths: strings(values.path) }
-}
+/** The string flags of `cts run`: `-p` and the three input flags keep every value in order; the others may be given once. */
+const RUN_STRING_FLAGS = {
+  param: { short: "p", repeatable: true },
+  path: { repeatable: true },
+  upload: { repeatable: true },
+  artifact: { repeatable: true },
+  name: { repeatable: false },
+  "out-dir": { repeatable: false },
+  timeout: { repeatable: false },
+  server: { repeatable: false },
+  token: { repeatable: false }
+} as const
 
 const findTool = (tools: ReadonlyArray<ToolInfo>, id: string): ToolInfo => {
   const tool = tools.find((t) => t.id === id)
@@ -51,16 +53,22 @@ const checkLocalFile = async (path: string, what: string): Promise<string> => {
 const resolveInput = async (
   client: CtsClient,
   tool: ToolInfo,
-  given: { readonly paths: ReadonlyArray<string>; readonly upload?: string; readonly artifact?: string }
+  given: { readonly paths: ReadonlyArray<string>; readonly uploads: ReadonlyArray<string>; readonly artifacts: ReadonlyArray<string> }
 ): Promise<CliInput> => {
-  const kinds = [given.paths.length > 0, given.upload !== undefined, given.artifact !== undefined].filter(Boolean).length
-  if (kinds === 0) throw usageError("missing_input", `${tool.id} needs an input`, "Pass --path FILE (repeatable for route segments), --upload FILE or --artifact ID.")
-  if (kinds > 1) throw usageError("conflicting_inputs", "Give only one of --path, --upload and --artifact", "Choose one input source.")
-  if (given.paths.length > 1 && !tool.inputs.some((i) => i.multiple)) {
-    throw usageError("too_many_inputs", `${tool.id} takes one input file, got ${given.paths.length}`, "Pass a single --path.")
+  const counts = { path: given.paths.length, upload: given.uploads.length, artifact: given.artifacts.length }
+  const used = Object.entries(counts).filter(([, n]) => n > 0)
+  if (used.length === 0) throw usageError("missing_input", `${tool.id} needs an input`, "Pass --path FILE, --upload FILE or --artifact ID (each repeatable for a route's segments, read in order).")
+  if (used.length > 1) throw usageError("conflicting_inputs", "Give only one of --path, --upload and --artifact", "Choose one input source (it may repeat).")
+  const [flag, count] = used[0]!
+  if (count > 1 && !tool.inputs.some((i) => i.multiple)) {
+    throw usageError("too_many_inputs", `${tool.id} takes one input file, got ${count} --${flag} flags`, `Pass a single --${flag}.`)
   }
-  if (given.upload !== undefined) return { type: "upload", file: await checkLocalFile(given.upload, "Upload file") }
-  if (given.artifact !== undefined) return { type: "artifact", id: given.artifact }
+  if (given.uploads.length > 0) {
+    const files: Array<string> = []
+    for (const f of given.uploads) files.push(await checkLocalFile(f, "Upload file"))
+    return { type: "upload", files }
+  }
+  if (given.artifacts.length > 0) return { type: "artifact", ids: [...given.artifacts] }
   if (client.mode === "remote") return { type: "path", paths: [...given.paths] }
   const paths: Array<string> = []
   for (const p of given.paths) paths.push(await checkLocalFile(p, "Input file"))
@@ -97,8 +105,8 @@ export const runCommand = defineCommand({
   args: {
     tool: { type: "positional", description: "Tool id (see cts cap)", required: true },
     path: { type: "string", description: "Input file (repeat for a route's segments); remote: a path on the server", valueHint: "FILE" },
-    upload: { type: "string", description: "Send a local file to the store and use it as the input", valueHint: "FILE" },
-    artifact: { type: "string", description: "Use a file uploaded earlier with cts upload", valueHint: "ID" },
+    upload: { type: "string", description: "Send a local file to the store and use it as the input (repeatable, in order)", valueHint: "FILE" },
+    artifact: { type: "string", description: "Use a file uploaded earlier with cts upload (repeatable, in order)", valueHint: "ID" },
     param: { type: "string", alias: "p", description: "Tool param, typed by the tool's schema (repeatable; lists comma-separated)", valueHint: "key=value" },
     name: { type: "string", description: "A name for the run", valueHint: "N" },
     wait: { type: "boolean", description: "Wait for the run to end (always on embedded)" },
@@ -111,7 +119,7 @@ export const runCommand = defineCommand({
   },
   run: async ({ args, rawArgs }) => {
     const { settings, out } = commandEnv()
-    const { params: pairs, paths } = repeated(rawArgs)
+    const flags = readStringFlags(rawArgs, RUN_STRING_FLAGS)
     let timeoutMs: number | undefined
     if (args.timeout !== undefined) {
       const seconds = Number(args.timeout)
@@ -124,8 +132,8 @@ export const runCommand = defineCommand({
 
     const client = await openClient(settings)
     const tool = findTool(await client.capabilities(), args.tool)
-    const params = parseParams(tool.id, tool.paramsJsonSchema, pairs)
-    const input = await resolveInput(client, tool, { paths, upload: args.upload, artifact: args.artifact })
+    const params = parseParams(tool.id, tool.paramsJsonSchema, flags.param)
+    const input = await resolveInput(client, tool, { paths: flags.path, uploads: flags.upload, artifacts: flags.artifact })
     const force = args.force === true
     if (outDir !== null) {
       const fixedNames = tool.outputs.map((o) => o.name).filter((n) => !/[<>*]/.test(n))
@@ -137,7 +145,7 @@ export const runCommand = defineCommand({
     })
     const wait = client.mode === "embedded" || args.wait === true || args.follow === true || outDir !== null
     if (!wait) {
-      if (out.json) out.printJson({ run: submitted, artifacts: [], files: [] })
+      if (out.json) out.printJson({ run: runJson(submitted), artifacts: [], files: [] })
       else {
         out.line(submitted.id)
         out.log.info(`Run ${submitted.id} is ${paintStatus(submitted.status, out.paint)}. Follow it with: cts logs ${submitted.id} --follow`)
@@ -147,7 +155,7 @@ export const runCommand = defineCommand({
     if (!out.json) out.log.start(`run ${submitted.id} (${tool.id}) on ${client.location}`)
     const watched = await watchRun(client, submitted.id, { out, follow: args.follow === true, label: tool.id })
     if (watched.detached || watched.run === null) {
-      if (out.json) out.printJson({ run: watched.run, artifacts: [], files: [], detached: true })
+      if (out.json) out.printJson({ run: watched.run && runJson(watched.run), artifacts: [], files: [], detached: true })
       setExitCode(ExitCode.interrupted)
       return
     }
@@ -168,7 +176,7 @@ export const runCommand = defineCommand({
       })
     }
     if (out.json) {
-      out.printJson({ run, artifacts, files: [...files].map(([id, path]) => ({ id, path })) })
+      out.printJson({ run: runJson(run), artifacts, files: [...files].map(([id, path]) => ({ id, path })) })
     } else {
       printRunOutcome(out, run)
       if (artifacts.length > 0) printArtifactTable(out, artifacts, outDir !== null ? files : undefined)

@@ -1,7 +1,8 @@
 import { defineCommand } from "citty"
 import type { RunStatus } from "../../core/executor/executor.js"
 import { commandClient, commandEnv, globalArgs, openClient, runIdArg } from "../cli-context.js"
-import { usageError } from "../cli-error.js"
+import { runJson } from "../run-json.js"
+import { CliError, toCliError, usageError } from "../cli-error.js"
 import { paintStatus, printRunDetails, printRunTable } from "../present.js"
 
 const statuses: ReadonlyArray<RunStatus> = ["queued", "running", "completed", "failed", "canceled"]
@@ -25,7 +26,7 @@ const listCommand = defineCommand({
     const client = await openClient(settings)
     const page = await client.listRuns({ status: args.status as RunStatus | undefined, toolId: args.tool, limit, cursor: args.cursor })
     if (out.json) {
-      out.printJson(page)
+      out.printJson({ ...page, items: page.items.map(runJson) })
       return
     }
     if (page.items.length === 0) out.log.info("No runs.")
@@ -40,7 +41,7 @@ const getCommand = defineCommand({
   run: async ({ args }) => {
     const { out, client } = await commandClient()
     const run = await client.getRun(args.run)
-    if (out.json) out.printJson(run)
+    if (out.json) out.printJson(runJson(run))
     else printRunDetails(out, run)
   }
 })
@@ -52,7 +53,7 @@ const cancelCommand = defineCommand({
     const { out, client } = await commandClient()
     const result = await client.cancel(args.run)
     if (out.json) {
-      out.printJson(result)
+      out.printJson({ ...result, run: runJson(result.run) })
       return
     }
     if (result.outcome === "canceled") out.log.success(`Run ${args.run} canceled (status ${paintStatus(result.run.status, out.paint)}).`)

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import { link, mkdir, open, readdir, realpath, rm, rmdir, stat, unlink } from "node:fs/promises"
+import { link, mkdir, open, readdir, realpath, rmdir, stat, unlink } from "node:fs/promises"
 import path from "node:path"
 import { Context, Effect, Layer, Stream } from "effect"
 import { CtsConfig } from "../config.js"
@@ -12,6 +12,7 @@ import { normalizeKey } from "./artifact-keys.js"
 import { fileReadStream, fileStream } from "./file-read.js"
 import { fsError } from "./fs-errors.js"
 import { signToken, verifyToken } from "./signed-token.js"
+import { claimTempDir } from "./temp-owner.js"
 import { zipStream } from "./zip-stream.js"
 
 /** Where the local backend keeps an artifact's bytes (used to hand stored inputs to tool workers). */
@@ -36,12 +37,8 @@ const make = Effect.gen(function* () {
   const config = yield* CtsConfig
   const runs = yield* RunStore
   const root = path.join(config.dataDir, "artifacts")
-  const tmpRoot = path.join(config.dataDir, "artifacts-tmp")
-  yield* attempt("Creating the artifact store", async () => {
-    ensurePrivateDir(root)
-    await rm(tmpRoot, { recursive: true, force: true })
-    ensurePrivateDir(tmpRoot)
-  })
+  yield* attempt("Creating the artifact store", async () => ensurePrivateDir(root))
+  const tmpRoot = yield* claimTempDir(path.join(config.dataDir, "artifacts-tmp"))
   const realRoot = yield* attempt("Resolving the artifact store", () => realpath(root))
 
   const inside = (p: string) => p === realRoot || p.startsWith(realRoot + path.sep)
@@ -211,8 +208,20 @@ const make = Effect.gen(function* () {
   return Context.make(ArtifactStore, service).pipe(Context.add(ArtifactFiles, files))
 })
 
-/** ArtifactStore on the local file system under `<dataDir>/artifacts`, metadata in the RunStore. */
-export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.effectContext(make)
+/**
+ * ArtifactStore on the local file system under `<dataDir>/artifacts`, metadata in the RunStore.
+ * Writes in progress live in this instance's own `artifacts-tmp/<pid>.<instance>/`, which no other
+ * process removes while this one is alive.
+ */
+export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.scopedContext(make)
 
-/** Names of stale temporary files are never listed; exposed for diagnostics in tests. */
-export const listTemporaryFiles = (dataDir: string) => readdir(path.join(dataDir, "artifacts-tmp")).catch(() => [] as Array<string>)
+/** Temp files being written under `<dataDir>/artifacts-tmp`, as `<owner dir>/<file>` (owner records left out); for diagnostics and tests. */
+export const listTemporaryFiles = async (dataDir: string): Promise<Array<string>> => {
+  const tmpRoot = path.join(dataDir, "artifacts-tmp")
+  const found: Array<string> = []
+  for (const entry of await readdir(tmpRoot, { withFileTypes: true }).catch(() => [])) {
+    if (!entry.isDirectory()) found.push(entry.name)
+    else for (const name of await readdir(path.join(tmpRoot, entry.name)).catch(() => [])) if (name !== "owner.json") found.push(`${entry.name}/${name}`)
+  }
+  return found
+}

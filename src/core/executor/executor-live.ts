@@ -10,6 +10,7 @@ import { ToolSources } from "../registry/tool-registry-live.js"
 import { newId } from "../store/ids.js"
 import { RunStore } from "../store/run-store.js"
 import { Executor, isTerminalStatus, type ExecutorService, type RunError, type RunRecord, type RunStatus } from "./executor.js"
+import { precheckInputs } from "./input-precheck.js"
 import { checkInputs } from "./input-resolver.js"
 import { cancelElsewhere, watchCancelRequests } from "./remote-cancel.js"
 import { hostAlive, registerInstance } from "./run-host.js"
@@ -166,6 +167,7 @@ const make = Effect.gen(function* () {
       const timeoutMs = req.timeoutMs ?? tool.defaultTimeoutMs ?? config.defaultTimeoutMs
       const limits = { maxInputs: config.maxInputsPerRun ?? DEFAULT_MAX_INPUTS_PER_RUN, maxInputBytes: config.maxInputBytesPerRun ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN }
       const inputs = yield* checkInputs(tool, req.input, config.inputRoots, limits, store, files)
+      yield* precheckInputs(tool, inputs.map((i) => i.worker), decoded)
       const id = newId("run")
       const record: RunRecord = {
         id, toolId: tool.id, toolVersion: tool.version, name: req.name ?? null, owner: req.owner ?? null, status: "queued",

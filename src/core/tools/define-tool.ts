@@ -92,6 +92,14 @@ export interface ToolDefinition<P = any, I = any> {
   readonly outputs: ReadonlyArray<ToolOutputSpec>
   /** Default timeout in ms; a run may override it. */
   readonly defaultTimeoutMs?: number
+  /**
+   * Checks that need the inputs but no heavy work (e.g. a DBC input that must parse), run when a
+   * run is submitted, after the inputs' kinds are checked against `inputs`: a failure refuses the
+   * submit and no run record is made. It runs on the submitting thread, so it must stay cheap.
+   */
+  /** Sniff each input's first bytes before the run is created and refuse kinds not in `inputs` (`wrong_input_type`). */
+  readonly checkInputKinds?: boolean
+  readonly precheck?: (ctx: { readonly inputs: ReadonlyArray<ResolvedInput>; readonly params: P }) => Effect.Effect<void, CtsError>
   readonly run: (ctx: ToolContext<P>) => Effect.Effect<ToolResult, CtsError>
 }
 

@@ -124,6 +124,7 @@ export const canBitwatch = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: CanBitwatchParams,
+  checkInputKinds: true,
   inputs: [
     { kind: "can-csv", description: "CAN CSV: `window,segment,timestamp,address,bus,data_hex` or cabana's `time,addr,bus,data`.", multiple: true },
     { kind: "rlog", description: "Or an rlog/qlog (raw, .zst, .bz2); window times are seconds from its first CAN frame.", multiple: true }

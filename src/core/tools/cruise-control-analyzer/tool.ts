@@ -79,6 +79,7 @@ export const cruiseControlAnalyzer = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: CruiseControlParams,
+  checkInputKinds: true,
   inputs: [{ kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several files are read in order as one route.", multiple: true }],
   outputs: [
     ...["counts_by_segment", "candidates", "edges", "runs", "timeline", "engaged_intervals"].flatMap((n) => [

@@ -1,3 +1,4 @@
+import { Effect } from "effect"
 import { formatCanAddress, formatNsAsSeconds } from "../../can/csv-format.js"
 import { loadBundledDbc } from "../../dbc/bundled-dbc.js"
 import { parseDbcSource } from "../../dbc/dbc-source.js"
@@ -10,15 +11,18 @@ import { csvCell, csvLine } from "../shared/csv-table.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
 import { openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
 import { classifyInputs } from "../shared/require-inputs.js"
-import { runToolAsync } from "../shared/run-async.js"
+import { runToolAsync, toCtsError } from "../shared/run-async.js"
 import { messageFileName, selectMessages, type SelectedMessage } from "./message-selection.js"
 import { DbcSignalsParams } from "./params.js"
 import { createRowEncoder, type RowEncoder } from "./row-encoder.js"
 
 const ID = "dbc-signals"
 
-const loadDbc = async (ctx: ToolContext<DbcSignalsParams>, dbcFiles: ReadonlyArray<ResolvedInput>) => {
-  if (dbcFiles.length > 1 || (dbcFiles.length === 1 && ctx.params.dbc !== undefined)) {
+/** DBC files up to this size are parsed before the run is created (on the submitting thread); larger ones only in the run. */
+const PRECHECK_DBC_BYTES = 2 * 1024 * 1024
+
+const loadDbc = async (params: DbcSignalsParams, dbcFiles: ReadonlyArray<ResolvedInput>) => {
+  if (dbcFiles.length > 1 || (dbcFiles.length === 1 && params.dbc !== undefined)) {
     throw new ValidationError({
       code: "ambiguous_dbc",
       message: "Give exactly one DBC: either the `dbc` param (a bundled name) or one DBC file input.",
@@ -29,23 +33,44 @@ const loadDbc = async (ctx: ToolContext<DbcSignalsParams>, dbcFiles: ReadonlyArr
     const dbc: Dbc = await runOrThrow(parseDbcSource(dbcFiles[0].open()))
     return { dbc, label: `${dbcFiles[0].name} (sha256 ${await dbcFiles[0].digest()})` }
   }
-  if (ctx.params.dbc === undefined) {
+  if (params.dbc === undefined) {
     throw new ValidationError({
       code: "missing_dbc",
       message: "No DBC: set the `dbc` param to a bundled name or pass a DBC file as an input.",
       suggestedAction: "For example dbc=toyota_new_mc_pt_generated."
     })
   }
-  return { dbc: await runOrThrow(loadBundledDbc(ctx.params.dbc)), label: `bundled ${ctx.params.dbc}` }
+  return { dbc: await runOrThrow(loadBundledDbc(params.dbc)), label: `bundled ${params.dbc}` }
 }
 
-const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
-  const { logs, dbcs } = await classifyInputs(ID, ctx.inputs, ["log", "dbc"], "an rlog (raw, .zst, .bz2) and optionally a DBC file")
+/** Sorts the inputs into logs and DBC files by content; at least one log. */
+const sortInputs = async (inputs: ReadonlyArray<ResolvedInput>) => {
+  const { logs, dbcs } = await classifyInputs(ID, inputs, ["log", "dbc"], "an rlog (raw, .zst, .bz2) and optionally a DBC file")
   if (logs.length === 0) {
     throw new ValidationError({ code: "missing_input", message: `${ID} needs an rlog input besides the DBC.`, suggestedAction: "Pass the log to decode." })
   }
-  const { dbc, label } = await loadDbc(ctx, dbcs)
-  const selected = selectMessages(dbc, ctx.params.messages, ctx.params.signals)
+  return { logs, dbcs }
+}
+
+/** Loads the DBC and selects the messages and signals the params name. */
+const loadSelection = async (params: DbcSignalsParams, dbcs: ReadonlyArray<ResolvedInput>) => {
+  const { dbc, label } = await loadDbc(params, dbcs)
+  return { dbc, label, selected: selectMessages(dbc, params.messages, params.signals) }
+}
+
+/** Every check that needs no CAN frame, before the run is created. */
+const precheck = ({ inputs, params }: { readonly inputs: ReadonlyArray<ResolvedInput>; readonly params: DbcSignalsParams }) =>
+  Effect.tryPromise({
+    try: async () => {
+      const { dbcs } = await sortInputs(inputs)
+      if (dbcs.every((d) => d.size <= PRECHECK_DBC_BYTES)) await loadSelection(params, dbcs)
+    },
+    catch: (e) => toCtsError(ID, new AbortController().signal, e)
+  })
+
+const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
+  const { logs, dbcs } = await sortInputs(ctx.inputs)
+  const { dbc, label, selected } = await loadSelection(ctx.params, dbcs)
   ctx.log("info", `Decoding ${selected.length} message(s) of ${label} (${ctx.params.layout} layout)`)
   const byAddress = new Map<number, SelectedMessage>(selected.map((s) => [s.message.address, s]))
   const encoders = new Map<number, RowEncoder>(selected.map((s) => [s.message.address, createRowEncoder(s)]))
@@ -147,6 +172,7 @@ export const dbcSignals = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: DbcSignalsParams,
+  checkInputKinds: true,
   inputs: [
     { kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several files are read in order as one route.", multiple: true },
     { kind: "dbc", description: "Optional DBC file (instead of the `dbc` param)." }
@@ -157,5 +183,6 @@ export const dbcSignals = defineTool({
     { name: "dbc_signals_index.json", contentType: "application/json", description: "the DBC used, the files written and their row counts" }
   ],
   defaultTimeoutMs: 10 * 60_000,
+  precheck,
   run: (ctx) => runToolAsync(ID, ctx, run)
 })

@@ -113,6 +113,7 @@ export const findSimilarBits = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: FindSimilarBitsParams,
+  checkInputKinds: true,
   inputs: [{ kind: "rlog", description: "An rlog (raw, .zst or .bz2) with carState / pandaStates; several files are read in order as one route.", multiple: true }],
   outputs: [
     { name: "similar_bits.csv", contentType: "text/csv", description: "ranked bits with # metadata header" },

@@ -11,6 +11,14 @@ const OUTPUT = "frames.csv"
 
 const seconds = (ns: number | null, base: number | null) => (ns === null || base === null ? null : formatNsAsSeconds(ns - base))
 
+/** A typed warning when frames.csv holds only its header (unless the log is already reported empty). */
+const noRowsWarning = (read: number, written: number, known: ReadonlyArray<{ readonly code: string }>): Array<{ code: string; message: string }> => {
+  if (written > 0 || known.some((w) => w.code === "empty_log")) return []
+  return read === 0
+    ? [{ code: "no_can_frames", message: `The log has no CAN frames: ${OUTPUT} holds only its header.` }]
+    : [{ code: "no_frames_written", message: `None of the ${read} CAN frames passed the window, bus and address filters: ${OUTPUT} holds only its header.` }]
+}
+
 const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
   await requireLogInputs(ID, ctx.inputs)
   const total = ctx.inputs.reduce((s, i) => s + i.size, 0) || 1
@@ -27,7 +35,8 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
     inputs: (await hashInputs(ctx)).map((i) => ({ name: i.name, sha256: i.sha256 }))
   }))
   const stats = summary.stats!
-  for (const w of stats.warnings) ctx.log("warn", w.message)
+  const warnings = [...stats.warnings, ...noRowsWarning(summary.framesRead, summary.framesWritten, stats.warnings)]
+  for (const w of warnings) ctx.log("warn", w.message)
   const base = summary.firstFrameNs
   const span = summary.framesWritten > 0 ? ` from ${seconds(summary.firstWrittenNs, base)} s to ${seconds(summary.lastWrittenNs, base)} s after the first CAN frame` : ""
   ctx.log(
@@ -46,7 +55,7 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
       window_s: [seconds(summary.windowStartNs, base), summary.windowEndNs === null ? null : seconds(summary.windowEndNs, base)],
       compression: stats.compression,
       unknown_tags: stats.unknownTags,
-      warnings: stats.warnings.map((w) => w.code),
+      warnings: warnings.map((w) => w.code),
       malformed_events: stats.malformedEvents,
       oversized_can_frames: stats.oversizedCanFrames
     }
@@ -62,6 +71,7 @@ export const rlogToCsvTool = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: RlogToCsvParams,
+  checkInputKinds: true,
   inputs: [{ kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several inputs are a route's segments, read in order.", multiple: true }],
   outputs: [{ name: OUTPUT, contentType: "text/csv", description: "One row per CAN frame in file order; timestamps exact to the nanosecond (9 decimals)." }],
   defaultTimeoutMs: 30 * 60_000,
