@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { contentDisposition } from "../../src/adapters/http/routes/artifact-body.js"
 import { zipStream } from "../../src/core/artifacts/zip-stream.js"
 import { expectError, jsonInit, startTestServer, waitForRun, type TestServer } from "./support/test-server.js"
+import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-store.js"
 
 /** Names an attacker tries: traversal (plain and percent-encoded), NUL, CR/LF, quotes, separators, 1,000 characters. */
 const hostile = [
@@ -89,7 +90,7 @@ describe("hostile upload names", () => {
     }
     expect(tried).toBeGreaterThanOrEqual(40)
     expect(walk(uploadsDir).length).toBe(before)
-    expect(readdirSync(path.join(server.dir, "data", "artifacts-tmp"))).toEqual([])
+    expect(await listTemporaryFiles(path.join(server.dir, "data"))).toEqual([])
   })
 
   it("keeps odd but harmless names exactly, as safe keys inside the store, with a safe Content-Disposition", async () => {

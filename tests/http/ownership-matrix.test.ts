@@ -162,6 +162,8 @@ describe("bad credentials on every authenticated route", () => {
       }
     }
     expect(tried).toBe(credentials.length * apiRoutes().filter((r) => r.auth === "required").length)
-    expect((await server.api(`/v1/runs/${alice.run}`, { who: null, headers: { authorization: `Bearer ${await hs256(jwtSecret)}` } })).status).toBe(200)
+    const validJwt = { who: null, headers: { authorization: `Bearer ${await hs256(jwtSecret)}` } }
+    expect((await server.api("/v1/runs", validJwt)).status).toBe(200)
+    expect((await server.api(`/v1/runs/${alice.run}`, validJwt)).status).toBe(404)
   })
 })

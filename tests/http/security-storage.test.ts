@@ -5,6 +5,7 @@ import { tmpdir } from "node:os"
 import path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
 import { expectError, jsonInit, rlogDir, startTestServer, waitForRun, type TestServer } from "./support/test-server.js"
+import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-store.js"
 
 /** Every path under `dir` with its permission bits. */
 const modes = (dir: string): Array<{ path: string; dir: boolean; mode: number }> =>
@@ -112,7 +113,7 @@ describe.skipIf(!canMountTmpfs)("a full disk (3 MiB tmpfs as the data dir)", () 
       expect(bytes).toBe("line 1\nline 2\nline 3\n")
       expect(createHash("sha256").update(bytes).digest("hex")).toBe(earlyArtifact.sha256)
       expect(await (await server.api(`/v1/artifacts/${upload.id}/download`)).text()).toBe("kept")
-      expect(readdirSync(path.join(dataDir, "artifacts-tmp"))).toEqual([])
+      expect(await listTemporaryFiles(dataDir)).toEqual([])
 
       const filler = path.join(mountPoint, "filler")
       try {

@@ -7,6 +7,7 @@ import { createInterface } from "node:readline"
 import { afterAll, describe, expect, it } from "vitest"
 import { assertBuilt } from "../cli/cli-harness.js"
 import { repoRoot, testTools, tokens } from "./support/test-server.js"
+import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-store.js"
 
 const childScript = path.join(repoRoot, "tests/http/fixtures/server-child.mjs")
 const scratch = mkdtempSync(path.join(tmpdir(), "cts-crash-"))
@@ -18,7 +19,7 @@ afterAll(() => {
 })
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex")
-const tempFiles = () => (existsSync(path.join(dataDir, "artifacts-tmp")) ? readdirSync(path.join(dataDir, "artifacts-tmp")) : [])
+const tempFiles = () => listTemporaryFiles(dataDir)
 
 /** Starts the server process on `dataDir`; resolves with its URL once it listens. */
 const startChild = async () => {
@@ -61,7 +62,7 @@ describe("SIGKILL of the server process", () => {
     for (const run of doomed) {
       await poll(async () => (await (await first.api(`/v1/runs/${run.id}/logs`)).json()).items.map((e: { message?: string }) => e.message), (m) => m.includes("writing"))
     }
-    expect(tempFiles().length).toBeGreaterThanOrEqual(3)
+    expect((await tempFiles()).length).toBeGreaterThanOrEqual(3)
     const killed = new Promise((resolve) => first.child.once("exit", (_c, signal) => resolve(signal)))
     first.child.kill("SIGKILL")
     expect(await killed).toBe("SIGKILL")
@@ -83,7 +84,7 @@ describe("SIGKILL of the server process", () => {
         expect(sha(bytes)).toBe(meta.sha256)
         expect(meta.sha256).toBe(sha(input))
       }
-      expect(tempFiles()).toEqual([])
+      expect(await tempFiles()).toEqual([])
       expect((await second.api("/v1/health")).status).toBe(200)
     } finally {
       const closed = new Promise((resolve) => second.child.once("exit", resolve))

@@ -5,6 +5,7 @@ import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createCts } from "../../src/adapters/sdk/create-cts.js"
 import { createSandbox, startServe, type Sandbox, type TestServer } from "../cli/cli-harness.js"
+import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-store.js"
 
 const MiB = 1024 * 1024
 const LIMIT = 8 * MiB
@@ -75,7 +76,7 @@ const pushUpload = (name: string, opts: { total: number; chunk: number; everyMs?
   })
 
 const dataDir = () => path.join(box.dir, "data")
-const tempFiles = () => (existsSync(path.join(dataDir(), "artifacts-tmp")) ? readdirSync(path.join(dataDir(), "artifacts-tmp")) : [])
+const tempFiles = () => listTemporaryFiles(dataDir())
 
 beforeAll(async () => {
   box = await createSandbox()
@@ -110,7 +111,7 @@ describe("upload attacks against a server in its own process", () => {
     expect(growthMiB).toBeLessThan(50)
     const declared = await pushUpload("declared.bin", { total: 0, chunk: 64 * 1024, contentLength: ATTEMPT })
     expect(declared.status).toBe(413)
-    expect(tempFiles()).toEqual([])
+    expect(await tempFiles()).toEqual([])
     expect((await fetch(`${server.url}/v1/health`)).status).toBe(200)
   }, 60_000)
 
@@ -120,8 +121,8 @@ describe("upload attacks against a server in its own process", () => {
       expect(sent.status).toBeNull()
     }
     const deadline = Date.now() + 5000
-    while (tempFiles().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
-    expect(tempFiles()).toEqual([])
+    while ((await tempFiles()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    expect(await tempFiles()).toEqual([])
     expect((await fetch(`${server.url}/v1/health`)).status).toBe(200)
   }, 30_000)
 
@@ -130,7 +131,7 @@ describe("upload attacks against a server in its own process", () => {
     console.info(`[upload] slowloris: ${sent.status} after ${sent.bytesSent} bytes in ${sent.ms} ms`)
     expect(sent.status).toBe(408)
     expect(sent.ms).toBeLessThan(BODY_WINDOW_MS * 5)
-    expect(tempFiles()).toEqual([])
+    expect(await tempFiles()).toEqual([])
     const steady = await pushUpload("steady.bin", { total: 64 * 1024, chunk: 8 * 1024, everyMs: 50 })
     expect(steady.status).toBe(201)
   }, 30_000)
@@ -144,6 +145,6 @@ describe("upload attacks against a server in its own process", () => {
     } finally {
       await cts.close()
     }
-    expect(tempFiles()).toEqual([])
+    expect(await tempFiles()).toEqual([])
   }, 30_000)
 })
