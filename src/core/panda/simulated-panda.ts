@@ -213,8 +213,8 @@ export const createSimulatedPanda = (frames: AsyncIterable<ReadonlyArray<CanFram
         const next = queue[0]
         await sleep(next ? Math.min(Math.max(dueInMs(next), 0), IDLE_WAIT_MS) : IDLE_WAIT_MS)
         chunk = await take(Math.min(length, transferBytes))
+        if (chunk.length === 0) alive()
       }
-      alive()
       transfers++
       return { status: "ok", data: new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength) } as USBInTransferResult
     },
