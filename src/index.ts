@@ -37,3 +37,5 @@ export { resolveServerSettings, readConfigFile } from "./adapters/http/server-co
 export type { ServerSettings, ServerPreset, StaticToken, RateLimit } from "./adapters/http/server-settings.js"
 export { checkHealth } from "./core/observability/health-probe.js"
 export type { HealthReport } from "./core/observability/health-probe.js"
+export * from "./panda.js"
+export { PandaDeviceNodeLive } from "./core/panda/panda-device-node.js"

@@ -62,7 +62,7 @@ describe("PandaDevice over simulated pandas", () => {
 
 describe("PandaDevice in Node (usb package)", () => {
   it.skipIf(existsSync("/sys/bus/usb/devices"))("on a machine without a USB subsystem, list and open fail with no_panda and the udev hint", async () => {
-    for (const f of [(svc: PandaDevice["Type"]) => svc.list, (svc: PandaDevice["Type"]) => svc.open()]) {
+    for (const f of [(svc: PandaDevice["Type"]) => svc.list as Effect.Effect<unknown, unknown, any>, (svc: PandaDevice["Type"]) => svc.open() as Effect.Effect<unknown, unknown, any>]) {
       const err = failure(await run(PandaDeviceNodeLive, f))
       expect(err).toMatchObject({ _tag: "SystemError", code: "no_panda" })
       expect(err.message).toMatch(/^No panda found/)
