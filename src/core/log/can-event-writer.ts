@@ -46,5 +46,21 @@ export const encodeCanEvent = (logMonoTimeNs: number, frames: ReadonlyArray<CanE
   return out
 }
 
-/** Encodes a batch of received frames as one `can` event stamped with the batch's first frame time. */
-export const encodeCanBatch = (frames: ReadonlyArray<CanFrame>): Uint8Array => encodeCanEvent(frames[0]?.timeNs ?? 0, frames)
+/** Encodes received frames as `can` events, one per run of equal times (a panda batch is one event). */
+export const encodeCanBatch = (frames: ReadonlyArray<CanFrame>): Uint8Array => {
+  const parts: Uint8Array[] = []
+  for (let i = 0; i < frames.length; ) {
+    let j = i + 1
+    while (j < frames.length && frames[j].timeNs === frames[i].timeNs) j++
+    parts.push(encodeCanEvent(frames[i].timeNs, i === 0 && j === frames.length ? frames : frames.slice(i, j)))
+    i = j
+  }
+  if (parts.length === 1) return parts[0]
+  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
+  let at = 0
+  for (const p of parts) {
+    out.set(p, at)
+    at += p.length
+  }
+  return out
+}

@@ -29,6 +29,8 @@ export interface PandaHandle {
   setSafetyMode(mode: number, param?: number): Effect.Effect<void, CtsError>
   setCanSpeed(bus: number, kbps: number, dataKbps?: number): Effect.Effect<void, CtsError>
   heartbeat(engaged?: boolean): Effect.Effect<void, CtsError>
+  /** One receive transfer, unpacked (may be empty when the bus is quiet). */
+  readonly receiveOnce: Effect.Effect<ReadonlyArray<CanFrame>, CtsError>
   /** Received CAN as batches (src = bus, +128 returned, +192 rejected); fails with `device_lost` when unplugged. */
   readonly receive: Stream.Stream<ReadonlyArray<CanFrame>, CtsError>
   /** The same batches as an AsyncIterable, for non-Effect callers. */
@@ -106,6 +108,7 @@ const makeHandle = (conn: PandaConnection): PandaHandle => ({
   setSafetyMode: (mode, param) => call("set safety mode", () => conn.setSafetyMode(mode, param)),
   setCanSpeed: (bus, kbps, dataKbps) => call("set CAN speed", () => conn.setCanSpeed(bus, kbps, dataKbps)),
   heartbeat: (engaged) => call("heartbeat", () => conn.heartbeat(engaged)),
+  receiveOnce: call("CAN receive", () => conn.receiveBatch()),
   receive: Stream.repeatEffect(call("CAN receive", () => conn.receiveBatch())).pipe(Stream.filter((b) => b.length > 0)),
   frames: (signal) => conn.frames(signal),
   send: (frames) => call("CAN send", () => conn.send(frames))
