@@ -6,6 +6,8 @@ import { artCommand } from "./commands/art-command.js"
 import { bundleCommand } from "./commands/bundle-command.js"
 import { capCommand } from "./commands/cap-command.js"
 import { logsCommand } from "./commands/logs-command.js"
+import { monCommand } from "./commands/mon-command.js"
+import { pandaCommand } from "./commands/panda-command.js"
 import { runCommand as runToolCommand } from "./commands/run-command.js"
 import { runsCommand } from "./commands/runs-command.js"
 import { serveCommand } from "./commands/serve-command.js"
@@ -30,7 +32,9 @@ export const ctsCommand = defineCommand({
     bundle: bundleCommand,
     upload: uploadCommand,
     serve: serveCommand,
-    version: versionCommand
+    version: versionCommand,
+    panda: pandaCommand,
+    mon: monCommand
   }
 })
 

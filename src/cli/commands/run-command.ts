@@ -54,6 +54,7 @@ const resolveInput = async (
   given: { readonly paths: ReadonlyArray<string>; readonly upload?: string; readonly artifact?: string }
 ): Promise<CliInput> => {
   const kinds = [given.paths.length > 0, given.upload !== undefined, given.artifact !== undefined].filter(Boolean).length
+  if (kinds === 0 && tool.inputs.every((i) => i.optional)) return { type: "path", paths: [] }
   if (kinds === 0) throw usageError("missing_input", `${tool.id} needs an input`, "Pass --path FILE (repeatable for route segments), --upload FILE or --artifact ID.")
   if (kinds > 1) throw usageError("conflicting_inputs", "Give only one of --path, --upload and --artifact", "Choose one input source.")
   if (given.paths.length > 1 && !tool.inputs.some((i) => i.multiple)) {
