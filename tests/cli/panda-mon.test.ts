@@ -12,7 +12,7 @@ describe("cts panda (real process)", () => {
     const r = await runCts(["panda", "list", "--json"], { env: box.env })
     if (r.code === 0) return expect(json(r)).toEqual([])
     expect(json(r).error).toMatchObject({ code: "no_panda", category: "system_error" })
-    expect(json(r).error.suggestedAction).toContain("/etc/udev/rules.d/")
+    expect(json(r).error.suggested_actions[0]).toContain("/etc/udev/rules.d/")
   })
 
   it("info and health of a simulated panda over the protocol path", async () => {
