@@ -94,3 +94,19 @@ describe("can-capture", () => {
     expect(r.summary!.frames_written as number).toBeGreaterThan(100_000)
   })
 })
+
+describe("hybrid-rx-trace", () => {
+  it("flags a 1 Hz stream stale after every gap over 500 ms, never a 50 Hz one, and a missing stream once (truth-file periods)", async () => {
+    const truth = subaruTruth()
+    const period = (addr: number) => truth.messages.find((m: { address: number; bus: number }) => m.address === addr && m.bus === 0).period_ms
+    expect(period(0x68d)).toBe(1000)
+    expect(period(0x146)).toBe(20)
+    const r = await runTool("hybrid-rx-trace", { input: demoRlog, params: { expected: ["0:0x68D", "0:0x146", "0:0x7FF"], stale_ms: 500 }, config })
+    expect(r.status).toBe("completed")
+    const byStream = Object.fromEntries((r.summary!.streams as Array<{ stream: string }>).map((s) => [s.stream, s]))
+    const count = truthCounts()["0:0x68D"]
+    expect(byStream["0:0x68D"]).toMatchObject({ frames: count, stale_episodes: count, stale_at_end: false, max_gap_ms: 1000 })
+    expect(byStream["0:0x146"]).toMatchObject({ frames: truthCounts()["0:0x146"], stale_episodes: 0, max_gap_ms: 20 })
+    expect(byStream["0:0x7FF"]).toMatchObject({ frames: 0, stale_episodes: 1, stale_at_end: true })
+  })
+})

@@ -1,4 +1,5 @@
 import type { CanFrame } from "../can/can-frame.js"
+import { concatBytes } from "../util/concat-bytes.js"
 import { EventTag } from "./event-tags.js"
 
 /** Frames a `can` event can carry; what a capture puts into one event. */
@@ -55,12 +56,5 @@ export const encodeCanBatch = (frames: ReadonlyArray<CanFrame>): Uint8Array => {
     parts.push(encodeCanEvent(frames[i].timeNs, i === 0 && j === frames.length ? frames : frames.slice(i, j)))
     i = j
   }
-  if (parts.length === 1) return parts[0]
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return parts.length === 1 ? parts[0] : concatBytes(parts)
 }

@@ -1,4 +1,5 @@
 import { type CanFrame, makeCanFrame } from "../can/can-frame.js"
+import { concatBytes } from "../util/concat-bytes.js"
 
 /** Bytes of a CANPacket header (v4). */
 export const CAN_PACKET_HEADER = 6
@@ -63,13 +64,7 @@ export const packCanTransfers = (frames: Iterable<PacketFrame>): Uint8Array<Arra
   let bytes = 0
   const close = () => {
     if (parts.length === 0) return
-    const t = new Uint8Array(bytes)
-    let at = 0
-    for (const p of parts) {
-      t.set(p, at)
-      at += p.length
-    }
-    transfers.push(t)
+    transfers.push(concatBytes(parts))
     parts = []
     bytes = 0
   }
@@ -108,12 +103,7 @@ export const createCanUnpacker = () => {
       tail = new Uint8Array(0)
     },
     push(chunk: Uint8Array, timeNs: number): UnpackResult {
-      let buf = chunk
-      if (tail.length > 0) {
-        buf = new Uint8Array(tail.length + chunk.length)
-        buf.set(tail)
-        buf.set(chunk, tail.length)
-      }
+      const buf = tail.length > 0 ? concatBytes([tail, chunk]) : chunk
       const frames: CanFrame[] = []
       let at = 0
       while (buf.length - at >= CAN_PACKET_HEADER) {

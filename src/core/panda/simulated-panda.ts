@@ -6,6 +6,7 @@ import {
   READ_ONLY_SAFETY_MODES, SafetyMode
 } from "./panda-protocol.js"
 import { encodeCanHealth, encodeHealth } from "./panda-structs.js"
+import { concatBytes } from "../util/concat-bytes.js"
 
 /** Options of a simulated panda. */
 export interface SimulatedPandaOptions {
@@ -119,12 +120,7 @@ export const createSimulatedPanda = (frames: AsyncIterable<ReadonlyArray<CanFram
       parts.push(p)
       bytes += p.length
     }
-    const all = new Uint8Array(bytes)
-    let at = 0
-    for (const p of parts) {
-      all.set(p, at)
-      at += p.length
-    }
+    const all = concatBytes(parts)
     pending = all.slice(limit)
     return all.subarray(0, Math.min(limit, bytes))
   }

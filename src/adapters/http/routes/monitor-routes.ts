@@ -8,6 +8,7 @@ import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
 import { decodeBody, jsonSchemaOf, runToWire } from "../wire.js"
 import { ownRun } from "./access.js"
 import { streamRunEvents } from "./log-routes.js"
+import { cancelRunResponse } from "./run-routes.js"
 
 const MonitorCreateBody = Schema.Struct({
   monitor: Schema.String.annotations({ description: "A monitor id (tools of category `monitor` in GET /v1/capabilities)." }),
@@ -102,10 +103,6 @@ export const monitorRoutes: ReadonlyArray<ApiRoute> = [
     tag: "monitors",
     auth: "required",
     responses: { 200: { description: "`{ outcome, run }`." }, 404: { description: "Unknown, not yours, or not a monitor." } },
-    handler: async (ctx) => {
-      const run = await ownMonitor(ctx)
-      const result = await ctx.core(Effect.flatMap(Executor, (e) => e.cancel(run.id)))
-      return { outcome: result.outcome, run: runToWire(result.run, ctx.baseUrl) }
-    }
+    handler: async (ctx) => cancelRunResponse(ctx, await ownMonitor(ctx))
   })
 ]

@@ -1,9 +1,9 @@
 import { Schema } from "effect"
 import { ExpectedStreamFields, expectedStreams, streamId, streamLabel } from "../../monitors/expected-streams.js"
-import { MONITOR_INPUT, MonitorSourceFields } from "../../monitors/monitor-params.js"
+import { MonitorSourceFields } from "../../monitors/monitor-params.js"
 import { runMonitor } from "../../monitors/run-monitor.js"
 import { csvChunks } from "../shared/csv-table.js"
-import { defineTool } from "../define-tool.js"
+import { defineMonitor } from "../../monitors/define-monitor.js"
 import { runToolAsync } from "../shared/run-async.js"
 import { withDefault } from "../shared/param-schemas.js"
 
@@ -28,20 +28,16 @@ interface Tally {
 }
 
 /** can-bus-check: per (bus, address) counts and rates over windows, flagging expected streams that are missing. */
-export const canBusCheck = defineTool({
+export const canBusCheck = defineMonitor({
   id: ID,
   name: "CAN bus check",
   description:
     "Monitor: counts frames per (bus, address) over windows (default 5 s) of live CAN from a panda, a simulated panda or a recorded log, reports rates, and flags expected streams (a preset such as subaru-global, or a list) that are missing from a window.",
-  category: "monitor",
-  version: "1.0.0",
   params: Params,
-  inputs: [MONITOR_INPUT],
   outputs: [
     { name: "bus-check.csv", contentType: "text/csv", description: "One row per stream: bus, address, frames, mean rate, windows seen, first/last time, expected." },
     { name: "bus-check.json", contentType: "application/json", description: "Every window's frame count, stream count and missing expected streams." }
   ],
-  defaultTimeoutMs: 7 * 24 * 3600 * 1000,
   run: (ctx) =>
     runToolAsync(ID, ctx, async () => {
       const p: Params = ctx.params

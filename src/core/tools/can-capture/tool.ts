@@ -2,11 +2,11 @@ import { Schema } from "effect"
 import type { CanFrame } from "../../can/can-frame.js"
 import { CABANA_CSV_HEADER, formatCabanaRows } from "../../can/csv-format.js"
 import { encodeCanBatch } from "../../log/can-event-writer.js"
-import { MONITOR_INPUT, MonitorSourceFields } from "../../monitors/monitor-params.js"
+import { MonitorSourceFields } from "../../monitors/monitor-params.js"
 import { createPushBody } from "../../monitors/push-body.js"
 import { runMonitor } from "../../monitors/run-monitor.js"
 import type { ArtifactMeta } from "../../artifacts/artifact-store.js"
-import { defineTool } from "../define-tool.js"
+import { defineMonitor } from "../../monitors/define-monitor.js"
 import { runToolAsync } from "../shared/run-async.js"
 import { withDefault } from "../shared/param-schemas.js"
 
@@ -22,20 +22,16 @@ type Params = typeof Params.Type
 const nameOf = (format: Params["format"], index: number) => `capture-${String(index).padStart(3, "0")}.${format === "rlog" ? "rlog" : "csv"}`
 
 /** can-capture: records live CAN to rlog (or cabana CSV) segments, streamed as artifacts. */
-export const canCapture = defineTool({
+export const canCapture = defineMonitor({
   id: ID,
   name: "CAN capture",
   description:
     "Monitor: records the CAN of a panda, a simulated panda or a recorded log to rlog segments (Cap'n Proto `can` events that rlog-to-csv, cruise-control-analyzer and the other analyzers read) or cabana CSV, streamed to the artifact store. Frames keep their bus, +128 returned and +192 rejected src values.",
-  category: "monitor",
-  version: "1.0.0",
   params: Params,
-  inputs: [MONITOR_INPUT],
   outputs: [
     { name: "capture-NNN.rlog", contentType: "application/octet-stream", description: "Segment NNN of the capture (format rlog), in order." },
     { name: "capture-NNN.csv", contentType: "text/csv", description: "Segment NNN as cabana CSV (format cabana)." }
   ],
-  defaultTimeoutMs: 7 * 24 * 3600 * 1000,
   run: (ctx) =>
     runToolAsync(ID, ctx, async () => {
       const p: Params = ctx.params
