@@ -22,9 +22,9 @@ export const STREAM_PRESETS: Readonly<Record<string, ReadonlyArray<StreamKey>>> 
 export const ExpectedStreamFields = {
   expected: optionalParam(
     Schema.Array(Schema.String.pipe(Schema.pattern(/^\d{1,3}:(0[xX][0-9a-fA-F]{1,8}|\d{1,10})$/))),
-    'Expected streams as "bus:address", e.g. "0:0x146" (bus = raw src). Added to the preset.'
+    'Expected streams as "bus:address", e.g. "0:0x146" (bus = raw src). Added to the preset. Default: none.'
   ),
-  preset: optionalParam(Schema.Literal(...(Object.keys(STREAM_PRESETS) as ["subaru-global"])), "A named set of expected streams (`subaru-global`).")
+  preset: optionalParam(Schema.Literal(...(Object.keys(STREAM_PRESETS) as ["subaru-global"])), "A named set of expected streams (`subaru-global`). Default: none.")
 } as const
 
 /** `bus:0xADDR` with the address in upper-case hex. */

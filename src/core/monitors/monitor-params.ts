@@ -19,7 +19,7 @@ export const MonitorSourceFields = {
       corrupt_frames: Schema.optional(Schema.Array(Schema.Int.pipe(Schema.nonNegative()))),
       stall_at_transfers: Schema.optional(Schema.Array(Schema.Int.pipe(Schema.nonNegative())))
     }),
-    "source `simulate`: faults the simulated panda injects: unplug after N frames, corrupt the packets of these frame indexes, stall the receive endpoint at these transfers."
+    "source `simulate`: faults the simulated panda injects: unplug after N frames, corrupt the packets of these frame indexes, stall the receive endpoint at these transfers. Default: no faults."
   ),
   duration_s: optionalParam(
     Schema.Number.pipe(Schema.finite(), Schema.positive()),
