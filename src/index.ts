@@ -37,3 +37,8 @@ export { resolveServerSettings, readConfigFile } from "./adapters/http/server-co
 export type { ServerSettings, ServerPreset, StaticToken, RateLimit } from "./adapters/http/server-settings.js"
 export { checkHealth } from "./core/observability/health-probe.js"
 export type { HealthReport } from "./core/observability/health-probe.js"
+export * from "./panda.js"
+export { PandaDeviceNodeLive } from "./core/panda/panda-device-node.js"
+export { startMonitor } from "./adapters/sdk/start-monitor.js"
+export type { StartMonitorOptions, MonitorSession } from "./adapters/sdk/start-monitor.js"
+export type { MonitorSourceSpec } from "./core/monitors/monitor-request.js"

@@ -22,7 +22,9 @@ export const ctsCommand = defineCommand({
     bundle: () => import("./commands/bundle-command.js").then((m) => m.bundleCommand),
     upload: () => import("./commands/upload-command.js").then((m) => m.uploadCommand),
     serve: () => import("./commands/serve-command.js").then((m) => m.serveCommand),
-    version: () => import("./commands/version-command.js").then((m) => m.versionCommand)
+    version: () => import("./commands/version-command.js").then((m) => m.versionCommand),
+    panda: () => import("./commands/panda-command.js").then((m) => m.pandaCommand),
+    mon: () => import("./commands/mon-command.js").then((m) => m.monCommand)
   }
 })
 

@@ -7,6 +7,7 @@ import { createRateLimiter } from "./rate-limiter.js"
 import { runCore, type ApiContext, type ApiRoute, type CtsRuntime } from "./route-kit.js"
 import { artifactRoutes } from "./routes/artifact-routes.js"
 import { logRoutes } from "./routes/log-routes.js"
+import { monitorRoutes } from "./routes/monitor-routes.js"
 import { runRoutes } from "./routes/run-routes.js"
 import { systemRoutes } from "./routes/system-routes.js"
 import { uploadRoutes } from "./routes/upload-routes.js"
@@ -37,7 +38,7 @@ const corsHeaders = {
 /** Every route of the API, in registration order. */
 export const apiRoutes = (): ReadonlyArray<ApiRoute> => {
   const all: ApiRoute[] = []
-  all.push(...systemRoutes(() => all), ...runRoutes, ...logRoutes, ...artifactRoutes, ...uploadRoutes)
+  all.push(...systemRoutes(() => all), ...runRoutes, ...logRoutes, ...artifactRoutes, ...uploadRoutes, ...monitorRoutes)
   return all
 }
 

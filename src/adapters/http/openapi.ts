@@ -92,7 +92,7 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
     },
     servers: [{ url: serverUrl || "/" }],
     security: [{ bearer: [] }],
-    tags: [{ name: "system" }, { name: "runs" }, { name: "artifacts" }, { name: "uploads" }],
+    tags: [{ name: "system" }, { name: "runs" }, { name: "artifacts" }, { name: "uploads" }, { name: "monitors" }],
     paths,
     components: {
       securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A static token (CTS_TOKENS) or a JWT (HS256/RS256) whose `sub` is the principal." } },

@@ -44,7 +44,7 @@ export interface ApiRoute {
   readonly path: string
   readonly operationId: string
   readonly summary: string
-  readonly tag: "system" | "runs" | "artifacts" | "uploads"
+  readonly tag: "system" | "runs" | "artifacts" | "uploads" | "monitors"
   /** `public`: no credentials (health, version, signed files). */
   readonly auth: "required" | "public"
   /** Counted by the rate limiter (everything except the health probe). */

@@ -57,6 +57,7 @@ const resolveInput = async (
 ): Promise<CliInput> => {
   const counts = { path: given.paths.length, upload: given.uploads.length, artifact: given.artifacts.length }
   const used = Object.entries(counts).filter(([, n]) => n > 0)
+  if (used.length === 0 && tool.inputs.every((i) => i.optional)) return { type: "path", paths: [] }
   if (used.length === 0) throw usageError("missing_input", `${tool.id} needs an input`, "Pass --path FILE, --upload FILE or --artifact ID (each repeatable for a route's segments, read in order).")
   if (used.length > 1) throw usageError("conflicting_inputs", "Give only one of --path, --upload and --artifact", "Choose one input source (it may repeat).")
   const [flag, count] = used[0]!

@@ -132,7 +132,7 @@ export const checkInputs = (
 ): Effect.Effect<ReadonlyArray<CheckedInput>, CtsError> =>
   Effect.gen(function* () {
     const refs: ReadonlyArray<unknown> = Array.isArray(input) ? input : input === undefined || input === null ? [] : [input]
-    if (refs.length === 0 && tool.inputs.length > 0) {
+    if (refs.length === 0 && tool.inputs.some((i) => !i.optional)) {
       return yield* new ValidationError({
         code: "missing_input",
         message: `Tool ${tool.id} needs an input: ${tool.inputs.map((i) => `${i.kind} (${i.description})`).join(", ")}`,

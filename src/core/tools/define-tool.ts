@@ -12,6 +12,8 @@ export interface ToolInputSpec {
   readonly description: string
   /** More than one file accepted (a route's segments, read in order as one stream). */
   readonly multiple?: boolean
+  /** The tool also runs without it (a monitor reading a live panda). */
+  readonly optional?: boolean
 }
 
 /** A produced artifact, as capabilities show it. */

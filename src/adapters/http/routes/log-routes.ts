@@ -52,7 +52,8 @@ const fanoutOf = (ctx: ApiContext): Promise<RunEventFanout> => {
   return fanout
 }
 
-const stream = async (ctx: ApiContext) => {
+/** SSE of a run's events (resumable with Last-Event-ID); shared by the runs and monitors routes. */
+export const streamRunEvents = async (ctx: ApiContext) => {
   const run = await ownRun(ctx, ctx.event.context.params?.id)
   const after = afterParam(ctx.event.req.headers, ctx.event.url)
   if ((await resumePoint(ctx, run.id, after)) === "ended") return new Response(null, { status: 204 })
@@ -115,6 +116,6 @@ export const logRoutes: ReadonlyArray<ApiRoute> = [
       204: { description: "The run has ended and nothing follows `after`." },
       404: { description: "Unknown run, or not yours." }
     },
-    handler: stream
+    handler: streamRunEvents
   })
 ]

@@ -66,6 +66,12 @@ const list = async (ctx: ApiContext) => {
   return { items: page.items.map((r) => runToWire(r, ctx.baseUrl)), next_cursor: page.nextCursor, links: { next } }
 }
 
+/** Cancels a run the caller may see and answers `{ outcome, run }` (runs and monitors routes). */
+export const cancelRunResponse = async (ctx: ApiContext, run: { readonly id: string }) => {
+  const result = await ctx.core(Effect.flatMap(Executor, (e) => e.cancel(run.id)))
+  return { outcome: result.outcome, run: runToWire(result.run, ctx.baseUrl) }
+}
+
 const jsonHeaders = { "content-type": "application/json;charset=UTF-8" }
 
 const runId = (ctx: ApiContext) => ctx.event.context.params?.id
@@ -124,10 +130,6 @@ export const runRoutes: ReadonlyArray<ApiRoute> = [
     tag: "runs",
     auth: "required",
     responses: { 200: { description: "`{ outcome, run }`." }, 404: { description: "Unknown run, or not yours." } },
-    handler: async (ctx) => {
-      const run = await ownRun(ctx, runId(ctx))
-      const result = await ctx.core(Effect.flatMap(Executor, (e) => e.cancel(run.id)))
-      return { outcome: result.outcome, run: runToWire(result.run, ctx.baseUrl) }
-    }
+    handler: async (ctx) => cancelRunResponse(ctx, await ownRun(ctx, runId(ctx)))
   })
 ]
