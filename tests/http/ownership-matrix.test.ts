@@ -1,16 +1,18 @@
 import { SignJWT, base64url } from "jose"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { apiRoutes } from "../../src/adapters/http/create-server-app.js"
-import { expectError, jsonInit, startTestServer, tokens, waitForRun, type TestServer } from "./support/test-server.js"
+import path from "node:path"
+import { expectError, jsonInit, rlogDir, startTestServer, tokens, waitForRun, type TestServer } from "./support/test-server.js"
 
-// Monitors have no routes yet; when they get some, the route-table check below fails until they are added here.
+const demo = path.join(rlogDir, "subaru_cruise_demo.rlog.zst")
+const monitorBody = { monitor: "can-bus-check", source: { path: demo }, params: { window_s: 2 } }
 
 const jwtSecret = "matrix-secret-".repeat(3)
 const otherSecret = "other-secret-".repeat(3)
 const uploadBytes = "alice's secret upload bytes"
 let server: TestServer
 /** Alice's resources, which bob must never see. */
-const alice = { upload: "", run: "", spinning: "", artifact: "", artifactSha: "", signedToken: "" }
+const alice = { upload: "", run: "", spinning: "", artifact: "", artifactSha: "", signedToken: "", monitor: "" }
 
 beforeAll(async () => {
   server = await startTestServer({ jwtSecret })
@@ -23,6 +25,8 @@ beforeAll(async () => {
   alice.artifact = artifact.id
   alice.artifactSha = artifact.sha256
   alice.signedToken = new URL((await (await server.api(`/v1/artifacts/${artifact.id}/url`, { method: "POST" })).json()).url).pathname.split("/").pop()!
+  alice.monitor = (await (await server.api("/v1/monitors", jsonInit("POST", monitorBody))).json()).id
+  await waitForRun(server, alice.monitor)
   alice.spinning = (await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-spin", params: { ms: 60_000 } }))).json()).id
 }, 60_000)
 afterAll(async () => {
@@ -58,7 +62,12 @@ const matrix: Record<string, { readonly probe: () => Probe; readonly bob: "404" 
   "GET /v1/artifacts/:id/download": { probe: () => ({ path: `/v1/artifacts/${alice.artifact}/download` }), bob: "404" },
   "POST /v1/artifacts/:id/url": { probe: () => ({ path: `/v1/artifacts/${alice.artifact}/url`, init: { method: "POST" } }), bob: "404" },
   "GET /v1/files/:token": { probe: () => ({ path: `/v1/files/${alice.signedToken}` }), bob: "public" },
-  "POST /v1/uploads": { probe: () => ({ path: "/v1/uploads?name=bob.bin", init: { method: "POST", body: "bob's bytes" } }), bob: "own" }
+  "POST /v1/uploads": { probe: () => ({ path: "/v1/uploads?name=bob.bin", init: { method: "POST", body: "bob's bytes" } }), bob: "own" },
+  "POST /v1/monitors": { probe: () => ({ path: "/v1/monitors", init: jsonInit("POST", monitorBody) }), bob: "own" },
+  "GET /v1/monitors": { probe: () => ({ path: "/v1/monitors" }), bob: "own" },
+  "GET /v1/monitors/:id": { probe: () => ({ path: `/v1/monitors/${alice.monitor}` }), bob: "404" },
+  "DELETE /v1/monitors/:id": { probe: () => ({ path: `/v1/monitors/${alice.monitor}`, init: { method: "DELETE" } }), bob: "404" },
+  "GET /v1/monitors/:id/stream": { probe: () => ({ path: `/v1/monitors/${alice.monitor}/stream` }), bob: "404" }
 }
 
 const call = (probe: Probe, who: Who | null, authorization?: string) => {
@@ -68,7 +77,7 @@ const call = (probe: Probe, who: Who | null, authorization?: string) => {
 }
 
 /** Everything of alice's that must never appear in an answer to bob. */
-const secrets = () => [uploadBytes, alice.artifactSha, "line 1", "alice-only.bin", alice.run, alice.upload, alice.artifact]
+const secrets = () => [uploadBytes, alice.artifactSha, "line 1", "alice-only.bin", alice.run, alice.upload, alice.artifact, alice.monitor]
 
 const hs256 = (secret: string, claims: { exp?: number; nbf?: number } = {}) => {
   let jwt = new SignJWT({ sub: "alice" }).setProtectedHeader({ alg: "HS256" }).setIssuedAt()
