@@ -1,3 +1,4 @@
+import { concatBytes } from "../../src/core/util/concat-bytes.js"
 /** Tiny Cap'n Proto message builder for tests: words are [lo, hi] u32 pairs. */
 export type Word = readonly [number, number]
 
@@ -34,12 +35,4 @@ export const message = (segments: ReadonlyArray<ReadonlyArray<Word>>): Uint8Arra
   return out
 }
 
-export const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => {
-  const out = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
-  let o = 0
-  for (const p of parts) {
-    out.set(p, o)
-    o += p.length
-  }
-  return out
-}
+export const concat = (...parts: ReadonlyArray<Uint8Array>): Uint8Array => concatBytes(parts)
