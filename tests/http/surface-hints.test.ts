@@ -11,7 +11,7 @@ describe("HTTP hints name the API's own fields and endpoints", () => {
   it("a timed-out run suggests a larger timeout_s, not timeoutMs or --timeout", async () => {
     const res = await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-spin", params: { ms: 10_000 }, timeout_s: 0.3 }))
     expect(res.status).toBe(202)
-    const run = (await waitForRun(server, (await res.json()).id)) as { error: { code: string; suggested_actions: string[] } }
+    const run = (await waitForRun(server, (await res.json()).id)) as unknown as { error: { code: string; suggested_actions: string[] } }
     expect(run.error.code).toBe("timeout")
     expect(run.error.suggested_actions).toHaveLength(1)
     expect(run.error.suggested_actions[0]).toContain("timeout_s")
