@@ -1,3 +1,6 @@
+import { hintFor } from "../core/hints.js"
+import { cliHints } from "./cli-hints.js"
+
 /** Process exit codes of `cts`. */
 export const ExitCode = {
   ok: 0,
@@ -48,7 +51,7 @@ export class CliError extends Error {
     this.name = "CliError"
     this.category = init.category
     this.code = init.code
-    this.suggestedAction = init.suggestedAction
+    this.suggestedAction = hintFor(cliHints, init)
     this.details = init.details
     this.exitCode = init.exitCode ?? exitCodeForCategory(init.category)
   }

@@ -1,5 +1,7 @@
 import type { RunRecord, RunStatus } from "../core/executor/executor.js"
 import type { RunEvent } from "../core/logs/log-stream.js"
+import { hintFor } from "../core/hints.js"
+import { cliHints } from "./cli-hints.js"
 import { ExitCode } from "./cli-error.js"
 import type { ArtifactView } from "./client/cts-client.js"
 import { durationSeconds, formatBytes, type Output, type Palette } from "./output.js"
@@ -87,7 +89,8 @@ export const printRunDetails = (out: Output, run: RunRecord): void => {
   ]
   if (run.progress && run.status === "running") rows.push(["progress", `${Math.floor(run.progress.fraction * 100)}%${run.progress.note ? ` ${run.progress.note}` : ""}`])
   if (run.error) rows.push(["error", `${run.error.message} [${run.error.category}/${run.error.code}]`])
-  if (run.error?.suggestedAction) rows.push(["suggestion", run.error.suggestedAction])
+  const hint = run.error && hintFor(cliHints, run.error)
+  if (hint) rows.push(["suggestion", hint])
   const width = Math.max(...rows.map(([k]) => k.length))
   for (const [k, v] of rows) if (v !== "") out.line(`${out.paint.bold(k.padEnd(width))}  ${v}`)
   printSummary(out, run)
@@ -108,7 +111,8 @@ export const printRunOutcome = (out: Output, run: RunRecord): void => {
   else out.log.error(what)
   if (run.error) {
     out.log.error(`${run.error.message} [${run.error.code}]`)
-    if (run.error.suggestedAction) out.log.info(run.error.suggestedAction)
+    const hint = hintFor(cliHints, run.error)
+    if (hint) out.log.info(hint)
   }
   printSummary(out, run)
 }

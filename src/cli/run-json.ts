@@ -1,4 +1,6 @@
 import type { RunRecord } from "../core/executor/executor.js"
+import { hintFor } from "../core/hints.js"
+import { cliHints } from "./cli-hints.js"
 
 /** A run's error as every `--json` error shows it: `suggested_actions` is a list, as in the HTTP API. */
 export interface RunErrorJson {
@@ -15,6 +17,7 @@ export type RunJson = Omit<RunRecord, "error"> & { readonly error: RunErrorJson 
 export const runJson = (run: RunRecord): RunJson => {
   const { error, ...rest } = run
   if (error === null) return { ...rest, error: null }
-  const { suggestedAction, ...fields } = error
-  return { ...rest, error: { ...fields, suggested_actions: suggestedAction ? [suggestedAction] : [] } }
+  const { suggestedAction: _core, ...fields } = error
+  const hint = hintFor(cliHints, error)
+  return { ...rest, error: { ...fields, suggested_actions: hint ? [hint] : [] } }
 }

@@ -1,4 +1,6 @@
 import { isCtsError, type CtsError, type ErrorCategory } from "../../core/errors.js"
+import { hintFor } from "../../core/hints.js"
+import { httpHints } from "./http-hints.js"
 
 /** The one error body every route answers with. */
 export interface ErrorBody {
@@ -98,7 +100,7 @@ export const toApiError = (error: unknown): ApiError => {
     return new ApiError(statusForCtsError(error), error.code, error.message, {
       category: error.category,
       details: error.details ?? null,
-      suggestedAction: error.suggestedAction
+      suggestedAction: hintFor(httpHints, error)
     })
   }
   return new ApiError(500, "internal_error", "The server failed while handling this request.", {
@@ -111,5 +113,5 @@ export const toApiError = (error: unknown): ApiError => {
 export const notFound = (what: string, id: string): ApiError =>
   new ApiError(404, `${what}_not_found`, `No ${what} with id "${id}".`, {
     details: { id },
-    suggestedAction: `Check the ${what} id; list yours with the matching GET endpoint.`
+    suggestedAction: hintFor(httpHints, { code: `${what}_not_found`, suggestedAction: `Check the ${what} id.` })
   })

@@ -3,7 +3,9 @@ import type { ArtifactMeta } from "../../core/artifacts/artifact-store.js"
 import type { InputRef, RunRecord } from "../../core/executor/executor.js"
 import type { RunEvent } from "../../core/logs/log-stream.js"
 import { clip, LISTED_AT_MOST, listFew } from "../../core/util/list-few.js"
+import { hintFor } from "../../core/hints.js"
 import { ApiError } from "./api-error.js"
+import { httpHints } from "./http-hints.js"
 
 const InputBody = Schema.Struct({
   type: Schema.Literal("path", "upload").annotations({ description: "`path`: a file under the server's input roots; `upload`: the artifact id returned by POST /v1/uploads." }),
@@ -81,7 +83,7 @@ export const runToWire = (run: RunRecord, baseUrl: string) => {
       category: run.error.category,
       code: run.error.code,
       message: run.error.message,
-      suggested_actions: run.error.suggestedAction ? [run.error.suggestedAction] : []
+      suggested_actions: [hintFor(httpHints, run.error)].filter((hint) => hint !== undefined)
     },
     summary: run.summary,
     artifact_ids: run.artifactIds,

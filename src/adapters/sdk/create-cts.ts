@@ -5,7 +5,7 @@ import { safeFileName } from "../../core/artifacts/artifact-keys.js"
 import { fileStream } from "../../core/artifacts/local-artifact-store.js"
 import { Retention, type SweepReport } from "../../core/artifacts/retention.js"
 import { CtsConfig } from "../../core/config.js"
-import { SystemError, ValidationError, type CtsError } from "../../core/errors.js"
+import { isCtsError, SystemError, ValidationError, type CtsError } from "../../core/errors.js"
 import { Executor, type CancelOutcome, type InputRef, type RunQuery, type RunRecord } from "../../core/executor/executor.js"
 import { resolveInputPath } from "../../core/executor/input-resolver.js"
 import { LogStream, type RunEvent } from "../../core/logs/log-stream.js"
@@ -13,6 +13,8 @@ import { ToolRegistry, type ToolInfo } from "../../core/registry/tool-registry.j
 import { makeCtsLayer, type CtsLayerOptions, type CtsServices } from "../../core/runtime.js"
 import { newId } from "../../core/store/ids.js"
 import { VERSION } from "../../core/version.js"
+import { withErrorHint, withRunHint } from "../../core/hints.js"
+import { sdkHints } from "./sdk-hints.js"
 import { errorOfCause, iterateStream, runOrThrow, toWebStream } from "./effect-bridge.js"
 import { contentTypeFor } from "./content-types.js"
 
@@ -113,7 +115,10 @@ export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClie
   }
   let closed = false
   const run = <A>(effect: Effect.Effect<A, CtsError, CtsServices>): Promise<A> =>
-    closed ? Promise.reject(new SystemError({ code: "client_closed", message: "This cts-lite client was closed" })) : runOrThrow(runtime, effect)
+    closed
+      ? Promise.reject(new SystemError({ code: "client_closed", message: "This cts-lite client was closed" }))
+      : runOrThrow(runtime, effect).catch((e: unknown) => Promise.reject(isCtsError(e) ? withErrorHint(sdkHints, e) : e))
+  const sdkRun = (record: RunRecord) => withRunHint(sdkHints, record)
 
   const runExists = (runId: string) => Effect.flatMap(Executor, (e) => e.get(runId))
 
@@ -141,12 +146,12 @@ export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClie
   const client: CtsClient = {
     submit: (toolId, o) =>
       run(Effect.flatMap(Executor, (e) =>
-        e.submit({ toolId, input: toInputRefs(o?.input as InputSpec), ...(o?.params ? { params: o.params } : {}), ...(o?.name !== undefined ? { name: o.name } : {}), ...(o?.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), ...(o?.owner !== undefined ? { owner: o.owner } : {}) })
+        Effect.map(e.submit({ toolId, input: toInputRefs(o?.input as InputSpec), ...(o?.params ? { params: o.params } : {}), ...(o?.name !== undefined ? { name: o.name } : {}), ...(o?.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), ...(o?.owner !== undefined ? { owner: o.owner } : {}) }), sdkRun)
       )),
-    get: (id) => run(runExists(id)),
-    list: (query = {}) => run(Effect.flatMap(Executor, (e) => e.list(query))),
+    get: (id) => run(Effect.map(runExists(id), sdkRun)),
+    list: (query = {}) => run(Effect.flatMap(Executor, (e) => Effect.map(e.list(query), (page) => ({ ...page, items: page.items.map(sdkRun) })))),
     cancel: (id) => run(Effect.flatMap(Executor, (e) => e.cancel(id))),
-    wait: (id) => run(Effect.flatMap(Executor, (e) => e.await(id))),
+    wait: (id) => run(Effect.flatMap(Executor, (e) => Effect.map(e.await(id), sdkRun))),
     logs: (id, o = {}) =>
       iterateStream(
         runtime,

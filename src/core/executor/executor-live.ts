@@ -128,7 +128,7 @@ const make = Effect.gen(function* () {
               category: "tool_error",
               code: "timeout",
               message: `The run exceeded its timeout of ${entry.timeoutMs} ms and was stopped`,
-              suggestedAction: "Submit again with a larger timeoutMs, or split the input"
+              suggestedAction: "Submit again with a longer timeout, or split the input"
             }
       return yield* complete(id, entry, "failed", { error })
     }).pipe(

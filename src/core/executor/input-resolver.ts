@@ -34,7 +34,7 @@ const notFound = (given: string) =>
   })
 
 const invalidInput = (message: string) =>
-  new ValidationError({ code: "invalid_input", message, suggestedAction: 'Pass a path, or { type: "path", path } / { type: "artifact", id }' })
+  new ValidationError({ code: "invalid_input", message, suggestedAction: "Pass an input file path or the id of an uploaded artifact" })
 
 const realpathOrNull = (p: string) => realpath(p).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" || e.code === "ENOTDIR" ? null : Promise.reject(e)))
 
@@ -105,7 +105,7 @@ const tooMany = (count: number, limits: InputLimits) =>
   new ValidationError({
     code: "input_count_exceeded",
     message: `The run has ${count} inputs; at most ${limits.maxInputs} are allowed per run`,
-    suggestedAction: "Split the inputs over several runs, or raise maxInputsPerRun (CTS_MAX_INPUTS_PER_RUN)",
+    suggestedAction: "Split the inputs over several runs, or raise the limit on inputs per run (setting maxInputsPerRun, CTS_MAX_INPUTS_PER_RUN)",
     details: { count, limit: limits.maxInputs }
   })
 
@@ -113,7 +113,7 @@ const tooLarge = (bytes: number, limits: InputLimits) =>
   new ValidationError({
     code: "input_bytes_exceeded",
     message: `The run's inputs total ${bytes} bytes; at most ${limits.maxInputBytes} bytes are allowed per run`,
-    suggestedAction: "Split the inputs over several runs, or raise maxInputBytesPerRun (CTS_MAX_INPUT_BYTES_PER_RUN)",
+    suggestedAction: "Split the inputs over several runs, or raise the limit on input bytes per run (setting maxInputBytesPerRun, CTS_MAX_INPUT_BYTES_PER_RUN)",
     details: { bytes, limit: limits.maxInputBytes }
   })
 
