@@ -7,6 +7,7 @@ import { PandaDeviceNodeLive } from "../panda/panda-device-node.js"
 import type { PandaHealth } from "../panda/panda-structs.js"
 import { createSimulatedPanda } from "../panda/simulated-panda.js"
 import type { ToolContext } from "../tools/define-tool.js"
+import { splitLogPandaStates } from "./log-panda-states.js"
 import type { MonitorSourceParams } from "./monitor-params.js"
 
 /** A monitor's live CAN: batches until the source ends, the duration passes or the run is stopped. */
@@ -98,7 +99,9 @@ export const openMonitorSource = async (ctx: ToolContext<MonitorSourceParams>, t
     return { kind, label: `log ${ctx.inputs.map((i) => i.name).join(", ")}`, frames: bounded(frames, p.duration_s, ctx.signal), counters: () => ({}), close: async () => undefined }
   }
   if (kind === "simulate") {
-    const sim = createSimulatedPanda(openLog(ctx.inputs.map((i) => i.open())).frames(), {
+    const replay = splitLogPandaStates(openLog(ctx.inputs.map((i) => i.open())).events())
+    const sim = createSimulatedPanda(replay.frames, {
+      health: replay.healthAt,
       speed: p.speed === 0 ? Infinity : (p.speed ?? 1),
       ...(p.simulate_faults?.unplug_after_frames !== undefined ? { unplugAfterFrames: p.simulate_faults.unplug_after_frames } : {}),
       ...(p.simulate_faults?.corrupt_frames ? { corruptFrames: p.simulate_faults.corrupt_frames } : {}),
