@@ -4,7 +4,7 @@ import { openLog } from "../../log/open-log.js"
 import { defineMonitor } from "../../monitors/define-monitor.js"
 import { healthOfPandaState } from "../../monitors/log-panda-states.js"
 import { MonitorSourceFields } from "../../monitors/monitor-params.js"
-import type { MonitorSource } from "../../monitors/monitor-source.js"
+import { logSourceLabel, type MonitorSource, monitorSourceKind } from "../../monitors/monitor-source.js"
 import { runMonitor } from "../../monitors/run-monitor.js"
 import type { ToolContext, ToolResult } from "../define-tool.js"
 import { csvChunks } from "../shared/csv-table.js"
@@ -30,7 +30,7 @@ const readLogStates = async (ctx: ToolContext<Params>, onChange: (c: StateChange
     for (const e of batch) {
       t0 ??= e.logMonoTime
       end ??= ctx.params.duration_s === undefined ? Infinity : t0 + ctx.params.duration_s * 1e9
-      if (e.logMonoTime >= end) return { label: `log ${ctx.inputs.map((i) => i.name).join(", ")}`, readings: changes.readings }
+      if (e.logMonoTime >= end) return { label: logSourceLabel(ctx), readings: changes.readings }
       if (e.which !== "pandaStates" || !e.pandaStates?.length) continue
       const c = changes.next((e.logMonoTime - t0) / 1e9, stateOfHealth(healthOfPandaState(e.pandaStates[0]), false))
       if (c) onChange(c)
@@ -38,7 +38,7 @@ const readLogStates = async (ctx: ToolContext<Params>, onChange: (c: StateChange
   }
   if (changes.readings === 0)
     throw new ToolError({ code: "no_panda_states", message: `${ID}: the input log has no pandaStates events, so there is no recorded panda state to report.`, suggestedAction: "Use a log recorded with pandaStates (openpilot rlogs have them at 10 Hz), or source simulate / panda." })
-  return { label: `log ${ctx.inputs.map((i) => i.name).join(", ")}`, readings: changes.readings }
+  return { label: logSourceLabel(ctx), readings: changes.readings }
 }
 
 /** Polls a panda (or simulated panda) every interval_ms while its CAN is read. */
@@ -89,7 +89,7 @@ export const pandaState = defineMonitor({
         changes.push(c)
         ctx.log(c.changed.includes("faults") || c.changed.includes("heartbeat_lost") ? "warn" : "info", describeChange(c))
       }
-      const kind = ctx.params.source === "auto" ? (ctx.inputs.length > 0 ? "log" : "panda") : ctx.params.source
+      const kind = monitorSourceKind(ctx)
       const run = kind === "log" ? await readLogStates(ctx, onChange).then((r) => ({ ...r, finish: undefined })) : await pollDevice(ctx, onChange)
       await ctx.artifacts.write(
         "panda-state.csv",
