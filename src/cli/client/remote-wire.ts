@@ -78,5 +78,7 @@ export const toolFromWire = (w: Wire): ToolInfo => ({
   paramsJsonSchema: w.params_schema ?? {},
   inputs: (w.inputs ?? []) as ReadonlyArray<ToolInputSpec>,
   outputs: (w.outputs ?? []).map((o: Wire) => ({ name: o.name, contentType: o.content_type, description: o.description ?? "" })) as ReadonlyArray<ToolOutputSpec>,
-  defaultTimeoutMs: w.default_timeout_ms ?? 0
+  defaultTimeoutMs: w.default_timeout_ms ?? 0,
+  requiresHardware: w.requires_hardware === true,
+  ...(Array.isArray(w.sources) ? { sources: w.sources } : {})
 })

@@ -31,6 +31,7 @@ export const capCommand = defineCommand({
       out.line(`${out.paint.bold(out.paint.cyan(tool.id))} ${out.paint.dim(`v${tool.version} · ${tool.category}`)}  ${tool.name}`)
       out.line(`  ${tool.description}`)
       out.line(`  ${out.paint.bold("input")}: ${tool.inputs.map((i) => `${i.kind}${i.multiple ? " (one or more)" : ""} — ${i.description}`).join("; ") || "none"}`)
+      if (tool.sources) out.line(`  ${out.paint.bold("sources")}: ${tool.sources.join(", ")} · ${tool.requiresHardware ? "requires a panda" : "runs without hardware (log or simulate)"}`)
       out.line(`  ${out.paint.bold("outputs")}: ${tool.outputs.map((o) => o.name).join(", ") || "none"}`)
       const specs = paramSpecs(tool.paramsJsonSchema)
       if (specs.length === 0) {

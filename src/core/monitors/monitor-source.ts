@@ -7,6 +7,7 @@ import { PandaDeviceNodeLive } from "../panda/panda-device-node.js"
 import type { PandaHealth } from "../panda/panda-structs.js"
 import { createSimulatedPanda } from "../panda/simulated-panda.js"
 import type { ToolContext } from "../tools/define-tool.js"
+import { splitLogPandaStates } from "./log-panda-states.js"
 import type { MonitorSourceParams } from "./monitor-params.js"
 
 /** A monitor's live CAN: batches until the source ends, the duration passes or the run is stopped. */
@@ -85,20 +86,29 @@ const openPanda = async (layer: Layer.Layer<PandaDevice>, serial: string | undef
   }
 }
 
+/** The source a monitor's params name once `auto` is resolved: `log` with an input, else `panda`. */
+export const monitorSourceKind = (ctx: ToolContext<MonitorSourceParams>): "log" | "simulate" | "panda" =>
+  ctx.params.source === "auto" ? (ctx.inputs.length > 0 ? "log" : "panda") : ctx.params.source
+
+/** What a log source is, for the run log. */
+export const logSourceLabel = (ctx: ToolContext<MonitorSourceParams>): string => `log ${ctx.inputs.map((i) => i.name).join(", ")}`
+
 /** Opens the source a monitor's params name: the input log, a simulated panda replaying it, or a real panda. */
 export const openMonitorSource = async (ctx: ToolContext<MonitorSourceParams>, toolId: string): Promise<MonitorSource> => {
   const p = ctx.params
-  const kind = p.source === "auto" ? (ctx.inputs.length > 0 ? "log" : "panda") : p.source
+  const kind = monitorSourceKind(ctx)
   if (kind !== "panda" && ctx.inputs.length === 0)
     throw new ValidationError({ code: "missing_input", message: `${toolId} with source ${kind} needs a recorded rlog as input; none was given.`, suggestedAction: "Pass --path FILE (or --simulate FILE), or use source panda." })
   if (kind === "panda" && ctx.inputs.length > 0)
     throw new ValidationError({ code: "invalid_param", message: `${toolId}: source panda takes no input file.`, suggestedAction: "Drop the input, or use source log / simulate." })
   if (kind === "log") {
     const frames = paced(openLog(ctx.inputs.map((i) => i.open())).frames(), p.speed ?? 0, ctx.signal)
-    return { kind, label: `log ${ctx.inputs.map((i) => i.name).join(", ")}`, frames: bounded(frames, p.duration_s, ctx.signal), counters: () => ({}), close: async () => undefined }
+    return { kind, label: logSourceLabel(ctx), frames: bounded(frames, p.duration_s, ctx.signal), counters: () => ({}), close: async () => undefined }
   }
   if (kind === "simulate") {
-    const sim = createSimulatedPanda(openLog(ctx.inputs.map((i) => i.open())).frames(), {
+    const replay = splitLogPandaStates(openLog(ctx.inputs.map((i) => i.open())).events())
+    const sim = createSimulatedPanda(replay.frames, {
+      health: replay.healthAt,
       speed: p.speed === 0 ? Infinity : (p.speed ?? 1),
       ...(p.simulate_faults?.unplug_after_frames !== undefined ? { unplugAfterFrames: p.simulate_faults.unplug_after_frames } : {}),
       ...(p.simulate_faults?.corrupt_frames ? { corruptFrames: p.simulate_faults.corrupt_frames } : {}),

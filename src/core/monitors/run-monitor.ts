@@ -20,15 +20,17 @@ export interface MonitorEnd {
 
 /**
  * Runs a monitor's frame loop: opens its source, hands every batch to `onBatch` until the source ends,
- * the duration passes or the run is stopped, and closes the source. A source failure mid-stream does not
+ * the duration passes or the run is stopped, and closes the source. `onOpen` sees the source before the first batch. A source failure mid-stream does not
  * throw here: the monitor still writes what it has, then `finish` reports the failure.
  */
 export const runMonitor = async (
   ctx: ToolContext<MonitorSourceParams>,
   toolId: string,
-  onBatch: (batch: ReadonlyArray<CanFrame>, source: MonitorSource) => void | Promise<void>
+  onBatch: (batch: ReadonlyArray<CanFrame>, source: MonitorSource) => void | Promise<void>,
+  onOpen?: (source: MonitorSource) => void
 ): Promise<MonitorEnd> => {
   const source = await openMonitorSource(ctx, toolId)
+  onOpen?.(source)
   ctx.log("info", `${toolId} reading ${source.label}${ctx.params.duration_s ? ` for ${ctx.params.duration_s} s` : " until stopped or the source ends"}`)
   let frames = 0
   let failure: unknown

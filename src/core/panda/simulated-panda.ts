@@ -5,7 +5,7 @@ import {
   KNOWN_PACKET_VERSIONS, PANDA_APP_PID, PANDA_CAN_IN_ENDPOINT, PANDA_CAN_OUT_ENDPOINT, PANDA_VENDOR_IDS, PandaRequest,
   READ_ONLY_SAFETY_MODES, SafetyMode
 } from "./panda-protocol.js"
-import { encodeCanHealth, encodeHealth } from "./panda-structs.js"
+import { encodeCanHealth, encodeHealth, type PandaHealth } from "./panda-structs.js"
 import { concatBytes } from "../util/concat-bytes.js"
 
 /** Options of a simulated panda. */
@@ -27,6 +27,11 @@ export interface SimulatedPandaOptions {
   readonly corruptFrames?: ReadonlyArray<number>
   /** Faults: the receive endpoint stalls at these transfer numbers (0-based) until cleared. */
   readonly stallAtTransfers?: ReadonlyArray<number>
+  /**
+   * Health fields to report over the defaults, given the recorded time (ns) of the last frame delivered
+   * (undefined before the first), e.g. the log's `pandaStates` as the replay passes them.
+   */
+  readonly health?: (replayTimeNs: number | undefined) => Partial<PandaHealth> | undefined
 }
 
 /** The simulated panda: a `USBDevice` plus its controls and what it saw. */
@@ -79,6 +84,7 @@ export const createSimulatedPanda = (frames: AsyncIterable<ReadonlyArray<CanFram
   let mode: number = SafetyMode.silent
   let param = 0
   let firstTimeNs: number | undefined
+  let lastDeliveredNs: number | undefined
   const startMs = performance.now()
 
   const alive = () => {
@@ -117,6 +123,7 @@ export const createSimulatedPanda = (frames: AsyncIterable<ReadonlyArray<CanFram
       if (corrupt.has(delivered)) p[5] ^= 0xff
       if (f.bus < 3) rxPerBus[f.bus]++
       delivered++
+      lastDeliveredNs = f.timeNs
       parts.push(p)
       bytes += p.length
     }
@@ -134,7 +141,7 @@ export const createSimulatedPanda = (frames: AsyncIterable<ReadonlyArray<CanFram
         return out
       }
       case PandaRequest.health:
-        return encodeHealth({ uptime: Math.floor((performance.now() - startMs) / 1000), voltage: 12_150, current: 310, ignitionLine: 1, safetyMode: mode, safetyParam: param, carHarnessStatus: 1, interruptLoad: 0.12 })
+        return encodeHealth({ uptime: Math.floor((performance.now() - startMs) / 1000), voltage: 12_150, current: 310, ignitionLine: 1, safetyMode: mode, safetyParam: param, carHarnessStatus: 1, interruptLoad: 0.12, ...options.health?.(lastDeliveredNs) })
       case PandaRequest.canHealth:
         return encodeCanHealth({ totalRxCount: rxPerBus[value] ?? 0, canSpeedKbps: 500, canDataSpeedKbps: 2000 })
       case PandaRequest.hwType:

@@ -29,6 +29,10 @@ const paramNamesOf = (jsonSchema: Record<string, unknown>): ReadonlyArray<string
   return Object.keys((target.properties as Record<string, unknown> | undefined) ?? {})
 }
 
+/** A monitor needs a panda unless it can read a log or a simulated panda; analyzers read files only. */
+const requiresHardware = (def: ToolDefinition): boolean =>
+  def.category === "monitor" && !(def.sources ?? ["panda"]).some((s) => s === "log" || s === "simulate")
+
 const infoOf = (def: ToolDefinition, defaultTimeoutMs: number): ToolInfo => {
   let paramsJsonSchema: Record<string, unknown>
   try {
@@ -49,7 +53,9 @@ const infoOf = (def: ToolDefinition, defaultTimeoutMs: number): ToolInfo => {
     paramsJsonSchema,
     inputs: def.inputs,
     outputs: def.outputs,
-    defaultTimeoutMs: def.defaultTimeoutMs ?? defaultTimeoutMs
+    defaultTimeoutMs: def.defaultTimeoutMs ?? defaultTimeoutMs,
+    requiresHardware: requiresHardware(def),
+    ...(def.category === "monitor" ? { sources: def.sources ?? ["panda"] } : {})
   }
 }
 

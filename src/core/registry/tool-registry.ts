@@ -1,7 +1,7 @@
 import { Context } from "effect"
 import type { Effect } from "effect"
 import type { CtsError } from "../errors.js"
-import type { ToolDefinition, ToolInputSpec, ToolOutputSpec } from "../tools/define-tool.js"
+import type { MonitorSourceKind, ToolDefinition, ToolInputSpec, ToolOutputSpec } from "../tools/define-tool.js"
 
 /** A tool as `capabilities` shows it: metadata plus params as JSON Schema. */
 export interface ToolInfo {
@@ -14,6 +14,10 @@ export interface ToolInfo {
   readonly inputs: ReadonlyArray<ToolInputSpec>
   readonly outputs: ReadonlyArray<ToolOutputSpec>
   readonly defaultTimeoutMs: number
+  /** True when the tool cannot run without a panda (a monitor whose sources are only `panda`). */
+  readonly requiresHardware: boolean
+  /** Monitors: the sources it accepts. */
+  readonly sources?: ReadonlyArray<MonitorSourceKind>
 }
 
 export interface ToolRegistryService {

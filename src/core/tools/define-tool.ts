@@ -81,6 +81,9 @@ export interface ToolResult {
   readonly summary: Record<string, unknown>
 }
 
+/** Where a monitor's CAN can come from: a recorded log, a simulated panda replaying one, or a real panda. */
+export type MonitorSourceKind = "log" | "simulate" | "panda"
+
 /** A tool: metadata for the registry plus its run function. */
 export interface ToolDefinition<P = any, I = any> {
   readonly id: string
@@ -94,6 +97,8 @@ export interface ToolDefinition<P = any, I = any> {
   readonly outputs: ReadonlyArray<ToolOutputSpec>
   /** Default timeout in ms; a run may override it. */
   readonly defaultTimeoutMs?: number
+  /** Monitors: the sources it can read (`log`, `simulate`, `panda`); without `log` or `simulate` it requires hardware. */
+  readonly sources?: ReadonlyArray<MonitorSourceKind>
   /**
    * Checks that need the inputs but no heavy work (e.g. a DBC input that must parse), run when a
    * run is submitted, after the inputs' kinds are checked against `inputs`: a failure refuses the

@@ -15,7 +15,9 @@ export const toolToWire = (t: ToolInfo) => ({
   params_schema: t.paramsJsonSchema,
   inputs: t.inputs,
   outputs: t.outputs.map((o) => ({ name: o.name, content_type: o.contentType, description: o.description })),
-  default_timeout_ms: t.defaultTimeoutMs
+  default_timeout_ms: t.defaultTimeoutMs,
+  requires_hardware: t.requiresHardware,
+  ...(t.sources ? { sources: t.sources } : {})
 })
 
 const listTools = Effect.flatMap(ToolRegistry, (r) => r.list)
