@@ -1,8 +1,8 @@
-import { parseArgs } from "node:util"
 import { defineCommand, runCommand as runCitty } from "citty"
 import { commandClient, globalArgs, runIdArg } from "../cli-context.js"
 import { usageError } from "../cli-error.js"
 import { printRunTable } from "../present.js"
+import { readStringFlags } from "../repeated-flags.js"
 import { logsCommand } from "./logs-command.js"
 import { runCommand } from "./run-command.js"
 import { runsCommand } from "./runs-command.js"
@@ -24,8 +24,7 @@ const startCommand = defineCommand({
   run: async ({ args, rawArgs }) => {
     const sources = [args.panda !== undefined, args.simulate !== undefined, args.path !== undefined].filter(Boolean).length
     if (sources > 1) throw usageError("conflicting_inputs", "Give only one of --panda, --simulate and --path", "Choose one source.")
-    const { values } = parseArgs({ args: [...rawArgs], options: { param: { type: "string", short: "p", multiple: true } }, strict: false, allowPositionals: true })
-    const params = ((values.param as string[] | undefined) ?? []).flatMap((p) => ["-p", p])
+    const params = readStringFlags(rawArgs, { param: { short: "p", repeatable: true } }).param.flatMap((p) => ["-p", p])
     const source = args.simulate !== undefined ? ["--path", args.simulate, "-p", "source=simulate"] : args.path !== undefined ? ["--path", args.path, "-p", "source=log"] : ["-p", "source=panda", ...(args.panda ? ["-p", `serial=${args.panda}`] : [])]
     const passed = (["follow", "json", "embedded"] as const).filter((k) => args[k] === true).map((k) => `--${k}`)
     for (const k of ["out-dir", "name", "server", "token"] as const) if (args[k] !== undefined) passed.push(`--${k}`, String(args[k]))
