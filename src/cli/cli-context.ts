@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util"
-import { CliError, ExitCode, toCliError } from "./cli-error.js"
+import { type CliError, ExitCode, toCliError } from "./cli-error.js"
 import type { CtsClient } from "./client/cts-client.js"
 import { createOutput, type Output } from "./output.js"
 import { resolveSettings, type CliSettings, type GlobalFlags } from "./settings.js"

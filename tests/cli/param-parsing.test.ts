@@ -1,7 +1,7 @@
 import { JSONSchema, Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { CliError } from "../../src/cli/cli-error.js"
+import type { CliError } from "../../src/cli/cli-error.js"
 import { paramSpecs, parseParams } from "../../src/cli/params.js"
 
 const Params = Schema.Struct({

@@ -55,7 +55,7 @@ describe("run event fan-out", () => {
             const plan = plans[index]!
             let calls = 0
             let deliveredHere = 0
-            let handle: FanoutHandle | undefined = undefined
+            let handle: FanoutHandle | undefined 
             const h: FanoutHandle = fanout.attach(runId, after, {
               deliver: (events: ReadonlyArray<RunEvent>) => {
                 received[index]!.push(...events.map((e) => e.seq))

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs"
-import { Chunk, Effect, Exit, Layer, Stream } from "effect"
+import { Chunk, Effect, Exit, type Layer, Stream } from "effect"
 import { describe, expect, it } from "vitest"
 import { PandaDevice } from "../../src/core/panda/panda-device.js"
 import { PandaDeviceNodeLive } from "../../src/core/panda/panda-device-node.js"

@@ -137,9 +137,9 @@ describe("can-bitwatch on the Subaru frames", () => {
 describe("can-bitwatch accel hunt", () => {
   it("accepts three ~2 s pulses inside the window and rejects other shapes", async () => {
     const highs: Record<number, Array<[number, number]>> = {
-      0x123: [[5, 7], [9, 11.1], [13, 14.8]],
-      0x124: [[5, 7], [9, 11]],
-      0x125: [[5, 7], [9, 12], [13, 15]]
+      291: [[5, 7], [9, 11.1], [13, 14.8]],
+      292: [[5, 7], [9, 11]],
+      293: [[5, 7], [9, 12], [13, 15]]
     }
     const lines = ["window,segment,timestamp,address,bus,data_hex"]
     for (let i = 0; i <= 200; i++) {

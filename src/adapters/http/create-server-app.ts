@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks"
-import { H3, handleCors, HTTPError, isPreflightRequest, type H3Event } from "h3"
+import { H3, handleCors, type HTTPError, isPreflightRequest, type H3Event } from "h3"
 import { ApiError, toApiError } from "./api-error.js"
 import { anonymousPrincipal, createAuthenticator, type Principal } from "./auth.js"
 import { linkBase } from "./link-base.js"

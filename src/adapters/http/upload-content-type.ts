@@ -12,7 +12,7 @@ const refused = /^(multipart\/|application\/x-www-form-urlencoded$|text\/html$|a
 
 /** A declared `Content-Type` reduced to its lower-case `type/subtype`, or null when it is absent, malformed or refused. */
 export const saneContentType = (declared: string | null): string | null => {
-  const essence = declared?.split(";")[0]!.trim().toLowerCase() ?? ""
+  const essence = (declared ?? "").split(";")[0]!.trim().toLowerCase()
   if (!/^[a-z0-9][a-z0-9!#$&^_.+-]{0,63}\/[a-z0-9][a-z0-9!#$&^_.+-]{0,126}$/.test(essence)) return null
   return refused.test(essence) ? null : essence
 }

@@ -1,4 +1,4 @@
-import { Cause, Effect, Exit, Option, Scope, Stream, type ManagedRuntime } from "effect"
+import { Cause, type Effect, Exit, Option, Scope, Stream, type ManagedRuntime } from "effect"
 import { SystemError, isCtsError, type CtsError } from "../../core/errors.js"
 
 /** The typed error inside a failed Exit (a CtsError), or a SystemError describing a defect. */

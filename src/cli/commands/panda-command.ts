@@ -1,6 +1,6 @@
 import { resolve } from "node:path"
 import { defineCommand } from "citty"
-import { Effect, Layer } from "effect"
+import { Effect, type Layer } from "effect"
 import { fileSource } from "../../core/log/node-file-source.js"
 import { openLog } from "../../core/log/open-log.js"
 import { PandaDevice, type PandaHandle } from "../../core/panda/panda-device.js"

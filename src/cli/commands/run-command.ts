@@ -40,7 +40,7 @@ const findTool = (tools: ReadonlyArray<ToolInfo>, id: string): ToolInfo => {
 
 const checkLocalFile = async (path: string, what: string): Promise<string> => {
   const absolute = resolve(path)
-  let info
+  let info: Awaited<ReturnType<typeof stat>>
   try {
     info = await stat(absolute)
   } catch {

@@ -2,7 +2,7 @@ import { defineCommand } from "citty"
 import type { RunStatus } from "../../core/executor/executor.js"
 import { commandClient, commandEnv, globalArgs, openClient, runIdArg } from "../cli-context.js"
 import { runJson } from "../run-json.js"
-import { CliError, toCliError, usageError } from "../cli-error.js"
+import { usageError } from "../cli-error.js"
 import { paintStatus, printRunDetails, printRunTable } from "../present.js"
 
 const statuses: ReadonlyArray<RunStatus> = ["queued", "running", "completed", "failed", "canceled"]

@@ -19,7 +19,7 @@ export const diffAndStorePayload = (
   currentLength: number,
   out: Uint32Array
 ): number => {
-  const span = currentLength > storedLength ? currentLength : storedLength
+  const span = Math.max(currentLength , storedLength)
   let count = 0
   for (let i = 0; i < span; i++) {
     const cur = i < currentLength ? current[i] : 0

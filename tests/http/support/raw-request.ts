@@ -1,4 +1,4 @@
-import { Agent, request } from "node:http"
+import { type Agent, request } from "node:http"
 
 /** A request sent as given: any method, path bytes as written, headers and body untouched by a fetch client. */
 export interface RawRequest {

@@ -92,7 +92,7 @@ export const serveArtifact = async (ctx: ApiContext, meta: ArtifactMeta, kind: "
     ...downloadSafetyHeaders
   }
   const inm = req.headers.get("if-none-match")
-  if (inm !== null && inm.split(",").some((t) => t.trim() === etag || t.trim() === `W/${etag}` || t.trim() === "*")) {
+  if (inm?.split(",").some((t) => t.trim() === etag || t.trim() === `W/${etag}` || t.trim() === "*")) {
     return new Response(null, { status: 304, headers })
   }
   const ifRange = req.headers.get("if-range")

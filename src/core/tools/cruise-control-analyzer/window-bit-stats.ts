@@ -100,7 +100,7 @@ export const createWindowBitStats = (options: WindowBitStatsOptions) => {
       st.has = false
       return
     }
-    const n = data.length < bytes ? data.length : bytes
+    const n = Math.min(data.length , bytes)
     const payload = n === data.length ? data : data.subarray(0, n)
     let inAny = false
     let hex: string | null = null
