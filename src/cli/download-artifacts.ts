@@ -7,7 +7,7 @@ export const artifactFileNames = (artifacts: ReadonlyArray<ArtifactView>): Map<s
   const used = new Set<string>()
   const names = new Map<string, string>()
   for (const a of artifacts) {
-    const base = safeFileName(a.name)
+    const base = safeFileName(a.name, "artifact")
     let candidate = base
     for (let n = 2; used.has(candidate.toLowerCase()); n++) {
       const dot = base.lastIndexOf(".")

@@ -6,16 +6,7 @@ import { Readable } from "node:stream"
 import { randomBytes } from "node:crypto"
 import { storeError, usageError } from "./cli-error.js"
 
-/** A file name that cannot leave its directory: no separators, no leading dots, only portable characters. */
-export const safeFileName = (name: string, fallback = "artifact"): string => {
-  const last = name.split(/[\\/]/).filter((p) => p.length > 0).pop() ?? ""
-  const cleaned = last
-    .normalize("NFC")
-    .replace(/[^A-Za-z0-9._-]/g, "_")
-    .replace(/^[.\s]+/, "")
-    .slice(0, 200)
-  return cleaned.length > 0 && cleaned !== "." && cleaned !== ".." ? cleaned : fallback
-}
+export { safeFileName } from "../core/util/safe-file-name.js"
 
 const exists = async (path: string): Promise<boolean> => {
   try {

@@ -39,7 +39,7 @@ const getCommand = defineCommand({
       await pipeline(Readable.from(download.body), process.stdout, { end: false })
       return
     }
-    const target = resolve(args.out ?? safeFileName(meta.name))
+    const target = resolve(args.out ?? safeFileName(meta.name, "artifact"))
     await writeFileSafely(target, download.body, args.force === true)
     if (out.json) out.printJson({ artifact: meta, path: target })
     else out.log.success(`Saved ${meta.name} (${formatBytes(meta.size)}) to ${target}`)
