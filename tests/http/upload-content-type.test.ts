@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { readFileSync } from "node:fs"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { peekHead, saneContentType, uploadContentType } from "../../src/adapters/http/upload-content-type.js"
+import { peekHead, saneContentType, uploadContentType } from "../../src/core/artifacts/upload-content-type.js"
 import { rlogDir, sharedData, startTestServer, type TestServer } from "./support/test-server.js"
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex")

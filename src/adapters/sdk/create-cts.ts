@@ -11,12 +11,12 @@ import { resolveInputPath } from "../../core/executor/input-resolver.js"
 import { LogStream, type RunEvent } from "../../core/logs/log-stream.js"
 import { ToolRegistry, type ToolInfo } from "../../core/registry/tool-registry.js"
 import { makeCtsLayer, type CtsLayerOptions, type CtsServices } from "../../core/runtime.js"
-import { newId } from "../../core/store/ids.js"
 import { VERSION } from "../../core/version.js"
 import { withErrorHint, withRunHint } from "../../core/hints.js"
 import { sdkHints } from "./sdk-hints.js"
 import { errorOfCause, iterateStream, runOrThrow, toWebStream } from "./effect-bridge.js"
 import { contentTypeFor } from "./content-types.js"
+import { storeUpload } from "../../core/artifacts/uploads.js"
 
 /** A run input: a path, several paths/refs (read in order), or an explicit reference (`{ type: "artifact", id }` for uploads). */
 export type InputSpec = string | InputRef | ReadonlyArray<string | InputRef>
@@ -175,13 +175,11 @@ export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClie
     upload: (source, name, o = {}) =>
       run(
         Effect.gen(function* () {
-          const given = name ?? (typeof source === "string" ? path.basename(source) : "upload.bin")
-          const safe = safeFileName(given)
+          const given = name ?? (typeof source === "string" ? safeFileName(path.basename(source), "upload.bin") : "upload.bin")
           const body = yield* uploadStream(source)
-          const store = yield* ArtifactStore
-          return yield* store.put(
-            { key: `uploads/${newId("upl")}/${safe}`, name: safe, contentType: o.contentType ?? contentTypeFor(safe), runId: null, metadata: { originalName: given, ...o.metadata } },
-            body
+          return yield* storeUpload(
+            { name: given, declaredContentType: o.contentType ?? contentTypeFor(given), metadata: { originalName: given, ...o.metadata } },
+            Stream.toAsyncIterable(body)
           )
         })
       ),

@@ -1,11 +1,11 @@
 import { Effect } from "effect"
 import { ArtifactStore, type ArtifactMeta } from "../../../core/artifacts/artifact-store.js"
 import { Executor, type RunRecord } from "../../../core/executor/executor.js"
+import { UPLOAD_OWNER_KEY } from "../../../core/artifacts/uploads.js"
 import { notFound } from "../api-error.js"
 import { isPlausibleId, type ApiContext } from "../route-kit.js"
 
-/** Metadata key recording who uploaded an artifact. */
-export const UPLOAD_OWNER_KEY = "uploadedBy"
+export { UPLOAD_OWNER_KEY } from "../../../core/artifacts/uploads.js"
 
 /** The run `id` if it belongs to the caller; any other case (malformed, unknown, foreign) is the same 404. */
 export const ownRun = async (ctx: ApiContext, id: string | undefined): Promise<RunRecord> => {

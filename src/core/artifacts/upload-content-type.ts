@@ -1,4 +1,4 @@
-import { classifyHead, KIND_SNIFF_BYTES, readHeadOf, type SniffedKind } from "../../core/tools/shared/input-kind.js"
+import { classifyHead, KIND_SNIFF_BYTES, readHeadOf, type SniffedKind } from "../tools/shared/input-kind.js"
 
 const sniffed: Partial<Record<SniffedKind, string>> = {
   "rlog-zstd": "application/zstd",
