@@ -69,5 +69,3 @@ export const runCore = async <A>(runtime: CtsRuntime, effect: Effect.Effect<A, C
   throw Object.assign(toApiError(Cause.squash(exit.cause)), { cause: Cause.pretty(exit.cause) })
 }
 
-/** An id shaped like the core's ids (letters, digits, `_`, `-`); anything else can never exist. */
-export const isPlausibleId = (id: string | undefined): id is string => id !== undefined && /^[A-Za-z0-9_-]{1,128}$/.test(id)

@@ -5,21 +5,14 @@ import { ApiError } from "../api-error.js"
 import { readJsonBody } from "../request-body.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
 import { decodeBody, jsonSchemaOf, RunCreateBody, runJson, runToWire, toInputRef } from "../wire.js"
-import { ownArtifact, ownRun, UPLOAD_OWNER_KEY } from "./access.js"
+import { ownedUpload } from "../../../core/access/ownership.js"
+import { ownRun } from "./access.js"
 import { enumParam, idParam, intParam } from "./query-params.js"
 
 const statuses: ReadonlyArray<RunStatus> = ["queued", "running", "completed", "failed", "canceled"]
 
 /** An `upload` input must name an upload of the caller (not a run's artifact, not someone else's). */
-const assertOwnUpload = async (ctx: ApiContext, id: string) => {
-  const meta = await ownArtifact(ctx, id).catch(() => null)
-  if (meta === null || meta.runId !== null || meta.metadata?.[UPLOAD_OWNER_KEY] !== ctx.principal.id) {
-    throw new ApiError(404, "upload_not_found", `No upload with id "${id}".`, {
-      details: { id },
-      suggestedAction: "Upload the file with POST /v1/uploads and use the id it returns."
-    })
-  }
-}
+const assertOwnUpload = (ctx: ApiContext, id: string) => ctx.core(ownedUpload(ctx.principal.id, id))
 
 const submit = async (ctx: ApiContext) => {
   const raw = await readJsonBody(ctx.event, ctx.settings.maxJsonBytes)
