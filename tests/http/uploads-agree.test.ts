@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs"
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { createCts, type CtsClient } from "../../src/adapters/sdk/create-cts.js"
-import { rlogDir, startTestServer, type TestServer } from "./support/test-server.js"
+import { rlogDir, startTestServer, testTools, type TestServer } from "./support/test-server.js"
 
 // Uploads go through one core service (storeUpload): the HTTP route and the SDK must store the same
 // bytes under the same name with the same content type and sha256, and refuse the same names.
@@ -12,7 +12,8 @@ let sdk: CtsClient
 
 beforeAll(async () => {
   server = await startTestServer()
-  sdk = await createCts({ dataDir: path.join(server.dir, "sdk-data"), inputRoots: [rlogDir] })
+  // The SDK core gets the options the test server's core gets, so their capabilities must match.
+  sdk = await createCts({ dataDir: path.join(server.dir, "sdk-data"), concurrency: 2, inputRoots: [rlogDir], extraToolModules: [testTools] })
 })
 afterAll(async () => {
   await sdk?.close()
@@ -66,5 +67,22 @@ describe("uploads: HTTP and SDK agree", () => {
     const meta = await sdk.upload(path.join(rlogDir, "rav4_seg40.rlog.zst"))
     expect(meta.name).toBe("rav4_seg40.rlog.zst")
     expect(meta.contentType).toBe("application/zstd")
+  })
+})
+
+describe("capabilities: HTTP and SDK agree", () => {
+  it("reports the same version, tools, limits and queue shape for the same options", async () => {
+    const http = (await (await server.api("/v1/capabilities")).json()) as Record<string, any>
+    const local = await sdk.capabilities()
+    expect(http.version).toBe(local.version)
+    expect(http.tools.map((t: { id: string }) => t.id)).toEqual(local.tools.map((t) => t.id))
+    expect(http.tools.map((t: { params_schema: unknown }) => t.params_schema)).toEqual(local.tools.map((t) => t.paramsJsonSchema))
+    expect(http.limits).toEqual({
+      concurrency: local.limits.concurrency,
+      default_timeout_ms: local.limits.defaultTimeoutMs,
+      input_roots_restricted: true,
+      retention_days: local.limits.retentionDays
+    })
+    expect(http.queue).toEqual({ queued: expect.any(Number), running: expect.any(Number) })
   })
 })

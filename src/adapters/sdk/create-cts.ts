@@ -17,6 +17,9 @@ import { sdkHints } from "./sdk-hints.js"
 import { errorOfCause, iterateStream, runOrThrow, toWebStream } from "./effect-bridge.js"
 import { contentTypeFor } from "./content-types.js"
 import { storeUpload } from "../../core/artifacts/uploads.js"
+import { describeCapabilities, type CtsCapabilities } from "../../core/capabilities.js"
+
+export type { CtsCapabilities } from "../../core/capabilities.js"
 
 /** A run input: a path, several paths/refs (read in order), or an explicit reference (`{ type: "artifact", id }` for uploads). */
 export type InputSpec = string | InputRef | ReadonlyArray<string | InputRef>
@@ -33,19 +36,6 @@ export interface SubmitOptions {
 export type UploadSource = string | Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>
 
 /** What this cts-lite instance offers. */
-export interface CtsCapabilities {
-  readonly version: string
-  readonly tools: ReadonlyArray<ToolInfo>
-  readonly limits: {
-    readonly concurrency: number
-    readonly defaultTimeoutMs: number
-    /** True when path inputs must lie under configured input roots. */
-    readonly inputRootsRestricted: boolean
-    readonly retentionDays: number | null
-  }
-  readonly queue: { readonly queued: number; readonly running: number }
-}
-
 /** A long-lived cts-lite client: every method rejects with a typed CtsError (ValidationError | ToolError | SystemError). */
 export interface CtsClient {
   /** Validates tool, params and inputs, then queues the run. */
@@ -185,20 +175,7 @@ export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClie
       ),
     signUrl: (id, ttlSeconds = 3600) => run(Effect.flatMap(ArtifactStore, (s) => s.signUrl(id, ttlSeconds))),
     verifyToken: (token) => run(Effect.flatMap(ArtifactStore, (s) => s.verifyToken(token))),
-    capabilities: () =>
-      run(
-        Effect.gen(function* () {
-          const config = yield* CtsConfig
-          const tools = yield* Effect.flatMap(ToolRegistry, (r) => r.list)
-          const queue = yield* Effect.flatMap(Executor, (e) => e.queueDepth)
-          return {
-            version: VERSION,
-            tools,
-            limits: { concurrency: config.concurrency, defaultTimeoutMs: config.defaultTimeoutMs, inputRootsRestricted: config.inputRoots !== null, retentionDays: config.retentionDays },
-            queue
-          }
-        })
-      ),
+    capabilities: () => run(describeCapabilities),
     sweep: () => run(Effect.flatMap(Retention, (r) => r.sweep)),
     close: async () => {
       if (closed) return

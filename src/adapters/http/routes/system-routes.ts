@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import { checkHealth } from "../../../core/observability/health-probe.js"
+import { describeCapabilities, type CtsCapabilities } from "../../../core/capabilities.js"
 import { ToolRegistry, type ToolInfo } from "../../../core/registry/tool-registry.js"
 import { VERSION } from "../../../core/version.js"
 import { buildOpenApi } from "../openapi.js"
@@ -21,6 +22,19 @@ export const toolToWire = (t: ToolInfo) => ({
 })
 
 const listTools = Effect.flatMap(ToolRegistry, (r) => r.list)
+
+/** `describeCapabilities` on the wire (snake_case). */
+const capabilitiesToWire = (c: CtsCapabilities) => ({
+  version: c.version,
+  tools: c.tools.map(toolToWire),
+  limits: {
+    concurrency: c.limits.concurrency,
+    default_timeout_ms: c.limits.defaultTimeoutMs,
+    input_roots_restricted: c.limits.inputRootsRestricted,
+    retention_days: c.limits.retentionDays
+  },
+  queue: c.queue
+})
 
 /** health, version, capabilities, openapi.json, metrics. `routes` is the full table (OpenAPI describes it). */
 export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArray<ApiRoute> => [
@@ -59,11 +73,11 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
     method: "GET",
     path: "/v1/capabilities",
     operationId: "getCapabilities",
-    summary: "Tools with their params as JSON Schema, inputs and outputs.",
+    summary: "Version, tools with their params as JSON Schema, inputs and outputs, limits and the current queue (the SDK's capabilities(), same source).",
     tag: "system",
     auth: "required",
     responses: { 200: { description: "Tools." } },
-    handler: async (ctx) => ({ tools: (await ctx.core(listTools)).map(toolToWire) })
+    handler: async (ctx) => capabilitiesToWire(await ctx.core(describeCapabilities))
   }),
   defineApiRoute({
     method: "GET",
