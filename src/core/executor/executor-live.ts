@@ -13,7 +13,7 @@ import { Executor, isTerminalStatus, type ExecutorService, type RunError, type R
 import { precheckInputs } from "./input-precheck.js"
 import { checkInputs } from "./input-resolver.js"
 import { cancelElsewhere, watchCancelRequests } from "./remote-cancel.js"
-import { hostAlive, registerInstance } from "./run-host.js"
+import { hostAlive, registerInstance } from "../util/process-instance.js"
 import { runInWorker, type WorkerHooks } from "./run-worker.js"
 import { makeWorkerPool } from "./worker-pool.js"
 import type { WorkerJob } from "./worker-protocol.js"

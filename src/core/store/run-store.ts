@@ -1,10 +1,12 @@
 import { Context } from "effect"
 import type { Effect } from "effect"
-import type { ArtifactMeta, ArtifactPage } from "../artifacts/artifact-store.js"
-import type { CtsError } from "../errors.js"
-import type { RunQuery, RunRecord } from "../executor/executor.js"
-import type { RunEvent } from "../logs/log-stream.js"
-import type { RunStatistics } from "../observability/run-tally.js"
+import type { ArtifactMeta, ArtifactPage, ArtifactQuery } from "../../model/artifact.js"
+import type { CtsError } from "../../model/errors.js"
+import type { RunQuery, RunRecord } from "../../model/run.js"
+import type { RunEvent } from "../../model/run-event.js"
+import type { RunStatistics } from "../../model/run-statistics.js"
+
+export type { ArtifactQuery } from "../../model/artifact.js"
 
 /** Fields of a run the executor changes as it moves through its states. */
 export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "progress" | "error" | "summary" | "inputs">>
@@ -15,14 +17,6 @@ export interface UnfinishedRun {
   readonly status: RunRecord["status"]
   /** `<pid>:<instance id>` of the process that accepted the run. */
   readonly host: string
-}
-
-/** Artifact listing filter; `cursor` is the last id of the previous page. */
-export interface ArtifactQuery {
-  readonly prefix?: string
-  readonly runId?: string
-  readonly cursor?: string
-  readonly limit?: number
 }
 
 /** Persistence of runs, run events and artifact metadata (SQLite in the data dir by default). */
