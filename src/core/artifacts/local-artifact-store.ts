@@ -215,6 +215,9 @@ const make = Effect.gen(function* () {
  */
 export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.scopedContext(make)
 
+/** The local ArtifactStore layer (`ArtifactStoreLocal`), under the Effect naming used for every port's layers. */
+export const layerLocal = ArtifactStoreLocal
+
 /** Temp files being written under `<dataDir>/artifacts-tmp`, as `<owner dir>/<file>` (owner records left out); for diagnostics and tests. */
 export const listTemporaryFiles = async (dataDir: string): Promise<Array<string>> => {
   const tmpRoot = path.join(dataDir, "artifacts-tmp")

@@ -37,3 +37,8 @@ export interface ExecutorService {
 }
 
 export class Executor extends Context.Tag("cts/Executor")<Executor, ExecutorService>() {}
+
+/** The RunService port (submit, validate, cancel, await): the same Tag as `Executor`, the name the adapters use. */
+export const RunService = Executor
+export type RunService = Executor
+export type RunServiceShape = ExecutorService
