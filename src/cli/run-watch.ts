@@ -1,5 +1,5 @@
 import type { RunRecord } from "../core/executor/executor.js"
-import { isTerminalStatus } from "../core/executor/run-status.js"
+import { isTerminalStatus } from "../model/run.js"
 import { onInterrupt } from "./cli-context.js"
 import type { CtsClient } from "./client/cts-client.js"
 import type { Output } from "./output.js"

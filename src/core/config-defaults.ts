@@ -5,7 +5,7 @@ import path from "node:path"
 import { DEFAULT_MIN_FREE_BYTES, type CtsConfigShape } from "./config.js"
 import { SystemError, ValidationError } from "./errors.js"
 import { readLimitsFromEnv } from "./read-limits-env.js"
-import { ensurePrivateDir } from "./store/private-files.js"
+import { ensurePrivateDir } from "./util/private-files.js"
 
 /** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
 export const DEFAULT_TIMEOUT_MS = 10 * 60 * 1000

@@ -1,5 +1,5 @@
 import type { CtsError } from "./errors.js"
-import type { RunRecord } from "./executor/executor.js"
+import type { RunRecord } from "../model/run.js"
 
 /**
  * How one surface (SDK, CLI, HTTP) words the hints that name one of its own settings or commands,

@@ -1,19 +1,21 @@
 import { Effect, Layer } from "effect"
 import { ArtifactStore } from "./artifacts/artifact-store.js"
-import { ArtifactFiles, ArtifactStoreLocal } from "./artifacts/local-artifact-store.js"
+import { ArtifactFiles, layerLocal } from "./artifacts/local-artifact-store.js"
 import { Retention, RetentionLive } from "./artifacts/retention.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
 import { resolveConfig } from "./config-defaults.js"
 import { SystemError, isCtsError, type CtsError } from "./errors.js"
 import { Executor } from "./executor/executor.js"
-import { ExecutorLive } from "./executor/executor-live.js"
+import { makeRunServiceLayer, type RunServiceOptions } from "./executor/executor-live.js"
+import { RunQueue } from "./executor/run-queue.js"
+import { ToolRunner } from "./executor/tool-runner.js"
 import { EventBus } from "./logs/event-bus.js"
 import { LogStream } from "./logs/log-stream.js"
 import { LogStreamLive } from "./logs/log-stream-live.js"
 import { ToolRegistry } from "./registry/tool-registry.js"
 import { ToolRegistryLive, ToolSources } from "./registry/tool-registry-live.js"
 import { RunStore } from "./store/run-store.js"
-import { RunStoreSqlite } from "./store/sqlite-run-store.js"
+import { layerSqlite } from "./store/sqlite-run-store.js"
 
 /** Options of `makeCtsLayer`: any config value (the rest comes from `CTS_*` env vars and defaults) plus extra tool modules. */
 export interface CtsLayerOptions extends Partial<CtsConfigShape> {
@@ -39,23 +41,48 @@ export const CtsConfigLive = (
 ): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env), catch: asCtsError }))
 
 /**
- * The whole cts-lite core as one Layer: config, tool registry, SQLite run store in the data dir,
- * local artifact store, log stream, executor (worker threads) and retention sweeps.
- * Runs left queued or running by a process that died are marked failed (`interrupted`) when it is built;
- * closing its scope stops running tools and marks their runs the same way.
+ * Replacement layers for the ports of `makeCtsLayer` (each optional; the embedded default is named).
+ * A layer may need `CtsConfig`; the artifact store and the event bus may also need `RunStore`;
+ * the tool runner may need `ArtifactStore`. Scale-out layers (Postgres, S3, BullMQ, Redis) plug in here.
  */
-export const makeCtsLayer = (options: CtsLayerOptions = {}): Layer.Layer<CtsServices, CtsError> => {
+export interface CtsLayerOverrides {
+  /** Default `layerSqlite()` (`store/sqlite-run-store.ts`). */
+  readonly runStore?: Layer.Layer<RunStore, unknown, CtsConfig>
+  /** Default `layerLocal` (`artifacts/local-artifact-store.ts`). */
+  readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore>
+  /** Default `EventBus.layerStore()` (`logs/event-bus.ts`). */
+  readonly eventBus?: Layer.Layer<EventBus, unknown, CtsConfig | RunStore>
+  /** Default `RunQueue.layerMemory` (`executor/run-queue.ts`). */
+  readonly runQueue?: Layer.Layer<RunQueue, unknown, CtsConfig>
+  /** Default `ToolRunner.layerWorkerThreads` (`executor/tool-runner.ts`). */
+  readonly toolRunner?: Layer.Layer<ToolRunner, unknown, CtsConfig | ArtifactStore>
+  /** Options of the RunService (lease timing). */
+  readonly runService?: RunServiceOptions
+}
+
+/**
+ * The whole cts-lite core as one Layer: config, tool registry, run store, artifact store, log stream
+ * over an event bus, the RunService (run queue, tool runner, leases) and retention sweeps. `overrides`
+ * replaces any port's layer. Runs whose owner is gone (lease expired, or its process on this machine
+ * exited) are marked failed when it is built and while it runs; closing its scope stops running tools
+ * and marks their runs `interrupted`.
+ */
+export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerOverrides = {}): Layer.Layer<CtsServices, CtsError> => {
   const { extraToolModules = [], env = process.env, ...config } = options
   const configLayer = CtsConfigLive(config, env)
+  const port = <A, R>(layer: Layer.Layer<A, unknown, R>) => layer.pipe(Layer.mapError(asCtsError))
   const registry = Layer.unwrapEffect(
     Effect.map(CtsConfig, (c) => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))
   ).pipe(Layer.provide(configLayer))
-  const runStore = RunStoreSqlite.pipe(Layer.provide(configLayer), Layer.mapError(asCtsError))
-  const artifacts = ArtifactStoreLocal.pipe(Layer.provide(Layer.merge(configLayer, runStore)))
-  const bus = EventBus.layerStore().pipe(Layer.provide(runStore))
+  const runStore = port(overrides.runStore ?? layerSqlite()).pipe(Layer.provide(configLayer))
+  const withStore = Layer.merge(configLayer, runStore)
+  const artifacts = port(overrides.artifactStore ?? layerLocal).pipe(Layer.provide(withStore))
+  const bus = port(overrides.eventBus ?? EventBus.layerStore()).pipe(Layer.provide(withStore))
   const logs = LogStreamLive().pipe(Layer.provide(Layer.merge(runStore, bus)))
   const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs)
-  const executor = ExecutorLive.pipe(Layer.provide(base))
+  const queue = port(overrides.runQueue ?? RunQueue.layerMemory).pipe(Layer.provide(configLayer))
+  const runner = port(overrides.toolRunner ?? ToolRunner.layerWorkerThreads).pipe(Layer.provide(Layer.merge(configLayer, artifacts)))
+  const executor = makeRunServiceLayer(overrides.runService).pipe(Layer.provide(Layer.mergeAll(base, queue, runner)))
   const retention = RetentionLive.pipe(Layer.provide(base))
   return Layer.mergeAll(base, executor, retention)
 }

@@ -80,7 +80,7 @@ describe("cancel of a run another client (process) executes on the same data dir
       const version = check.prepare("PRAGMA user_version").all()[0]
       check.close()
       expect(columns).toContain("cancel_requested_at")
-      expect(version).toEqual({ user_version: 2 })
+      expect(version).toEqual({ user_version: 3 })
     } finally {
       await reopened.close()
       cleanup()

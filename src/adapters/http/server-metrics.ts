@@ -1,9 +1,8 @@
-import { Effect } from "effect"
+import { Effect, type ManagedRuntime } from "effect"
 import { Executor } from "../../core/executor/executor.js"
 import { collectRunStatistics } from "../../core/observability/run-statistics.js"
-import { RUN_DURATION_BUCKETS } from "../../core/observability/run-tally.js"
+import { RUN_DURATION_BUCKETS } from "../../model/run-statistics.js"
 import { MetricsRegistry } from "./metrics-registry.js"
-import type { CtsRuntime } from "./route-kit.js"
 
 const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
 
@@ -20,7 +19,7 @@ export interface ServerMetrics {
 }
 
 /** Builds the metrics registry; run and queue figures are read from the core at scrape time (the run store's running totals: constant cost per scrape). */
-export const createServerMetrics = (runtime: CtsRuntime): ServerMetrics => {
+export const createServerMetrics = (runtime: ManagedRuntime.ManagedRuntime<Executor, unknown>): ServerMetrics => {
   const registry = new MetricsRegistry()
   const requests = registry.counter("cts_http_requests_total", "HTTP requests by method, route template and status.")
   const latency = registry.histogram("cts_http_request_duration_seconds", "Time to response headers by method and route template.", latencyBuckets)

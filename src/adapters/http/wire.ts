@@ -1,11 +1,12 @@
 import { Either, JSONSchema, ParseResult, Schema } from "effect"
-import type { ArtifactMeta } from "../../core/artifacts/artifact-store.js"
-import type { InputRef, RunRecord } from "../../core/executor/executor.js"
-import type { RunEvent } from "../../core/logs/log-stream.js"
+import type { ArtifactMeta } from "../../model/artifact.js"
+import type { InputRef, RunRecord } from "../../model/run.js"
+import type { RunEvent } from "../../model/run-event.js"
 import { clip, LISTED_AT_MOST, listFew } from "../../core/util/list-few.js"
 import { hintFor } from "../../core/hints.js"
 import { ApiError } from "./api-error.js"
 import { httpHints } from "./http-hints.js"
+import type { ArtifactWire, RunEventWire, RunWire } from "./wire-schemas.js"
 
 const InputBody = Schema.Struct({
   type: Schema.Literal("path", "upload").annotations({ description: "`path`: a file under the server's input roots; `upload`: the artifact id returned by POST /v1/uploads." }),
@@ -61,10 +62,10 @@ export const toInputRef = (input: { readonly type: "path" | "upload"; readonly v
   return { type: "path", path: input.value }
 }
 
-const wireInput = (ref: InputRef) => (ref.type === "path" ? { type: "path", value: ref.path } : { type: "upload", value: ref.id })
+const wireInput = (ref: InputRef) => (ref.type === "path" ? { type: "path" as const, value: ref.path } : { type: "upload" as const, value: ref.id })
 
 /** A run as the API shows it, with absolute links. */
-export const runToWire = (run: RunRecord, baseUrl: string) => {
+export const runToWire = (run: RunRecord, baseUrl: string): RunWire => {
   const self = `${baseUrl}/v1/runs/${run.id}`
   return {
     id: run.id,
@@ -106,7 +107,7 @@ export const runJson = (run: RunRecord, baseUrl: string): string => {
 }
 
 /** Artifact metadata as the API shows it, with absolute URLs. */
-export const artifactToWire = (meta: ArtifactMeta, baseUrl: string) => ({
+export const artifactToWire = (meta: ArtifactMeta, baseUrl: string): ArtifactWire => ({
   id: meta.id,
   run_id: meta.runId,
   name: meta.name,
@@ -123,15 +124,14 @@ export const artifactToWire = (meta: ArtifactMeta, baseUrl: string) => ({
 })
 
 /** A run event as logs pages and SSE `data:` show it. */
-export const eventToWire = (e: RunEvent) => {
-  const base = { seq: e.seq, type: e.type, time: e.time }
+export const eventToWire = (e: RunEvent): RunEventWire => {
   switch (e.type) {
     case "log":
-      return { ...base, level: e.level, source: e.source, message: e.message }
+      return { seq: e.seq, type: e.type, time: e.time, level: e.level, source: e.source, message: e.message }
     case "progress":
-      return { ...base, fraction: e.fraction, note: e.note ?? null }
+      return { seq: e.seq, type: e.type, time: e.time, fraction: e.fraction, note: e.note ?? null }
     case "status":
     case "end":
-      return { ...base, status: e.status }
+      return { seq: e.seq, type: e.type, time: e.time, status: e.status }
   }
 }

@@ -1,31 +1,11 @@
 import type { Readable } from "node:stream"
 import { Context } from "effect"
 import type { Effect, Stream } from "effect"
-import type { CtsError } from "../errors.js"
+import type { ArtifactMeta, ArtifactPage, ArtifactQuery, ByteRange } from "../../model/artifact.js"
+import type { CtsError } from "../../model/errors.js"
 
-/** Metadata recorded for every artifact. */
-export interface ArtifactMeta {
-  readonly id: string
-  /** Normalised store key, e.g. `runs/<runId>/<name>`. */
-  readonly key: string
-  readonly runId: string | null
-  readonly name: string
-  readonly size: number
-  readonly sha256: string
-  readonly contentType: string
-  /** ISO-8601. */
-  readonly createdAt: string
-  /** Set when the run that wrote it was canceled or failed mid-write. */
-  readonly partial?: boolean
-  /** Free-form extras (tool version, input sha256…). */
-  readonly metadata?: Record<string, unknown>
-}
-
-/** Inclusive byte range. */
-export interface ByteRange {
-  readonly start: number
-  readonly end: number
-}
+/** The metadata types moved to `src/model/artifact.ts`; re-exported here for code written against this module. */
+export type { ArtifactMeta, ArtifactPage, ArtifactQuery, ByteRange } from "../../model/artifact.js"
 
 export interface PutArtifact {
   readonly key: string
@@ -34,11 +14,6 @@ export interface PutArtifact {
   readonly runId?: string | null
   /** Read once the body has ended, so a writer may complete it with values known only then. */
   readonly metadata?: Record<string, unknown>
-}
-
-export interface ArtifactPage {
-  readonly items: ReadonlyArray<ArtifactMeta>
-  readonly nextCursor: string | null
 }
 
 /** Stores artifacts by key; keys never escape the store. */
@@ -55,12 +30,7 @@ export interface ArtifactStoreService {
    */
   readonly openRead?: (id: string, range?: ByteRange) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: Readable }, CtsError>
   readonly stat: (id: string) => Effect.Effect<ArtifactMeta, CtsError>
-  readonly list: (query: {
-    readonly prefix?: string
-    readonly runId?: string
-    readonly cursor?: string
-    readonly limit?: number
-  }) => Effect.Effect<ArtifactPage, CtsError>
+  readonly list: (query: ArtifactQuery) => Effect.Effect<ArtifactPage, CtsError>
   readonly delete: (id: string) => Effect.Effect<void, CtsError>
   /** Signed expiring token for `id`; `verifyToken` returns the id or fails. */
   readonly signUrl: (id: string, ttlSeconds: number) => Effect.Effect<{ readonly token: string; readonly expiresAt: string }, CtsError>

@@ -6,7 +6,7 @@ import { CtsConfig } from "../config.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
 import { RunStore } from "../store/run-store.js"
 import { newId } from "../store/ids.js"
-import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../store/private-files.js"
+import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { normalizeKey } from "./artifact-keys.js"
 import { fileReadStream, fileStream } from "./file-read.js"
@@ -214,6 +214,9 @@ const make = Effect.gen(function* () {
  * process removes while this one is alive.
  */
 export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.scopedContext(make)
+
+/** The local ArtifactStore layer (`ArtifactStoreLocal`), under the Effect naming used for every port's layers. */
+export const layerLocal = ArtifactStoreLocal
 
 /** Temp files being written under `<dataDir>/artifacts-tmp`, as `<owner dir>/<file>` (owner records left out); for diagnostics and tests. */
 export const listTemporaryFiles = async (dataDir: string): Promise<Array<string>> => {

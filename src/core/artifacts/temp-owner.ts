@@ -2,9 +2,9 @@ import { hostname } from "node:os"
 import { readdir, readFile, rm, stat, utimes, writeFile } from "node:fs/promises"
 import path from "node:path"
 import { Effect } from "effect"
-import { hostAlive, registerInstance } from "../executor/run-host.js"
+import { hostAlive, registerInstance } from "../util/process-instance.js"
 import { fsError } from "./fs-errors.js"
-import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../store/private-files.js"
+import { ensurePrivateDir, PRIVATE_FILE_MODE } from "../util/private-files.js"
 
 /** How often a writer renews the lease on its temp directory. */
 export const TEMP_LEASE_RENEW_MS = 30_000

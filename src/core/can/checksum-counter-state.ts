@@ -1,4 +1,4 @@
-import type { ChecksumByte, ChecksumCounterReport, CounterField } from "./checksum-counter-detector.js"
+import type { ChecksumByte, ChecksumCounterReport, CounterField } from "./checksum-counter-report.js"
 
 interface FieldDef {
   readonly byte: number

@@ -1,16 +1,13 @@
 import { Context } from "effect"
 import type { Effect } from "effect"
-import type { CtsError, ErrorCategory } from "../errors.js"
+import type { CtsError } from "../../model/errors.js"
+import type { InputRef, RunQuery, RunRecord } from "../../model/run.js"
 
-export type RunStatus = "queued" | "running" | "completed" | "failed" | "canceled"
+/** The domain types moved to `src/model/run.ts`; re-exported here for code written against this module. */
+export { isTerminalStatus } from "../../model/run.js"
+export type { InputRef, RunError, RunInput, RunQuery, RunRecord, RunStatus } from "../../model/run.js"
 
-export { isTerminalStatus } from "./run-status.js"
-
-/** Where a run's input comes from: a local path (only under the configured roots) or a stored artifact (uploads). */
-export type InputRef =
-  | { readonly type: "path"; readonly path: string }
-  | { readonly type: "artifact"; readonly id: string }
-
+/** What `submit` takes. */
 export interface SubmitRequest {
   readonly toolId: string
   readonly params?: Record<string, unknown>
@@ -20,55 +17,6 @@ export interface SubmitRequest {
   /** Principal that owns the run (HTTP auth); embedded use leaves it unset. */
   readonly owner?: string
   readonly timeoutMs?: number
-}
-
-export interface RunError {
-  readonly category: ErrorCategory
-  readonly code: string
-  readonly message: string
-  readonly suggestedAction?: string
-}
-
-/**
- * One input of a run as its record shows it. `size` is the file's size when the run was submitted.
- * `sha256` is an artifact input's stored hash; for a path input it is null until the worker has
- * hashed the file to its end while the tool read it (recorded then), and stays null when the run
- * failed, was canceled or timed out before that.
- */
-export interface RunInput {
-  readonly name: string
-  readonly size: number
-  readonly sha256: string | null
-  readonly ref: InputRef
-}
-
-/** The persisted record of a run. */
-export interface RunRecord {
-  readonly id: string
-  readonly toolId: string
-  readonly toolVersion: string
-  readonly name: string | null
-  readonly owner: string | null
-  readonly status: RunStatus
-  /** Decoded params (defaults applied). */
-  readonly params: Record<string, unknown>
-  readonly inputs: ReadonlyArray<RunInput>
-  readonly createdAt: string
-  readonly startedAt: string | null
-  readonly finishedAt: string | null
-  readonly timeoutMs: number
-  readonly progress: { readonly fraction: number; readonly note?: string } | null
-  readonly error: RunError | null
-  readonly summary: Record<string, unknown> | null
-  readonly artifactIds: ReadonlyArray<string>
-}
-
-export interface RunQuery {
-  readonly status?: RunStatus
-  readonly toolId?: string
-  readonly owner?: string
-  readonly cursor?: string
-  readonly limit?: number
 }
 
 export interface CancelOutcome {
@@ -89,3 +37,8 @@ export interface ExecutorService {
 }
 
 export class Executor extends Context.Tag("cts/Executor")<Executor, ExecutorService>() {}
+
+/** The RunService port (submit, validate, cancel, await): the same Tag as `Executor`, the name the adapters use. */
+export const RunService = Executor
+export type RunService = Executor
+export type RunServiceShape = ExecutorService

@@ -1,7 +1,7 @@
 import { format } from "node:util"
 import type { MessagePort } from "node:worker_threads"
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
-import { SystemError, ToolError, ValidationError, type CtsError } from "../errors.js"
+import { errorFromWire, type CtsError } from "../../model/errors.js"
 import type { ArtifactBody, ArtifactMetadata, LogLevel, ToolContext } from "../tools/define-tool.js"
 import { openWorkerInput, type OpenedInput } from "./input-file.js"
 import type { FromWorker, ToWorker, WireError, WorkerJob } from "./worker-protocol.js"
@@ -12,19 +12,7 @@ const PROGRESS_EVERY_MS = 200
 /** Log lines (tool and console) a worker sends at most; the executor keeps the same cap. */
 const MAX_LOG_LINES = 20_000
 
-const errorClasses = { ValidationError, ToolError, SystemError } as const
-
-/**
- * Rebuilds a typed error from wire data (an artifact write the store refused, e.g. `system_error/disk_full`),
- * so tool code and `toCtsError` pass it on as the typed error it was instead of an unexpected failure.
- */
-export const errorFromWire = (w: WireError): CtsError =>
-  new errorClasses[w._tag]({
-    code: w.code,
-    message: w.message,
-    ...(w.suggestedAction !== undefined ? { suggestedAction: w.suggestedAction } : {}),
-    ...(w.details !== undefined ? { details: w.details } : {})
-  })
+export { errorFromWire }
 
 async function* bytesOf(body: ArtifactBody): AsyncIterable<Uint8Array> {
   const encoder = new TextEncoder()

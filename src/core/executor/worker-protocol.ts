@@ -1,16 +1,8 @@
-import type { ArtifactMeta } from "../artifacts/artifact-store.js"
+import type { ArtifactMeta } from "../../model/artifact.js"
+import type { WireError } from "../../model/errors.js"
+import type { LogLevel } from "../../model/run-event.js"
 import type { ReadLimits } from "../log/log-limits.js"
-import type { LogLevel } from "../tools/define-tool.js"
 import type { FileIdentity } from "./input-identity.js"
-
-/** A typed error as it crosses the thread boundary (plain data; rebuilt on the other side). */
-export interface WireError {
-  readonly _tag: "ValidationError" | "ToolError" | "SystemError"
-  readonly code: string
-  readonly message: string
-  readonly suggestedAction?: string
-  readonly details?: unknown
-}
 
 /** An input the worker opens itself: a local file the executor checked (never read) at submit. */
 export interface WorkerInput {
@@ -65,34 +57,5 @@ export type ToWorker =
   | { readonly type: "artifact-done"; readonly writeId: number; readonly meta: ArtifactMeta }
   | { readonly type: "artifact-failed"; readonly writeId: number; readonly error: WireError }
 
-const TAGS = new Set(["ValidationError", "ToolError", "SystemError"])
-
-/** True for a typed cts-lite error from any copy of the library (checked by shape, not class). */
-export const isWireError = (u: unknown): u is WireError =>
-  typeof u === "object" && u !== null && TAGS.has((u as WireError)._tag) && typeof (u as WireError).code === "string" && typeof (u as WireError).message === "string"
-
-/** Plain-data copy of a typed error; anything else becomes a ToolError `tool_crashed`. */
-export const toWireError = (u: unknown): WireError => {
-  if (isWireError(u)) {
-    let details: unknown
-    try {
-      details = u.details === undefined ? undefined : structuredClone(u.details)
-    } catch {
-      details = undefined
-    }
-    return {
-      _tag: u._tag,
-      code: u.code,
-      message: u.message,
-      ...(u.suggestedAction ? { suggestedAction: u.suggestedAction } : {}),
-      ...(details !== undefined ? { details } : {})
-    }
-  }
-  const message = u instanceof Error ? `${u.name}: ${u.message}` : String(u)
-  return {
-    _tag: "ToolError",
-    code: "tool_crashed",
-    message: `The tool crashed: ${message}`,
-    suggestedAction: "This is a bug in the tool; report it with the run id and input"
-  }
-}
+export { isWireError, toWireError } from "../../model/errors.js"
+export type { WireError } from "../../model/errors.js"

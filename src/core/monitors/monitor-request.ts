@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors.js"
-import type { InputRef } from "../executor/executor.js"
+import type { InputRef } from "../../model/run.js"
 import type { ToolInfo } from "../registry/tool-registry.js"
 
 /** Where a started monitor reads CAN: a panda (by serial, or the first), a simulated panda replaying a file, or a recorded log. */

@@ -5,7 +5,7 @@ import { Effect } from "effect"
 import { CtsConfig, DEFAULT_MIN_FREE_BYTES } from "../config.js"
 import { Executor } from "../executor/executor.js"
 import { ToolRegistry } from "../registry/tool-registry.js"
-import { PRIVATE_FILE_MODE } from "../store/private-files.js"
+import { PRIVATE_FILE_MODE } from "../util/private-files.js"
 
 /** What `checkHealth` found; `ok` is false when any check failed. */
 export interface HealthReport {

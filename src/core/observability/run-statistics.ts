@@ -2,9 +2,9 @@ import { Effect, Option } from "effect"
 import type { CtsError } from "../errors.js"
 import { Executor } from "../executor/executor.js"
 import { RunStore } from "../store/run-store.js"
-import { createRunTally, secondsBetween, type RunStatistics } from "./run-tally.js"
+import { createRunTally, secondsBetween, type RunStatistics } from "../../model/run-statistics.js"
 
-export type { RunStatistics } from "./run-tally.js"
+export type { RunStatistics } from "../../model/run-statistics.js"
 
 /** Walks every persisted run (all owners) page by page and tallies them (cost grows with the number of runs). */
 export const scanRunStatistics: Effect.Effect<RunStatistics, CtsError, Executor> = Effect.gen(function* () {

@@ -1,5 +1,5 @@
 import { Effect } from "effect"
-import { isTerminalStatus, type RunRecord } from "../executor/executor.js"
+import { isTerminalStatus, type RunRecord } from "../../model/run.js"
 import type { RunPatch } from "./run-store.js"
 
 /** Runs kept in memory by default (least recently read ones are dropped first). */

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
-import type { SystemError } from "../errors.js"
-import { isTerminalStatus, type RunRecord, type RunStatus } from "../executor/executor.js"
-import { createRunTally, secondsBetween, type RunStatistics } from "../observability/run-tally.js"
+import type { SystemError } from "../../model/errors.js"
+import { isTerminalStatus, type RunRecord, type RunStatus } from "../../model/run.js"
+import { createRunTally, secondsBetween, type RunStatistics } from "../../model/run-statistics.js"
 import type { RunCache } from "./run-cache.js"
 import type { RunPatch } from "./run-store.js"
 

@@ -4,11 +4,11 @@ import { SqliteClient } from "@effect/sql-sqlite-node"
 import { Effect, Layer } from "effect"
 import { CtsConfig } from "../config.js"
 import { SystemError } from "../errors.js"
-import type { ArtifactMeta } from "../artifacts/artifact-store.js"
-import type { RunRecord } from "../executor/executor.js"
-import type { RunEvent } from "../logs/log-stream.js"
-import { ensurePrivateDir, ensurePrivateFile } from "./private-files.js"
-import { RunStore, type ArtifactQuery, type RunPatch, type RunStoreService, type UnfinishedRun } from "./run-store.js"
+import type { ArtifactMeta } from "../../model/artifact.js"
+import type { RunRecord } from "../../model/run.js"
+import type { RunEvent } from "../../model/run-event.js"
+import { ensurePrivateDir, ensurePrivateFile } from "../util/private-files.js"
+import { NO_LEASE_EXPIRY, RunStore, type ArtifactQuery, type RunPatch, type RunStoreService, type UnfinishedRun } from "./run-store.js"
 import { createRunCache } from "./run-cache.js"
 import { makeRunTransitions } from "./run-transitions.js"
 import { migrate } from "./sqlite-schema.js"
@@ -64,13 +64,14 @@ const make = Effect.gen(function* () {
     Effect.forEach(rows, (row) => Effect.map(artifactIdsOf(row.id), (ids) => runFromRow(row, ids)))
 
   const service: RunStoreService = {
-    insertRun: (run: RunRecord, host: string) =>
+    insertRun: (run: RunRecord, host: string, leaseExpiresAt?: string) =>
       query(
         `INSERT INTO runs (id, tool_id, tool_version, name, owner, status, params, inputs, created_at, started_at,
-           finished_at, timeout_ms, progress, error, summary, host) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+           finished_at, timeout_ms, progress, error, summary, host, lease_owner, lease_expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
         [run.id, run.toolId, run.toolVersion, run.name, run.owner, run.status, json(run.params) ?? "{}",
           json(run.inputs) ?? "[]", run.createdAt, run.startedAt, run.finishedAt, run.timeoutMs,
-          json(run.progress), json(run.error), json(run.summary), host]
+          json(run.progress), json(run.error), json(run.summary), host,
+          leaseExpiresAt === undefined ? null : host, leaseExpiresAt ?? null]
       ).pipe(Effect.tap(() => transitions.inserted(run)), Effect.asVoid),
 
     updateRun: (id, patch) => {
@@ -198,27 +199,60 @@ const make = Effect.gen(function* () {
         (pages) => pages.flat().map((r) => r.id)
       ),
 
+    takeLease: (id, owner, expiresAt, now) =>
+      query<{ id: string }>(
+        `UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status IN ('queued', 'running')
+           AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?) RETURNING id`,
+        [owner, expiresAt, id, owner, now]
+      ).pipe(Effect.map((rows) => rows.length > 0)),
+
+    renewLeases: (owner, expiresAt) =>
+      query<{ id: string }>(
+        "UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? AND status IN ('queued', 'running') RETURNING id",
+        [expiresAt, owner]
+      ).pipe(Effect.map((rows) => rows.length)),
+
+    leasedRuns: query<{ id: string; status: RunRecord["status"]; owner: string; expires_at: string }>(
+      `SELECT id, status, COALESCE(lease_owner, host) AS owner, COALESCE(lease_expires_at, '${NO_LEASE_EXPIRY}') AS expires_at FROM runs
+         WHERE status IN ('queued', 'running') AND (lease_owner IS NOT NULL OR status = 'running')`
+    ).pipe(Effect.map((rows) => rows.map((r) => ({ id: r.id, status: r.status, owner: r.owner, expiresAt: r.expires_at })))),
+
+    claimLease: (held, owner, expiresAt) =>
+      query<{ id: string }>(
+        `UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status IN ('queued', 'running')
+           AND COALESCE(lease_owner, host) = ? AND COALESCE(lease_expires_at, '${NO_LEASE_EXPIRY}') = ? RETURNING id`,
+        [owner, expiresAt, held.id, held.owner, held.expiresAt]
+      ).pipe(Effect.map((rows) => rows.length > 0)),
+
     statistics: Effect.sync(transitions.snapshot)
   }
   return service
 })
 
-const sqliteForDataDir = Layer.unwrapEffect(
-  Effect.gen(function* () {
-    const { dataDir } = yield* CtsConfig
-    yield* Effect.try({
-      try: () => {
-        ensurePrivateDir(dataDir)
-        ensurePrivateFile(path.join(dataDir, DATABASE_FILE))
-      },
-      catch: (e) => new SystemError({ code: "data_dir_unwritable", message: `Cannot create data dir ${dataDir}: ${(e as Error).message}` })
-    })
-    return SqliteClient.layer({ filename: path.join(dataDir, DATABASE_FILE) })
-  })
-)
+/** Options of `layerSqlite`: the database file (default `<dataDir>/cts.sqlite`; `":memory:"` for a private in-memory database). */
+export interface SqliteRunStoreOptions {
+  readonly filename?: string
+}
 
-/** RunStore backed by SQLite (`<dataDir>/cts.sqlite`, WAL mode). */
-export const RunStoreSqlite: Layer.Layer<RunStore, SystemError | import("effect/ConfigError").ConfigError, CtsConfig> = Layer.effect(
-  RunStore,
-  make
-).pipe(Layer.provide(sqliteForDataDir))
+const sqliteClient = (options: SqliteRunStoreOptions) =>
+  Layer.unwrapEffect(
+    Effect.gen(function* () {
+      if (options.filename !== undefined) return SqliteClient.layer({ filename: options.filename })
+      const { dataDir } = yield* CtsConfig
+      yield* Effect.try({
+        try: () => {
+          ensurePrivateDir(dataDir)
+          ensurePrivateFile(path.join(dataDir, DATABASE_FILE))
+        },
+        catch: (e) => new SystemError({ code: "data_dir_unwritable", message: `Cannot create data dir ${dataDir}: ${(e as Error).message}` })
+      })
+      return SqliteClient.layer({ filename: path.join(dataDir, DATABASE_FILE) })
+    })
+  )
+
+/** RunStore backed by SQLite (`<dataDir>/cts.sqlite` unless `filename` says otherwise, WAL mode). */
+export const layerSqlite = (options: SqliteRunStoreOptions = {}): Layer.Layer<RunStore, SystemError | import("effect/ConfigError").ConfigError, CtsConfig> =>
+  Layer.effect(RunStore, make).pipe(Layer.provide(sqliteClient(options)))
+
+/** RunStore backed by SQLite in the data dir (`layerSqlite()`). */
+export const RunStoreSqlite = layerSqlite()

@@ -1,6 +1,6 @@
-import type { ArtifactMeta } from "../artifacts/artifact-store.js"
-import type { RunRecord } from "../executor/executor.js"
-import type { RunEvent } from "../logs/log-stream.js"
+import type { ArtifactMeta } from "../../model/artifact.js"
+import type { RunRecord } from "../../model/run.js"
+import type { RunEvent } from "../../model/run-event.js"
 
 /** A `runs` table row as SQLite returns it. */
 export interface RunRow {

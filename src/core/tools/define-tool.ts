@@ -38,7 +38,7 @@ export interface ResolvedInput {
   readonly digest: () => Promise<string>
 }
 
-export type LogLevel = "debug" | "info" | "warn" | "error"
+export type LogLevel = import("../../model/run-event.js").LogLevel
 
 /** An artifact's free-form metadata, given up front or computed when its body has ended. */
 export type ArtifactMetadata = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>)

@@ -7,6 +7,7 @@ import { artifactToWire, decodeBody, jsonSchemaOf, SignedUrlBody } from "../wire
 import { ownArtifact, ownRun } from "./access.js"
 import { bodyResponse, contentDisposition, downloadSafetyHeaders, serveArtifact, toBody } from "./artifact-body.js"
 import { idParam, intParam } from "./query-params.js"
+import { ArtifactWire } from "../wire-schemas.js"
 
 const param = (ctx: ApiContext, name: string) => ctx.event.context.params?.[name]
 
@@ -85,7 +86,7 @@ export const artifactRoutes: ReadonlyArray<ApiRoute> = [
     summary: "Artifact metadata (size, sha256, content type, run) with absolute URLs.",
     tag: "artifacts",
     auth: "required",
-    responses: { 200: { description: "Metadata." }, 404: { description: "Unknown artifact, or not yours." } },
+    responses: { 200: { description: "Metadata.", schema: jsonSchemaOf(ArtifactWire) }, 404: { description: "Unknown artifact, or not yours." } },
     handler: async (ctx) => artifactToWire(await ownArtifact(ctx, param(ctx, "id")), ctx.baseUrl)
   }),
   defineApiRoute({

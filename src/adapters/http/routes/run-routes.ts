@@ -8,6 +8,7 @@ import { decodeBody, jsonSchemaOf, RunCreateBody, runJson, runToWire, toInputRef
 import { ownedUpload } from "../../../core/access/ownership.js"
 import { ownRun } from "./access.js"
 import { enumParam, idParam, intParam } from "./query-params.js"
+import { RunWire } from "../wire-schemas.js"
 
 const statuses: ReadonlyArray<RunStatus> = ["queued", "running", "completed", "failed", "canceled"]
 
@@ -112,7 +113,7 @@ export const runRoutes: ReadonlyArray<ApiRoute> = [
     summary: "One run: status, timestamps, progress, error, summary, artifact ids, links.",
     tag: "runs",
     auth: "required",
-    responses: { 200: { description: "The run." }, 404: { description: "Unknown run, or not yours." } },
+    responses: { 200: { description: "The run.", schema: jsonSchemaOf(RunWire) }, 404: { description: "Unknown run, or not yours." } },
     handler: async (ctx) => new HTTPResponse(runJson(await ownRun(ctx, runId(ctx)), ctx.baseUrl), { headers: jsonHeaders })
   }),
   defineApiRoute({

@@ -1,4 +1,4 @@
-import type { RunStatus } from "../executor/executor.js"
+import type { RunStatus } from "./run.js"
 
 /** Upper bounds (seconds) of the run-duration histogram; `+Inf` is implied. */
 export const RUN_DURATION_BUCKETS: ReadonlyArray<number> = [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600, 1800, 3600]
