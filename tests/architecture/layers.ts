@@ -18,7 +18,7 @@ export const LAYERS: ReadonlyArray<Layer> = [
   /** Runs: RunService (Executor), RunQueue, ToolRunner, worker threads. */
   { name: "runs", paths: ["src/core/executor/"] },
   /** The composition root and what reads every service. */
-  { name: "composition", paths: ["src/core/runtime.ts", "src/core/observability/"] },
+  { name: "composition", paths: ["src/core/runtime.ts", "src/core/observability/", "src/core/access/", "src/core/capabilities.ts"] },
   /** Adapters (HTTP, SDK), the client and the package entry. */
   { name: "adapters", paths: ["src/adapters/", "src/client/", "src/index.ts"] },
   { name: "cli", paths: ["src/cli/"] }
