@@ -11,6 +11,8 @@ import { Readable } from "node:stream"
 import autocannon from "autocannon"
 import { SERVER_NODE_FLAGS } from "../dist/index.js"
 
+// CTS_BENCH_HTTP_PHASES=get,busy (any of get, throughput, busy, sse, transfer): only those parts; default all.
+const phases = new Set((process.env.CTS_BENCH_HTTP_PHASES || "get,throughput,busy,sse,transfer").split(",").map((x) => x.trim()))
 const token = randomBytes(24).toString("hex")
 const dir = mkdtempSync(path.join(tmpdir(), "cts-bench-http-"))
 const auth = { authorization: `Bearer ${token}` }
@@ -212,15 +214,17 @@ try {
   const seed = await submit("bench-emit-clock", { lines: 1, everyMs: 0, delayMs: 0 })
   await waitFor(seed.id, ["completed"])
   await runLoad("paced", { ...target, path: `/v1/runs/${seed.id}`, rate: 2000, durationMs: 1000 })
-  await getLatency(seed.id, "")
-  await getThroughput(seed.id)
-  const burners = [await submit("bench-burn", { ms: 60_000 }), await submit("bench-burn", { ms: 60_000 })]
-  await Promise.all(burners.map((b) => waitFor(b.id, ["running"])))
-  await getLatency(seed.id, ", two CPU-heavy runs executing")
-  for (const b of burners) await api(`/v1/runs/${b.id}`, { method: "DELETE" })
-  await Promise.all(burners.map((b) => waitFor(b.id, ["canceled"])))
-  await sseLatency(500)
-  await transfer(512 * 1024 * 1024)
+  if (phases.has("get")) await getLatency(seed.id, "")
+  if (phases.has("throughput")) await getThroughput(seed.id)
+  if (phases.has("busy")) {
+    const burners = [await submit("bench-burn", { ms: 60_000 }), await submit("bench-burn", { ms: 60_000 })]
+    await Promise.all(burners.map((b) => waitFor(b.id, ["running"])))
+    await getLatency(seed.id, ", two CPU-heavy runs executing")
+    for (const b of burners) await api(`/v1/runs/${b.id}`, { method: "DELETE" })
+    await Promise.all(burners.map((b) => waitFor(b.id, ["canceled"])))
+  }
+  if (phases.has("sse")) await sseLatency(500)
+  if (phases.has("transfer")) await transfer(512 * 1024 * 1024)
   const missed = rows.filter((r) => !r.ok).length
   console.log(`\n${rows.length - missed}/${rows.length} figures within target (load average now ${loadavg().map((x) => x.toFixed(1)).join(" ")}; latency figures need idle cores)`)
 } finally {

@@ -17,6 +17,8 @@ export const fileInfoTool = defineTool({
   version: "1.0.0",
   params: Schema.Struct({ headBytes: Schema.optionalWith(Schema.Int.pipe(Schema.between(0, 64)), { default: () => 8 }) }),
   inputs: [{ kind: "rlog", description: "any file" }],
+  // Any bytes are fine: no check of the input's kind.
+  checkInputKinds: false,
   outputs: [{ name: "file-info.json", contentType: "application/json", description: "size, sha256, compression, first bytes" }],
   run: (ctx) =>
     Effect.tryPromise({

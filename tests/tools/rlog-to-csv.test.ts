@@ -10,6 +10,7 @@ import type { ArtifactBody, ResolvedInput, ToolContext } from "../../src/core/to
 import { RlogToCsvParams } from "../../src/core/tools/rlog-to-csv/params.js"
 import { rlogToCsv } from "../../src/core/tools/rlog-to-csv/rlog-to-csv.js"
 import { rlogToCsvTool } from "../../src/core/tools/rlog-to-csv/tool.js"
+import { runDefinedTool } from "../../src/core/tools/run-defined-tool.js"
 import { firstDifference } from "../log/helpers.js"
 import { oracleRows } from "../support/oracle.js"
 import { rlogPath } from "../support/shared-data.js"
@@ -160,7 +161,7 @@ const runTool = async (files: ReadonlyArray<string>, p: Record<string, unknown> 
     },
     signal: new AbortController().signal
   }
-  const result = await Effect.runPromise(Effect.either(rlogToCsvTool.run(ctx)))
+  const result = await Effect.runPromise(Effect.either(runDefinedTool(rlogToCsvTool, ctx)))
   return { result, artifacts, logs, progress }
 }
 

@@ -1,7 +1,7 @@
 import { Effect, type Scope } from "effect"
 import { isCtsError, SystemError, type CtsError } from "../errors.js"
-import type { InputKind, ResolvedInput, ToolDefinition } from "../tools/define-tool.js"
-import { isLogKind, sniffInput, wrongInputType, type SniffedKind } from "../tools/shared/input-kind.js"
+import { checksInputKinds, typedInputs } from "../tools/declared-inputs.js"
+import type { ResolvedInput, ToolDefinition } from "../tools/define-tool.js"
 import { openWorkerInput } from "./input-file.js"
 import type { WorkerInput } from "./worker-protocol.js"
 
@@ -14,32 +14,16 @@ const openAll = (inputs: ReadonlyArray<WorkerInput>): Effect.Effect<ReadonlyArra
     )
   )
 
-const expectedText: Record<InputKind, string> = {
-  rlog: "an rlog or qlog (raw, .zst or .bz2)",
-  "can-csv": "a CAN CSV",
-  dbc: "a DBC file"
-}
-
-const accepts = (kind: InputKind, sniffed: SniffedKind): boolean =>
-  kind === "rlog" ? isLogKind(sniffed) || sniffed === "empty" : kind === sniffed
-
 /**
  * Checks, before a run is created, that each input's first bytes match a kind the tool declares
- * (`wrong_input_type` otherwise) when the tool asks for it (`checkInputKinds`), then runs the tool's
- * own `precheck` (e.g. a DBC that must parse). Reads at most 4 KiB per input beyond what the
- * tool's precheck reads.
+ * (`wrong_input_type` otherwise, see `typedInputs`) unless the tool opts out (`checkInputKinds: false`),
+ * then runs the tool's own `precheck` (e.g. a DBC that must parse) on the typed inputs. Reads at most
+ * 4 KiB per input beyond what the tool's precheck reads.
  */
 export const precheckInputs = (tool: ToolDefinition, inputs: ReadonlyArray<WorkerInput>, params: unknown): Effect.Effect<void, CtsError> =>
   Effect.gen(function* () {
-    const resolved = yield* openAll(inputs)
-    const kinds = tool.inputs.map((i) => i.kind)
-    if (tool.checkInputKinds === true && kinds.length > 0) {
-      const expected = kinds.map((k) => expectedText[k]).join(" or ")
-      for (const input of resolved) {
-        const sniffed = yield* Effect.tryPromise({ try: () => sniffInput(input), catch: readFailed(input.name) })
-        if (!kinds.some((k) => accepts(k, sniffed))) return yield* wrongInputType(tool.id, input, sniffed, expected)
-      }
-    }
+    const opened = yield* openAll(inputs)
+    const resolved = checksInputKinds(tool) && opened.length > 0 ? yield* Effect.tryPromise({ try: () => typedInputs(tool, opened), catch: readFailed(opened.map((i) => i.name).join(", ")) }) : opened
     if (tool.precheck) yield* tool.precheck({ inputs: resolved, params })
   }).pipe(Effect.scoped)
 

@@ -3,6 +3,7 @@ import { parentPort } from "node:worker_threads"
 import { Cause, Effect, Exit, Fiber, Option, Schema } from "effect"
 import { builtinTools } from "../tools/builtin.js"
 import type { ToolDefinition } from "../tools/define-tool.js"
+import { runDefinedTool } from "../tools/run-defined-tool.js"
 import { loadToolModule } from "../registry/tool-modules.js"
 import { makeWorkerLink } from "./worker-context.js"
 import { toWireError, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
@@ -37,7 +38,7 @@ const run = async (job: WorkerJob) => {
     return fail(toWireError(e))
   }
   link.post({ type: "started" })
-  const fiber = Effect.runFork(Effect.suspend(() => tool.run(link.context(params))))
+  const fiber = Effect.runFork(Effect.suspend(() => runDefinedTool(tool, link.context(params))))
   port.on("message", (msg: ToWorker) => {
     if (msg.type !== "abort") return
     controller.abort(msg.reason)

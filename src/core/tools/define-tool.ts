@@ -32,6 +32,11 @@ export interface ResolvedInput {
    * set when the tool's reads (or `digest`) reach the end of the file; null before.
    */
   readonly sha256: string | null
+  /**
+   * The declared kind the core found this input to be from its first bytes, before `run` (absent when
+   * the tool opts out with `checkInputKinds: false`). Tools sort their inputs by it instead of reading them.
+   */
+  readonly kind?: InputKind
   /** Opens a fresh stream over the bytes; may be called more than once (the file is hashed once). */
   readonly open: () => AsyncIterable<Uint8Array>
   /** The whole file's sha256, hashing only the part no read has covered yet (nothing when the tool read it all). */
@@ -100,15 +105,24 @@ export interface ToolDefinition<P = any, I = any> {
   /** Monitors: the sources it can read (`log`, `simulate`, `panda`); without `log` or `simulate` it requires hardware. */
   readonly sources?: ReadonlyArray<MonitorSourceKind>
   /**
+   * The core reads each input's first bytes and refuses a kind not declared in `inputs`
+   * (`wrong_input_type`) when a run is submitted and again before `run` (which then sees `input.kind`).
+   * Default true; `false` for a tool that takes any bytes.
+   */
+  readonly checkInputKinds?: boolean
+  /**
    * Checks that need the inputs but no heavy work (e.g. a DBC input that must parse), run when a
    * run is submitted, after the inputs' kinds are checked against `inputs`: a failure refuses the
    * submit and no run record is made. It runs on the submitting thread, so it must stay cheap.
    */
-  /** Sniff each input's first bytes before the run is created and refuse kinds not in `inputs` (`wrong_input_type`). */
-  readonly checkInputKinds?: boolean
   readonly precheck?: (ctx: { readonly inputs: ReadonlyArray<ResolvedInput>; readonly params: P }) => Effect.Effect<void, CtsError>
-  readonly run: (ctx: ToolContext<P>) => Effect.Effect<ToolResult, CtsError>
+  /**
+   * The tool's work: an Effect failing with a typed error, or a Promise (an `async` function) whose
+   * thrown ValidationError/ToolError/SystemError is kept and anything else becomes `internal_error`.
+   * Runs in a worker thread, after the core has checked the inputs' kinds.
+   */
+  readonly run: (ctx: ToolContext<P>) => Effect.Effect<ToolResult, CtsError> | Promise<ToolResult>
 }
 
-/** Declares a tool (identity function that fixes the params type). */
+/** Declares a tool (identity function that fixes the params type); `run` may return an Effect or a Promise. */
 export const defineTool = <P, I>(def: ToolDefinition<P, I>): ToolDefinition<P, I> => def

@@ -5,6 +5,7 @@ import { Effect, Either, Schema } from "effect"
 import type { ArtifactMeta } from "../../../src/core/artifacts/artifact-store.js"
 import type { CtsError } from "../../../src/core/errors.js"
 import type { ArtifactBody, ResolvedInput, ToolContext, ToolDefinition, ToolResult } from "../../../src/core/tools/define-tool.js"
+import { runDefinedTool } from "../../../src/core/tools/run-defined-tool.js"
 
 /** A run input backed by a file. */
 export const fileInput = (file: string, name = path.basename(file)): ResolvedInput => {
@@ -123,7 +124,7 @@ export const runToolInMemory = async (
       }
     }
   }
-  const exit = await Effect.runPromise(Effect.either(tool.run(ctx)))
+  const exit = await Effect.runPromise(Effect.either(runDefinedTool(tool, ctx)))
   return Either.isRight(exit)
     ? { result: exit.right, error: undefined, artifacts, logs, progress }
     : { result: undefined, error: exit.left, artifacts, logs, progress }

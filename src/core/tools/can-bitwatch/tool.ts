@@ -8,8 +8,6 @@ import { baseArtifactMetadata, hashInputs } from "../shared/analysis-artifacts.j
 import { csvChunks } from "../shared/csv-table.js"
 import { createFrameCache } from "../shared/frame-cache.js"
 import { openCsvFrames, openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
-import { classifyInputs } from "../shared/require-inputs.js"
-import { runToolAsync } from "../shared/run-async.js"
 import { createBitwatchCounts } from "./bitwatch-counts.js"
 import { createBitwatchEdges, type WatchedBit } from "./bitwatch-edges.js"
 import { CanBitwatchParams } from "./params.js"
@@ -21,7 +19,8 @@ const ID = "can-bitwatch"
 const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => {
   const p = ctx.params
   const watch = p.watch.map((s) => Either.getOrThrowWith(parseBitSpec(s), (e) => e))
-  const { logs, csvs } = await classifyInputs(ID, ctx.inputs, ["log", "can-csv"], "a CAN CSV (old tools or cabana dialect) or an rlog")
+  const logs = ctx.inputs.filter((i) => i.kind === "rlog")
+  const csvs = ctx.inputs.filter((i) => i.kind === "can-csv")
   if (logs.length > 0 && csvs.length > 0) {
     throw new ValidationError({
       code: "mixed_inputs",
@@ -124,7 +123,6 @@ export const canBitwatch = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: CanBitwatchParams,
-  checkInputKinds: true,
   inputs: [
     { kind: "can-csv", description: "CAN CSV: `window,segment,timestamp,address,bus,data_hex` or cabana's `time,addr,bus,data`.", multiple: true },
     { kind: "rlog", description: "Or an rlog/qlog (raw, .zst, .bz2); window times are seconds from its first CAN frame.", multiple: true }
@@ -137,5 +135,5 @@ export const canBitwatch = defineTool({
     { name: "accel_hunt.csv", contentType: "text/csv", description: "high pulses of each window-only bit and whether they match the hunted pattern" }
   ],
   defaultTimeoutMs: 10 * 60_000,
-  run: (ctx) => runToolAsync(ID, ctx, run)
+  run
 })

@@ -4,8 +4,6 @@ import { writeAnalysisTable, writeJsonArtifact, baseArtifactMetadata, hashInputs
 import { runOrThrow } from "../shared/effect-bridge.js"
 import { createFrameCache } from "../shared/frame-cache.js"
 import { openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
-import { requireLogInputs } from "../shared/require-inputs.js"
-import { runToolAsync } from "../shared/run-async.js"
 import { analyzeCruise } from "./analyze-cruise.js"
 import { cruiseMeta, cruiseSummary, configSnapshot } from "./meta.js"
 import { CruiseControlParams } from "./params.js"
@@ -17,7 +15,6 @@ const ID = "cruise-control-analyzer"
 export const CRUISE_DBC = "subaru_global_2017_generated"
 
 const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> => {
-  await requireLogInputs(ID, ctx.inputs)
   const dbc = await runOrThrow(loadBundledDbc(CRUISE_DBC))
   ctx.log("info", `Reading ${ctx.inputs.map((i) => i.name).join(", ")} in three passes (references, window statistics, edges)`)
   const notes = ["reference signals", "window bit statistics", "edges and runs"]
@@ -79,7 +76,6 @@ export const cruiseControlAnalyzer = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: CruiseControlParams,
-  checkInputKinds: true,
   inputs: [{ kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several files are read in order as one route.", multiple: true }],
   outputs: [
     ...["counts_by_segment", "candidates", "edges", "runs", "timeline", "engaged_intervals"].flatMap((n) => [
@@ -91,5 +87,5 @@ export const cruiseControlAnalyzer = defineTool({
     { name: "analysis_report.html", contentType: "text/html", description: "report with an inline SVG speed timeline and the candidates" }
   ],
   defaultTimeoutMs: 10 * 60_000,
-  run: (ctx) => runToolAsync(ID, ctx, run)
+  run
 })

@@ -10,8 +10,7 @@ import { openArtifactChannel, type ArtifactChannel } from "../shared/artifact-ch
 import { csvCell, csvLine } from "../shared/csv-table.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
 import { openRlogFrames, passProgress, reportLogWarnings } from "../shared/frame-source.js"
-import { classifyInputs } from "../shared/require-inputs.js"
-import { runToolAsync, toCtsError } from "../shared/run-async.js"
+import { toCtsError } from "../shared/run-async.js"
 import { messageFileName, selectMessages, type SelectedMessage } from "./message-selection.js"
 import { DbcSignalsParams } from "./params.js"
 import { createRowEncoder, type RowEncoder } from "./row-encoder.js"
@@ -43,9 +42,10 @@ const loadDbc = async (params: DbcSignalsParams, dbcFiles: ReadonlyArray<Resolve
   return { dbc: await runOrThrow(loadBundledDbc(params.dbc)), label: `bundled ${params.dbc}` }
 }
 
-/** Sorts the inputs into logs and DBC files by content; at least one log. */
-const sortInputs = async (inputs: ReadonlyArray<ResolvedInput>) => {
-  const { logs, dbcs } = await classifyInputs(ID, inputs, ["log", "dbc"], "an rlog (raw, .zst, .bz2) and optionally a DBC file")
+/** The inputs as logs and DBC files (their kinds checked by the core); at least one log. */
+const sortInputs = (inputs: ReadonlyArray<ResolvedInput>) => {
+  const logs = inputs.filter((i) => i.kind === "rlog")
+  const dbcs = inputs.filter((i) => i.kind === "dbc")
   if (logs.length === 0) {
     throw new ValidationError({ code: "missing_input", message: `${ID} needs an rlog input besides the DBC.`, suggestedAction: "Pass the log to decode." })
   }
@@ -172,7 +172,6 @@ export const dbcSignals = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: DbcSignalsParams,
-  checkInputKinds: true,
   inputs: [
     { kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several files are read in order as one route.", multiple: true },
     { kind: "dbc", description: "Optional DBC file (instead of the `dbc` param)." }
@@ -184,5 +183,5 @@ export const dbcSignals = defineTool({
   ],
   defaultTimeoutMs: 10 * 60_000,
   precheck,
-  run: (ctx) => runToolAsync(ID, ctx, run)
+  run
 })

@@ -8,8 +8,6 @@ import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js
 import { baseArtifactMetadata, hashInputs, writeAnalysisTable } from "../shared/analysis-artifacts.js"
 import { runOrThrow } from "../shared/effect-bridge.js"
 import { countedInputs, passProgress, reportLogWarnings } from "../shared/frame-source.js"
-import { requireLogInputs } from "../shared/require-inputs.js"
-import { runToolAsync } from "../shared/run-async.js"
 import { createBitSimilarity } from "./bit-similarity.js"
 import { FindSimilarBitsParams } from "./params.js"
 import { similarityReport, similarityTable } from "./similarity-output.js"
@@ -18,7 +16,6 @@ import { signalSource, signalValue } from "./signal-value.js"
 const ID = "find-similar-bits"
 
 const run = async (ctx: ToolContext<FindSimilarBitsParams>): Promise<ToolResult> => {
-  await requireLogInputs(ID, ctx.inputs)
   const p = ctx.params
   const dbc: Dbc | undefined = p.dbc === undefined ? undefined : await runOrThrow(loadBundledDbc(p.dbc))
   const reader = openLog(countedInputs(ctx.inputs, passProgress(ctx, 0, 1, "reading", 0, 0.95)), { signal: ctx.signal, limits: ctx.readLimits })
@@ -113,7 +110,6 @@ export const findSimilarBits = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: FindSimilarBitsParams,
-  checkInputKinds: true,
   inputs: [{ kind: "rlog", description: "An rlog (raw, .zst or .bz2) with carState / pandaStates; several files are read in order as one route.", multiple: true }],
   outputs: [
     { name: "similar_bits.csv", contentType: "text/csv", description: "ranked bits with # metadata header" },
@@ -122,5 +118,5 @@ export const findSimilarBits = defineTool({
     { name: "similar_bits.html", contentType: "text/html", description: "ranked table" }
   ],
   defaultTimeoutMs: 10 * 60_000,
-  run: (ctx) => runToolAsync(ID, ctx, run)
+  run
 })

@@ -1,8 +1,6 @@
 import { formatNsAsSeconds } from "../../can/csv-format.js"
 import { defineTool, type ToolContext, type ToolResult } from "../define-tool.js"
 import { hashInputs } from "../shared/analysis-artifacts.js"
-import { requireLogInputs } from "../shared/require-inputs.js"
-import { runToolAsync } from "../shared/run-async.js"
 import { RlogToCsvParams } from "./params.js"
 import { emptySummary, rlogToCsvChunks } from "./rlog-to-csv.js"
 
@@ -20,7 +18,6 @@ const noRowsWarning = (read: number, written: number, known: ReadonlyArray<{ rea
 }
 
 const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
-  await requireLogInputs(ID, ctx.inputs)
   const total = ctx.inputs.reduce((s, i) => s + i.size, 0) || 1
   const summary = emptySummary()
   const body = rlogToCsvChunks(
@@ -71,9 +68,8 @@ export const rlogToCsvTool = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: RlogToCsvParams,
-  checkInputKinds: true,
   inputs: [{ kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several inputs are a route's segments, read in order.", multiple: true }],
   outputs: [{ name: OUTPUT, contentType: "text/csv", description: "One row per CAN frame in file order; timestamps exact to the nanosecond (9 decimals)." }],
   defaultTimeoutMs: 30 * 60_000,
-  run: (ctx) => runToolAsync(ID, ctx, run)
+  run
 })
