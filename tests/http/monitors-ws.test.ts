@@ -12,6 +12,17 @@ interface WireEvent {
   readonly message?: string
 }
 
+/** The `ws` client API that crossws's Node client is on Node 20 (no global WebSocket): headers can be sent. */
+interface NodeWs {
+  on(event: "message", f: (data: unknown) => void): void
+  on(event: "unexpected-response", f: (req: unknown, res: { statusCode?: number }) => void): void
+  on(event: "error", f: (e: Error) => void): void
+  on(event: "close", f: (code: number, reason: unknown) => void): void
+  terminate(): void
+}
+const connect = (url: string, headers: Record<string, string>): NodeWs =>
+  new (NodeWebSocket as unknown as new (url: string, protocols: string[], options: object) => NodeWs)(url, [], { headers })
+
 interface WsResult {
   readonly events: WireEvent[]
   readonly code: number
@@ -22,11 +33,7 @@ interface WsResult {
 const openStream = (server: TestServer, id: string, opts: { who?: keyof typeof tokens | null; query?: string; onEvent?: (e: WireEvent) => void } = {}) =>
   new Promise<WsResult>((resolve, reject) => {
     const headers: Record<string, string> = opts.who === null ? {} : { authorization: `Bearer ${tokens[opts.who ?? "alice"]}` }
-    const ws = new (NodeWebSocket as unknown as new (url: string, protocols: string[], options: object) => import("ws").WebSocket)(
-      `${server.url.replace(/^http/, "ws")}/v1/monitors/${id}/stream${opts.query ?? ""}`,
-      [],
-      { headers }
-    )
+    const ws = connect(`${server.url.replace(/^http/, "ws")}/v1/monitors/${id}/stream${opts.query ?? ""}`, headers)
     const events: WireEvent[] = []
     ws.on("message", (data) => {
       const e = JSON.parse(String(data)) as WireEvent
@@ -66,13 +73,9 @@ describe("GET /v1/monitors/:id/stream as a WebSocket (loopback server, real clie
     const k = Math.floor(persisted.length / 2)
     expect((await openStream(server, id, { query: `?after=${k}` })).events).toEqual(persisted.slice(k))
     const byHeader = await new Promise<WsResult>((resolve, reject) => {
-      const ws = new (NodeWebSocket as unknown as new (url: string, protocols: string[], options: object) => import("ws").WebSocket)(
-        `${server.url.replace(/^http/, "ws")}/v1/monitors/${id}/stream?after=1`,
-        [],
-        { headers: { authorization: `Bearer ${tokens.alice}`, "last-event-id": String(k + 1) } }
-      )
+      const ws = connect(`${server.url.replace(/^http/, "ws")}/v1/monitors/${id}/stream?after=1`, { authorization: `Bearer ${tokens.alice}`, "last-event-id": String(k + 1) })
       const events: WireEvent[] = []
-      ws.on("message", (d) => events.push(JSON.parse(String(d))))
+      ws.on("message", (d) => events.push(JSON.parse(String(d)) as WireEvent))
       ws.on("error", reject)
       ws.on("close", (code, reason) => resolve({ events, code, reason: String(reason) }))
     })

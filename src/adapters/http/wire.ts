@@ -127,7 +127,7 @@ export const eventToWire = (e: RunEvent) => {
   const base = { seq: e.seq, type: e.type, time: e.time }
   switch (e.type) {
     case "log":
-      return { ...base, level: e.level, source: e.source, message: e.message }
+      return { ...base, level: e.level, source: e.source, message: e.message, ...(e.data ? { data: e.data } : {}) }
     case "progress":
       return { ...base, fraction: e.fraction, note: e.note ?? null }
     case "status":

@@ -4,7 +4,7 @@ import { Deferred, Effect, Exit, Queue, Stream } from "effect"
 import type { ArtifactMeta, ArtifactStoreService } from "../artifacts/artifact-store.js"
 import { isSafeName } from "../artifacts/artifact-keys.js"
 import { ToolError, type CtsError } from "../errors.js"
-import type { LogLevel } from "../tools/define-tool.js"
+import type { LogData, LogLevel } from "../tools/define-tool.js"
 import type { WorkerPool } from "./worker-pool.js"
 import { toWireError, type FromWorker, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
 
@@ -16,7 +16,7 @@ export type WorkerOutcome =
 
 /** Callbacks into the executor while the worker runs. */
 export interface WorkerHooks {
-  readonly log: (level: LogLevel, source: "tool" | "console", message: string) => Effect.Effect<void>
+  readonly log: (level: LogLevel, source: "tool" | "console", message: string, data?: LogData) => Effect.Effect<void>
   readonly progress: (fraction: number, note?: string) => Effect.Effect<void>
   readonly artifactStored: (meta: ArtifactMeta) => Effect.Effect<void>
   /** Input `index` (a path input) has been hashed to its end in the worker. */
@@ -138,7 +138,7 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
               yield* Deferred.succeed(started, undefined)
               break
             case "log":
-              if (!stopReason) yield* hooks.log(msg.level, msg.source, msg.message)
+              if (!stopReason) yield* hooks.log(msg.level, msg.source, msg.message, msg.data)
               break
             case "progress":
               if (!stopReason) yield* hooks.progress(msg.fraction, msg.note)

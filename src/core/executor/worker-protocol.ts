@@ -1,6 +1,6 @@
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
 import type { ReadLimits } from "../log/log-limits.js"
-import type { LogLevel } from "../tools/define-tool.js"
+import type { LogData, LogLevel } from "../tools/define-tool.js"
 import type { FileIdentity } from "./input-identity.js"
 
 /** A typed error as it crosses the thread boundary (plain data; rebuilt on the other side). */
@@ -43,7 +43,7 @@ export interface WorkerJob {
 export type FromWorker =
   /** The tool is loaded and its params decoded; its run starts now (the timeout clock starts here). */
   | { readonly type: "started" }
-  | { readonly type: "log"; readonly level: LogLevel; readonly source: "tool" | "console"; readonly message: string }
+  | { readonly type: "log"; readonly level: LogLevel; readonly source: "tool" | "console"; readonly message: string; readonly data?: LogData }
   | { readonly type: "progress"; readonly fraction: number; readonly note?: string }
   /** Input `index` has been hashed to its end (by the tool's reads, or by finishing the rest). */
   | { readonly type: "input-hashed"; readonly index: number; readonly sha256: string; readonly size: number }

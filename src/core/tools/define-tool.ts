@@ -40,6 +40,9 @@ export interface ResolvedInput {
 
 export type LogLevel = "debug" | "info" | "warn" | "error"
 
+/** Structured detail a log line may carry besides its message (JSON values), e.g. a monitor's live `table`. */
+export type LogData = Readonly<Record<string, unknown>>
+
 /** An artifact's free-form metadata, given up front or computed when its body has ended. */
 export type ArtifactMetadata = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>)
 
@@ -55,7 +58,8 @@ export interface ToolContext<P> {
   readonly input: ResolvedInput
   /** All inputs in order (route segments). */
   readonly inputs: ReadonlyArray<ResolvedInput>
-  readonly log: (level: LogLevel, message: string) => void
+  /** One line of the run's log; `data` is carried with it to followers (SSE, WebSocket, `--json`). */
+  readonly log: (level: LogLevel, message: string, data?: LogData) => void
   /** Fraction in [0, 1]; cheap to call often (throttled by the executor). */
   readonly progress: (fraction: number, note?: string) => void
   readonly artifacts: {
