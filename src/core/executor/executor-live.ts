@@ -29,6 +29,7 @@ interface Entry {
   readonly finished: Deferred.Deferred<RunRecord, CtsError>
   readonly job: WorkerJob
   readonly timeoutMs: number
+  readonly stopGraceMs?: number
   /** The record's inputs; a path input's sha256 is filled in when the worker has hashed it. */
   inputs: RunRecord["inputs"]
 }
@@ -57,7 +58,8 @@ const make = Effect.gen(function* () {
 
   const finish = (id: string, status: RunStatus, extra: { error?: RunError | null; summary?: Record<string, unknown> | null } = {}) =>
     Effect.gen(function* () {
-      if (status !== "completed") yield* runs.markRunArtifactsPartial(id)
+      // A run stopped gracefully (it finished its artifacts and reported a summary) keeps them whole.
+      if (status !== "completed" && !extra.summary) yield* runs.markRunArtifactsPartial(id)
       yield* runs.updateRun(id, { status, finishedAt: now(), error: extra.error ?? null, summary: extra.summary ?? null })
       yield* logs.append(id, { type: "status", status })
       yield* logs.append(id, { type: "end", status })
@@ -118,9 +120,9 @@ const make = Effect.gen(function* () {
       entry.state = "running"
       yield* runs.updateRun(id, { status: "running", startedAt: now() })
       yield* logs.append(id, { type: "status", status: "running" })
-      const outcome = yield* runInWorker({ job: entry.job, timeoutMs: entry.timeoutMs, cancel: entry.cancel, hooks: hooksFor(id), store, pool })
+      const outcome = yield* runInWorker({ job: entry.job, timeoutMs: entry.timeoutMs, cancel: entry.cancel, hooks: hooksFor(id), store, pool, ...(entry.stopGraceMs !== undefined ? { stopGraceMs: entry.stopGraceMs } : {}) })
       if (outcome._tag === "completed") return yield* complete(id, entry, "completed", { summary: outcome.summary })
-      if (outcome._tag === "stopped" && outcome.reason === "canceled") return yield* complete(id, entry, "canceled")
+      if (outcome._tag === "stopped" && outcome.reason === "canceled") return yield* complete(id, entry, "canceled", outcome.summary ? { summary: outcome.summary } : {})
       const error: RunError =
         outcome._tag === "failed"
           ? { category: categoryOf[outcome.error._tag], code: outcome.error.code, message: outcome.error.message, ...(outcome.error.suggestedAction ? { suggestedAction: outcome.error.suggestedAction } : {}) }
@@ -176,7 +178,7 @@ const make = Effect.gen(function* () {
       }
       yield* runs.insertRun(record, host)
       const job: WorkerJob = { runId: id, toolId: tool.id, toolVersion: tool.version, moduleUrl: sources.moduleOf(tool.id), params, inputs: inputs.map((i) => i.worker), readLimits: config.logReadLimits }
-      entries.set(id, { state: "queued", cancel: yield* Deferred.make<void>(), finished: yield* Deferred.make<RunRecord, CtsError>(), job, timeoutMs, inputs: record.inputs })
+      entries.set(id, { state: "queued", cancel: yield* Deferred.make<void>(), finished: yield* Deferred.make<RunRecord, CtsError>(), job, timeoutMs, inputs: record.inputs, ...(tool.stopGraceMs !== undefined ? { stopGraceMs: tool.stopGraceMs } : {}) })
       yield* logs.append(id, { type: "status", status: "queued" })
       yield* Queue.offer(queue, id)
       return record

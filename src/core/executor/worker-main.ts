@@ -41,7 +41,8 @@ const run = async (job: WorkerJob) => {
   port.on("message", (msg: ToWorker) => {
     if (msg.type !== "abort") return
     controller.abort(msg.reason)
-    Effect.runFork(Fiber.interrupt(fiber))
+    // A tool with a stop grace (a monitor) ends on its own signal and finishes its artifacts; others are interrupted.
+    if (tool.stopGraceMs === undefined) Effect.runFork(Fiber.interrupt(fiber))
   })
   const exit = await Effect.runPromise(Fiber.await(fiber))
   await link.drain()

@@ -66,10 +66,17 @@ async function* bounded(frames: AsyncIterable<ReadonlyArray<CanFrame>>, duration
   }
 }
 
-/** Frames of an open panda handle; a simulated replay ends once it has delivered everything. */
+/**
+ * Frames of an open panda handle; a simulated replay ends once it has delivered everything. A stop ends
+ * it at once, even while a transfer waits on a quiet bus (closing the device ends that transfer).
+ */
 async function* handleFrames(handle: PandaHandle, signal: AbortSignal, finished: () => boolean): AsyncGenerator<ReadonlyArray<CanFrame>> {
+  const stopped = new Promise<null>((resolve) => signal.addEventListener("abort", () => resolve(null), { once: true }))
   while (!signal.aborted) {
-    const batch = await promiseOf(handle.receiveOnce)
+    const receiving = promiseOf(handle.receiveOnce)
+    receiving.catch(() => undefined)
+    const batch = await Promise.race([receiving, stopped])
+    if (batch === null) return
     if (batch.length > 0) yield batch
     else if (finished()) return
   }
@@ -125,7 +132,8 @@ export const openMonitorSource = async (ctx: ToolContext<MonitorSourceParams>, t
       speed: p.speed === 0 ? Infinity : (p.speed ?? 1),
       ...(p.simulate_faults?.unplug_after_frames !== undefined ? { unplugAfterFrames: p.simulate_faults.unplug_after_frames } : {}),
       ...(p.simulate_faults?.corrupt_frames ? { corruptFrames: p.simulate_faults.corrupt_frames } : {}),
-      ...(p.simulate_faults?.stall_at_transfers ? { stallAtTransfers: p.simulate_faults.stall_at_transfers } : {})
+      ...(p.simulate_faults?.stall_at_transfers ? { stallAtTransfers: p.simulate_faults.stall_at_transfers } : {}),
+      ...(p.simulate_faults?.open_delay_ms !== undefined ? { openDelayMs: p.simulate_faults.open_delay_ms } : {})
     })
     const { handle, close } = await openPanda(makePandaDevice(createSimulatedUsb([sim.device])), undefined)
     return pandaSource("simulate", `simulated panda replaying ${ctx.inputs[0].name}`, handle, close, p, ctx.signal, sim.finished)

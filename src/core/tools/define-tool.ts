@@ -99,6 +99,12 @@ export interface ToolDefinition<P = any, I = any> {
   readonly params: Schema.Schema<P, I>
   readonly inputs: ReadonlyArray<ToolInputSpec>
   readonly outputs: ReadonlyArray<ToolOutputSpec>
+  /**
+   * Time (ms) the tool gets after a cancel to finish on its own before its worker is terminated
+   * (default 300). Given, the tool's log lines and summary during that time are kept (monitors close
+   * their capture this way).
+   */
+  readonly stopGraceMs?: number
   /** Default timeout in ms; a run may override it. */
   readonly defaultTimeoutMs?: number
   /** Monitors: the sources it can read (`log`, `simulate`, `panda`); without `log` or `simulate` it requires hardware. */
