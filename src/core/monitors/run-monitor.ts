@@ -29,6 +29,10 @@ export const runMonitor = async (
   onBatch: (batch: ReadonlyArray<CanFrame>, source: MonitorSource) => void | Promise<void>,
   onOpen?: (source: MonitorSource) => void
 ): Promise<MonitorEnd> => {
+  if (ctx.signal.aborted) {
+    ctx.log("info", `${toolId} was stopped while starting, before its source was opened`)
+    return { label: "not opened", endedBy: "stopped_while_starting", frames: 0, finish: (summary) => ({ summary: { source: "not opened", ended_by: "stopped_while_starting", frames_received: 0, ...summary } }) }
+  }
   const source = await openMonitorSource(ctx, toolId)
   const stoppedWhileStarting = ctx.signal.aborted
   if (stoppedWhileStarting) ctx.log("info", `${toolId} was stopped while starting: ${source.label} was opened and closed again before any frame was read`)
