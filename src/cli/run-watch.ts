@@ -3,6 +3,7 @@ import { isTerminalStatus } from "../model/run.js"
 import { onInterrupt } from "./cli-context.js"
 import type { CtsClient } from "./client/cts-client.js"
 import type { Output } from "./output.js"
+import { createLiveTableView, liveTablesEnabled } from "./live-table.js"
 import { formatEvent } from "./present.js"
 import { createProgressBar } from "./progress-bar.js"
 
@@ -30,6 +31,7 @@ export const watchRun = async (
 ): Promise<WatchOutcome> => {
   const { out, follow } = options
   const bar = out.json || !out.interactive ? createProgressBar("", { isTTY: false } as NodeJS.WriteStream) : createProgressBar(options.label)
+  const view = liveTablesEnabled(out.json) ? createLiveTableView(out.paint) : null
   const abort = new AbortController()
   let interrupted = false
   let detached = false
@@ -52,6 +54,9 @@ export const watchRun = async (
       for await (const event of client.followEvents(runId, 0, abort.signal)) {
         if (event.type === "progress") {
           bar.update(event.fraction, event.note)
+        } else if (view && event.type === "log" && (event.data !== undefined || follow)) {
+          bar.stop()
+          view.event(event, follow || !(event.level === "debug" || event.level === "info"))
         } else if (event.type === "log") {
           const quietLevel = event.level === "debug" || event.level === "info"
           if (follow || !quietLevel) {
@@ -69,6 +74,7 @@ export const watchRun = async (
           const text = formatEvent(event, out.paint)
           if (text !== null) {
             if (out.json) bar.interject(text)
+            else if (view) view.line(text)
             else {
               bar.stop()
               out.line(text)
@@ -81,6 +87,7 @@ export const watchRun = async (
     }
   } finally {
     bar.stop()
+    view?.stop()
     uninstall()
   }
   if (detached) {

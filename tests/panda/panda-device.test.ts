@@ -33,13 +33,19 @@ describe("PandaDevice over simulated pandas", () => {
     expect(health.safetyMode).toBe(0)
   })
 
-  it("refuses a second open of the same panda while the first is open, and frees it on scope close", async () => {
+  it("a second open of the same panda shares it; a read-only and a sending handle cannot share; it is free again after scope close", async () => {
     const layer = PandaDevice.layerSimulated(() => [simulateFixture("subaru_cruise_demo.rlog.zst").device])
-    const exit = await run(layer, (svc) => Effect.gen(function* () {
-      yield* svc.open()
-      return yield* svc.open()
+    const shared = await run(layer, (svc) => Effect.gen(function* () {
+      const a = yield* svc.open()
+      const b = yield* svc.open()
+      return a.stats === b.stats
     }))
-    expect(failure(exit)).toMatchObject({ code: "panda_busy" })
+    expect(shared).toEqual(Exit.succeed(true))
+    const mixed = await run(layer, (svc) => Effect.gen(function* () {
+      yield* svc.open()
+      return yield* svc.open(undefined, { allowSending: true })
+    }))
+    expect(failure(mixed)).toMatchObject({ code: "panda_busy" })
     const again = await run(layer, (svc) => Effect.scoped(svc.open()).pipe(Effect.zipRight(Effect.scoped(svc.open())), Effect.as("ok")))
     expect(Exit.isSuccess(again)).toBe(true)
   })

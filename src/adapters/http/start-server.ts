@@ -1,5 +1,6 @@
 import type { Server } from "node:http"
 import { Effect, ManagedRuntime } from "effect"
+import { plugin as webSocketPlugin } from "crossws/server/node"
 import { serve } from "h3"
 import type { CtsConfigShape } from "../../core/config.js"
 import { ValidationError } from "../../core/errors.js"
@@ -105,7 +106,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
       port: settings.port,
       silent: true,
       gracefulShutdown: false,
-      trustProxy: settings.trustProxy as boolean | "loopback" | string[]
+      trustProxy: settings.trustProxy as boolean | "loopback" | string[],
+      plugins: [webSocketPlugin({})]
     })
     await server.ready()
     if (server.node?.server) answerClientErrors(server.node.server as Server)

@@ -127,7 +127,7 @@ export const artifactToWire = (meta: ArtifactMeta, baseUrl: string): ArtifactWir
 export const eventToWire = (e: RunEvent): RunEventWire => {
   switch (e.type) {
     case "log":
-      return { seq: e.seq, type: e.type, time: e.time, level: e.level, source: e.source, message: e.message }
+      return { seq: e.seq, type: e.type, time: e.time, level: e.level, source: e.source, message: e.message, ...(e.data ? { data: e.data } : {}) }
     case "progress":
       return { seq: e.seq, type: e.type, time: e.time, fraction: e.fraction, note: e.note ?? null }
     case "status":

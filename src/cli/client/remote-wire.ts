@@ -1,7 +1,7 @@
 import type { InputRef, RunRecord, RunStatus } from "../../core/executor/executor.js"
 import type { RunEvent } from "../../core/logs/log-stream.js"
 import type { ToolInfo } from "../../core/registry/tool-registry.js"
-import type { LogLevel, ToolInputSpec, ToolOutputSpec } from "../../core/tools/define-tool.js"
+import type { LogData, LogLevel, ToolInputSpec, ToolOutputSpec } from "../../core/tools/define-tool.js"
 import type { ArtifactView } from "./cts-client.js"
 
 type Wire = Record<string, any>
@@ -58,7 +58,7 @@ export const eventFromWire = (runId: string, w: Wire): RunEvent => {
   const base = { runId, seq: Number(w.seq), time: String(w.time) }
   switch (w.type) {
     case "log":
-      return { ...base, type: "log", level: w.level as LogLevel, source: w.source ?? "tool", message: String(w.message) }
+      return { ...base, type: "log", level: w.level as LogLevel, source: w.source ?? "tool", message: String(w.message), ...(w.data && typeof w.data === "object" ? { data: w.data as LogData } : {}) }
     case "progress":
       return { ...base, type: "progress", fraction: Number(w.fraction), ...(w.note ? { note: String(w.note) } : {}) }
     case "status":

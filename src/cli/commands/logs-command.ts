@@ -1,6 +1,7 @@
 import { defineCommand } from "citty"
 import { commandClient, globalArgs, onInterrupt, runIdArg, setExitCode } from "../cli-context.js"
 import { ExitCode, usageError } from "../cli-error.js"
+import { createLiveTableView, liveTablesEnabled } from "../live-table.js"
 import { exitCodeForStatus, formatEvent } from "../present.js"
 
 const PAGE = 1000
@@ -21,8 +22,10 @@ export const logsCommand = defineCommand({
       throw usageError("invalid_after", `--after expects a sequence number, got "${args.after}"`, "Pass an integer >= 0.")
     }
     await client.getRun(args.run)
+    const view = args.follow && liveTablesEnabled(out.json) ? createLiveTableView(out.paint) : null
     const show = (event: Parameters<typeof formatEvent>[0]): void => {
-      if (out.json) out.line(JSON.stringify(event))
+      if (view) view.event(event, true)
+      else if (out.json) out.line(JSON.stringify(event))
       else {
         const text = formatEvent(event, out.paint)
         if (text !== null) out.line(text)
@@ -53,6 +56,7 @@ export const logsCommand = defineCommand({
     } catch (error) {
       if (!abort.signal.aborted) throw error
     } finally {
+      view?.stop()
       uninstall()
     }
     if (interrupted) {

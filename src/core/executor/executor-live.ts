@@ -62,7 +62,8 @@ const make = (options: RunServiceOptions) =>
       Effect.gen(function* () {
         const current = yield* runs.getRun(id)
         if (current && isTerminalStatus(current.status)) return current
-        if (status !== "completed") yield* runs.markRunArtifactsPartial(id)
+        // A run stopped gracefully (it finished its artifacts and reported a summary) keeps them whole.
+        if (status !== "completed" && !extra.summary) yield* runs.markRunArtifactsPartial(id)
         yield* runs.updateRun(id, { status, finishedAt: now(), error: extra.error ?? null, summary: extra.summary ?? null })
         yield* logs.append(id, { type: "status", status })
         yield* logs.append(id, { type: "end", status })
@@ -112,9 +113,9 @@ const make = (options: RunServiceOptions) =>
           current.inputs = current.inputs.map((input, i) => (i === index ? { ...input, sha256 } : input))
           return current.inputs
         })
-        const outcome = yield* runner.run({ job: taken.job, timeoutMs: entry.timeoutMs, cancel: entry.cancel, hooks })
+        const outcome = yield* runner.run({ job: taken.job, timeoutMs: entry.timeoutMs, cancel: entry.cancel, hooks, ...(taken.stopGraceMs !== undefined ? { stopGraceMs: taken.stopGraceMs } : {}) })
         if (outcome._tag === "completed") return yield* complete(id, entry, "completed", { summary: outcome.summary })
-        if (outcome._tag === "stopped" && outcome.reason === "canceled") return yield* complete(id, entry, "canceled")
+        if (outcome._tag === "stopped" && outcome.reason === "canceled") return yield* complete(id, entry, "canceled", outcome.summary ? { summary: outcome.summary } : {})
         const error: RunError =
           outcome._tag === "failed"
             ? { category: categoryOf[outcome.error._tag], code: outcome.error.code, message: outcome.error.message, ...(outcome.error.suggestedAction ? { suggestedAction: outcome.error.suggestedAction } : {}) }

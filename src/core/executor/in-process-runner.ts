@@ -1,3 +1,4 @@
+import { runDefinedTool } from "../tools/run-defined-tool.js"
 import { Cause, Deferred, Effect, Exit, Option, Schema, Stream } from "effect"
 import { ToolError, toWireError } from "../../model/errors.js"
 import type { ArtifactStoreService } from "../artifacts/artifact-store.js"
@@ -42,7 +43,7 @@ export const runInProcess = (tools: ReadonlyArray<ToolDefinition>, run: ToolRun,
       params: params.right,
       input: inputs[0]!,
       inputs,
-      log: (level, message) => void Effect.runFork(hooks.log(level, "tool", message)),
+      log: (level, message, data) => void Effect.runFork(hooks.log(level, "tool", message, data)),
       progress: (fraction, note) => void Effect.runFork(hooks.progress(fraction, note)),
       artifacts: {
         write: async (name, contentType, body, metadata) => {
@@ -63,7 +64,7 @@ export const runInProcess = (tools: ReadonlyArray<ToolDefinition>, run: ToolRun,
       Effect.as(Effect.sleep(run.timeoutMs), "timeout" as const)
     )
     const outcome = yield* Effect.raceFirst(
-      Effect.exit(Effect.suspend(() => tool.run(context))).pipe(Effect.map((exit) => ({ exit }))),
+      Effect.exit(Effect.suspend(() => runDefinedTool(tool, context))).pipe(Effect.map((exit) => ({ exit }))),
       Effect.map(stopped, (reason) => (controller.abort(reason), { reason }))
     )
     const closeInputs = Effect.promise(() => Promise.all(inputs.map((i) => i.close())))

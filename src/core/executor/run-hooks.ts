@@ -21,10 +21,10 @@ export const makeRunHooks = (
 ): WorkerHooks => {
   let lines = 0
   return {
-    log: (level, source, message) =>
+    log: (level, source, message, data) =>
       Effect.suspend((): Effect.Effect<unknown, CtsError> => {
         lines++
-        if (lines <= MAX_LOG_LINES_PER_RUN) return logs.append(id, { type: "log", level, source, message })
+        if (lines <= MAX_LOG_LINES_PER_RUN) return logs.append(id, { type: "log", level, source, message, ...(data ? { data } : {}) })
         if (lines > MAX_LOG_LINES_PER_RUN + 1) return Effect.void
         return logs.append(id, { type: "log", level: "warn", source: "executor", message: `More than ${MAX_LOG_LINES_PER_RUN} log lines: further lines are dropped` })
       }).pipe(Effect.ignore),

@@ -7,6 +7,8 @@ export interface QueuedRun {
   readonly runId: string
   readonly job: WorkerJob
   readonly timeoutMs: number
+  /** Grace a stopped run gets to finish its artifacts (monitors); absent: the default stop grace. */
+  readonly stopGraceMs?: number
 }
 
 /**

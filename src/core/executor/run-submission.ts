@@ -46,5 +46,5 @@ export const validateSubmission = (req: SubmitRequest): Effect.Effect<{ readonly
       progress: null, error: null, summary: null, artifactIds: []
     }
     const job = { runId: id, toolId: tool.id, toolVersion: tool.version, moduleUrl: sources.moduleOf(tool.id), params, inputs: inputs.map((i) => i.worker), readLimits: config.logReadLimits }
-    return { record, queued: { runId: id, job, timeoutMs } }
+    return { record, queued: { runId: id, job, timeoutMs, ...(tool.stopGraceMs !== undefined ? { stopGraceMs: tool.stopGraceMs } : {}) } }
   })

@@ -3,8 +3,8 @@ import type { Readable } from "node:stream"
 import { Deferred, Effect, Exit, Queue, Stream } from "effect"
 import type { ArtifactMeta, ArtifactStoreService } from "../artifacts/artifact-store.js"
 import { isSafeName } from "../artifacts/artifact-keys.js"
-import { ToolError, } from "../errors.js"
-import type { LogLevel } from "../tools/define-tool.js"
+import { ToolError, type CtsError } from "../errors.js"
+import type { LogData, LogLevel } from "../tools/define-tool.js"
 import type { WorkerPool } from "./worker-pool.js"
 import { toWireError, type FromWorker, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
 
@@ -12,11 +12,11 @@ import { toWireError, type FromWorker, type ToWorker, type WireError, type Worke
 export type WorkerOutcome =
   | { readonly _tag: "completed"; readonly summary: Record<string, unknown> }
   | { readonly _tag: "failed"; readonly error: WireError }
-  | { readonly _tag: "stopped"; readonly reason: "canceled" | "timeout" }
+  | { readonly _tag: "stopped"; readonly reason: "canceled" | "timeout"; readonly summary?: Record<string, unknown> }
 
 /** Callbacks into the executor while the worker runs. */
 export interface WorkerHooks {
-  readonly log: (level: LogLevel, source: "tool" | "console", message: string) => Effect.Effect<void>
+  readonly log: (level: LogLevel, source: "tool" | "console", message: string, data?: LogData) => Effect.Effect<void>
   readonly progress: (fraction: number, note?: string) => Effect.Effect<void>
   readonly artifactStored: (meta: ArtifactMeta) => Effect.Effect<void>
   /** Input `index` (a path input) has been hashed to its end in the worker. */
@@ -31,6 +31,8 @@ export interface WorkerRunOptions {
   readonly hooks: WorkerHooks
   readonly store: ArtifactStoreService
   readonly pool: WorkerPool
+  /** Grace after a stop (default `STOP_GRACE_MS`); when given, log lines and the summary of a tool finishing within it are kept. */
+  readonly stopGraceMs?: number
 }
 
 /** Time a worker gets to stop cooperatively after an abort before it is terminated. */
@@ -128,7 +130,9 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
       }
 
       let stopReason: "canceled" | "timeout" | null = null
-      const settle = (outcome: WorkerOutcome): WorkerOutcome => (stopReason ? { _tag: "stopped", reason: stopReason } : outcome)
+      const graceful = options.stopGraceMs !== undefined
+      const settle = (outcome: WorkerOutcome): WorkerOutcome =>
+        stopReason ? { _tag: "stopped", reason: stopReason, ...(graceful && outcome._tag === "completed" ? { summary: outcome.summary } : {}) } : outcome
 
       const loop = Effect.gen(function* () {
         for (;;) {
@@ -138,7 +142,7 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
               yield* Deferred.succeed(started, undefined)
               break
             case "log":
-              if (!stopReason) yield* hooks.log(msg.level, msg.source, msg.message)
+              if (!stopReason || graceful) yield* hooks.log(msg.level, msg.source, msg.message, msg.data)
               break
             case "progress":
               if (!stopReason) yield* hooks.progress(msg.fraction, msg.note)
@@ -188,7 +192,7 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
       ).pipe(
         Effect.tap((reason) => Effect.sync(() => (stopReason = reason))),
         Effect.tap((reason) => Effect.ignore(post({ type: "abort", reason }))),
-        Effect.tap(() => Effect.ignore(Effect.timeout(Deferred.await(exited), STOP_GRACE_MS))),
+        Effect.tap(() => Effect.ignore(Effect.timeout(Deferred.await(exited), options.stopGraceMs ?? STOP_GRACE_MS))),
         Effect.map((reason): WorkerOutcome => ({ _tag: "stopped", reason }))
       )
       return yield* Effect.raceFirst(loop, stop)

@@ -16,6 +16,8 @@ export interface ToolRun {
   /** Completed by `cancel`. */
   readonly cancel: Deferred.Deferred<void>
   readonly hooks: WorkerHooks
+  /** Grace after a stop; when given, log lines and the summary of a tool finishing within it are kept. */
+  readonly stopGraceMs?: number
 }
 
 /** Runs one tool to its end (completed, failed, or stopped by cancel or timeout); artifacts go through the ArtifactStore. */

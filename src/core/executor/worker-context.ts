@@ -2,7 +2,7 @@ import { format } from "node:util"
 import type { MessagePort } from "node:worker_threads"
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
 import { errorFromWire, type CtsError } from "../../model/errors.js"
-import type { ArtifactBody, ArtifactMetadata, LogLevel, ToolContext } from "../tools/define-tool.js"
+import type { ArtifactBody, ArtifactMetadata, LogData, LogLevel, ToolContext } from "../tools/define-tool.js"
 import { openWorkerInput, type OpenedInput } from "./input-file.js"
 import type { FromWorker, ToWorker, WireError, WorkerJob } from "./worker-protocol.js"
 
@@ -119,11 +119,11 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
   }
 
   let logLines = 0
-  const sendLog = (level: LogLevel, source: "tool" | "console", message: string) => {
+  const sendLog = (level: LogLevel, source: "tool" | "console", message: string, data?: LogData) => {
     if (++logLines > MAX_LOG_LINES + 1) return
-    post({ type: "log", level, source, message })
+    post({ type: "log", level, source, message, ...(data ? { data } : {}) })
   }
-  const log = (level: LogLevel, message: string) => sendLog(level, "tool", String(message))
+  const log = (level: LogLevel, message: string, data?: LogData) => sendLog(level, "tool", String(message), data)
 
   const inputs: Array<OpenedInput> = []
   /** Opens every input once (checked against its identity at submit) before the tool starts; fails with the first refusal. */

@@ -17,6 +17,14 @@ const run = async (job: WorkerJob) => {
   const port = parentPort!
   const controller = new AbortController()
   const link = makeWorkerLink(port, job, controller.signal)
+  // Listen from the start: a stop may come while the tool loads or its inputs open.
+  let fiber: Fiber.RuntimeFiber<unknown, unknown> | undefined
+  let interruptOnAbort = true
+  port.on("message", (msg: ToWorker) => {
+    if (msg.type !== "abort") return
+    controller.abort(msg.reason)
+    if (fiber && interruptOnAbort) Effect.runFork(Fiber.interrupt(fiber))
+  })
   const fail = async (error: WireError) => {
     await link.closeInputs()
     link.post({ type: "failed", error })
@@ -38,13 +46,12 @@ const run = async (job: WorkerJob) => {
     return fail(toWireError(e))
   }
   link.post({ type: "started" })
-  const fiber = Effect.runFork(Effect.suspend(() => runDefinedTool(tool, link.context(params))))
-  port.on("message", (msg: ToWorker) => {
-    if (msg.type !== "abort") return
-    controller.abort(msg.reason)
-    Effect.runFork(Fiber.interrupt(fiber))
-  })
-  const exit = await Effect.runPromise(Fiber.await(fiber))
+  // A tool with a stop grace (a monitor) ends on its own signal and finishes its artifacts; others are interrupted.
+  interruptOnAbort = tool.stopGraceMs === undefined
+  const running = Effect.runFork(Effect.suspend(() => runDefinedTool(tool, link.context(params))))
+  fiber = running
+  if (controller.signal.aborted && interruptOnAbort) Effect.runFork(Fiber.interrupt(running))
+  const exit = await Effect.runPromise(Fiber.await(running))
   await link.drain()
   if (Exit.isSuccess(exit)) {
     const hashed = await link.digestInputs().then(() => null, (e: unknown) => toWireError(e))

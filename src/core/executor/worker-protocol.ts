@@ -1,6 +1,6 @@
 import type { ArtifactMeta } from "../../model/artifact.js"
 import type { WireError } from "../../model/errors.js"
-import type { LogLevel } from "../../model/run-event.js"
+import type { LogData, LogLevel } from "../../model/run-event.js"
 import type { ReadLimits } from "../log/log-limits.js"
 import type { FileIdentity } from "./input-identity.js"
 
@@ -35,7 +35,7 @@ export interface WorkerJob {
 export type FromWorker =
   /** The tool is loaded and its params decoded; its run starts now (the timeout clock starts here). */
   | { readonly type: "started" }
-  | { readonly type: "log"; readonly level: LogLevel; readonly source: "tool" | "console"; readonly message: string }
+  | { readonly type: "log"; readonly level: LogLevel; readonly source: "tool" | "console"; readonly message: string; readonly data?: LogData }
   | { readonly type: "progress"; readonly fraction: number; readonly note?: string }
   /** Input `index` has been hashed to its end (by the tool's reads, or by finishing the rest). */
   | { readonly type: "input-hashed"; readonly index: number; readonly sha256: string; readonly size: number }

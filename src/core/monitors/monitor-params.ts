@@ -17,9 +17,10 @@ export const MonitorSourceFields = {
     Schema.Struct({
       unplug_after_frames: Schema.optional(Schema.Int.pipe(Schema.nonNegative())),
       corrupt_frames: Schema.optional(Schema.Array(Schema.Int.pipe(Schema.nonNegative()))),
-      stall_at_transfers: Schema.optional(Schema.Array(Schema.Int.pipe(Schema.nonNegative())))
+      stall_at_transfers: Schema.optional(Schema.Array(Schema.Int.pipe(Schema.nonNegative()))),
+      open_delay_ms: Schema.optional(Schema.Int.pipe(Schema.between(0, 60_000)))
     }),
-    "source `simulate`: faults the simulated panda injects: unplug after N frames, corrupt the packets of these frame indexes, stall the receive endpoint at these transfers. Default: no faults."
+    "source `simulate`: faults the simulated panda injects: unplug after N frames, corrupt the packets of these frame indexes, stall the receive endpoint at these transfers, take this long to open (ms). Default: no faults."
   ),
   duration_s: optionalParam(
     Schema.Number.pipe(Schema.finite(), Schema.positive()),
@@ -37,6 +38,7 @@ export interface MonitorSourceParams {
     readonly unplug_after_frames?: number | undefined
     readonly corrupt_frames?: ReadonlyArray<number> | undefined
     readonly stall_at_transfers?: ReadonlyArray<number> | undefined
+    readonly open_delay_ms?: number | undefined
   } | undefined
 }
 

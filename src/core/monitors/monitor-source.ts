@@ -1,8 +1,8 @@
-import { Effect, Exit, type Layer, Scope } from "effect"
+import { Effect, Exit, Scope } from "effect"
 import type { CanFrame } from "../can/can-frame.js"
 import { ValidationError } from "../errors.js"
 import { openLog } from "../log/open-log.js"
-import { PandaDevice, type PandaHandle } from "../panda/panda-device.js"
+import { createSimulatedUsb, makePandaDevice, PandaDevice, type PandaHandle } from "../panda/panda-device.js"
 import { PandaDeviceNodeLive } from "../panda/panda-device-node.js"
 import type { PandaHealth } from "../panda/panda-structs.js"
 import { createSimulatedPanda } from "../panda/simulated-panda.js"
@@ -66,19 +66,39 @@ async function* bounded(frames: AsyncIterable<ReadonlyArray<CanFrame>>, duration
   }
 }
 
-/** Frames of an open panda handle; a simulated replay ends once it has delivered everything. */
+/**
+ * Frames of an open panda handle; a simulated replay ends once it has delivered everything. A stop ends
+ * it at once, even while a transfer waits on a quiet bus (closing the device ends that transfer).
+ */
 async function* handleFrames(handle: PandaHandle, signal: AbortSignal, finished: () => boolean): AsyncGenerator<ReadonlyArray<CanFrame>> {
+  const stopped = new Promise<null>((resolve) => signal.addEventListener("abort", () => resolve(null), { once: true }))
   while (!signal.aborted) {
-    const batch = await promiseOf(handle.receiveOnce)
+    const receiving = promiseOf(handle.receiveOnce)
+    receiving.catch(() => undefined)
+    const batch = await Promise.race([receiving, stopped])
+    if (batch === null) return
     if (batch.length > 0) yield batch
     else if (finished()) return
   }
 }
 
-const openPanda = async (layer: Layer.Layer<PandaDevice>, serial: string | undefined) => {
+let monitorPandaDevice: PandaDevice["Type"] | undefined
+
+/**
+ * Sets the PandaDevice that monitors with source `panda` open in this thread (default: Node's `usb`,
+ * one service per thread); e.g. `makePandaDevice(navigator.usb)` in a browser. Monitors in one thread
+ * opening the same panda share its connection. `undefined` restores the default.
+ */
+export const setMonitorPandaDevice = (device: PandaDevice["Type"] | undefined): void => {
+  monitorPandaDevice = device
+}
+
+const nodePandaDevice = (): Promise<PandaDevice["Type"]> => Effect.runPromise(Effect.provide(PandaDevice, PandaDeviceNodeLive))
+
+const openPanda = async (svc: PandaDevice["Type"], serial: string | undefined) => {
   const scope = Effect.runSync(Scope.make())
   try {
-    const handle = await promiseOf(Effect.flatMap(PandaDevice, (svc) => svc.open(serial)).pipe(Scope.extend(scope), Effect.provide(layer)))
+    const handle = await promiseOf(svc.open(serial).pipe(Scope.extend(scope)))
     return { handle, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
   } catch (e) {
     await Effect.runPromise(Scope.close(scope, Exit.void))
@@ -112,12 +132,13 @@ export const openMonitorSource = async (ctx: ToolContext<MonitorSourceParams>, t
       speed: p.speed === 0 ? Infinity : (p.speed ?? 1),
       ...(p.simulate_faults?.unplug_after_frames !== undefined ? { unplugAfterFrames: p.simulate_faults.unplug_after_frames } : {}),
       ...(p.simulate_faults?.corrupt_frames ? { corruptFrames: p.simulate_faults.corrupt_frames } : {}),
-      ...(p.simulate_faults?.stall_at_transfers ? { stallAtTransfers: p.simulate_faults.stall_at_transfers } : {})
+      ...(p.simulate_faults?.stall_at_transfers ? { stallAtTransfers: p.simulate_faults.stall_at_transfers } : {}),
+      ...(p.simulate_faults?.open_delay_ms !== undefined ? { openDelayMs: p.simulate_faults.open_delay_ms } : {})
     })
-    const { handle, close } = await openPanda(PandaDevice.layerSimulated([sim.device]), undefined)
+    const { handle, close } = await openPanda(makePandaDevice(createSimulatedUsb([sim.device])), undefined)
     return pandaSource("simulate", `simulated panda replaying ${ctx.inputs[0].name}`, handle, close, p, ctx.signal, sim.finished)
   }
-  const { handle, close } = await openPanda(PandaDeviceNodeLive, p.serial)
+  const { handle, close } = await openPanda(monitorPandaDevice ?? (await nodePandaDevice()), p.serial)
   return pandaSource("panda", `panda ${handle.info.serial} (${handle.info.hwTypeName}, firmware ${handle.info.firmwareVersion})`, handle, close, p, ctx.signal, () => false)
 }
 

@@ -8,7 +8,7 @@ import { type MonitorSource, openMonitorSource } from "./monitor-source.js"
 /** How a monitor's frame loop ended, and the step that turns its results into the run's outcome. */
 export interface MonitorEnd {
   readonly label: string
-  /** `source_end`, `duration`/`stopped` (cut by `bounded`) or the error code of a failing source. */
+  /** `source_end`, `duration_or_source_end`, `stopped`, `stopped_while_starting` or the error code of a failing source. */
   readonly endedBy: string
   readonly frames: number
   /**
@@ -29,9 +29,15 @@ export const runMonitor = async (
   onBatch: (batch: ReadonlyArray<CanFrame>, source: MonitorSource) => void | Promise<void>,
   onOpen?: (source: MonitorSource) => void
 ): Promise<MonitorEnd> => {
+  if (ctx.signal.aborted) {
+    ctx.log("info", `${toolId} was stopped while starting, before its source was opened`)
+    return { label: "not opened", endedBy: "stopped_while_starting", frames: 0, finish: (summary) => ({ summary: { source: "not opened", ended_by: "stopped_while_starting", frames_received: 0, ...summary } }) }
+  }
   const source = await openMonitorSource(ctx, toolId)
-  onOpen?.(source)
-  ctx.log("info", `${toolId} reading ${source.label}${ctx.params.duration_s ? ` for ${ctx.params.duration_s} s` : " until stopped or the source ends"}`)
+  const stoppedWhileStarting = ctx.signal.aborted
+  if (stoppedWhileStarting) ctx.log("info", `${toolId} was stopped while starting: ${source.label} was opened and closed again before any frame was read`)
+  else onOpen?.(source)
+  if (!stoppedWhileStarting) ctx.log("info", `${toolId} reading ${source.label}${ctx.params.duration_s ? ` for ${ctx.params.duration_s} s` : " until stopped or the source ends"}`)
   let frames = 0
   let failure: unknown
   try {
@@ -45,7 +51,7 @@ export const runMonitor = async (
     await source.close()
   }
   const error = failure === undefined ? undefined : toCtsError(toolId, ctx.signal, failure)
-  const endedBy = error ? error.code : ctx.signal.aborted ? "stopped" : ctx.params.duration_s !== undefined ? "duration_or_source_end" : "source_end"
+  const endedBy = error ? error.code : stoppedWhileStarting ? "stopped_while_starting" : ctx.signal.aborted ? "stopped" : ctx.params.duration_s !== undefined ? "duration_or_source_end" : "source_end"
   const counters = source.counters()
   if (error) ctx.log("error", `${toolId}: ${error.message} (${frames} frames received before it; results so far are kept)`)
   return {

@@ -7,13 +7,18 @@ import { makePandaDevice, PandaDevice } from "./panda-device.js"
  */
 export const PandaDeviceNodeLive: Layer.Layer<PandaDevice> = Layer.effect(
   PandaDevice,
-  Effect.promise(async () => {
-    try {
-      const { WebUSB } = await import("usb")
-      return makePandaDevice(new WebUSB({ allowAllDevices: true }))
-    } catch (e) {
-      const detail = `the optional \`usb\` package could not be loaded: ${e instanceof Error ? e.message : String(e)}`
-      return makePandaDevice({ getDevices: () => Promise.reject(new Error(detail)) })
-    }
-  })
+  Effect.promise(() => (nodeDevice ??= loadNodeDevice()))
 )
+
+/** One service per thread, so every open of a panda in it shares the connection. */
+let nodeDevice: Promise<PandaDevice["Type"]> | undefined
+
+const loadNodeDevice = async (): Promise<PandaDevice["Type"]> => {
+  try {
+    const { WebUSB } = await import("usb")
+    return makePandaDevice(new WebUSB({ allowAllDevices: true }))
+  } catch (e) {
+    const detail = `the optional \`usb\` package could not be loaded: ${e instanceof Error ? e.message : String(e)}`
+    return makePandaDevice({ getDevices: () => Promise.reject(new Error(detail)) })
+  }
+}

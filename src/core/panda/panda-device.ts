@@ -7,6 +7,7 @@ import { type ConnectOptions, PandaConnection, type PandaInfo, type ReceiveStats
 import { noPandaFound, pandaInBootloader, pandaInvalidRequest } from "./panda-errors.js"
 import { isBootstubPid, PANDA_VENDOR_IDS } from "./panda-protocol.js"
 import type { CanHealth, PandaHealth } from "./panda-structs.js"
+import { createSharedReceive, type ReceiveSubscriber } from "./shared-receive.js"
 import { fromUsbError } from "./usb-errors.js"
 
 /** A panda seen on the bus, before opening it. */
@@ -47,7 +48,7 @@ export class PandaDevice extends Context.Tag("cts-lite/PandaDevice")<
   PandaDevice,
   {
     readonly list: Effect.Effect<ReadonlyArray<PandaListing>, CtsError>
-    /** Opens the panda with `serial` (or the only/first one); read-only unless `allowSending`. */
+    /** Opens the panda with `serial` (or the only/first one); read-only unless `allowSending`. A panda already open here is shared (each handle receives every frame). */
     open(serial?: string, options?: OpenOptions): Effect.Effect<PandaHandle, CtsError, Scope.Scope>
   }
 >() {
@@ -65,9 +66,13 @@ const toCts = (what: string) => (e: unknown): CtsError => (isCtsError(e) ? e : f
 
 const isPanda = (d: USBDevice) => PANDA_VENDOR_IDS.includes(d.vendorId)
 
-/** Builds the PandaDevice service over a WebUSB `USB` object. */
+/**
+ * Builds the PandaDevice service over a WebUSB `USB` object. Opening a panda that is already open in
+ * this service shares its connection: one receive loop feeds every handle all frames, and the
+ * device closes when the last handle's scope closes.
+ */
 export const makePandaDevice = (usb: Pick<USB, "getDevices">): PandaDevice["Type"] => {
-  const inUse = new Set<string>()
+  const shared = new Map<string, SharedConnection>()
   const devices = Effect.tryPromise({
     try: () => usb.getDevices(),
     catch: (e) => noPandaFound(e instanceof Error ? e.message : String(e))
@@ -85,14 +90,11 @@ export const makePandaDevice = (usb: Pick<USB, "getDevices">): PandaDevice["Type
       if (!device) return yield* Effect.fail(noPandaFound(undefined, serial))
       if (isBootstubPid(device.productId)) return yield* Effect.fail(pandaInBootloader(device.serialNumber ?? ""))
       const key = device.serialNumber ?? `${device.vendorId}:${device.productId}`
-      if (inUse.has(key))
-        return yield* Effect.fail(pandaInvalidRequest("panda_busy", `The panda ${key} is already open in this process (another monitor or handle uses it).`, "Stop the other monitor first, or run both monitors on one capture."))
-      inUse.add(key)
-      const conn = yield* Effect.acquireRelease(
-        Effect.tryPromise({ try: () => PandaConnection.connect(device, options), catch: toCts("open") }).pipe(Effect.tapError(() => Effect.sync(() => inUse.delete(key)))),
-        (c) => Effect.promise(() => c.close()).pipe(Effect.ensuring(Effect.sync(() => inUse.delete(key))))
+      const { conn, sub } = yield* Effect.acquireRelease(
+        Effect.tryPromise({ try: () => acquireShared(shared, key, device, options), catch: toCts("open") }),
+        ({ conn, sub }) => Effect.promise(() => releaseShared(shared, key, conn, sub))
       )
-      return makeHandle(conn)
+      return makeHandle(conn, sub)
     })
 
   return { list, open }
@@ -100,7 +102,40 @@ export const makePandaDevice = (usb: Pick<USB, "getDevices">): PandaDevice["Type
 
 const call = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: toCts(what) })
 
-const makeHandle = (conn: PandaConnection): PandaHandle => ({
+/** One connection to a panda shared by every handle open on it in this process, with one receive loop. */
+interface SharedConnection {
+  readonly allowSending: boolean
+  readonly connection: Promise<PandaConnection>
+  receive?: ReturnType<typeof createSharedReceive>
+  refs: number
+}
+
+const acquireShared = async (shared: Map<string, SharedConnection>, key: string, device: USBDevice, options: OpenOptions) => {
+  let entry = shared.get(key)
+  if (entry && entry.allowSending !== (options.allowSending === true))
+    throw pandaInvalidRequest("panda_busy", `The panda ${key} is already open ${entry.allowSending ? "for sending" : "read-only"} in this process; a handle ${options.allowSending ? "for sending" : "read-only"} cannot share it.`, "Stop the other monitor or close the other handle first.")
+  if (!entry) shared.set(key, (entry = { allowSending: options.allowSending === true, connection: PandaConnection.connect(device, options), refs: 0 }))
+  const owner = entry
+  owner.refs++
+  try {
+    const conn = await owner.connection
+    owner.receive ??= createSharedReceive(() => conn.receiveBatch())
+    return { conn, sub: owner.receive.subscribe() }
+  } catch (e) {
+    if (--owner.refs === 0 && shared.get(key) === owner) shared.delete(key)
+    throw e
+  }
+}
+
+const releaseShared = async (shared: Map<string, SharedConnection>, key: string, conn: PandaConnection, sub: ReceiveSubscriber) => {
+  sub.unsubscribe()
+  const entry = shared.get(key)
+  if (!entry || --entry.refs > 0) return
+  shared.delete(key)
+  await conn.close()
+}
+
+const makeHandle = (conn: PandaConnection, sub: ReceiveSubscriber): PandaHandle => ({
   info: conn.info,
   stats: conn.stats,
   health: call("health", () => conn.health()),
@@ -108,9 +143,14 @@ const makeHandle = (conn: PandaConnection): PandaHandle => ({
   setSafetyMode: (mode, param) => call("set safety mode", () => conn.setSafetyMode(mode, param)),
   setCanSpeed: (bus, kbps, dataKbps) => call("set CAN speed", () => conn.setCanSpeed(bus, kbps, dataKbps)),
   heartbeat: (engaged) => call("heartbeat", () => conn.heartbeat(engaged)),
-  receiveOnce: call("CAN receive", () => conn.receiveBatch()),
-  receive: Stream.repeatEffect(call("CAN receive", () => conn.receiveBatch())).pipe(Stream.filter((b) => b.length > 0)),
-  frames: (signal) => conn.frames(signal),
+  receiveOnce: call("CAN receive", () => sub.next()),
+  receive: Stream.repeatEffect(call("CAN receive", () => sub.next())).pipe(Stream.filter((b) => b.length > 0)),
+  frames: async function* (signal) {
+    while (!signal?.aborted) {
+      const batch = await sub.next()
+      if (batch.length > 0) yield batch
+    }
+  },
   send: (frames) => call("CAN send", () => conn.send(frames))
 })
 

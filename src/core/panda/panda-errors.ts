@@ -70,3 +70,12 @@ export const pandaUsbError = (what: string, detail: string) =>
 /** A caller asked for something the panda or this handle refuses (bad bus, speed, frame, mode). */
 export const pandaInvalidRequest = (code: string, message: string, suggestedAction: string) =>
   new ValidationError({ code, message, suggestedAction })
+
+/** Another process or thread holds the panda's interface (a second monitor on the same panda outside this process's shared handle). */
+export const pandaBusy = (detail: string) =>
+  new ToolError({
+    code: "panda_busy",
+    message: `The panda is in use by another program or monitor: ${detail}.`,
+    suggestedAction: "Stop the other monitor (cts mon ls / cts mon stop) or program using the panda; monitors started together in one process share the panda instead.",
+    details: { detail }
+  })

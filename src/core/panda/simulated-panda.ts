@@ -25,6 +25,8 @@ export interface SimulatedPandaOptions {
   readonly unplugAfterFrames?: number
   /** Faults: corrupt the checksum of the packet of this frame index (0-based, in replay order). */
   readonly corruptFrames?: ReadonlyArray<number>
+  /** Faults: `open()` takes this long (ms), as a slow USB enumeration does. */
+  readonly openDelayMs?: number
   /** Faults: the receive endpoint stalls at these transfer numbers (0-based) until cleared. */
   readonly stallAtTransfers?: ReadonlyArray<number>
   /**
@@ -166,6 +168,7 @@ export const createSimulatedPanda = (frames: AsyncIterable<ReadonlyArray<CanFram
     },
     configuration: null as USBConfiguration | null,
     async open() {
+      if (options.openDelayMs) await sleep(options.openDelayMs)
       alive()
       opened = true
     },

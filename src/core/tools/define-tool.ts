@@ -45,6 +45,9 @@ export interface ResolvedInput {
 
 export type LogLevel = import("../../model/run-event.js").LogLevel
 
+/** Structured detail a log line may carry besides its message (JSON values), e.g. a monitor's live `table`. */
+export type LogData = import("../../model/run-event.js").LogData
+
 /** An artifact's free-form metadata, given up front or computed when its body has ended. */
 export type ArtifactMetadata = Record<string, unknown> | (() => Record<string, unknown> | Promise<Record<string, unknown>>)
 
@@ -60,7 +63,8 @@ export interface ToolContext<P> {
   readonly input: ResolvedInput
   /** All inputs in order (route segments). */
   readonly inputs: ReadonlyArray<ResolvedInput>
-  readonly log: (level: LogLevel, message: string) => void
+  /** One line of the run's log; `data` is carried with it to followers (SSE, WebSocket, `--json`). */
+  readonly log: (level: LogLevel, message: string, data?: LogData) => void
   /** Fraction in [0, 1]; cheap to call often (throttled by the executor). */
   readonly progress: (fraction: number, note?: string) => void
   readonly artifacts: {
@@ -100,6 +104,12 @@ export interface ToolDefinition<P = any, I = any> {
   readonly params: Schema.Schema<P, I>
   readonly inputs: ReadonlyArray<ToolInputSpec>
   readonly outputs: ReadonlyArray<ToolOutputSpec>
+  /**
+   * Time (ms) the tool gets after a cancel to finish on its own before its worker is terminated
+   * (default 300). Given, the tool's log lines and summary during that time are kept (monitors close
+   * their capture this way).
+   */
+  readonly stopGraceMs?: number
   /** Default timeout in ms; a run may override it. */
   readonly defaultTimeoutMs?: number
   /** Monitors: the sources it can read (`log`, `simulate`, `panda`); without `log` or `simulate` it requires hardware. */

@@ -32,7 +32,7 @@ const page = async (ctx: ApiContext) => {
  * Where a resume point stands: `ended` when the event at `after` is the terminal one (a reconnect
  * then gets 204, never a stream that cannot end); a point past the log is refused, as no client saw it.
  */
-const resumePoint = async (ctx: ApiContext, runId: string, after: number): Promise<"ended" | "open"> => {
+export const resumePoint = async (ctx: ApiContext, runId: string, after: number): Promise<"ended" | "open"> => {
   if (after === 0) return "open"
   const [at] = await ctx.core(Effect.flatMap(LogStream, (l) => l.read(runId, after - 1, 1)))
   if (at === undefined || at.seq !== after) {
@@ -46,7 +46,7 @@ const resumePoint = async (ctx: ApiContext, runId: string, after: number): Promi
 
 const fanouts = new WeakMap<object, Promise<RunEventFanout>>()
 /** One fan-out per core runtime: every SSE client of a run shares one live subscription. */
-const fanoutOf = (ctx: ApiContext): Promise<RunEventFanout> => {
+export const fanoutOf = (ctx: ApiContext): Promise<RunEventFanout> => {
   let fanout = fanouts.get(ctx.runtime)
   if (!fanout) fanouts.set(ctx.runtime, (fanout = ctx.core(makeRunEventFanout)))
   return fanout

@@ -9,6 +9,7 @@ import { decodeBody, jsonSchemaOf, runToWire } from "../wire.js"
 import { ownRun } from "./access.js"
 import { streamRunEvents } from "./log-routes.js"
 import { cancelRunResponse } from "./run-routes.js"
+import { isWebSocketUpgrade, streamRunEventsWs } from "./run-events-ws.js"
 
 const MonitorCreateBody = Schema.Struct({
   monitor: Schema.String.annotations({ description: "A monitor id (tools of category `monitor` in GET /v1/capabilities)." }),
@@ -48,7 +49,7 @@ const list = async (ctx: ApiContext) => {
   return { items: page.items.filter((r) => ids.has(r.toolId)).map((r) => runToWire(r, ctx.baseUrl)) }
 }
 
-/** POST/GET /v1/monitors, GET/DELETE /v1/monitors/:id, GET /v1/monitors/:id/stream (SSE): monitors as runs of the monitor tools. */
+/** POST/GET /v1/monitors, GET/DELETE /v1/monitors/:id, GET /v1/monitors/:id/stream (SSE or WebSocket): monitors as runs of the monitor tools. */
 export const monitorRoutes: ReadonlyArray<ApiRoute> = [
   defineApiRoute({
     method: "POST",
@@ -85,14 +86,15 @@ export const monitorRoutes: ReadonlyArray<ApiRoute> = [
     method: "GET",
     path: "/v1/monitors/:id/stream",
     operationId: "streamMonitor",
-    summary: "The monitor's events as server-sent events, with the resume rules of /v1/runs/:id/logs/stream.",
+    summary:
+      "The monitor's events as server-sent events, or as a WebSocket (one JSON text message per event) when the request asks to upgrade; both resume after `?after=` / Last-Event-ID as /v1/runs/:id/logs/stream does. A WebSocket closes with 1000 after `end`; a monitor that is not yours refuses the upgrade with 404.",
     tag: "monitors",
     auth: "required",
     query: [{ name: "after", description: "Resume after this seq (Last-Event-ID wins).", schema: { type: "integer", minimum: 0 } }],
-    responses: { 200: { description: "The event stream.", contentType: "text/event-stream" }, 204: { description: "Ended; nothing after `after`." }, 404: { description: "Unknown, not yours, or not a monitor." } },
+    responses: { 101: { description: "Switched to a WebSocket of the monitor's events." }, 200: { description: "The event stream.", contentType: "text/event-stream" }, 204: { description: "Ended; nothing after `after`." }, 404: { description: "Unknown, not yours, or not a monitor." } },
     handler: async (ctx) => {
-      await ownMonitor(ctx)
-      return streamRunEvents(ctx)
+      const run = await ownMonitor(ctx)
+      return isWebSocketUpgrade(ctx.event) ? streamRunEventsWs(ctx, run.id) : streamRunEvents(ctx)
     }
   }),
   defineApiRoute({

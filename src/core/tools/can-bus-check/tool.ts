@@ -1,6 +1,7 @@
 import { Schema } from "effect"
-import { ExpectedStreamFields, expectedStreams, streamId, streamLabel } from "../../monitors/expected-streams.js"
+import { ExpectedStreamFields, expectedStreams, streamId, streamLabel, type StreamKey } from "../../monitors/expected-streams.js"
 import { MonitorSourceFields } from "../../monitors/monitor-params.js"
+import { type MonitorTable, tableData } from "../../monitors/monitor-table.js"
 import { runMonitor } from "../../monitors/run-monitor.js"
 import { csvChunks } from "../shared/csv-table.js"
 import { defineMonitor } from "../../monitors/define-monitor.js"
@@ -16,6 +17,18 @@ const Params = Schema.Struct({
   only_expected: withDefault(Schema.Boolean, false, "Count only the expected streams (default: every stream seen).")
 }).annotations({ identifier: "CanBusCheckParams" })
 type Params = typeof Params.Type
+
+/** The live table of a closed window: every stream's total and window counts, window rate, and missing expected streams. */
+const windowTable = (title: string, tallies: ReadonlyArray<Tally>, expected: ReadonlyArray<StreamKey>, expectedIds: ReadonlySet<number>, windowS: number): MonitorTable => {
+  const seen = new Set(tallies.map((t) => streamId(t.bus, t.address)))
+  const rows = [...tallies, ...expected.filter((s) => !seen.has(streamId(s.bus, s.address))).map((s) => ({ ...s, frames: 0, windowFrames: 0, windowsSeen: 0 }))]
+    .sort((a, b) => a.bus - b.bus || a.address - b.address)
+    .map((t) => {
+      const isExpected = expectedIds.has(streamId(t.bus, t.address))
+      return [streamLabel(t), t.frames, t.windowFrames, Number((t.windowFrames / windowS).toFixed(1)), t.windowsSeen, isExpected, isExpected && t.windowFrames === 0 ? "MISSING" : ""]
+    })
+  return { title, columns: ["stream", "frames", "window", "rate_hz", "windows_seen", "expected", "flag"], rows }
+}
 
 interface Tally {
   readonly bus: number
@@ -53,9 +66,14 @@ export const canBusCheck = defineMonitor({
         const missing = expected.filter((s) => !(tallies.get(streamId(s.bus, s.address))?.windowFrames ?? 0)).map(streamLabel)
         const start = (windowStart! - t0!) / 1e9
         windows.push({ start_s: start, frames: windowFrames, streams: seen.length, missing })
-        ctx.log(missing.length > 0 ? "warn" : "info", `window ${start.toFixed(1)}–${(start + p.window_s).toFixed(1)} s: ${windowFrames} frames (${(windowFrames / p.window_s).toFixed(1)}/s) on ${seen.length} streams; missing: ${missing.length > 0 ? missing.join(", ") : "none"}`)
+        for (const t of seen) t.windowsSeen++
+        const span = `${start.toFixed(1)}–${(start + p.window_s).toFixed(1)} s`
+        ctx.log(
+          missing.length > 0 ? "warn" : "info",
+          `window ${span}: ${windowFrames} frames (${(windowFrames / p.window_s).toFixed(1)}/s) on ${seen.length} streams; missing: ${missing.length > 0 ? missing.join(", ") : "none"}`,
+          tableData(windowTable(`${ID} window ${span}`, [...tallies.values()], expected, expectedIds, p.window_s))
+        )
         for (const t of seen) {
-          t.windowsSeen++
           t.windowFrames = 0
         }
         windowFrames = 0

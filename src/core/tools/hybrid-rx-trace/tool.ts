@@ -3,6 +3,7 @@ import { ValidationError } from "../../errors.js"
 import { defineMonitor } from "../../monitors/define-monitor.js"
 import { ExpectedStreamFields, expectedStreams, streamId, streamLabel, type StreamKey } from "../../monitors/expected-streams.js"
 import { MonitorSourceFields } from "../../monitors/monitor-params.js"
+import { type MonitorTable, tableData } from "../../monitors/monitor-table.js"
 import { runMonitor } from "../../monitors/run-monitor.js"
 import { csvChunks } from "../shared/csv-table.js"
 import { withDefault } from "../shared/param-schemas.js"
@@ -26,6 +27,16 @@ interface Trace {
   maxGapNs: number
 }
 
+/** The live table at CAN time `now`: every expected stream's frames, last-seen age, state and longest gap. */
+const agesTable = (title: string, traces: Iterable<Trace>, now: number, staleEpisodes: (label: string) => number): MonitorTable => ({
+  title,
+  columns: ["stream", "frames", "age_ms", "state", "max_gap_ms", "stale_episodes"],
+  rows: [...traces].map((t) => [
+    streamLabel(t.key), t.frames, t.lastNs === null ? null : Math.round((now - t.lastNs) / 1e6),
+    t.lastNs === null ? "never seen" : t.staleSinceNs !== null ? "STALE" : "ok", Math.round(t.maxGapNs / 1e6), staleEpisodes(streamLabel(t.key))
+  ])
+})
+
 /** hybrid-rx-trace: last-seen age of each expected stream; `stale` / `fresh` events when one stops and comes back. */
 export const hybridRxTrace = defineMonitor({
   id: ID,
@@ -47,6 +58,8 @@ export const hybridRxTrace = defineMonitor({
       const staleNs = p.stale_ms * 1e6
       let t0: number | undefined
       let nextReport = 0
+      const episodesOf = (label: string) => episodes.filter((e) => e.stream === label).length
+      let lastNs: number | undefined
       const seconds = (ns: number) => Number(((ns - t0!) / 1e9).toFixed(3))
       const check = (now: number) => {
         for (const t of traces.values()) {
@@ -58,7 +71,7 @@ export const hybridRxTrace = defineMonitor({
           }
         }
         if (now >= nextReport) {
-          ctx.log("info", `ages at ${seconds(now)} s: ${[...traces.values()].map((t) => `${streamLabel(t.key)} ${t.lastNs === null ? "never" : `${Math.round((now - t.lastNs) / 1e6)} ms`}`).join(", ")}`)
+          ctx.log("info", `ages at ${seconds(now)} s: ${[...traces.values()].map((t) => `${streamLabel(t.key)} ${t.lastNs === null ? "never" : `${Math.round((now - t.lastNs) / 1e6)} ms`}`).join(", ")}`, tableData(agesTable(`${ID} at ${seconds(now)} s`, traces.values(), now, episodesOf)))
           nextReport = now + p.report_every_s * 1e9
         }
       }
@@ -81,8 +94,9 @@ export const hybridRxTrace = defineMonitor({
           t.frames++
           t.lastNs = f.timeNs
         }
-        check(batch[batch.length - 1].timeNs)
+        check((lastNs = batch[batch.length - 1].timeNs))
       })
+      if (lastNs !== undefined) ctx.log("info", `ages at the end (${seconds(lastNs)} s): ${episodes.length} stale episodes`, tableData(agesTable(`${ID} at the end, ${seconds(lastNs)} s`, traces.values(), lastNs, episodesOf)))
       await ctx.artifacts.write("rx-trace.csv", "text/csv", csvChunks(["stream", "start_s", "end_s", "gap_s"], episodes))
       const streams = [...traces.values()].map((t) => ({
         stream: streamLabel(t.key), frames: t.frames, max_gap_ms: Math.round(t.maxGapNs / 1e6),

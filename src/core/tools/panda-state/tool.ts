@@ -4,6 +4,7 @@ import { openLog } from "../../log/open-log.js"
 import { defineMonitor } from "../../monitors/define-monitor.js"
 import { healthOfPandaState } from "../../monitors/log-panda-states.js"
 import { MonitorSourceFields } from "../../monitors/monitor-params.js"
+import { tableData } from "../../monitors/monitor-table.js"
 import { logSourceLabel, type MonitorSource, monitorSourceKind } from "../../monitors/monitor-source.js"
 import { runMonitor } from "../../monitors/run-monitor.js"
 import type { ToolContext, ToolResult } from "../define-tool.js"
@@ -87,7 +88,11 @@ export const pandaState = defineMonitor({
       const changes: StateChange[] = []
       const onChange = (c: StateChange) => {
         changes.push(c)
-        ctx.log(c.changed.includes("faults") || c.changed.includes("heartbeat_lost") ? "warn" : "info", describeChange(c))
+        ctx.log(
+          c.changed.includes("faults") || c.changed.includes("heartbeat_lost") ? "warn" : "info",
+          describeChange(c),
+          tableData({ title: `${ID} at ${c.t_s} s`, columns: ["field", "value", "changed"], rows: Object.entries(c.state).map(([k, v]) => [k, v, c.changed.includes(k) ? "*" : ""]) })
+        )
       }
       const kind = monitorSourceKind(ctx)
       const run = kind === "log" ? await readLogStates(ctx, onChange).then((r) => ({ ...r, finish: undefined })) : await pollDevice(ctx, onChange)
