@@ -6,7 +6,8 @@ export default defineConfig({
     log: "src/log.ts",
     panda: "src/panda.ts",
     cli: "src/cli/main.ts",
-    worker: "src/core/executor/worker-entry.ts"
+    worker: "src/core/executor/worker-entry.ts",
+    "write-tool-manifest": "src/build/write-tool-manifest.ts"
   },
   format: ["esm"],
   dts: { entry: { index: "src/index.ts", log: "src/log.ts", panda: "src/panda.ts" } },
@@ -15,5 +16,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   splitting: true,
-  external: ["usb"]
+  external: ["usb"],
+  // `cts cap` reads the built-in tools' capabilities from dist/tool-manifest.json (no effect import).
+  onSuccess: "node dist/write-tool-manifest.js"
 })
