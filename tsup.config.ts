@@ -4,13 +4,14 @@ export default defineConfig({
   entry: {
     index: "src/index.ts",
     log: "src/log.ts",
+    "log-node": "src/log-node.ts",
     panda: "src/panda.ts",
     cli: "src/cli/main.ts",
     worker: "src/core/executor/worker-entry.ts",
     "write-tool-manifest": "src/build/write-tool-manifest.ts"
   },
   format: ["esm"],
-  dts: { entry: { index: "src/index.ts", log: "src/log.ts", panda: "src/panda.ts" } },
+  dts: { entry: { index: "src/index.ts", log: "src/log.ts", "log-node": "src/log-node.ts", panda: "src/panda.ts" } },
   target: "node20",
   platform: "node",
   sourcemap: true,

@@ -1,6 +1,7 @@
 // One measurement in a fresh process, so peak RSS (maxRSS) belongs to this case alone.
 // Usage: node bench/child.mjs '<json spec>'  → prints one JSON line.
-import { fileSource, openLog, routeSource } from "../dist/log.js"
+import { openLog } from "../dist/log.js"
+import { fileSource, routeSource } from "../dist/log-node.js"
 
 const spec = JSON.parse(process.argv[2])
 

@@ -1,40 +1,40 @@
-import { Schema } from "effect"
+import * as Data from "effect/Data"
 
 /** Where an error belongs: bad input caught before a run, a failing tool, or the platform itself. */
-export const ErrorCategory = Schema.Literal("validation_error", "tool_error", "system_error")
-export type ErrorCategory = typeof ErrorCategory.Type
+export type ErrorCategory = "validation_error" | "tool_error" | "system_error"
 
-const errorFields = {
+/** The fields every cts-lite error carries (also its wire shape, with `_tag` and `category`). */
+export interface ErrorFields {
   /** Stable machine-readable code, e.g. `unknown_param`, `truncated_log`, `disk_full`. */
-  code: Schema.String,
+  readonly code: string
   /** What was wrong and where, for a person. */
-  message: Schema.String,
+  readonly message: string
   /** What to do about it. */
-  suggestedAction: Schema.optional(Schema.String),
+  readonly suggestedAction?: string | undefined
   /** Structured context (offsets, param names, paths relative to a root…). */
-  details: Schema.optional(Schema.Unknown)
+  readonly details?: unknown
 }
 
+// effect/Data (not Schema): the data layer (`cts-lite/log`) stays light to import and browser-safe.
+// The errors are still yieldable Effect failures; CtsErrorSchema (errors-schema.ts) gives them a Schema.
+
 /** Bad params, bad input file, bad request: detected before any work starts. */
-export class ValidationError extends Schema.TaggedError<ValidationError>()("ValidationError", errorFields) {
+export class ValidationError extends Data.TaggedError("ValidationError")<ErrorFields> {
   readonly category = "validation_error" as const
 }
 
 /** The tool failed, timed out, was interrupted, or its input was corrupt. */
-export class ToolError extends Schema.TaggedError<ToolError>()("ToolError", errorFields) {
+export class ToolError extends Data.TaggedError("ToolError")<ErrorFields> {
   readonly category = "tool_error" as const
 }
 
 /** Disk, permissions, storage, database. */
-export class SystemError extends Schema.TaggedError<SystemError>()("SystemError", errorFields) {
+export class SystemError extends Data.TaggedError("SystemError")<ErrorFields> {
   readonly category = "system_error" as const
 }
 
 /** Any error cts-lite reports to a user. */
 export type CtsError = ValidationError | ToolError | SystemError
-
-/** Schema of the union, for crossing worker and HTTP boundaries. */
-export const CtsErrorSchema = Schema.Union(ValidationError, ToolError, SystemError)
 
 /** True when `u` is one of the typed cts-lite errors. */
 export const isCtsError = (u: unknown): u is CtsError =>
