@@ -8,7 +8,8 @@ export default defineConfig({
     panda: "src/panda.ts",
     cli: "src/cli/main.ts",
     worker: "src/core/executor/worker-entry.ts",
-    "write-tool-manifest": "src/build/write-tool-manifest.ts"
+    "write-tool-manifest": "src/build/write-tool-manifest.ts",
+    "segment-worker": "src/core/log/segment-worker.ts"
   },
   format: ["esm"],
   dts: { entry: { index: "src/index.ts", log: "src/log.ts", "log-node": "src/log-node.ts", panda: "src/panda.ts" } },

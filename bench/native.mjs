@@ -97,7 +97,9 @@ const main = () => {
     line(`cts-lite reader alone, ${SEGMENTS}-segment route`, routeAlone.seconds, nativeRoute)
     const wholeRoute = timeCmd(process.execPath, ctsRun(segs), { env })
     line(`cts run rlog-to-csv, ${SEGMENTS}-segment route`, wholeRoute, nativeRoute, target(wholeRoute, nativeRoute, 1.0))
-    console.log(`(the route is read segment after segment on one thread: parallel segment reading is not implemented)`)
+    const routeParallel = readerAlone({ paths: segs, parallel: true }, env)
+    line(`cts-lite reader, ${SEGMENTS}-segment route, readRouteFrames (${availableParallelism()} threads)`, routeParallel.seconds, nativeRoute, target(routeParallel.seconds, nativeRoute, 1.0))
+    console.log(`(openLog and cts run read a route segment after segment on one thread; readRouteFrames from cts-lite/log/node decodes segments on worker threads, in order)`)
 
     console.log("\nCLI start (best of 5, wall)")
     const start = (args, limit) => {
