@@ -70,6 +70,7 @@ describe("tool manifest (dist/tool-manifest.json) read by cts cap", () => {
     expect(cap.code, cap.stderr).toBe(0)
     expect(cap.stdout).toContain("rlog-to-csv")
     for (const args of [["--help"], ["version"]]) expect((await runCts(args, { env })).code).toBe(0)
+    for (const args of [["--help"], ["version"]]) expect((await runCts(args, { env: { ...env, BLOCK_MORE: "1" } })).code, `${args} without consola and smol-toml`).toBe(0)
     const run = await runCts(["runs", "list"], { env })
     expect(run.code).not.toBe(0)
     expect(run.stderr).toContain("blocked import of")

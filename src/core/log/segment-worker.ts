@@ -34,7 +34,7 @@ const run = async (job: SegmentJob): Promise<void> => {
     }
     try {
       for await (const batch of readLog(fileSource(job.path), stats, sink, { limits }, job.segment)) {
-        // A batch's frames may view bytes the reader reuses after it: copy (pack) them at once.
+        // Packed as each batch comes, so the decompressed bytes the frames view can be collected.
         buffers.push(packFrames([batch], (bytes) => new SharedArrayBuffer(bytes)))
         frames += batch.length
         if (frames >= FRAMES_PER_MESSAGE) await flush()
