@@ -1,11 +1,12 @@
 // One measurement in a fresh process, so peak RSS (maxRSS) belongs to this case alone.
 // Usage: node bench/child.mjs '<json spec>'  → prints one JSON line.
-import { fileSource, openLog, routeSource } from "../dist/log.js"
+import { openLog } from "../dist/log.js"
+import { fileSource, readRouteFrames, routeSource } from "../dist/log-node.js"
 
 const spec = JSON.parse(process.argv[2])
 
 const onePass = async (source) => {
-  const reader = openLog(source)
+  const reader = spec.parallel ? readRouteFrames(spec.paths, { workers: spec.workers }) : openLog(source)
   let frames = 0
   let touched = 0
   const t0 = process.hrtime.bigint()

@@ -1,5 +1,6 @@
 /** `cts-lite`: the SDK (runTool, createCts), the Effect layers and services, the HTTP adapter, and the data layer of `cts-lite/log`. */
 export * from "./log.js"
+export * from "./log-node.js"
 export { VERSION } from "./core/version.js"
 export { runTool, listTools } from "./adapters/sdk/run-tool.js"
 export type { RunToolOptions, RunToolResult, RunToolArtifact } from "./adapters/sdk/run-tool.js"

@@ -1,9 +1,11 @@
 /**
  * `cts-lite/log`: the data layer alone — rlog reading, CAN frames, bits, CSV dialects, DBC decoding.
- * Loads no services, workers or database; `cts-lite` re-exports all of it.
+ * Browser-safe: imports no Node built-in and, of effect, only `effect/Data` (the errors) and
+ * `effect/Either`. Loads no services, workers or database. Node file sources and the Effect stream
+ * helpers are in `cts-lite/log/node`; `cts-lite` re-exports both.
  */
-export { ValidationError, ToolError, SystemError, CtsErrorSchema, isCtsError } from "./core/errors.js"
-export type { CtsError, ErrorCategory } from "./core/errors.js"
+export { ValidationError, ToolError, SystemError, isCtsError } from "./core/errors.js"
+export type { CtsError, ErrorCategory, ErrorFields } from "./core/errors.js"
 export { bitValue, changedBits, forEachChangedBit, formatLsbBitLabel, formatMsbBitLabel, globalBitFromMsb } from "./core/can/bits.js"
 export { parseBitSpec, formatLsbBitSpec, formatMsbBitSpec } from "./core/can/bit-spec.js"
 export type { BitSpec } from "./core/can/bit-spec.js"
@@ -12,7 +14,7 @@ export type { BitTracker, BitTrackerOptions, EdgeSelection, StreamBitStats } fro
 export type { BitEdge, EdgeLog } from "./core/can/edge-log.js"
 export { createChecksumCounterDetector } from "./core/can/checksum-counter-detector.js"
 export type { ChecksumCounterDetector, ChecksumCounterReport, ChecksumByte, CounterField } from "./core/can/checksum-counter-detector.js"
-export { readCanCsv, canCsvStream, detectCanCsvDialect } from "./core/can/csv-reader.js"
+export { readCanCsv, detectCanCsvDialect } from "./core/can/csv-reader.js"
 export type { CsvFrame, CanCsvHeader, ReadCanCsvOptions } from "./core/can/csv-reader.js"
 export {
   formatOldToolsRow,
@@ -27,8 +29,6 @@ export {
 } from "./core/can/csv-format.js"
 export type { CanCsvDialect, CsvRowInput, OldToolsRowInput, OldToolsSegment } from "./core/can/csv-format.js"
 export { parseDbc } from "./core/dbc/dbc-parser.js"
-export { parseDbcSource } from "./core/dbc/dbc-source.js"
-export { loadBundledDbc, listBundledDbcs } from "./core/dbc/bundled-dbc.js"
 export { decodeSignal, decodeSignalRaw, decodeMessage, signalValueName } from "./core/dbc/dbc-decode.js"
 export type { DecodedMessage } from "./core/dbc/dbc-decode.js"
 export { encodeSignal, encodeSignalRaw, encodeMessage } from "./core/dbc/dbc-encode.js"
@@ -48,6 +48,3 @@ export type { LogStats, LogWarning } from "./core/log/log-stats.js"
 export { detectCompression } from "./core/log/compression.js"
 export type { Compression } from "./core/log/compression.js"
 export { EVENT_TAG_NAMES, EventTag, eventTagName, eventTagOf, isKnownEventTag } from "./core/log/event-tags.js"
-export { frameStream, eventStream } from "./core/log/log-stream-effect.js"
-export type { LogStreamOptions } from "./core/log/log-stream-effect.js"
-export { fileSource, routeSource } from "./core/log/node-file-source.js"

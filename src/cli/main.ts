@@ -3,6 +3,7 @@ import { closeClients, currentInterruptHandler, globalArgs, reportError, scanGlo
 import { ExitCode, usageError } from "./cli-error.js"
 import { checkUnknownFlags, resolveCommand } from "./command-tree.js"
 import { cliPackage } from "./cli-version.js"
+import { subCommandsOf } from "./command-table.js"
 
 /** The `cts` command tree. */
 export const ctsCommand = defineCommand({
@@ -12,23 +13,17 @@ export const ctsCommand = defineCommand({
     description: "openpilot log and CAN analysis: runs tools in-process, or on a server with --server URL"
   },
   args: globalArgs,
-  // Loaded on use: a command line imports only the command it names (`--help` at the top lists them all).
-  subCommands: {
-    cap: () => import("./commands/cap-command.js").then((m) => m.capCommand),
-    run: () => import("./commands/run-command.js").then((m) => m.runCommand),
-    logs: () => import("./commands/logs-command.js").then((m) => m.logsCommand),
-    runs: () => import("./commands/runs-command.js").then((m) => m.runsCommand),
-    art: () => import("./commands/art-command.js").then((m) => m.artCommand),
-    bundle: () => import("./commands/bundle-command.js").then((m) => m.bundleCommand),
-    upload: () => import("./commands/upload-command.js").then((m) => m.uploadCommand),
-    serve: () => import("./commands/serve-command.js").then((m) => m.serveCommand),
-    version: () => import("./commands/version-command.js").then((m) => m.versionCommand),
-    panda: () => import("./commands/panda-command.js").then((m) => m.pandaCommand),
-    mon: () => import("./commands/mon-command.js").then((m) => m.monCommand)
-  }
+  subCommands: subCommandsOf(false)
+})
+
+/** The top-level command with each sub-command reduced to its summary line: `cts --help` loads no command module. */
+const summaryCommand = (): CommandDef<any> => ({
+  ...ctsCommand,
+  subCommands: subCommandsOf(true)
 })
 
 const usageOf = async (path: ReadonlyArray<string>, command: CommandDef<any>): Promise<string> => {
+  if (command === ctsCommand) return renderUsage(summaryCommand())
   const parent = path.length > 1 ? defineCommand({ meta: { name: path.slice(0, -1).join(" ") } }) : undefined
   return renderUsage(command, parent as CommandDef<any> | undefined)
 }

@@ -1,5 +1,11 @@
-import { createConsola, type ConsolaInstance } from "consola"
-import { colors } from "consola/utils"
+import { createRequire } from "node:module"
+import type { ConsolaInstance } from "consola"
+
+// consola is loaded on first use (a message or colours), not at start-up: `cts version` and `cts --help`
+// print plain lines and stay fast.
+const requireCjs = createRequire(import.meta.url)
+const consola = (): typeof import("consola") => requireCjs("consola") as typeof import("consola")
+const consolaColors = (): typeof import("consola/utils").colors => (requireCjs("consola/utils") as typeof import("consola/utils")).colors
 
 type Paint = (text: string) => string
 const plain: Paint = (text) => text
@@ -37,10 +43,11 @@ export const colorEnabled = (stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv 
   return stream.isTTY === true && env.TERM !== "dumb"
 }
 
-const makePalette = (on: boolean): Palette =>
-  on
-    ? { bold: colors.bold, dim: colors.dim, red: colors.red, green: colors.green, yellow: colors.yellow, cyan: colors.cyan }
-    : { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain }
+const makePalette = (on: boolean): Palette => {
+  if (!on) return { bold: plain, dim: plain, red: plain, green: plain, yellow: plain, cyan: plain }
+  const colors = consolaColors()
+  return { bold: colors.bold, dim: colors.dim, red: colors.red, green: colors.green, yellow: colors.yellow, cyan: colors.cyan }
+}
 
 // eslint-disable-next-line no-control-regex
 const ansiPattern = /\u001B\[[0-9;]*m/g
@@ -62,18 +69,20 @@ export const renderTable = (
 /** Builds the output for one command invocation. */
 export const createOutput = (options: { readonly json: boolean }): Output => {
   const paint = makePalette(colorEnabled(process.stdout))
-  const log = createConsola({
-    level: 3,
-    stdout: process.stderr,
-    stderr: process.stderr,
-    fancy: true,
-    formatOptions: { date: false, colors: colorEnabled(process.stderr) }
-  })
+  let log: ConsolaInstance | undefined
   return {
     json: options.json,
     interactive: process.stderr.isTTY === true,
     paint,
-    log,
+    get log() {
+      return (log ??= consola().createConsola({
+        level: 3,
+        stdout: process.stderr,
+        stderr: process.stderr,
+        fancy: true,
+        formatOptions: { date: false, colors: colorEnabled(process.stderr) }
+      }))
+    },
     line: (text = "") => {
       process.stdout.write(text + "\n")
     },

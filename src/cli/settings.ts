@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { parse as parseToml } from "smol-toml"
+import { createRequire } from "node:module"
 import { usageError } from "./cli-error.js"
 
 /** Flags every command accepts. */
@@ -46,6 +46,8 @@ const readConfigFile = (path: string): FileConfig | null => {
   }
   let doc: Record<string, unknown>
   try {
+    // Loaded only when a config file exists (start-up stays fast without one).
+    const { parse: parseToml } = createRequire(import.meta.url)("smol-toml") as typeof import("smol-toml")
     doc = parseToml(text) as Record<string, unknown>
   } catch (error) {
     throw usageError("config_invalid", `${path} is not valid TOML: ${(error as Error).message}`, "Fix the syntax, e.g. server = \"http://127.0.0.1:8080\".")

@@ -1,3 +1,3 @@
-/** The error model lives in `src/model/errors.ts`; this path stays for the data layer, tools and monitors that import it. */
-export { CtsErrorSchema, ErrorCategory, SystemError, ToolError, ValidationError, isCtsError, errorFromWire, toWireError, isWireError } from "../model/errors.js"
-export type { CtsError, WireError } from "../model/errors.js"
+/** The error model lives in `src/model/errors.ts` (light: effect/Data only); its Schema and wire form in `src/model/error-schema.ts`. */
+export { SystemError, ToolError, ValidationError, isCtsError } from "../model/errors.js"
+export type { CtsError, ErrorCategory, ErrorFields } from "../model/errors.js"

@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import { ErrorCategory } from "./errors.js"
+import { ErrorCategorySchema as ErrorCategory } from "./error-schema.js"
 
 /** Where a run is in its life: `queued → running → completed | failed | canceled`. */
 export const RunStatus = Schema.Literal("queued", "running", "completed", "failed", "canceled")

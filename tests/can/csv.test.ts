@@ -14,7 +14,8 @@ import {
   parseSecondsToNs,
   type OldToolsRowInput
 } from "../../src/core/can/csv-format.js"
-import { canCsvStream, readCanCsv, type CsvFrame, type ReadCanCsvOptions } from "../../src/core/can/csv-reader.js"
+import { readCanCsv, type CsvFrame, type ReadCanCsvOptions } from "../../src/core/can/csv-reader.js"
+import { canCsvStream } from "../../src/core/can/csv-stream.js"
 import { ValidationError } from "../../src/core/errors.js"
 import { oracleFrames } from "../support/oracle.js"
 

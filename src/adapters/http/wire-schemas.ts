@@ -1,6 +1,6 @@
 import { Schema } from "effect"
 import { ArtifactMeta } from "../../model/artifact.js"
-import { ErrorCategory } from "../../model/errors.js"
+import { ErrorCategorySchema as ErrorCategory } from "../../model/error-schema.js"
 import { RunRecord } from "../../model/run.js"
 import { LogLevel, LogSource } from "../../model/run-event.js"
 

@@ -51,7 +51,7 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
     mode: "embedded",
     location: config.dataDir,
     capabilities: async () =>
-      (await import("../../core/registry/list-tool-infos.js")).listToolInfos({ defaultTimeoutMs: config.defaultTimeoutMs }),
+      (await import("../../core/registry/tool-manifest.js")).loadToolInfos({ defaultTimeoutMs: config.defaultTimeoutMs }),
     version: async () => ({ name: "cts-lite", version: VERSION }),
     submit: async (req: CliSubmit) => {
       const refs: ReadonlyArray<InputRef> =

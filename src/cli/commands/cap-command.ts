@@ -1,7 +1,17 @@
 import { defineCommand } from "citty"
-import { commandClient, globalArgs } from "../cli-context.js"
+import type { ToolInfo } from "../../core/registry/tool-registry.js"
+import { commandEnv, globalArgs, openClient } from "../cli-context.js"
 import { usageError } from "../cli-error.js"
 import { paramSpecs } from "../params.js"
+
+/**
+ * In-process with the default config, the build's tool manifest answers without loading effect or SQLite;
+ * a server, or CTS_DEFAULT_TIMEOUT_S (validated by the core's config), goes through the client.
+ */
+const capabilities = async (server: string | null): Promise<ReadonlyArray<ToolInfo>> =>
+  server === null && !process.env.CTS_DEFAULT_TIMEOUT_S
+    ? (await import("../../core/registry/tool-manifest.js")).loadToolInfos()
+    : (await openClient(commandEnv().settings)).capabilities()
 
 const formatDefault = (value: unknown): string => (value === undefined ? "" : JSON.stringify(value))
 
@@ -13,8 +23,8 @@ export const capCommand = defineCommand({
     ...globalArgs
   },
   run: async ({ args }) => {
-    const { out, client } = await commandClient()
-    const all = await client.capabilities()
+    const { settings, out } = commandEnv()
+    const all = await capabilities(settings.server)
     const tools = args.tool ? all.filter((t) => t.id === args.tool) : all
     if (args.tool && tools.length === 0) {
       throw usageError("unknown_tool", `Unknown tool "${args.tool}"`, `Available tools: ${all.map((t) => t.id).join(", ") || "(none)"}.`)

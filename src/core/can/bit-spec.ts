@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { ValidationError } from "../errors.js"
 
 /** Largest CAN identifier (29-bit extended). */

@@ -31,8 +31,11 @@ export const splitSrc = (src: number) => {
   return { bus: base & 3, pandaIndex: base >> 2, echo, rejected }
 }
 
+/** `splitSrc` of every src byte 0–255, computed once (frames are built by the million). */
+export const SRC_PARTS: ReadonlyArray<ReturnType<typeof splitSrc>> = Array.from({ length: 256 }, (_, src) => splitSrc(src))
+
 /** Builds a CanFrame from its raw parts. */
 export const makeCanFrame = (timeNs: number, src: number, address: number, data: Uint8Array): CanFrame => {
-  const s = splitSrc(src)
+  const s = (src & 255) === src ? SRC_PARTS[src]! : splitSrc(src)
   return { timeNs, src, bus: s.bus, pandaIndex: s.pandaIndex, echo: s.echo, rejected: s.rejected, address, data }
 }

@@ -1,5 +1,4 @@
-import { Stream } from "effect"
-import { isCtsError, SystemError, ValidationError, type CtsError } from "../errors.js"
+import { ValidationError } from "../errors.js"
 import { MAX_CAN_ADDRESS, MAX_PAYLOAD_BYTES } from "./bit-spec.js"
 import { makeCanFrame, type CanFrame } from "./can-frame.js"
 import {
@@ -173,18 +172,3 @@ export async function* readCanCsv(source: TextSource, options: ReadCanCsvOptions
   if (!layout) throw headerError(1, "", "the input has no header line")
   if (batch.length > 0) yield batch
 }
-
-/**
- * readCanCsv as an Effect Stream of batches. Bad CSV fails with a ValidationError; an error thrown
- * by the source passes through when it is a CtsError and becomes a SystemError (`read_failed`) otherwise.
- */
-export const canCsvStream = (source: TextSource, options: ReadCanCsvOptions = {}): Stream.Stream<CsvFrame[], CtsError> =>
-  Stream.fromAsyncIterable(readCanCsv(source, options), (e) =>
-    isCtsError(e)
-      ? e
-      : new SystemError({
-          code: "read_failed",
-          message: `Reading the CSV input failed: ${e instanceof Error ? e.message : String(e)}`,
-          suggestedAction: "Check that the input file is readable and retry."
-        })
-  )

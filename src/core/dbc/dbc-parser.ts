@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import * as Either from "effect/Either"
 import { ValidationError } from "../errors.js"
 import { buildBitPlan, layoutBits } from "./dbc-bits.js"
 import { DbcScanner, DbcSyntaxError } from "./dbc-scanner.js"

@@ -1,6 +1,7 @@
 import { runDefinedTool } from "../tools/run-defined-tool.js"
 import { Cause, Deferred, Effect, Exit, Option, Schema, Stream } from "effect"
-import { ToolError, toWireError } from "../../model/errors.js"
+import { ToolError } from "../../model/errors.js"
+import { toWireError } from "../../model/error-schema.js"
 import type { ArtifactStoreService } from "../artifacts/artifact-store.js"
 import { isSafeName } from "../artifacts/artifact-keys.js"
 import type { ArtifactBody, ToolContext, ToolDefinition } from "../tools/define-tool.js"

@@ -1,5 +1,5 @@
 import type { ArtifactMeta } from "../../model/artifact.js"
-import type { WireError } from "../../model/errors.js"
+import type { WireError } from "../../model/error-schema.js"
 import type { LogData, LogLevel } from "../../model/run-event.js"
 import type { ReadLimits } from "../log/log-limits.js"
 import type { FileIdentity } from "./input-identity.js"
@@ -57,5 +57,5 @@ export type ToWorker =
   | { readonly type: "artifact-done"; readonly writeId: number; readonly meta: ArtifactMeta }
   | { readonly type: "artifact-failed"; readonly writeId: number; readonly error: WireError }
 
-export { isWireError, toWireError } from "../../model/errors.js"
-export type { WireError } from "../../model/errors.js"
+export { isWireError, toWireError } from "../../model/error-schema.js"
+export type { WireError } from "../../model/error-schema.js"

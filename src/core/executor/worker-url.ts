@@ -6,9 +6,12 @@ import { SystemError } from "../errors.js"
  * URL of the built worker entry (`dist/worker.js`). From the bundled package it sits beside the
  * calling chunk; from the TypeScript sources (tests, development) it is the repository's build output.
  */
-export const workerUrl = (): URL => {
+export const workerUrl = (): URL => builtEntryUrl("worker.js")
+
+/** URL of a built entry file (`dist/<file>`), from the bundle or from the sources alike. */
+export const builtEntryUrl = (file: string): URL => {
   const here = import.meta.url
-  return here.endsWith(".ts") ? new URL("../../../dist/worker.js", here) : new URL("./worker.js", here)
+  return here.endsWith(".ts") ? new URL(`../../../dist/${file}`, here) : new URL(`./${file}`, here)
 }
 
 let checked: URL | null = null

@@ -12,8 +12,9 @@ export class BitReader {
   end = 0
   /** Bytes dropped from the front of `buf` by compaction. */
   private discarded = 0
-  private bitBuf = 0
-  private bitCount = 0
+  /** Bits taken from `buf` and not yet read (the low `bitCount` bits); the block decoder's hot loop reads them in place. */
+  bitBuf = 0
+  bitCount = 0
   private savedPos = 0
   private savedBitBuf = 0
   private savedBitCount = 0

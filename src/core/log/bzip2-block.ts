@@ -1,4 +1,4 @@
-import type { BitReader } from "./bzip2-bit-reader.js"
+import { type BitReader, NEED_MORE } from "./bzip2-bit-reader.js"
 
 /** A bzip2 block whose data is impossible; `message` says what. */
 export class Bz2Corrupt extends Error {}
@@ -95,22 +95,36 @@ export class Bz2BlockDecoder {
     let left = 0
     let sel = 0
     let g = 0
+    // The bit reader's state in locals (written back after the block): a symbol costs no method call.
+    const buf = br.buf
+    const end = br.end
+    let at = br.pos
+    let bitBuf = br.bitBuf
+    let bitCount = br.bitCount
     for (;;) {
       if (left-- === 0) {
         if (sel >= nSelectors) throw new Bz2Corrupt("ran out of selectors")
-        g = selectors[sel++]
+        g = selectors[sel++]!
         left = GROUP_SIZE - 1
       }
-      const lb = g * (MAX_CODE_LEN + 2)
-      let len = minLen[g]
-      let code = br.bits(len)
-      while (code > limit[lb + len]) {
-        if (++len > maxLen[g]) throw new Bz2Corrupt("bad Huffman code")
-        code = (code << 1) | br.bit()
+      while (bitCount < MAX_CODE_LEN && at < end) {
+        bitBuf = (bitBuf << 8) | buf[at++]!
+        bitCount += 8
       }
-      const idx = code - base[lb + len]
+      const lb = g * (MAX_CODE_LEN + 2)
+      let len = minLen[g]!
+      if (len > bitCount) throw NEED_MORE
+      let code = (bitBuf >>> (bitCount - len)) & ((1 << len) - 1)
+      while (code > limit[lb + len]!) {
+        if (++len > maxLen[g]!) throw new Bz2Corrupt("bad Huffman code")
+        if (len > bitCount) throw NEED_MORE
+        code = (bitBuf >>> (bitCount - len)) & ((1 << len) - 1)
+      }
+      bitCount -= len
+      bitBuf &= (1 << bitCount) - 1
+      const idx = code - base[lb + len]!
       if (idx < 0 || idx >= symCount) throw new Bz2Corrupt("bad Huffman code")
-      const sym = perm[g * MAX_SYMBOLS + idx]
+      const sym = perm[g * MAX_SYMBOLS + idx]!
       if (sym <= 1) {
         if (runPos === 0) {
           runPos = 1
@@ -124,7 +138,7 @@ export class Bz2BlockDecoder {
       if (runPos !== 0) {
         runPos = 0
         if (count + run > maxBlockSize) throw new Bz2Corrupt("block longer than its declared size")
-        const b = symToByte[mtf[0]]
+        const b = symToByte[mtf[0]!]!
         byteCount[b] += run
         tt.fill(b, count, count + run)
         count += run
@@ -132,13 +146,16 @@ export class Bz2BlockDecoder {
       if (sym > symTotal) break
       if (count >= maxBlockSize) throw new Bz2Corrupt("block longer than its declared size")
       let m = sym - 1
-      const v = mtf[m]
-      for (; m > 0; m--) mtf[m] = mtf[m - 1]
+      const v = mtf[m]!
+      for (; m > 0; m--) mtf[m] = mtf[m - 1]!
       mtf[0] = v
-      const b = symToByte[v]
+      const b = symToByte[v]!
       byteCount[b]++
       tt[count++] = b
     }
+    br.pos = at
+    br.bitBuf = bitBuf
+    br.bitCount = bitCount
     if (origPtr >= count) throw new Bz2Corrupt("BWT origin pointer outside the block")
     let sum = 0
     for (let i = 0; i < 256; i++) {
@@ -176,32 +193,43 @@ export class Bz2BlockDecoder {
   emit(max: number): Uint8Array {
     const out = new Uint8Array(max)
     const tt = this.tt
-    let { remaining, pos, current, run, copies, outByte, crc } = this
+    let { remaining, pos, current, run, copies } = this
     let w = 0
     while (w < max) {
       if (copies > 0) {
-        copies--
-        out[w++] = outByte
-        crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ outByte) & 0xff]
+        const n = Math.min(copies, max - w)
+        const b = this.outByte
+        for (let k = 0; k < n; k++) out[w++] = b
+        copies -= n
         continue
       }
       if (remaining === 0) break
-      remaining--
-      const previous = current
-      pos = tt[pos]
-      current = pos & 0xff
-      pos >>>= 8
-      if (run++ === 3) {
-        copies = current
-        outByte = previous
-        current = -1
-      } else {
-        copies = 1
-        outByte = current
+      // Inverse BWT walk with RLE1 inline: after four equal bytes the next symbol is a repeat count.
+      while (remaining > 0 && w < max) {
+        remaining--
+        const previous = current
+        pos = tt[pos]!
+        current = pos & 0xff
+        pos >>>= 8
+        if (run++ === 3) {
+          copies = current
+          this.outByte = previous
+          current = -1
+          run = 0
+          break
+        }
+        out[w++] = current
+        if (current !== previous) run = 0
       }
-      if (current !== previous) run = 0
     }
-    Object.assign(this, { remaining, pos, current, run, copies, outByte, crc })
+    this.remaining = remaining
+    this.pos = pos
+    this.current = current
+    this.run = run
+    this.copies = copies
+    let crc = this.crc
+    for (let i = 0; i < w; i++) crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ out[i]!) & 0xff]!
+    this.crc = crc
     return w === max ? out : out.subarray(0, w)
   }
 

@@ -1,9 +1,8 @@
-import { type CanFrame, splitSrc } from "../can/can-frame.js"
+import { type CanFrame, SRC_PARTS } from "../can/can-frame.js"
 import type { CapnpMessage } from "./capnp-message.js"
 import { MalformedMessage } from "./log-errors.js"
 
 const EMPTY: Uint8Array = new Uint8Array(0)
-const SRC_PARTS = Array.from({ length: 256 }, (_, src) => splitSrc(src))
 
 /**
  * Iterates a `List(CanData)` (address u32 @ byte 0, src u8 @ byte 6, dat = pointer 0) and builds

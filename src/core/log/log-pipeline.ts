@@ -78,11 +78,13 @@ const failure = (e: unknown, framer: MessageFramer, decoder: ChunkDecoder | unde
 /**
  * Reads every segment of `source` in order through sniff → decompress → frame → sink. Batches come
  * out per input chunk or when full; on a fatal error the events already decoded are yielded first.
+ * `firstSegment` numbers the segments from there (a worker reading one segment of a route).
  */
-export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink: BatchSink<T>, options: ReadOptions = {}) {
+export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink: BatchSink<T>, options: ReadOptions = {}, firstSegment = 0) {
   const segments = sourceSegments(source)
   const limits = resolveReadLimits(options.limits)
-  for (let segment = 0; segment < segments.length; segment++) {
+  for (let index = 0; index < segments.length; index++) {
+    const segment = firstSegment + index
     const framer = new MessageFramer(segment)
     const msg = new CapnpMessage()
     msg.traversalLimitWords = limits.traversalLimitWords
@@ -91,7 +93,7 @@ export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink
     let headLen = 0
     let decoder: ChunkDecoder | undefined
     try {
-      for await (const chunk of readChunks(segments[segment])) {
+      for await (const chunk of readChunks(segments[index]!)) {
         checkAbort(options.signal, stats)
         if (chunk.length === 0) continue
         stats.bytesIn += chunk.length

@@ -122,6 +122,23 @@ export class StatsCollector {
     this.compression = this.compression === null || this.compression === kind ? kind : "mixed"
   }
 
+  /** Adds the stats of a later segment read on its own (a worker's), as if it had been read here next. */
+  absorb(other: LogStats): void {
+    this.totalEvents += other.totalEvents
+    for (const [tag, n] of Object.entries(other.countsByTag)) this.tagCounts[Number(tag)] += n
+    for (const [src, n] of Object.entries(other.canFramesBySrc)) this.srcCounts[Number(src)] += n
+    this.sendcanFrames += other.sendcanFrames
+    this.malformedEvents += other.malformedEvents
+    this.oversizedCanFrames += other.oversizedCanFrames
+    this.bytesIn += other.bytesIn
+    this.bytesDecompressed += other.bytesDecompressed
+    if (other.compression !== null && other.compression !== "mixed") this.noteCompression(other.compression)
+    this.firstLogMonoTime ??= other.firstLogMonoTime
+    this.lastLogMonoTime = other.lastLogMonoTime ?? this.lastLogMonoTime
+    this.lastRun = undefined
+    for (const w of other.warnings) if (this.warnings.length < maxWarnings) this.warnings.push(w)
+  }
+
   snapshot(): LogStats {
     const countsByTag: Record<number, number> = {}
     const unknownTags: Record<number, number> = {}
