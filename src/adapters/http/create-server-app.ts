@@ -9,9 +9,11 @@ import { artifactRoutes } from "./routes/artifact-routes.js"
 import { logRoutes } from "./routes/log-routes.js"
 import { monitorRoutes } from "./routes/monitor-routes.js"
 import { runRoutes } from "./routes/run-routes.js"
+import { streamTokenRoutes } from "./routes/stream-token-routes.js"
 import { systemRoutes } from "./routes/system-routes.js"
 import { uploadRoutes } from "./routes/upload-routes.js"
 import { createServerMetrics, type ServerMetrics } from "./server-metrics.js"
+import { streamTokenPrincipal } from "./stream-token.js"
 import { resolveServerSettings } from "./server-config.js"
 import type { ServerSettings } from "./server-settings.js"
 
@@ -38,7 +40,7 @@ const corsHeaders = {
 /** Every route of the API, in registration order. */
 export const apiRoutes = (): ReadonlyArray<ApiRoute> => {
   const all: ApiRoute[] = []
-  all.push(...systemRoutes(() => all), ...runRoutes, ...logRoutes, ...artifactRoutes, ...uploadRoutes, ...monitorRoutes)
+  all.push(...systemRoutes(() => all), ...runRoutes, ...logRoutes, ...artifactRoutes, ...uploadRoutes, ...monitorRoutes, ...streamTokenRoutes)
   return all
 }
 
@@ -107,7 +109,8 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
         let principal: Principal = anonymousPrincipal
         if (route.auth === "required") {
           try {
-            principal = await authenticate(event.req.headers)
+            const byStreamToken = route.streamToken === true && !event.req.headers.has("authorization") && event.url.searchParams.has("token")
+            principal = byStreamToken ? await streamTokenPrincipal(runtime, event) : await authenticate(event.req.headers)
           } catch (error) {
             limit(`ip:${ip}`)
             throw error
