@@ -1,12 +1,16 @@
-import type { artifactToWire, eventToWire, runToWire } from "../adapters/http/wire.js"
+import type { artifactToWire, runToWire } from "../adapters/http/wire.js"
 import type { toolToWire } from "../adapters/http/routes/system-routes.js"
 
 /** A run as the HTTP API sends it (snake_case, absolute links). */
 export type RunWire = ReturnType<typeof runToWire>
 /** Artifact metadata as the HTTP API sends it. */
 export type ArtifactWire = ReturnType<typeof artifactToWire>
-/** A run event (log, progress, status, end) as logs pages and SSE `data:` carry it. */
-export type RunEventWire = ReturnType<typeof eventToWire>
+/** A run event (log, progress, status, end) as logs pages and SSE `data:` carry it (`eventToWire`). */
+export type RunEventWire = { readonly seq: number; readonly time: string } & (
+  | { readonly type: "log"; readonly level: "debug" | "info" | "warn" | "error"; readonly source: "tool" | "executor" | "console"; readonly message: string }
+  | { readonly type: "progress"; readonly fraction: number; readonly note: string | null }
+  | { readonly type: "status" | "end"; readonly status: RunWire["status"] }
+)
 /** A tool in `GET /v1/capabilities`. */
 export type ToolWire = ReturnType<typeof toolToWire>
 /** A run's status. */
