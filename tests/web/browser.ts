@@ -24,7 +24,7 @@ export const webDist = path.join(repoRoot, "dist/web")
 /** Where screenshots go (kept as test artifacts). */
 export const shotsDir = path.join(repoRoot, "test-results/web")
 mkdirSync(shotsDir, { recursive: true })
-export const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage: true })
+export const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: path.join(shotsDir, `${name}.png`), fullPage })
 
 /** Drops a local file on `selector` as a user would (a DataTransfer holding a File with the bytes). */
 export const dropFile = async (page: Page, selector: string, file: string, name = path.basename(file), type = "application/octet-stream") => {

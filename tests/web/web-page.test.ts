@@ -101,7 +101,8 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     const frame = await (await page.waitForSelector("iframe.report")).contentFrame()
     expect(await page.$eval("iframe.report", (f) => f.getAttribute("sandbox"))).toBe("")
     await expect.poll(async () => (await frame!.textContent("body")) ?? "").toMatch(/cruise/i)
-    await shot(page, "run-report-preview")
+    await page.locator("iframe.report").scrollIntoViewIfNeeded()
+    await shot(page, "run-report-preview", false)
 
     const csv = artifacts.find((a) => a.content_type.startsWith("text/csv"))!
     await page.click(`tr[data-artifact="${csv.name}"] button[data-action=preview]`)
