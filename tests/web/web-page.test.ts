@@ -133,6 +133,21 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     await shot(page, "runs")
   }, 120_000)
 
+  it("the live log resumes after a network drop with no line lost or repeated", async () => {
+    const run = await (await server.api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tool_id: "http-chatty", params: { lines: 60, everyMs: 80 } }) })).json()
+    await page.goto(`${server.url}/#/runs`)
+    await page.evaluate((t) => sessionStorage.setItem("cts-token", t), tokens.alice)
+    await page.goto(`${server.url}/#/run/${run.id}`)
+    await expect.poll(() => page.$$eval("#run-log > div", (d) => d.length), { timeout: 20_000 }).toBeGreaterThan(3)
+    await context.setOffline(true)
+    await expect.poll(() => page.textContent("#stream-state"), { timeout: 10_000 }).not.toBe("Live.")
+    await page.waitForTimeout(800)
+    await context.setOffline(false)
+    await page.waitForSelector("#stream-state:text('Log complete.')", { timeout: 30_000 })
+    const lines = await page.$$eval("#run-log > div", (d) => d.map((x) => /line \d+$/.exec(x.textContent ?? "")?.[0]).filter(Boolean))
+    expect(lines).toEqual(Array.from({ length: 60 }, (_, i) => `line ${i + 1}`))
+  })
+
   it("cancels a long run", async () => {
     await page.goto(`${server.url}/#/new`)
     await page.selectOption("#tool", "http-spin")
