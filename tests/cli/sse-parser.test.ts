@@ -1,6 +1,6 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { parseSse, type SseMessage } from "../../src/cli/client/sse.js"
+import { parseSse, type SseMessage } from "../../src/client/sse.js"
 
 const encoder = new TextEncoder()
 

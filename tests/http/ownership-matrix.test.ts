@@ -67,7 +67,8 @@ const matrix: Record<string, { readonly probe: () => Probe; readonly bob: "404" 
   "GET /v1/monitors": { probe: () => ({ path: "/v1/monitors" }), bob: "own" },
   "GET /v1/monitors/:id": { probe: () => ({ path: `/v1/monitors/${alice.monitor}` }), bob: "404" },
   "DELETE /v1/monitors/:id": { probe: () => ({ path: `/v1/monitors/${alice.monitor}`, init: { method: "DELETE" } }), bob: "404" },
-  "GET /v1/monitors/:id/stream": { probe: () => ({ path: `/v1/monitors/${alice.monitor}/stream` }), bob: "404" }
+  "GET /v1/monitors/:id/stream": { probe: () => ({ path: `/v1/monitors/${alice.monitor}/stream` }), bob: "404" },
+  "POST /v1/runs/:id/stream-token": { probe: () => ({ path: `/v1/runs/${alice.run}/stream-token`, init: { method: "POST" } }), bob: "404" }
 }
 
 const call = (probe: Probe, who: Who | null, authorization?: string) => {

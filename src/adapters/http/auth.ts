@@ -7,7 +7,7 @@ import { hasAuth, type ServerSettings } from "./server-settings.js"
 /** Who a request acts for; runs, uploads and artifacts belong to it. */
 export interface Principal {
   readonly id: string
-  readonly via: "token" | "jwt" | "anonymous"
+  readonly via: "token" | "jwt" | "anonymous" | "stream-token"
 }
 
 /** The principal used when no auth is configured (loopback development). */

@@ -9,9 +9,12 @@ import { artifactRoutes } from "./routes/artifact-routes.js"
 import { logRoutes } from "./routes/log-routes.js"
 import { monitorRoutes } from "./routes/monitor-routes.js"
 import { runRoutes } from "./routes/run-routes.js"
+import { streamTokenRoutes } from "./routes/stream-token-routes.js"
 import { systemRoutes } from "./routes/system-routes.js"
 import { uploadRoutes } from "./routes/upload-routes.js"
 import { createServerMetrics, type ServerMetrics } from "./server-metrics.js"
+import { streamTokenPrincipal } from "./stream-token.js"
+import { defaultWebRoot, serveWebFile } from "./web-static.js"
 import { resolveServerSettings } from "./server-config.js"
 import type { ServerSettings } from "./server-settings.js"
 
@@ -24,6 +27,8 @@ export interface ServerAppOptions {
   readonly metrics?: ServerMetrics
   /** When aborted, the app's timers (rate-limiter cleanup) stop; `startServer` aborts it on `close()`. */
   readonly signal?: AbortSignal
+  /** Directory of the built web page served at `/` (default: `dist/web` when built; null: no page). */
+  readonly webRoot?: string | null
 }
 
 const h3Codes: Record<number, string> = { 400: "bad_request", 404: "route_not_found", 405: "method_not_allowed", 413: "payload_too_large" }
@@ -38,7 +43,7 @@ const corsHeaders = {
 /** Every route of the API, in registration order. */
 export const apiRoutes = (): ReadonlyArray<ApiRoute> => {
   const all: ApiRoute[] = []
-  all.push(...systemRoutes(() => all), ...runRoutes, ...logRoutes, ...artifactRoutes, ...uploadRoutes, ...monitorRoutes)
+  all.push(...systemRoutes(() => all), ...runRoutes, ...logRoutes, ...artifactRoutes, ...uploadRoutes, ...monitorRoutes, ...streamTokenRoutes)
   return all
 }
 
@@ -107,7 +112,8 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
         let principal: Principal = anonymousPrincipal
         if (route.auth === "required") {
           try {
-            principal = await authenticate(event.req.headers)
+            const byStreamToken = route.streamToken === true && !event.req.headers.has("authorization") && event.url.searchParams.has("token")
+            principal = byStreamToken ? await streamTokenPrincipal(runtime, event) : await authenticate(event.req.headers)
           } catch (error) {
             limit(`ip:${ip}`)
             throw error
@@ -133,6 +139,11 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
         return response
       }
     })
+  }
+  const webRoot = options.webRoot === undefined ? defaultWebRoot() : options.webRoot
+  if (webRoot !== null) {
+    const page = async (event: H3Event) => (await serveWebFile(webRoot, event.url.pathname)) ?? new ApiError(404, "route_not_found", "No such endpoint.").toResponse()
+    for (const route of ["/", "/favicon.svg", "/assets/**"]) app.on("GET", route, page)
   }
   return app
 }

@@ -47,6 +47,8 @@ export interface ApiRoute {
   readonly tag: "system" | "runs" | "artifacts" | "uploads" | "monitors"
   /** `public`: no credentials (health, version, signed files). */
   readonly auth: "required" | "public"
+  /** Also accepts a `?token=` stream token of the run in the path (for a browser `EventSource`). */
+  readonly streamToken?: boolean
   /** Counted by the rate limiter (everything except the health probe). */
   readonly rateLimited?: boolean
   readonly query?: ReadonlyArray<QueryParamDoc>

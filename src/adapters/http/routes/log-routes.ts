@@ -110,7 +110,8 @@ export const logRoutes: ReadonlyArray<ApiRoute> = [
       "Server-sent events: `retry:` first, `id:` = seq, `event:` log|progress|status|end, `: ping` heartbeat; resume exactly with Last-Event-ID or ?after=. Closes after `end`; a reconnect after it gets 204.",
     tag: "runs",
     auth: "required",
-    query: [{ name: "after", description: "Resume after this seq (Last-Event-ID wins).", schema: { type: "integer", minimum: 0 } }],
+    streamToken: true,
+    query: [{ name: "token", description: "A stream token of this run (POST /v1/runs/:id/stream-token), instead of the Authorization header.", schema: { type: "string" } }, { name: "after", description: "Resume after this seq (Last-Event-ID wins).", schema: { type: "integer", minimum: 0 } }],
     responses: {
       200: { description: "The event stream.", contentType: "text/event-stream" },
       204: { description: "The run has ended and nothing follows `after`." },

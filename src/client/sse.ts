@@ -52,3 +52,17 @@ export async function* parseSse(body: AsyncIterable<Uint8Array>): AsyncGenerator
   }
   // An event without its closing blank line is discarded at end of stream, as the standard says.
 }
+
+/** The chunks of a web `ReadableStream` (not every browser makes it async-iterable). */
+export async function* streamChunks(stream: ReadableStream<Uint8Array>): AsyncGenerator<Uint8Array> {
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      yield value
+    }
+  } finally {
+    reader.releaseLock()
+  }
+}
