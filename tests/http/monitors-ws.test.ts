@@ -118,3 +118,19 @@ describe("GET /v1/monitors/:id/stream as a WebSocket (loopback server, real clie
     expect(result.events.map((e) => e.seq)).toEqual(result.events.map((_, i) => i + 1))
   })
 })
+
+describe("server close with an open monitor WebSocket", () => {
+  it("close() ends the open sockets instead of waiting for the live monitor", async () => {
+    const server = await startTestServer()
+    const res = await server.api("/v1/monitors", jsonInit("POST", { monitor: "can-capture", source: { simulate: demo }, params: { speed: 1 } }))
+    const { id } = (await res.json()) as { id: string }
+    let first: () => void = () => undefined
+    const gotOne = new Promise<void>((r) => (first = r))
+    const stream = openStream(server, id, { onEvent: () => first() })
+    await gotOne
+    await server.stop()
+    const ended = await stream
+    expect(ended.code).not.toBe(1000)
+    expect(ended.events.at(-1)?.type).not.toBe("end")
+  })
+})

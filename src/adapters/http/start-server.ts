@@ -1,4 +1,5 @@
 import type { Server } from "node:http"
+import type { Duplex } from "node:stream"
 import { Effect, ManagedRuntime } from "effect"
 import { plugin as webSocketPlugin } from "crossws/server/node"
 import { serve } from "h3"
@@ -111,6 +112,11 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
     })
     await server.ready()
     if (server.node?.server) answerClientErrors(server.node.server as Server)
+    const upgraded = new Set<Duplex>()
+    server.node?.server?.on("upgrade", (_req: unknown, socket: Duplex) => {
+      upgraded.add(socket)
+      socket.once("close", () => upgraded.delete(socket))
+    })
     const address = server.node?.server?.address()
     const port = typeof address === "object" && address ? address.port : settings.port
     const host = settings.host.includes(":") && !settings.host.startsWith("[") ? `[${settings.host}]` : settings.host
@@ -119,6 +125,7 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
       settings: { ...settings, port },
       close: async () => {
         lifetime.abort()
+        for (const socket of upgraded) socket.destroy()
         await server.close(true)
         if (owned) await runtime!.dispose()
       }
