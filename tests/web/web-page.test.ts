@@ -33,6 +33,12 @@ let browser: Browser
 let context: BrowserContext
 let page: Page
 
+/** Puts alice's token in the tab (as the Token field does), so each test also runs alone. */
+const asAlice = async (p: Page) => {
+  await p.goto(`${server.url}/#/runs`)
+  await p.evaluate((t) => sessionStorage.setItem("cts-token", t), tokens.alice)
+}
+
 const login = async (p: Page, token: string) => {
   await p.fill("#token-input", token)
   await p.press("#token-input", "Enter")
@@ -75,6 +81,7 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
   })
 
   it("submits cruise-control-analyzer with a dropped upload, follows it live to the end, previews, downloads and bundles", async () => {
+    await asAlice(page)
     await page.goto(`${server.url}/#/new`)
     await page.selectOption("#tool", "cruise-control-analyzer")
     expect(await page.inputValue("#param-speed_min")).toBe("55")
@@ -106,6 +113,7 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
 
     const csv = artifacts.find((a) => a.content_type.startsWith("text/csv"))!
     await page.click(`tr[data-artifact="${csv.name}"] button[data-action=preview]`)
+    await expect.poll(() => page.textContent("#preview"), { timeout: 20_000 }).toContain(`Preview: ${csv.name}`)
     await page.waitForSelector("table.csv-preview tbody tr")
     await page.click("table.csv-preview th button")
     const download = page.waitForEvent("download")
@@ -135,8 +143,7 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
 
   it("the live log resumes after a network drop with no line lost or repeated", async () => {
     const run = await (await server.api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tool_id: "http-chatty", params: { lines: 60, everyMs: 80 } }) })).json()
-    await page.goto(`${server.url}/#/runs`)
-    await page.evaluate((t) => sessionStorage.setItem("cts-token", t), tokens.alice)
+    await asAlice(page)
     await page.goto(`${server.url}/#/run/${run.id}`)
     await expect.poll(() => page.$$eval("#run-log > div", (d) => d.length), { timeout: 20_000 }).toBeGreaterThan(3)
     await context.setOffline(true)
@@ -149,6 +156,7 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
   })
 
   it("cancels a long run", async () => {
+    await asAlice(page)
     await page.goto(`${server.url}/#/new`)
     await page.selectOption("#tool", "http-spin")
     await page.click("#submit-run")
@@ -160,6 +168,7 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
   })
 
   it("reads a dropped RAV4 rlog (bz2) in a worker: frame counts per bus and address equal the oracle's; a non-log file is a clear message", async () => {
+    await asAlice(page)
     await page.goto(`${server.url}/#/local`)
     await dropFile(page, "#local-drop", rlogPath("rav4_seg40.rlog.bz2"))
     await page.waitForSelector("#local-result:not([hidden])", { timeout: 60_000 })
@@ -191,6 +200,7 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
   }, 120_000)
 
   it("runs a live bus check against the simulated panda as navigator.usb and captures it", async () => {
+    await asAlice(page)
     await page.goto(`${server.url}/#/panda`)
     await page.click("#panda-connect")
     await expect.poll(() => page.textContent("#panda-info")).toContain("5ab0c0de5ab0c0de5ab0c0de")
@@ -205,6 +215,8 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     expect(lines.length - 1).toBe(total)
     await expect.poll(() => page.textContent("#check-log")).toContain(`bus check ended: ${total} frames`)
     expect(await page.textContent("#check-log")).toMatch(/window \d+: \d+ frames/)
+    const shown = new Map(await page.$$eval("#bus-check tbody tr", (rows) => rows.map((r) => [r.getAttribute("data-stream")!, Number(r.lastElementChild!.textContent)] as const)))
+    expect(shown).toEqual(oracleCounts("subaru_cruise_demo.frames.csv"))
     await shot(page, "live-panda")
   }, 90_000)
 

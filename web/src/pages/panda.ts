@@ -99,7 +99,7 @@ export const renderPanda: Page = (main) => {
       line(`window ${windows}: ${windowFrames} frames (${(windowFrames / windowS).toFixed(1)}/s) on ${seen} streams; missing: ${missing.join(", ") || "none"}`, missing.length ? "warn" : "info")
       for (const t of tallies.values()) t.window = 0
       windowFrames = 0
-      checkBody.replaceChildren(...[...tallies.values()].sort((a, b) => a.bus - b.bus || a.address - b.address).map((t) => h("tr", {}, h("td", {}, String(t.bus)), h("td", {}, hex(t.address)), h("td", {}, String(t.frames)))))
+      checkBody.replaceChildren(...[...tallies.values()].sort((a, b) => a.bus - b.bus || a.address - b.address).map((t) => h("tr", { "data-stream": `${t.bus}:${hex(t.address)}` }, h("td", {}, String(t.bus)), h("td", {}, hex(t.address)), h("td", {}, String(t.frames)))))
       const hv = await showHealth().catch(() => undefined)
       const change = hv && states.next(((windowStart ?? 0) - (t0 ?? 0)) / 1e9, stateOfHealth(hv, true))
       if (change) line(describeChange(change))

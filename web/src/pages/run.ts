@@ -25,6 +25,7 @@ export const renderRun: Page = (main, runId) => {
   let source: EventSource | null = null
   let closed = false
   let reopened = 0
+  let shownArtifacts = ""
 
   const showRun = (run: RunWire) => {
     title.textContent = `${run.name ?? run.tool_id} — ${run.id}`
@@ -82,7 +83,11 @@ export const renderRun: Page = (main, runId) => {
     showRun(run)
     if (run.status !== "queued" && run.status !== "running") {
       const artifacts = await guarded(() => client.listArtifacts(runId))
-      if (artifacts) artifactsBody.replaceChildren(...artifacts.map(artifactRow))
+      const ids = artifacts?.map((a) => a.id).join(",")
+      if (artifacts && ids !== shownArtifacts) {
+        shownArtifacts = ids!
+        artifactsBody.replaceChildren(...artifacts.map(artifactRow))
+      }
     }
   }
 
