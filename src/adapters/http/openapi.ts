@@ -59,7 +59,7 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
       responses[status] = {
         description: r.description,
         ...(contentType && Number(status) !== 204 && Number(status) !== 304
-          ? { content: { [contentType]: { schema: isError ? { $ref: "#/components/schemas/Error" } : (r.schema ?? {}) } } }
+          ? { content: { [contentType]: { schema: isError ? { $ref: "#/components/schemas/Error" } : r.schema ? hoistDefs(r.schema, route.operationId, schemas) : {} } } }
           : {})
       }
     }

@@ -6,8 +6,7 @@ import type { ArtifactStoreService } from "../artifacts/artifact-store.js"
 import { isSafeName } from "../artifacts/artifact-keys.js"
 import type { ArtifactBody, ToolContext, ToolDefinition } from "../tools/define-tool.js"
 import { openWorkerInput, type OpenedInput } from "./input-file.js"
-import type { WorkerOutcome } from "./run-worker.js"
-import type { ToolRun } from "./tool-runner.js"
+import type { ToolRun, WorkerOutcome } from "./run-worker.js"
 
 const encoder = new TextEncoder()
 

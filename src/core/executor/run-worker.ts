@@ -35,6 +35,9 @@ export interface WorkerRunOptions {
   readonly stopGraceMs?: number
 }
 
+/** One tool run to execute: the job (plain data), its timeout, its cancel signal and where its events go. */
+export type ToolRun = Omit<WorkerRunOptions, "store" | "pool">
+
 /** Time a worker gets to stop cooperatively after an abort before it is terminated. */
 export const STOP_GRACE_MS = 300
 

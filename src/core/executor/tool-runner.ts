@@ -1,24 +1,11 @@
 import { Context, Effect, Layer } from "effect"
-import type { Deferred } from "effect"
 import { ArtifactStore } from "../artifacts/artifact-store.js"
 import type { ToolDefinition } from "../tools/define-tool.js"
 import { runInProcess } from "./in-process-runner.js"
-import { runInWorker, type WorkerHooks, type WorkerOutcome } from "./run-worker.js"
+import { runInWorker, type ToolRun, type WorkerOutcome } from "./run-worker.js"
 import { makeWorkerPool } from "./worker-pool.js"
-import type { WorkerJob } from "./worker-protocol.js"
 
-export type { WorkerHooks, WorkerOutcome } from "./run-worker.js"
-
-/** One tool run to execute: the job (plain data), its timeout, its cancel signal and where its events go. */
-export interface ToolRun {
-  readonly job: WorkerJob
-  readonly timeoutMs: number
-  /** Completed by `cancel`. */
-  readonly cancel: Deferred.Deferred<void>
-  readonly hooks: WorkerHooks
-  /** Grace after a stop; when given, log lines and the summary of a tool finishing within it are kept. */
-  readonly stopGraceMs?: number
-}
+export type { ToolRun, WorkerHooks, WorkerOutcome } from "./run-worker.js"
 
 /** Runs one tool to its end (completed, failed, or stopped by cancel or timeout); artifacts go through the ArtifactStore. */
 export interface ToolRunnerService {
