@@ -13,7 +13,7 @@ import { LogStreamLive } from "./logs/log-stream-live.js"
 import { ToolRegistry } from "./registry/tool-registry.js"
 import { ToolRegistryLive, ToolSources } from "./registry/tool-registry-live.js"
 import { RunStore } from "./store/run-store.js"
-import { RunStoreSqlite } from "./store/sqlite-run-store.js"
+import { RunStoreFromConfig } from "./store/run-store-layer.js"
 
 /** Options of `makeCtsLayer`: any config value (the rest comes from `CTS_*` env vars and defaults) plus extra tool modules. */
 export interface CtsLayerOptions extends Partial<CtsConfigShape> {
@@ -39,7 +39,8 @@ export const CtsConfigLive = (
 ): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env), catch: asCtsError }))
 
 /**
- * The whole cts-lite core as one Layer: config, tool registry, SQLite run store in the data dir,
+ * The whole cts-lite core as one Layer: config, tool registry, run store (SQLite in the data dir, or the
+ * PostgreSQL database of `store`),
  * local artifact store, log stream, executor (worker threads) and retention sweeps.
  * Runs left queued or running by a process that died are marked failed (`interrupted`) when it is built;
  * closing its scope stops running tools and marks their runs the same way.
@@ -50,7 +51,7 @@ export const makeCtsLayer = (options: CtsLayerOptions = {}): Layer.Layer<CtsServ
   const registry = Layer.unwrapEffect(
     Effect.map(CtsConfig, (c) => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))
   ).pipe(Layer.provide(configLayer))
-  const runStore = RunStoreSqlite.pipe(Layer.provide(configLayer), Layer.mapError(asCtsError))
+  const runStore = RunStoreFromConfig.pipe(Layer.provide(configLayer), Layer.mapError(asCtsError))
   const artifacts = ArtifactStoreLocal.pipe(Layer.provide(Layer.merge(configLayer, runStore)))
   const bus = EventBus.layerStore().pipe(Layer.provide(runStore))
   const logs = LogStreamLive().pipe(Layer.provide(Layer.merge(runStore, bus)))
