@@ -1,6 +1,7 @@
 import { Effect, Layer } from "effect"
 import { ArtifactStore } from "./artifacts/artifact-store.js"
-import { ArtifactFiles, ArtifactStoreLocal } from "./artifacts/local-artifact-store.js"
+import { ArtifactStoreFromConfig } from "./artifacts/artifact-store-layer.js"
+import type { ArtifactFiles } from "./artifacts/local-artifact-store.js"
 import { Retention, RetentionLive } from "./artifacts/retention.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
 import { resolveConfig } from "./config-defaults.js"
@@ -41,7 +42,7 @@ export const CtsConfigLive = (
 /**
  * The whole cts-lite core as one Layer: config, tool registry, run store (SQLite in the data dir, or the
  * PostgreSQL database of `store`),
- * local artifact store, log stream, executor (worker threads) and retention sweeps.
+ * artifact store (files in the data dir, or the S3 bucket of `artifacts`), log stream, executor (worker threads) and retention sweeps.
  * Runs left queued or running by a process that died are marked failed (`interrupted`) when it is built;
  * closing its scope stops running tools and marks their runs the same way.
  */
@@ -52,7 +53,7 @@ export const makeCtsLayer = (options: CtsLayerOptions = {}): Layer.Layer<CtsServ
     Effect.map(CtsConfig, (c) => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))
   ).pipe(Layer.provide(configLayer))
   const runStore = RunStoreFromConfig.pipe(Layer.provide(configLayer), Layer.mapError(asCtsError))
-  const artifacts = ArtifactStoreLocal.pipe(Layer.provide(Layer.merge(configLayer, runStore)))
+  const artifacts = ArtifactStoreFromConfig.pipe(Layer.provide(Layer.merge(configLayer, runStore)))
   const bus = EventBus.layerStore().pipe(Layer.provide(runStore))
   const logs = LogStreamLive().pipe(Layer.provide(Layer.merge(runStore, bus)))
   const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs)
