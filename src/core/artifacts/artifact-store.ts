@@ -70,6 +70,8 @@ export interface ArtifactStoreService {
    * downloads need not pass through this process. Optional: only object-storage backends have it.
    */
   readonly presignedUrl?: (id: string, ttlSeconds: number) => Effect.Effect<{ readonly url: string; readonly expiresAt: string }, CtsError>
+  /** Reaches the storage (the artifact directory, the bucket) without changing anything; for health checks. Optional. */
+  readonly ping?: Effect.Effect<void, CtsError>
   /** A run's artifacts as a ZIP, streamed. */
   readonly bundle: (runId: string) => Stream.Stream<Uint8Array, CtsError>
 }

@@ -179,6 +179,8 @@ const make = Effect.gen(function* () {
 
     verifyToken: (token) => Effect.try({ try: () => verifyToken(config.signingKey, token), catch: (e) => e as ValidationError }),
 
+    ping: Effect.asVoid(attempt("Reading the artifact store", () => stat(realRoot))),
+
     bundle: (runId) =>
       Stream.unwrap(
         Effect.gen(function* () {

@@ -70,6 +70,11 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
         return { meta, body: yield* openObject(meta, range) }
       })
 
+    /** Lists at most one key under the prefix: proves the bucket is reachable and readable. */
+    const ping = Effect.asVoid(
+      attempt("Listing the bucket", () => client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.prefix ? `${loc.prefix}/` : undefined, MaxKeys: 1 })))
+    )
+
     const service: ArtifactStoreService = {
       put: (spec, body) =>
         Effect.gen(function* () {
@@ -187,9 +192,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
         })
     }
 
-    /** Lists at most one key under the prefix: proves the bucket is reachable and readable. */
-    const ping = attempt("Listing the bucket", () => client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.prefix ? `${loc.prefix}/` : undefined, MaxKeys: 1 })))
-    return { service, files, ping }
+    return { service: { ...service, ping }, files }
   })
 
 /**
