@@ -10,9 +10,9 @@ import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../store/
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { normalizeKey } from "./artifact-keys.js"
 import { rangeError } from "./artifact-range.js"
+import { tokenMethods } from "./artifact-tokens.js"
 import { fileReadStream, fileStream } from "./file-read.js"
 import { fsError } from "./fs-errors.js"
-import { signToken, verifyToken } from "./signed-token.js"
 import { claimTempDir } from "./temp-owner.js"
 import { zipStream } from "./zip-stream.js"
 
@@ -167,17 +167,7 @@ const make = Effect.gen(function* () {
         yield* runs.deleteArtifact(id)
       }),
 
-    signUrl: (id, ttlSeconds) =>
-      Effect.gen(function* () {
-        if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
-          return yield* new ValidationError({ code: "invalid_ttl", message: `ttlSeconds must be a positive number, got ${ttlSeconds}` })
-        }
-        yield* stat_(id)
-        const expiresAtMs = Date.now() + Math.ceil(ttlSeconds) * 1000
-        return { token: signToken(config.signingKey, id, expiresAtMs), expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() }
-      }),
-
-    verifyToken: (token) => Effect.try({ try: () => verifyToken(config.signingKey, token), catch: (e) => e as ValidationError }),
+    ...tokenMethods(config.signingKey, stat_),
 
     ping: Effect.asVoid(attempt("Reading the artifact store", () => stat(realRoot))),
 

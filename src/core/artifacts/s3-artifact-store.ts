@@ -15,10 +15,10 @@ import { ensurePrivateDir } from "../store/private-files.js"
 import { RunStore } from "../store/run-store.js"
 import { normalizeKey } from "./artifact-keys.js"
 import { rangeError } from "./artifact-range.js"
+import { tokenMethods } from "./artifact-tokens.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { ArtifactFiles, type ArtifactFilesService } from "./local-artifact-store.js"
 import { createS3Client, objectKey, parseS3Url, type S3Location } from "./s3-location.js"
-import { signToken, verifyToken } from "./signed-token.js"
 import { zipStream } from "./zip-stream.js"
 
 const s3Error = (what: string) => (e: unknown) =>
@@ -125,17 +125,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
           yield* runs.deleteArtifact(id)
         }),
 
-      signUrl: (id, ttlSeconds) =>
-        Effect.gen(function* () {
-          if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
-            return yield* new ValidationError({ code: "invalid_ttl", message: `ttlSeconds must be a positive number, got ${ttlSeconds}` })
-          }
-          yield* stat_(id)
-          const expiresAtMs = Date.now() + Math.ceil(ttlSeconds) * 1000
-          return { token: signToken(config.signingKey, id, expiresAtMs), expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() }
-        }),
-
-      verifyToken: (token) => Effect.try({ try: () => verifyToken(config.signingKey, token), catch: (e) => e as ValidationError }),
+      ...tokenMethods(config.signingKey, stat_),
 
       presignedUrl: (id, ttlSeconds) =>
         Effect.gen(function* () {
