@@ -4,6 +4,7 @@ import { availableParallelism, homedir } from "node:os"
 import path from "node:path"
 import { DEFAULT_MIN_FREE_BYTES, type CtsConfigShape } from "./config.js"
 import { SystemError, ValidationError } from "./errors.js"
+import { backendsFromEnv } from "./backends-env.js"
 import { readLimitsFromEnv } from "./read-limits-env.js"
 import { ensurePrivateDir } from "./util/private-files.js"
 
@@ -29,7 +30,14 @@ export const CONFIG_ENV_VARS = {
   CTS_RETENTION_DAYS: "retentionDays",
   CTS_MAX_INPUTS_PER_RUN: "maxInputsPerRun",
   CTS_MAX_INPUT_BYTES_PER_RUN: "maxInputBytesPerRun",
-  CTS_MIN_FREE_BYTES: "minFreeBytes"
+  CTS_MIN_FREE_BYTES: "minFreeBytes",
+  CTS_STORE: "store",
+  CTS_ARTIFACTS: "artifacts",
+  CTS_S3_ENDPOINT: "s3.endpoint",
+  CTS_S3_REGION: "s3.region",
+  CTS_S3_ACCESS_KEY_ID: "s3.accessKeyId",
+  CTS_S3_SECRET_ACCESS_KEY: "s3.secretAccessKey",
+  CTS_S3_FORCE_PATH_STYLE: "s3.forcePathStyle"
 } as const
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -137,6 +145,7 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
     maxInputsPerRun,
     maxInputBytesPerRun,
     minFreeBytes: partial.minFreeBytes ?? positiveNumber(env, "CTS_MIN_FREE_BYTES", true) ?? DEFAULT_MIN_FREE_BYTES,
-    ...withLogReadLimits({ ...readLimitsFromEnv(env), ...partial.logReadLimits })
+    ...withLogReadLimits({ ...readLimitsFromEnv(env), ...partial.logReadLimits }),
+    ...backendsFromEnv(partial, env)
   }
 }

@@ -23,6 +23,25 @@ export interface CtsConfigShape {
   readonly maxInputBytesPerRun?: number
   /** Health reports storage as failing below this many free bytes in the data dir (`CTS_MIN_FREE_BYTES`); default `DEFAULT_MIN_FREE_BYTES`. */
   readonly minFreeBytes?: number
+  /** Run store: unset or `sqlite` = `<dataDir>/cts.sqlite`; a `postgres://…` URL = that PostgreSQL database (`CTS_STORE`). */
+  readonly store?: string
+  /** Artifact bytes: unset or `local` = `<dataDir>/artifacts`; `s3://bucket/prefix` = that S3 bucket (`CTS_ARTIFACTS`). */
+  readonly artifacts?: string
+  /** How to reach the S3 service of `artifacts` (`CTS_S3_*`; unset values fall back to the AWS SDK's own `AWS_*` settings). */
+  readonly s3?: S3Settings
+}
+
+/** Connection settings of the S3 artifact store. */
+export interface S3Settings {
+  /** Custom endpoint (MinIO, Garage, R2…), e.g. `http://127.0.0.1:9000` (`CTS_S3_ENDPOINT`). */
+  readonly endpoint?: string
+  /** Region (`CTS_S3_REGION`, default `us-east-1`). */
+  readonly region?: string
+  /** Access key id and secret (`CTS_S3_ACCESS_KEY_ID`, `CTS_S3_SECRET_ACCESS_KEY`). */
+  readonly accessKeyId?: string
+  readonly secretAccessKey?: string
+  /** Path-style URLs (`http://host/bucket/key`), needed by most self-hosted services (`CTS_S3_FORCE_PATH_STYLE`; default true when an endpoint is set). */
+  readonly forcePathStyle?: boolean
 }
 
 /** Free space the health check wants in the data dir when `minFreeBytes` is not set: 64 MiB. */

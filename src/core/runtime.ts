@@ -1,6 +1,7 @@
 import { Effect, Layer } from "effect"
 import { ArtifactStore } from "./artifacts/artifact-store.js"
-import { ArtifactFiles, layerLocal } from "./artifacts/local-artifact-store.js"
+import { ArtifactStoreFromConfig } from "./artifacts/artifact-store-layer.js"
+import type { ArtifactFiles } from "./artifacts/local-artifact-store.js"
 import { Retention, RetentionLive } from "./artifacts/retention.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
 import { resolveConfig } from "./config-defaults.js"
@@ -15,7 +16,7 @@ import { LogStreamLive } from "./logs/log-stream-live.js"
 import { ToolRegistry } from "./registry/tool-registry.js"
 import { ToolRegistryLive, ToolSources } from "./registry/tool-registry-live.js"
 import { RunStore } from "./store/run-store.js"
-import { layerSqlite } from "./store/sqlite-run-store.js"
+import { RunStoreFromConfig } from "./store/run-store-layer.js"
 
 /** Options of `makeCtsLayer`: any config value (the rest comes from `CTS_*` env vars and defaults) plus extra tool modules. */
 export interface CtsLayerOptions extends Partial<CtsConfigShape> {
@@ -46,9 +47,9 @@ export const CtsConfigLive = (
  * the tool runner may need `ArtifactStore`. Scale-out layers (Postgres, S3, BullMQ, Redis) plug in here.
  */
 export interface CtsLayerOverrides {
-  /** Default `layerSqlite()` (`store/sqlite-run-store.ts`). */
+  /** Default: from the config's `store` — `layerSqlite()` (`store/sqlite-run-store.ts`) or PostgreSQL for a `postgres://` URL (`store/run-store-layer.ts`). */
   readonly runStore?: Layer.Layer<RunStore, unknown, CtsConfig>
-  /** Default `layerLocal` (`artifacts/local-artifact-store.ts`). */
+  /** Default: from the config's `artifacts` — `layerLocal` (`artifacts/local-artifact-store.ts`) or S3 for `s3://bucket/prefix` (`artifacts/artifact-store-layer.ts`). */
   readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore>
   /** Default `EventBus.layerStore()` (`logs/event-bus.ts`). */
   readonly eventBus?: Layer.Layer<EventBus, unknown, CtsConfig | RunStore>
@@ -74,9 +75,9 @@ export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerO
   const registry = Layer.unwrapEffect(
     Effect.map(CtsConfig, (c) => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))
   ).pipe(Layer.provide(configLayer))
-  const runStore = port(overrides.runStore ?? layerSqlite()).pipe(Layer.provide(configLayer))
+  const runStore = port(overrides.runStore ?? RunStoreFromConfig).pipe(Layer.provide(configLayer))
   const withStore = Layer.merge(configLayer, runStore)
-  const artifacts = port(overrides.artifactStore ?? layerLocal).pipe(Layer.provide(withStore))
+  const artifacts = port(overrides.artifactStore ?? ArtifactStoreFromConfig).pipe(Layer.provide(withStore))
   const bus = port(overrides.eventBus ?? EventBus.layerStore()).pipe(Layer.provide(withStore))
   const logs = LogStreamLive().pipe(Layer.provide(Layer.merge(runStore, bus)))
   const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs)

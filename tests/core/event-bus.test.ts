@@ -1,12 +1,14 @@
 import path from "node:path"
 import { describe, expect, it, layer } from "@effect/vitest"
 import { Chunk, Context, Effect, Fiber, Layer, Option, Stream } from "effect"
-import { afterAll } from "vitest"
+import { afterAll, beforeAll } from "vitest"
 import { EventBus } from "../../src/core/logs/event-bus.js"
 import { LogStream, type RunEvent } from "../../src/core/logs/log-stream.js"
 import { LogStreamLive } from "../../src/core/logs/log-stream-live.js"
 import type { RunStore } from "../../src/core/store/run-store.js"
+import { RunStorePostgres } from "../../src/core/store/pg-run-store.js"
 import { RunStoreSqlite } from "../../src/core/store/sqlite-run-store.js"
+import { freshPgDatabase, pgUrl } from "../support/services.js"
 import { tempDir } from "./helpers.js"
 import { testConfigLayer } from "../support/test-config.js"
 
@@ -60,9 +62,14 @@ const tmp = tempDir("bus")
 afterAll(tmp.cleanup)
 const config = testConfigLayer(path.join(tmp.dir, "data"))
 
-/** One "process": its own SQLite connection to the shared data dir, its own bus and LogStream. */
-const node = (bus: Layer.Layer<EventBus, never, RunStore>) =>
-  Layer.build(LogStreamLive({ pageSize: 3 }).pipe(Layer.provideMerge(bus), Layer.provideMerge(RunStoreSqlite), Layer.provide(config))).pipe(
+const pg = pgUrl()
+let pgDb: { url: string; drop: () => Promise<void> } | undefined
+beforeAll(async () => void (pg && (pgDb = await freshPgDatabase(pg))))
+afterAll(() => pgDb?.drop())
+
+/** One "process": its own connection to the shared store (SQLite data dir by default), its own bus and LogStream. */
+const node = (bus: Layer.Layer<EventBus, never, RunStore>, store: () => Layer.Layer<RunStore, unknown> = () => RunStoreSqlite.pipe(Layer.provide(config))) =>
+  Layer.build(LogStreamLive({ pageSize: 3 }).pipe(Layer.provideMerge(bus), Layer.provideMerge(store()))).pipe(
     Effect.map((ctx) => Context.get(ctx, LogStream))
   )
 
@@ -83,17 +90,23 @@ const writeWhileFollowing = (writer: LogStream["Type"], follower: LogStream["Typ
     return { run, followed }
   })
 
+/** A writer runtime appends while a follower runtime (store bus, polling) follows: it gets every seq once, in order, as stored. */
+const followAcross = (store?: () => Layer.Layer<RunStore, unknown>) =>
+  Effect.gen(function* () {
+    const writer = yield* node(EventBus.layerMemory(), store)
+    const follower = yield* node(EventBus.layerStore({ pollMs: 20 }), store)
+    const { run, followed } = yield* writeWhileFollowing(writer, follower, 40)
+    const got = Chunk.toReadonlyArray(yield* Fiber.join(followed).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("the follower never ended") })))
+    const truth = yield* writer.read(run, 0, 1000)
+    expect(got.map((e) => e.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1))
+    expect(got).toEqual(truth)
+  })
+
 describe("LogStream over the EventBus, two runtimes on one data dir (as two processes)", () => {
-  it.scopedLive("with EventBus.layerStore a follower gets another runtime's appends live: every seq once, in order, ending at `end`", () =>
-    Effect.gen(function* () {
-      const writer = yield* node(EventBus.layerMemory())
-      const follower = yield* node(EventBus.layerStore({ pollMs: 20 }))
-      const { run, followed } = yield* writeWhileFollowing(writer, follower, 40)
-      const got = Chunk.toReadonlyArray(yield* Fiber.join(followed).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("the follower never ended") })))
-      const truth = yield* writer.read(run, 0, 1000)
-      expect(got.map((e) => e.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1))
-      expect(got).toEqual(truth)
-    })
+  it.scopedLive("with EventBus.layerStore a follower gets another runtime's appends live: every seq once, in order, ending at `end`", () => followAcross())
+
+  it.scopedLive.skipIf(!pg)("the same on one PostgreSQL run store (two connections, as two nodes)", () =>
+    followAcross(() => RunStorePostgres(pgDb!.url, { maxConnections: 2 }))
   )
 
   it.scopedLive("with EventBus.layerMemory the other runtime's appends are not live (the memory bus is one process)", () =>

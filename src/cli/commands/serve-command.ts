@@ -13,6 +13,8 @@ export const serveCommand = defineCommand({
   args: {
     host: { type: "string", description: "Interface to bind (default 127.0.0.1; CTS_HOST)", valueHint: "HOST" },
     port: { type: "string", description: "TCP port, 0 = any free port (default 8765; CTS_PORT)", valueHint: "PORT" },
+    store: { type: "string", description: "Run store: sqlite (default) or postgres://user@host:port/db (CTS_STORE)", valueHint: "URL" },
+    artifacts: { type: "string", description: "Artifact bytes: local (default) or s3://bucket/prefix (CTS_ARTIFACTS; endpoint and keys: CTS_S3_*)", valueHint: "URL" },
     json: globalArgs.json
   },
   run: async ({ args }) => {
@@ -32,7 +34,12 @@ export const serveCommand = defineCommand({
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError("invalid_port", `--port expects 0–65535, got "${args.port}"`, "Pass e.g. --port 8765 (0 picks a free port).")
     }
     const { startServer } = await import("../../adapters/http/start-server.js")
-    const server = await startServer({ ...(args.host !== undefined ? { host: args.host } : {}), ...(port !== undefined ? { port } : {}) })
+    const backends = { ...(args.store !== undefined ? { store: args.store } : {}), ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}) }
+    const server = await startServer({
+      ...(args.host !== undefined ? { host: args.host } : {}),
+      ...(port !== undefined ? { port } : {}),
+      ...(Object.keys(backends).length > 0 ? { core: backends } : {})
+    })
     if (out.json) out.line(JSON.stringify({ url: server.url, preset: server.settings.preset }))
     else {
       out.line(server.url)

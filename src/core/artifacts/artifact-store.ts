@@ -35,6 +35,13 @@ export interface ArtifactStoreService {
   /** Signed expiring token for `id`; `verifyToken` returns the id or fails. */
   readonly signUrl: (id: string, ttlSeconds: number) => Effect.Effect<{ readonly token: string; readonly expiresAt: string }, CtsError>
   readonly verifyToken: (token: string) => Effect.Effect<string, CtsError>
+  /**
+   * A URL the storage service itself answers with the artifact's bytes until `expiresAt`, so
+   * downloads need not pass through this process. Optional: only object-storage backends have it.
+   */
+  readonly presignedUrl?: (id: string, ttlSeconds: number) => Effect.Effect<{ readonly url: string; readonly expiresAt: string }, CtsError>
+  /** Reaches the storage (the artifact directory, the bucket) without changing anything; for health checks. Optional. */
+  readonly ping?: Effect.Effect<void, CtsError>
   /** A run's artifacts as a ZIP, streamed. */
   readonly bundle: (runId: string) => Stream.Stream<Uint8Array, CtsError>
 }

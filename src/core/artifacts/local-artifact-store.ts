@@ -9,9 +9,10 @@ import { newId } from "../store/ids.js"
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { normalizeKey } from "./artifact-keys.js"
+import { rangeError } from "./artifact-range.js"
+import { tokenMethods } from "./artifact-tokens.js"
 import { fileReadStream, fileStream } from "./file-read.js"
 import { fsError } from "./fs-errors.js"
-import { signToken, verifyToken } from "./signed-token.js"
 import { claimTempDir } from "./temp-owner.js"
 import { zipStream } from "./zip-stream.js"
 
@@ -75,17 +76,8 @@ const make = Effect.gen(function* () {
   const located = (id: string, range?: ByteRange) =>
     Effect.gen(function* () {
       const meta = yield* stat_(id)
-      if (range) {
-        const ok = Number.isInteger(range.start) && Number.isInteger(range.end) && range.start >= 0 && range.start <= range.end && range.end < meta.size
-        if (!ok) {
-          return yield* new ValidationError({
-            code: "invalid_range",
-            message: `Byte range ${range.start}-${range.end} is outside artifact ${id} of ${meta.size} bytes`,
-            suggestedAction: `Ask for a range within 0-${Math.max(meta.size - 1, 0)}`,
-            details: { size: meta.size }
-          })
-        }
-      }
+      const badRange = rangeError(meta, range)
+      if (badRange) return yield* badRange
       return { meta, file: yield* existingFile(meta) }
     })
 
@@ -175,17 +167,9 @@ const make = Effect.gen(function* () {
         yield* runs.deleteArtifact(id)
       }),
 
-    signUrl: (id, ttlSeconds) =>
-      Effect.gen(function* () {
-        if (!(ttlSeconds > 0) || !Number.isFinite(ttlSeconds)) {
-          return yield* new ValidationError({ code: "invalid_ttl", message: `ttlSeconds must be a positive number, got ${ttlSeconds}` })
-        }
-        yield* stat_(id)
-        const expiresAtMs = Date.now() + Math.ceil(ttlSeconds) * 1000
-        return { token: signToken(config.signingKey, id, expiresAtMs), expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() }
-      }),
+    ...tokenMethods(config.signingKey, stat_),
 
-    verifyToken: (token) => Effect.try({ try: () => verifyToken(config.signingKey, token), catch: (e) => e as ValidationError }),
+    ping: Effect.asVoid(attempt("Reading the artifact store", () => stat(realRoot))),
 
     bundle: (runId) =>
       Stream.unwrap(

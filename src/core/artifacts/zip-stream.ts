@@ -1,4 +1,5 @@
-import { createReadStream, type ReadStream } from "node:fs"
+import { createReadStream } from "node:fs"
+import type { Readable } from "node:stream"
 import { Effect, Stream } from "effect"
 import { ZipFile } from "yazl"
 import type { CtsError } from "../errors.js"
@@ -8,7 +9,9 @@ import { fsError } from "./fs-errors.js"
 /** One file to put in a ZIP. */
 export interface ZipEntry {
   readonly name: string
-  readonly file: string
+  /** A local file, or `open` for bytes from elsewhere (called when the archive reaches the entry). */
+  readonly file?: string
+  readonly open?: () => Promise<Readable>
   readonly size: number
   readonly mtime: Date
 }
@@ -21,7 +24,7 @@ export interface ZipEntry {
  */
 export const zipStream = (entries: ReadonlyArray<ZipEntry>): Stream.Stream<Uint8Array, CtsError> =>
   Stream.suspend(() => {
-    const opened: Array<ReadStream> = []
+    const opened: Array<Readable> = []
     const zip = new ZipFile()
     const used = new Set<string>()
     for (const entry of entries) {
@@ -30,9 +33,14 @@ export const zipStream = (entries: ReadonlyArray<ZipEntry>): Stream.Stream<Uint8
       for (let i = 2; used.has(name); i++) name = `${i}-${base}`
       used.add(name)
       zip.addReadStreamLazy(name, { mtime: entry.mtime, size: entry.size }, (cb) => {
-        const stream = createReadStream(entry.file, { highWaterMark: 64 * 1024 })
-        opened.push(stream)
-        cb(null, stream)
+        const opening = entry.open ? entry.open() : Promise.resolve(createReadStream(entry.file!, { highWaterMark: 64 * 1024 }))
+        opening.then(
+          (stream) => {
+            opened.push(stream)
+            cb(null, stream)
+          },
+          (e: Error) => cb(e, undefined as never)
+        )
       })
     }
     zip.end()

@@ -5,7 +5,9 @@ import { Effect } from "effect"
 import { CtsConfig, DEFAULT_MIN_FREE_BYTES } from "../config.js"
 import { Executor } from "../executor/executor.js"
 import { ToolRegistry } from "../registry/tool-registry.js"
+import type { ArtifactStore } from "../artifacts/artifact-store.js"
 import { PRIVATE_FILE_MODE } from "../util/private-files.js"
+import { checkDependencies, type DependencyHealth } from "./dependency-health.js"
 
 /** What `checkHealth` found; `ok` is false when any check failed. */
 export interface HealthReport {
@@ -13,10 +15,12 @@ export interface HealthReport {
   readonly storage: { readonly ok: boolean; readonly dataDir: string; readonly error?: string }
   readonly registry: { readonly ok: boolean; readonly tools: number }
   readonly executor: { readonly queued: number; readonly running: number }
+  /** The run store and the artifact storage: reachable, and how fast. */
+  readonly dependencies: { readonly store: DependencyHealth; readonly artifacts: DependencyHealth }
 }
 
-/** Probes the services: the data dir accepts a write (leaving no file) and has `minFreeBytes` free, the registry has tools, and the executor's queue depth. */
-export const checkHealth: Effect.Effect<HealthReport, never, CtsConfig | ToolRegistry | Executor> = Effect.gen(function* () {
+/** Probes the services: the data dir accepts a write (leaving no file) and has `minFreeBytes` free, the registry has tools, the run store and artifact storage answer, and the executor's queue depth. */
+export const checkHealth: Effect.Effect<HealthReport, never, CtsConfig | ToolRegistry | Executor | ArtifactStore> = Effect.gen(function* () {
   const config = yield* CtsConfig
   const registry = yield* ToolRegistry
   const executor = yield* Executor
@@ -36,10 +40,12 @@ export const checkHealth: Effect.Effect<HealthReport, never, CtsConfig | ToolReg
   )
   const tools = (yield* registry.list).length
   const depth = yield* executor.queueDepth
+  const dependencies = yield* checkDependencies
   return {
-    ok: storage.ok && tools > 0,
+    ok: storage.ok && tools > 0 && dependencies.store.ok && dependencies.artifacts.ok,
     storage,
     registry: { ok: tools > 0, tools },
-    executor: { queued: depth.queued, running: depth.running }
+    executor: { queued: depth.queued, running: depth.running },
+    dependencies
   }
 })

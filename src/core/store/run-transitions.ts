@@ -21,7 +21,7 @@ export const makeRunTransitions = (query: Query, cache: RunCache): Effect.Effect
   Effect.gen(function* () {
     const tally = createRunTally()
     const counts = yield* query<{ tool_id: string; status: RunStatus; n: number }>("SELECT tool_id, status, COUNT(*) AS n FROM runs GROUP BY tool_id, status")
-    for (const c of counts) tally.add(c.tool_id, c.status, c.n)
+    for (const c of counts) tally.add(c.tool_id, c.status, Number(c.n))
     const finished = yield* query<{ tool_id: string; status: RunStatus; started_at: string; finished_at: string }>(
       "SELECT tool_id, status, started_at, finished_at FROM runs WHERE started_at IS NOT NULL AND finished_at IS NOT NULL"
     )

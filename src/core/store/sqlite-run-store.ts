@@ -12,17 +12,26 @@ import { NO_LEASE_EXPIRY, RunStore, type ArtifactQuery, type RunPatch, type RunS
 import { createRunCache } from "./run-cache.js"
 import { makeRunTransitions } from "./run-transitions.js"
 import { migrate } from "./sqlite-schema.js"
+import type { SqlDialect } from "./sql-dialect.js"
 import { artifactFromRow, eventBody, eventFromRow, json, runFromRow, type ArtifactRow, type EventRow, type RunRow } from "./store-rows.js"
 
 /** File name of the SQLite database inside the data dir. */
 export const DATABASE_FILE = "cts.sqlite"
 
-const dbError = (e: unknown) =>
+const dbErrorWith = (suggestedAction: string) => (e: unknown) =>
   new SystemError({
     code: "database_error",
     message: `Run database error: ${e instanceof Error ? (e.cause instanceof Error ? e.cause.message : e.message) : String(e)}`,
-    suggestedAction: "Check that the data dir is writable and not full"
+    suggestedAction
   })
+
+/** SQLite: `?` placeholders, PRAGMA-based migrations. */
+export const sqliteDialect: SqlDialect = {
+  migrate,
+  statement: (text) => text,
+  contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
+  suggestedAction: "Check that the data dir is writable and not full"
+}
 
 const patchColumns: Record<keyof RunPatch, string> = {
   status: "status",
@@ -40,12 +49,14 @@ const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray
   return parts
 }
 
-const make = Effect.gen(function* () {
+/** The run store over any `SqlClient`; `dialect` holds what differs between engines. */
+export const makeSqlRunStore = (dialect: SqlDialect) => Effect.gen(function* () {
   const sql = yield* SqlClient.SqlClient
-  yield* migrate(sql).pipe(Effect.mapError(dbError))
+  const dbError = dbErrorWith(dialect.suggestedAction)
+  yield* dialect.migrate(sql).pipe(Effect.mapError(dbError))
 
   const query = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
-    sql.unsafe<A>(text, params).pipe(Effect.mapError(dbError))
+    sql.unsafe<A>(dialect.statement(text), params).pipe(Effect.mapError(dbError))
 
   const artifactIdsOf = (runId: string) =>
     query<{ id: string }>("SELECT id FROM artifacts WHERE run_id = ? ORDER BY created_at, id", [runId]).pipe(
@@ -154,7 +165,7 @@ const make = Effect.gen(function* () {
               (a.run_id IS NOT NULL AND r.finished_at IS NOT NULL AND r.finished_at < ?)
            OR (a.run_id IS NOT NULL AND r.id IS NULL AND a.created_at < ?)
            OR (a.run_id IS NULL AND a.created_at < ? AND NOT EXISTS (
-                 SELECT 1 FROM runs u WHERE u.status IN ('queued', 'running') AND instr(u.inputs, a.id) > 0)))
+                 SELECT 1 FROM runs u WHERE u.status IN ('queued', 'running') AND ${dialect.contains("u.inputs", "a.id")})))
          ORDER BY a.id LIMIT ?`,
         [afterId, cutoffIso, cutoffIso, cutoffIso, limit]
       ).pipe(Effect.map((rows) => rows.map(artifactFromRow))),
@@ -252,7 +263,7 @@ const sqliteClient = (options: SqliteRunStoreOptions) =>
 
 /** RunStore backed by SQLite (`<dataDir>/cts.sqlite` unless `filename` says otherwise, WAL mode). */
 export const layerSqlite = (options: SqliteRunStoreOptions = {}): Layer.Layer<RunStore, SystemError | import("effect/ConfigError").ConfigError, CtsConfig> =>
-  Layer.effect(RunStore, make).pipe(Layer.provide(sqliteClient(options)))
+  Layer.effect(RunStore, makeSqlRunStore(sqliteDialect)).pipe(Layer.provide(sqliteClient(options)))
 
 /** RunStore backed by SQLite in the data dir (`layerSqlite()`). */
 export const RunStoreSqlite = layerSqlite()

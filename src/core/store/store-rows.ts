@@ -2,7 +2,7 @@ import type { ArtifactMeta } from "../../model/artifact.js"
 import type { RunRecord } from "../../model/run.js"
 import type { RunEvent } from "../../model/run-event.js"
 
-/** A `runs` table row as SQLite returns it. */
+/** A `runs` table row as SQLite returns it (PostgreSQL returns its BIGINT columns as strings, hence `Number` below). */
 export interface RunRow {
   readonly id: string
   readonly tool_id: string
@@ -59,7 +59,7 @@ export const runFromRow = (row: RunRow, artifactIds: ReadonlyArray<string>): Run
   createdAt: row.created_at,
   startedAt: row.started_at,
   finishedAt: row.finished_at,
-  timeoutMs: row.timeout_ms,
+  timeoutMs: Number(row.timeout_ms),
   progress: parse<RunRecord["progress"]>(row.progress),
   error: parse<RunRecord["error"]>(row.error),
   summary: parse<RunRecord["summary"]>(row.summary),
@@ -73,7 +73,7 @@ export const artifactFromRow = (row: ArtifactRow): ArtifactMeta => {
     key: row.key,
     runId: row.run_id,
     name: row.name,
-    size: row.size,
+    size: Number(row.size),
     sha256: row.sha256,
     contentType: row.content_type,
     createdAt: row.created_at,

@@ -42,7 +42,7 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
     method: "GET",
     path: "/v1/health",
     operationId: "getHealth",
-    summary: "Storage writable, registry loaded, executor queue depth; 503 when a check fails.",
+    summary: "Storage writable, registry loaded, run store and artifact storage reachable (with latency), executor queue depth; 503 when a check fails.",
     tag: "system",
     auth: "public",
     rateLimited: false,
@@ -54,7 +54,10 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
         storage: { ok: report.storage.ok, ...(report.storage.error ? { error: report.storage.error } : {}) },
         registry: report.registry,
         executor: report.executor,
-        sse_clients: ctx.metrics.sseClients()
+        sse_clients: ctx.metrics.sseClients(),
+        dependencies: Object.fromEntries(
+          Object.entries(report.dependencies).map(([name, d]) => [name, { backend: d.backend, ok: d.ok, latency_ms: d.latencyMs, ...(d.error ? { error: d.error } : {}) }])
+        )
       }
       return new Response(JSON.stringify(body), { status: report.ok ? 200 : 503, headers: { "content-type": "application/json" } })
     }

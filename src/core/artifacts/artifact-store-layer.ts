@@ -1,0 +1,12 @@
+import { Effect, Layer } from "effect"
+import { CtsConfig } from "../config.js"
+import type { CtsError } from "../errors.js"
+import type { RunStore } from "../store/run-store.js"
+import type { ArtifactStore } from "./artifact-store.js"
+import { ArtifactStoreLocal, type ArtifactFiles } from "./local-artifact-store.js"
+import { ArtifactStoreS3 } from "./s3-artifact-store.js"
+
+/** The ArtifactStore the config's `artifacts` names: S3 for `s3://…`, else files under the data dir. */
+export const ArtifactStoreFromConfig: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.unwrapEffect(
+  Effect.map(CtsConfig, (config) => (config.artifacts?.startsWith("s3://") ? ArtifactStoreS3 : ArtifactStoreLocal))
+)
