@@ -1,18 +1,13 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { SystemError } from "../errors.js"
+import { builtEntryUrl } from "../util/built-entry-url.js"
 
 /**
  * URL of the built worker entry (`dist/worker.js`). From the bundled package it sits beside the
  * calling chunk; from the TypeScript sources (tests, development) it is the repository's build output.
  */
 export const workerUrl = (): URL => builtEntryUrl("worker.js")
-
-/** URL of a built entry file (`dist/<file>`), from the bundle or from the sources alike. */
-export const builtEntryUrl = (file: string): URL => {
-  const here = import.meta.url
-  return here.endsWith(".ts") ? new URL(`../../../dist/${file}`, here) : new URL(`./${file}`, here)
-}
 
 let checked: URL | null = null
 
