@@ -24,7 +24,12 @@ exports() {
 }
 
 start_pg() {
-  if [ -z "$pg_bin" ]; then say "PostgreSQL is not installed (Debian: apt-get install postgresql-15)"; exit 1; fi
+  if [ -z "$pg_bin" ]; then
+    say "installing postgresql-15"
+    (apt-get install -y postgresql-15 || (apt-get update && apt-get install -y postgresql-15)) >&2
+    pg_bin="$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1 || true)"
+    if [ -z "$pg_bin" ]; then say "PostgreSQL could not be installed (Debian: apt-get install postgresql-15)"; exit 1; fi
+  fi
   if "$pg_bin/pg_isready" -q -h 127.0.0.1 -p "$pg_port"; then say "PostgreSQL already running on $pg_port"; return; fi
   mkdir -p "$dir"
   chmod 755 "$dir"
