@@ -112,7 +112,10 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     await shot(page, "run-report-preview", false)
 
     const csv = artifacts.find((a) => a.content_type.startsWith("text/csv"))!
-    await page.click(`tr[data-artifact="${csv.name}"] button[data-action=preview]`)
+    // Headless Chromium leaves focus in the sandboxed report iframe, and a synthetic pointer click on the parent
+    // page is then not delivered; this step goes by keyboard instead (focus the button, Enter), as a user can.
+    await page.focus(`tr[data-artifact="${csv.name}"] button[data-action=preview]`)
+    await page.keyboard.press("Enter")
     await expect.poll(() => page.textContent("#preview"), { timeout: 20_000 }).toContain(`Preview: ${csv.name}`)
     await page.waitForSelector("table.csv-preview tbody tr")
     await page.click("table.csv-preview th button")

@@ -65,9 +65,13 @@ export const renderRun: Page = (main, runId) => {
       link.click()
       link.remove()
     })
+  // Only the latest preview asked for is shown: a slow one (a large report) must not replace a later choice.
+  let previewAsked = 0
   const preview = (a: ArtifactWire) =>
     guarded(async () => {
-      previewBox.replaceChildren(h("h3", {}, `Preview: ${a.name}`), (await previewArtifact(client, a)) ?? h("p", { class: "muted" }, `No preview for ${a.content_type}; download it.`))
+      const asked = ++previewAsked
+      const body = (await previewArtifact(client, a)) ?? h("p", { class: "muted" }, `No preview for ${a.content_type}; download it.`)
+      if (asked === previewAsked) previewBox.replaceChildren(h("h3", {}, `Preview: ${a.name}`), body)
     })
   const copyLink = (a: ArtifactWire) =>
     guarded(async () => {
