@@ -11,15 +11,15 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
 const data = path.resolve(root, "../shared/data")
-const rlog = (f) => path.join(data, "rlog", f)
+const rlog = f => path.join(data, "rlog", f)
 const TARGET_S_PER_MIN = 2
 
-const logMinutes = (name) => {
+const logMinutes = name => {
   const ev = JSON.parse(readFileSync(rlog(`${name}.events.json`), "utf8"))
   return (ev.last_logMonoTime - ev.first_logMonoTime) / 60e9
 }
 
-const frameCount = (name) => JSON.parse(readFileSync(rlog(`${name}.events.json`), "utf8")).can_frames
+const frameCount = name => JSON.parse(readFileSync(rlog(`${name}.events.json`), "utf8")).can_frames
 
 const CASES = [
   { tool: "cruise-control-analyzer", log: "subaru_cruise_demo", input: [rlog("subaru_cruise_demo.rlog.zst")], params: {} },
@@ -54,7 +54,7 @@ const CASES = [
     params: { dbc: "toyota_new_mc_pt_generated" }
   },
   // linear-time check: the same segment read 1, 4 and 16 times as one route; time per frame should stay flat
-  ...[1, 4, 16].map((copies) => ({
+  ...[1, 4, 16].map(copies => ({
     tool: "can-bitwatch",
     log: "rav4_seg40",
     copies,
@@ -63,13 +63,13 @@ const CASES = [
   }))
 ]
 
-const runCase = async (index) => {
+const runCase = async index => {
   const c = CASES[index]
   const { createCts, runTool } = await import(pathToFileURL(path.join(root, "dist/index.js")).href)
   const dir = mkdtempSync(path.join(tmpdir(), "cts-bench-analyzers-"))
   const cts = await createCts({ dataDir: path.join(dir, "data"), concurrency: 1 })
   try {
-    const cpuOf = async (input) => {
+    const cpuOf = async input => {
       const before = process.cpuUsage()
       const result = await runTool(c.tool, { input, params: c.params, cts })
       const used = process.cpuUsage(before)
@@ -97,11 +97,15 @@ const repeatAt = process.argv.indexOf("--repeat")
 const REPEAT = repeatAt >= 0 ? Math.max(1, Number(process.argv[repeatAt + 1])) : 3
 
 /** Runs case `i` in a fresh process REPEAT times; the run with the median wall time is reported, with the range. */
-const measure = (i) => {
+const measure = i => {
   const runs = []
   for (let k = 0; k < REPEAT; k++) {
     const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), "--case", String(i)], { encoding: "utf8" })
-    const line = child.stdout.trim().split("\n").filter((l) => l.startsWith("{")).pop()
+    const line = child.stdout
+      .trim()
+      .split("\n")
+      .filter(l => l.startsWith("{"))
+      .pop()
     if (!line) return { crashed: child.stderr.trim().split("\n").pop() }
     runs.push(JSON.parse(line))
   }

@@ -5,7 +5,7 @@ import { fileSource, readRouteFrames, routeSource } from "../dist/log-node.js"
 
 const spec = JSON.parse(process.argv[2])
 
-const onePass = async (source) => {
+const onePass = async source => {
   const reader = spec.parallel ? readRouteFrames(spec.paths, { workers: spec.workers }) : openLog(source)
   let frames = 0
   let touched = 0
@@ -20,13 +20,26 @@ const onePass = async (source) => {
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
   const cpu = process.cpuUsage(cpu0)
   const s = reader.stats
-  return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, frames, events: s.totalEvents, bytesIn: s.bytesIn, bytesDecompressed: s.bytesDecompressed, warnings: s.warnings.length }
+  return {
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    frames,
+    events: s.totalEvents,
+    bytesIn: s.bytesIn,
+    bytesDecompressed: s.bytesDecompressed,
+    warnings: s.warnings.length
+  }
 }
 
 const sourceFor = () =>
   spec.paths
     ? routeSource(spec.paths, { highWaterMark: spec.highWaterMark })
-    : spec.repeat ? routeSource(Array.from({ length: spec.repeat }, () => spec.path), { highWaterMark: spec.highWaterMark }) : fileSource(spec.path, { highWaterMark: spec.highWaterMark })
+    : spec.repeat
+      ? routeSource(
+          Array.from({ length: spec.repeat }, () => spec.path),
+          { highWaterMark: spec.highWaterMark }
+        )
+      : fileSource(spec.path, { highWaterMark: spec.highWaterMark })
 
 if (spec.baselineOnly) {
   process.stdout.write(JSON.stringify({ peakRssBytes: process.resourceUsage().maxRSS * 1024 }) + "\n")

@@ -5,7 +5,7 @@ import { startServer } from "../dist/index.js"
 /** Garbage-collection pauses of this process (main thread), reported on SIGUSR2 as `gc <ms> <count>` so the bench can show where time went. */
 let gcMs = 0
 let gcCount = 0
-new PerformanceObserver((list) => {
+new PerformanceObserver(list => {
   for (const entry of list.getEntries()) {
     gcMs += entry.duration
     gcCount++
@@ -15,7 +15,9 @@ new PerformanceObserver((list) => {
 const loopDelay = monitorEventLoopDelay({ resolution: 1 })
 loopDelay.enable()
 process.on("SIGUSR2", () => {
-  process.stdout.write(`gc ${gcMs.toFixed(1)} ${gcCount} ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ${(loopDelay.max / 1e6).toFixed(1)} ${(process.memoryUsage().heapUsed / 1e6).toFixed(1)}\n`)
+  process.stdout.write(
+    `gc ${gcMs.toFixed(1)} ${gcCount} ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ${(loopDelay.max / 1e6).toFixed(1)} ${(process.memoryUsage().heapUsed / 1e6).toFixed(1)}\n`
+  )
   loopDelay.reset()
 })
 

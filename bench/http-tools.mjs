@@ -4,7 +4,7 @@ import { performance } from "node:perf_hooks"
 import { Effect, Schema } from "effect"
 
 const base = { category: "analyzer", version: "0.0.1", inputs: [], outputs: [] }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+const sleep = ms => new Promise(r => setTimeout(r, ms))
 
 /** After `delayMs`, logs `lines` lines `everyMs` apart; each message is the wall-clock time (ms, fractional) it was logged at. */
 export const emitClock = {
@@ -13,7 +13,7 @@ export const emitClock = {
   name: "Emit clock",
   description: "Logs timestamps",
   params: Schema.Struct({ lines: Schema.Number, everyMs: Schema.Number, delayMs: Schema.Number }),
-  run: (ctx) =>
+  run: ctx =>
     Effect.promise(async () => {
       await sleep(ctx.params.delayMs)
       for (let i = 0; i < ctx.params.lines && !ctx.signal.aborted; i++) {
@@ -31,7 +31,7 @@ export const burn = {
   name: "Burn",
   description: "CPU-heavy loop",
   params: Schema.Struct({ ms: Schema.Number }),
-  run: (ctx) =>
+  run: ctx =>
     Effect.sync(() => {
       const end = Date.now() + ctx.params.ms
       let digest = Buffer.alloc(32)

@@ -7,7 +7,7 @@ import { rawDownload } from "./raw-download.mjs"
 import { sseClients } from "./sse-clients.mjs"
 
 /** Downloads `path` `times` times in a row; MB/s of each. */
-const downloads = async (o) => {
+const downloads = async o => {
   const rates = []
   for (let i = 0; i < o.times; i++) {
     const t = performance.now()
@@ -27,5 +27,7 @@ const cpu = process.cpuUsage()
 const result = await kinds[kind](JSON.parse(json))
 loop.disable()
 const used = process.cpuUsage(cpu)
-process.stdout.write(`${JSON.stringify({ ...result, clientStallMaxMs: loop.max / 1e6, clientCpuSeconds: (used.user + used.system) / 1e6, clientSystemSeconds: used.system / 1e6 })}\n`)
+process.stdout.write(
+  `${JSON.stringify({ ...result, clientStallMaxMs: loop.max / 1e6, clientCpuSeconds: (used.user + used.system) / 1e6, clientSystemSeconds: used.system / 1e6 })}\n`
+)
 process.exit(0)

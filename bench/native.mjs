@@ -15,7 +15,7 @@ const SEGMENTS = 10
 const RUNS = Number(process.env.BENCH_RUNS ?? 3)
 
 const fmt = (n, d = 2) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d })
-const mb = (b) => `${fmt(b / 1048576, 1)} MB`
+const mb = b => `${fmt(b / 1048576, 1)} MB`
 const has = (cmd, args = ["--version"]) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0
 
 /** Best wall time of `runs` runs of a command (stdout discarded), seconds, with its peak RSS (GNU time when present). */
@@ -42,7 +42,7 @@ const zstdCompress = (copies, out) => {
   writeFileSync(out, execFileSync("zstd", ["-q", "-3", "-T0", "-c"], { input, maxBuffer: 1 << 30 }))
 }
 
-const buildNative = (dir) => {
+const buildNative = dir => {
   if (!has("g++")) return { missing: "g++ not installed (apt-get install g++)" }
   const bin = path.join(dir, "native-reader")
   const r = spawnSync("g++", ["-O2", "-std=c++17", "-o", bin, path.join(here, "native-reader.cc"), "-lcapnp", "-lkj", "-lzstd"], { encoding: "utf8" })
@@ -55,10 +55,14 @@ const readerAlone = (spec, env) => {
   return JSON.parse(out.trim().split("\n").pop())
 }
 
-const row = (cells) => console.log(cells.map((c, i) => String(c)[i === 0 ? "padEnd" : "padStart"]([44, 10, 12, 11, 30][i])).join(" "))
+const row = cells => console.log(cells.map((c, i) => String(c)[i === 0 ? "padEnd" : "padStart"]([44, 10, 12, 11, 30][i])).join(" "))
 
 const main = () => {
-  console.log(`\ncts-lite against native — node ${process.version}, ${availableParallelism()} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(" ")}`)
+  console.log(
+    `\ncts-lite against native — node ${process.version}, ${availableParallelism()} cores, load average ${loadavg()
+      .map(l => l.toFixed(2))
+      .join(" ")}`
+  )
   if (!has("zstd", ["-V"])) {
     console.log("zstd CLI not installed (apt-get install zstd): the 48 MB .zst cannot be built, native comparison skipped")
     return
@@ -74,8 +78,20 @@ const main = () => {
     const dataDir = path.join(dir, "data")
     const env = { ...process.env, CTS_DATA_DIR: dataDir, NO_COLOR: "1" }
     const cts = path.join(root, "bin/cts.mjs")
-    const ctsRun = (paths) => [cts, "run", "rlog-to-csv", ...paths.flatMap((p) => ["--path", p]), "-p", "addresses=0x7ff", "--out-dir", path.join(dir, "out"), "--force"]
-    console.log(`file: RAV4 raw ×${COPIES} → zstd -3 = ${mb(statSync(big).size)}; route: ${SEGMENTS} segments of RAV4 ×${COPIES / SEGMENTS} (${mb(segs.reduce((n, s) => n + statSync(s).size, 0))}); best of ${RUNS}`)
+    const ctsRun = paths => [
+      cts,
+      "run",
+      "rlog-to-csv",
+      ...paths.flatMap(p => ["--path", p]),
+      "-p",
+      "addresses=0x7ff",
+      "--out-dir",
+      path.join(dir, "out"),
+      "--force"
+    ]
+    console.log(
+      `file: RAV4 raw ×${COPIES} → zstd -3 = ${mb(statSync(big).size)}; route: ${SEGMENTS} segments of RAV4 ×${COPIES / SEGMENTS} (${mb(segs.reduce((n, s) => n + statSync(s).size, 0))}); best of ${RUNS}`
+    )
     console.log(`zstd decoder in use: ${process.env.CTS_ZSTD_DECODER ?? "auto (node:zlib on Node ≥ 22.15, else zstd-napi, else fzstd)"}`)
     console.log("")
     row(["what", "wall s", "frames/s", "× native", "target"])
@@ -98,8 +114,15 @@ const main = () => {
     const wholeRoute = timeCmd(process.execPath, ctsRun(segs), { env })
     line(`cts run rlog-to-csv, ${SEGMENTS}-segment route`, wholeRoute, nativeRoute, target(wholeRoute, nativeRoute, 1.0))
     const routeParallel = readerAlone({ paths: segs, parallel: true }, env)
-    line(`cts-lite reader, ${SEGMENTS}-segment route, readRouteFrames (${availableParallelism()} threads)`, routeParallel.seconds, nativeRoute, target(routeParallel.seconds, nativeRoute, 1.0))
-    console.log(`(openLog and cts run read a route segment after segment on one thread; readRouteFrames from cts-lite/log/node decodes segments on worker threads, in order)`)
+    line(
+      `cts-lite reader, ${SEGMENTS}-segment route, readRouteFrames (${availableParallelism()} threads)`,
+      routeParallel.seconds,
+      nativeRoute,
+      target(routeParallel.seconds, nativeRoute, 1.0)
+    )
+    console.log(
+      `(openLog and cts run read a route segment after segment on one thread; readRouteFrames from cts-lite/log/node decodes segments on worker threads, in order)`
+    )
 
     console.log("\nCLI start (best of 5, wall)")
     const start = (args, limit) => {
@@ -117,7 +140,9 @@ const main = () => {
     if (importRss === undefined) console.log("  GNU time not installed: RSS not measured")
     else {
       const added = importRss - nodeRss
-      console.log(`  node -e 0: ${mb(nodeRss)}; import cts-lite/log: ${mb(importRss)}, ${mb(added)} over node's own (target < 30 MB: ${added < 30 * 1048576 ? "met" : "NOT met"}; node alone is over 30 MB)`)
+      console.log(
+        `  node -e 0: ${mb(nodeRss)}; import cts-lite/log: ${mb(importRss)}, ${mb(added)} over node's own (target < 30 MB: ${added < 30 * 1048576 ? "met" : "NOT met"}; node alone is over 30 MB)`
+      )
       console.log(`  cts run rlog-to-csv on the 48 MB file: ${mb(peakRss(process.execPath, ctsRun([big]), env))} peak; reader alone ${mb(alone.peakRssBytes)}`)
     }
     browserBundle(dir)
@@ -127,10 +152,14 @@ const main = () => {
 }
 
 /** Size of cts-lite/log bundled for browsers (esbuild, minified, nothing external): what a web app ships to read logs. */
-const browserBundle = (dir) => {
+const browserBundle = dir => {
   const out = path.join(dir, "log.browser.js")
   const esbuild = path.join(root, "node_modules/.bin/esbuild")
-  const r = spawnSync(esbuild, [path.join(root, "src/log.ts"), "--bundle", "--minify", "--format=esm", "--platform=browser", `--outfile=${out}`, "--log-level=error"], { encoding: "utf8" })
+  const r = spawnSync(
+    esbuild,
+    [path.join(root, "src/log.ts"), "--bundle", "--minify", "--format=esm", "--platform=browser", `--outfile=${out}`, "--log-level=error"],
+    { encoding: "utf8" }
+  )
   if (r.status !== 0) return console.log(`  browser bundle of cts-lite/log: esbuild failed: ${r.stderr.trim().split("\n")[0]}`)
   const gz = spawnSync("gzip", ["-9", "-c", out]).stdout?.length
   console.log(`  browser bundle of cts-lite/log (esbuild --minify): ${fmt(statSync(out).size / 1024, 0)} KiB${gz ? `, ${fmt(gz / 1024, 0)} KiB gzipped` : ""}`)

@@ -27,7 +27,7 @@ export const pacedLoad = async ({ host, port, path, headers = {}, rate, duration
   const idle = []
   const sockets = new Set()
   let finish
-  const finished = new Promise((resolve) => (finish = resolve))
+  const finished = new Promise(resolve => (finish = resolve))
   const completeOne = () => {
     if (++done === total) finish()
   }
@@ -40,7 +40,7 @@ export const pacedLoad = async ({ host, port, path, headers = {}, rate, duration
       sockets.add(socket)
       socket.once("connect", () => resolve(conn))
       socket.once("error", reject)
-      socket.on("data", (chunk) => {
+      socket.on("data", chunk => {
         conn.buffer = conn.buffer.length === 0 ? chunk : Buffer.concat([conn.buffer, chunk])
         const headerEnd = conn.buffer.indexOf("\r\n\r\n")
         if (headerEnd < 0) return
@@ -72,7 +72,7 @@ export const pacedLoad = async ({ host, port, path, headers = {}, rate, duration
     conn.inFlight = true
     conn.socket.write(request)
   }
-  const release = (conn) => {
+  const release = conn => {
     const next = due.shift()
     if (next === undefined) idle.push(conn)
     else send(conn, next)
@@ -107,7 +107,7 @@ export const pacedLoad = async ({ host, port, path, headers = {}, rate, duration
   await finished
   for (const s of sockets) s.destroy()
   const sorted = latencies.subarray(0, measured).sort()
-  const pct = (p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
+  const pct = p => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN
   return {
     requests: done,
     non2xx,

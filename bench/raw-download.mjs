@@ -9,12 +9,12 @@ import { getRequest } from "./get-request.mjs"
  * Rejects on a status other than 200, a response without content-length, or a socket error.
  * @param {{ host: string, port: number, path: string, headers: Record<string, string> }} o
  */
-export const rawDownload = (o) =>
+export const rawDownload = o =>
   new Promise((resolve, reject) => {
     let head = ""
     let length = -1
     let received = 0
-    const settle = (error) => {
+    const settle = error => {
       socket.destroy()
       if (error) reject(error)
       else resolve(received)

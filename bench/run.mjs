@@ -14,14 +14,14 @@ const TARGET_RSS = 150 * 1024 * 1024
 const LARGE_BYTES = 1_000_000_000
 
 const fmt = (n, digits = 0) => n.toLocaleString("en-US", { maximumFractionDigits: digits, minimumFractionDigits: digits })
-const mb = (bytes) => `${fmt(bytes / 1048576, 1)} MB`
+const mb = bytes => `${fmt(bytes / 1048576, 1)} MB`
 
-const measure = (spec) => {
+const measure = spec => {
   const out = execFileSync(process.execPath, [path.join(here, "child.mjs"), JSON.stringify(spec)], { encoding: "utf8", maxBuffer: 1 << 20 })
   return JSON.parse(out.trim().split("\n").pop())
 }
 
-const hasCli = (cmd) => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0
+const hasCli = cmd => spawnSync(cmd, ["--version"], { stdio: "ignore" }).status === 0
 
 /** Mean wall time of `cmd args > /dev/null` over `runs`, seconds. */
 const timeCli = (cmd, args, runs) => {
@@ -42,7 +42,11 @@ const main = async () => {
   const bzip2Cli = hasCli("bzip2")
   console.log(`cts-lite log reader bench — node ${process.version}, ${process.platform}/${process.arch}`)
   console.log(`zstd CLI: ${zstdCli ? execFileSync("zstd", ["-V"], { encoding: "utf8" }).trim() : "zstd CLI not installed"}`)
-  console.log(`load average at start: ${loadavg().map((l) => l.toFixed(2)).join(" ")} (figures drop when other work shares the CPUs)`)
+  console.log(
+    `load average at start: ${loadavg()
+      .map(l => l.toFixed(2))
+      .join(" ")} (figures drop when other work shares the CPUs)`
+  )
   const baseline = measure({ baselineOnly: true }).peakRssBytes
   console.log(`peak RSS of a process that only imports ../dist/log.js (cts-lite/log baseline): ${mb(baseline)}`)
   console.log("each case runs in a fresh child process; frames() is consumed touching every frame's data, address and bus")
@@ -57,11 +61,24 @@ const main = async () => {
     let cli = "n/a (raw)"
     // The CLIs decompress several copies per run so process start-up does not dominate.
     const copies = Array.from({ length: 20 }, () => file)
-    if (name.endsWith(".zst")) cli = zstdCli ? `${fmt((20 * decompressed) / 1e6 / timeCli("zstd", ["-d", "-q", "-c", ...copies], 3), 0)} MB/s zstd -d` : "zstd CLI not installed"
-    if (name.endsWith(".bz2")) cli = bzip2Cli ? `${fmt((4 * decompressed) / 1e6 / timeCli("bzip2", ["-d", "-c", ...copies.slice(0, 4)], 1), 0)} MB/s bzip2 -d` : "bzip2 CLI not installed"
+    if (name.endsWith(".zst"))
+      cli = zstdCli ? `${fmt((20 * decompressed) / 1e6 / timeCli("zstd", ["-d", "-q", "-c", ...copies], 3), 0)} MB/s zstd -d` : "zstd CLI not installed"
+    if (name.endsWith(".bz2"))
+      cli = bzip2Cli
+        ? `${fmt((4 * decompressed) / 1e6 / timeCli("bzip2", ["-d", "-c", ...copies.slice(0, 4)], 1), 0)} MB/s bzip2 -d`
+        : "bzip2 CLI not installed"
     console.log(
       row(
-        [name, r.passes, fmt(r.events / r.seconds), fmt(r.frames / r.seconds), fmt(r.frames / r.cpuSeconds), fmt(r.bytesDecompressed / 1e6 / r.seconds, 1), mb(r.peakRssBytes), cli],
+        [
+          name,
+          r.passes,
+          fmt(r.events / r.seconds),
+          fmt(r.frames / r.seconds),
+          fmt(r.frames / r.cpuSeconds),
+          fmt(r.bytesDecompressed / 1e6 / r.seconds, 1),
+          mb(r.peakRssBytes),
+          cli
+        ],
         widths
       )
     )
@@ -69,7 +86,11 @@ const main = async () => {
   console.log("(small files: several passes in one process, so their peak RSS includes buffers not yet collected between passes)")
   if (quick) console.log("\n--quick: 1 GB case skipped")
   else await largeCase(zstdCli, baseline)
-  console.log(`\nload average at end: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`)
+  console.log(
+    `\nload average at end: ${loadavg()
+      .map(l => l.toFixed(2))
+      .join(" ")}`
+  )
 }
 
 const largeCase = async (zstdCli, baseline) => {
@@ -100,7 +121,9 @@ const largeCase = async (zstdCli, baseline) => {
     console.log(`1 GB case: ${label}`)
     const fps = r.frames / r.seconds
     console.log(`  ${fmt(r.frames)} frames, ${fmt(r.events)} events in ${fmt(r.seconds, 2)} s wall, ${fmt(r.cpuSeconds, 2)} s CPU`)
-    console.log(`  frames/s ${fmt(fps)}   (target ≥ ${fmt(TARGET_FPS)} from a large .zst: ${zstdCli ? (fps >= TARGET_FPS ? "met" : "NOT met") : "not measured, no .zst"})`)
+    console.log(
+      `  frames/s ${fmt(fps)}   (target ≥ ${fmt(TARGET_FPS)} from a large .zst: ${zstdCli ? (fps >= TARGET_FPS ? "met" : "NOT met") : "not measured, no .zst"})`
+    )
     console.log(`  frames per CPU-second ${fmt(r.frames / r.cpuSeconds)} (wall-clock rate is what the target is judged on)`)
     console.log(`  events/s ${fmt(r.events / r.seconds)}   MB/s decompressed ${fmt(r.bytesDecompressed / 1e6 / r.seconds, 1)}`)
     console.log(
@@ -119,7 +142,7 @@ const compressRepeated = (file, copies, out) =>
     const child = spawn("zstd", ["-q", "-3", "-T0", "-c"], { stdio: ["pipe", "pipe", "inherit"] })
     child.stdout.pipe(createWriteStream(out))
     child.on("error", reject)
-    child.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`zstd exited with ${code}`))))
+    child.on("close", code => (code === 0 ? resolve() : reject(new Error(`zstd exited with ${code}`))))
     let i = 0
     const write = () => {
       while (i < copies) {
@@ -131,7 +154,7 @@ const compressRepeated = (file, copies, out) =>
     write()
   })
 
-main().catch((e) => {
+main().catch(e => {
   console.error(e)
   process.exit(1)
 })

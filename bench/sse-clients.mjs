@@ -22,14 +22,14 @@ const openStream = (o, { onOpen, onEvent }) =>
     let chunkLeft = -1
     let events = ""
     let settled = false
-    const settle = (error) => {
+    const settle = error => {
       if (settled) return
       settled = true
       socket.destroy()
       if (error) reject(error)
       else resolve()
     }
-    const dispatch = (at) => {
+    const dispatch = at => {
       let end
       while ((end = events.indexOf("\n\n")) >= 0) {
         const block = events.slice(0, end)
@@ -94,7 +94,7 @@ const openStream = (o, { onOpen, onEvent }) =>
  *
  * @param {{ host: string, port: number, path: string, headers: Record<string, string>, clients: number, warmupMs: number }} o
  */
-export const sseClients = async (o) => {
+export const sseClients = async o => {
   const lines = [] // [loggedAt, latency]
   let ended = 0
   let connected = 0
@@ -120,8 +120,14 @@ export const sseClients = async (o) => {
   )
   const firstLine = lines.reduce((min, [t]) => Math.min(min, t), Infinity)
   const warmupEnd = firstLine + o.warmupMs
-  const measured = lines.filter(([t]) => t >= warmupEnd).map(([, l]) => l).sort((a, b) => a - b)
-  const warmup = lines.filter(([t]) => t < warmupEnd).map(([, l]) => l).sort((a, b) => a - b)
+  const measured = lines
+    .filter(([t]) => t >= warmupEnd)
+    .map(([, l]) => l)
+    .sort((a, b) => a - b)
+  const warmup = lines
+    .filter(([t]) => t < warmupEnd)
+    .map(([, l]) => l)
+    .sort((a, b) => a - b)
   return {
     deliveries: measured.length,
     p50: pct(measured, 50),

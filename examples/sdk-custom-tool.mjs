@@ -13,7 +13,7 @@ const input = process.argv[2] ?? path.join(here, "data", "subaru_cruise_demo.rlo
 const outDir = process.argv[3] ?? mkdtempSync(path.join(tmpdir(), "cts-example-"))
 
 const tools = await listTools({ extraToolModules: [toolModule] })
-console.error(`tools: ${tools.map((t) => t.id).join(", ")}`)
+console.error(`tools: ${tools.map(t => t.id).join(", ")}`)
 
 const controller = new AbortController()
 process.once("SIGINT", () => controller.abort())
@@ -24,8 +24,8 @@ const result = await runTool("file-info", {
   outDir,
   signal: controller.signal,
   config: { extraToolModules: [toolModule] },
-  onLog: (event) => console.error(`[${event.level}] ${event.message}`),
-  onProgress: (fraction) => console.error(`progress ${(fraction * 100).toFixed(0)}%`)
+  onLog: event => console.error(`[${event.level}] ${event.message}`),
+  onProgress: fraction => console.error(`progress ${(fraction * 100).toFixed(0)}%`)
 })
 console.log(JSON.stringify(result, null, 2))
 process.exitCode = result.status === "completed" ? 0 : 1

@@ -20,7 +20,7 @@ try {
     params: { format: "old-tools" },
     outDir,
     signal: controller.signal,
-    onLog: (event) => console.error(`[${event.level}] ${event.message}`)
+    onLog: event => console.error(`[${event.level}] ${event.message}`)
   })
   console.log(JSON.stringify(result, null, 2))
   process.exitCode = result.status === "completed" ? 0 : 1

@@ -24,7 +24,17 @@ export type { LogStreamService, RunEvent, RunEventInput } from "./core/logs/log-
 export { RunStore } from "./core/store/run-store.js"
 export type { RunStoreService } from "./core/store/run-store.js"
 export { defineTool } from "./core/tools/define-tool.js"
-export type { ToolDefinition, ToolContext, ToolResult, ResolvedInput, ToolInputSpec, ToolOutputSpec, InputKind, LogLevel, ArtifactBody } from "./core/tools/define-tool.js"
+export type {
+  ToolDefinition,
+  ToolContext,
+  ToolResult,
+  ResolvedInput,
+  ToolInputSpec,
+  ToolOutputSpec,
+  InputKind,
+  LogLevel,
+  ArtifactBody
+} from "./core/tools/define-tool.js"
 export { rlogToCsv, rlogToCsvChunks } from "./core/tools/rlog-to-csv/rlog-to-csv.js"
 export type { RlogToCsvSummary } from "./core/tools/rlog-to-csv/rlog-to-csv.js"
 export { RlogToCsvParams } from "./core/tools/rlog-to-csv/params.js"

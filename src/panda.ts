@@ -9,8 +9,18 @@ export type { PacketFrame, UnpackResult, CanUnpacker } from "./core/panda/can-pa
 export { decodeHealth, decodeCanHealth, decodePacketVersions, encodeHealth, encodeCanHealth, HEALTH_SIZE, CAN_HEALTH_SIZE } from "./core/panda/panda-structs.js"
 export type { PandaHealth, CanHealth } from "./core/panda/panda-structs.js"
 export {
-  PANDA_VENDOR_IDS, PANDA_APP_PID, PANDA_BOOTSTUB_PID, PANDA_USB_FILTERS, PandaRequest, SafetyMode, READ_ONLY_SAFETY_MODES,
-  KNOWN_PACKET_VERSIONS, CAN_SPEEDS_KBPS, CAN_DATA_SPEEDS_KBPS, isBootstubPid, safetyModeName
+  PANDA_VENDOR_IDS,
+  PANDA_APP_PID,
+  PANDA_BOOTSTUB_PID,
+  PANDA_USB_FILTERS,
+  PandaRequest,
+  SafetyMode,
+  READ_ONLY_SAFETY_MODES,
+  KNOWN_PACKET_VERSIONS,
+  CAN_SPEEDS_KBPS,
+  CAN_DATA_SPEEDS_KBPS,
+  isBootstubPid,
+  safetyModeName
 } from "./core/panda/panda-protocol.js"
 export type { SafetyModeName } from "./core/panda/panda-protocol.js"
 export { PANDA_UDEV_HINT } from "./core/panda/panda-errors.js"

@@ -16,11 +16,11 @@ const nodeStubs = (): Plugin => {
   return {
     name: "cts-node-stubs",
     enforce: "pre",
-    resolveId: (id) => (id in names ? `\0stub:${id}` : null),
-    load: (id) => {
+    resolveId: id => (id in names ? `\0stub:${id}` : null),
+    load: id => {
       if (!id.startsWith("\0stub:")) return null
       const mod = id.slice(6)
-      return names[mod]!.map((n) => `export const ${n} = () => { throw new Error("${mod} ${n} is not available in the browser") }`).join("\n")
+      return names[mod]!.map(n => `export const ${n} = () => { throw new Error("${mod} ${n} is not available in the browser") }`).join("\n")
     }
   }
 }

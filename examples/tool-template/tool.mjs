@@ -21,8 +21,11 @@ export const canFrameCountsTool = defineTool({
   inputs: [{ kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2).", multiple: true }],
   outputs: [{ name: "counts.csv", contentType: "text/csv", description: "bus,address,frames per address, by bus then address" }],
   // `run` may be async (as here) or return an Effect; a thrown ValidationError/ToolError is kept as is.
-  run: async (ctx) => {
-    const reader = openLog(ctx.inputs.map((input) => input.open()), { signal: ctx.signal, limits: ctx.readLimits })
+  run: async ctx => {
+    const reader = openLog(
+      ctx.inputs.map(input => input.open()),
+      { signal: ctx.signal, limits: ctx.readLimits }
+    )
     const counts = new Map()
     let frames = 0
     for await (const batch of reader.frames()) {

@@ -20,7 +20,7 @@ export const fileInfoTool = defineTool({
   // Any bytes are fine: no check of the input's kind.
   checkInputKinds: false,
   outputs: [{ name: "file-info.json", contentType: "application/json", description: "size, sha256, compression, first bytes" }],
-  run: (ctx) =>
+  run: ctx =>
     Effect.tryPromise({
       try: async () => {
         const hash = createHash("sha256")
@@ -33,12 +33,12 @@ export const fileInfoTool = defineTool({
           size += chunk.byteLength
           ctx.progress(size / Math.max(ctx.input.size, 1))
         }
-        const compression = MAGIC.find((m) => m.bytes.every((b, i) => head[i] === b))?.name ?? "none"
+        const compression = MAGIC.find(m => m.bytes.every((b, i) => head[i] === b))?.name ?? "none"
         const info = { name: ctx.input.name, size, sha256: hash.digest("hex"), compression, head: head.subarray(0, ctx.params.headBytes).toString("hex") }
         ctx.log("info", `${info.name}: ${size} bytes, ${compression}`)
         await ctx.artifacts.write("file-info.json", "application/json", JSON.stringify(info, null, 2) + "\n")
         return { summary: info }
       },
-      catch: (e) => new ToolError({ code: "read_failed", message: `Reading the input failed: ${e instanceof Error ? e.message : String(e)}` })
+      catch: e => new ToolError({ code: "read_failed", message: `Reading the input failed: ${e instanceof Error ? e.message : String(e)}` })
     })
 })

@@ -69,7 +69,7 @@ export const commandClient = async (): Promise<{ readonly settings: CliSettings;
 /** Closes every client opened during this invocation. */
 export const closeClients = async (): Promise<void> => {
   const clients = openClients.splice(0)
-  await Promise.allSettled(clients.map((c) => c.close()))
+  await Promise.allSettled(clients.map(c => c.close()))
 }
 
 /** Replaces what Ctrl-C does while `handler` is installed; returns the uninstaller. */

@@ -88,7 +88,8 @@ export const toCliError = (error: unknown): CliError => {
     const e = error as { category?: unknown; code?: unknown; message?: unknown; suggestedAction?: unknown; details?: unknown }
     if (
       (e.category === "validation_error" || e.category === "tool_error" || e.category === "system_error") &&
-      typeof e.code === "string" && typeof e.message === "string"
+      typeof e.code === "string" &&
+      typeof e.message === "string"
     ) {
       return new CliError({
         category: e.category,

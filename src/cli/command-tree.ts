@@ -73,8 +73,14 @@ export const checkUnknownFlags = (target: ResolvedCommand): void => {
     if (!arg.startsWith("-") || arg === "-") continue
     const name = arg.replace(/^--?/, "").split("=")[0]!
     if (!known.has(name)) {
-      const options = Object.entries(args).filter(([, d]) => d.type !== "positional").map(([n]) => `--${n}`)
-      throw usageError("unknown_option", `Unknown option ${arg.split("=")[0]} for ${target.path.join(" ")}`, `Valid options: ${options.join(", ") || "(none)"}. See ${target.path.join(" ")} --help.`)
+      const options = Object.entries(args)
+        .filter(([, d]) => d.type !== "positional")
+        .map(([n]) => `--${n}`)
+      throw usageError(
+        "unknown_option",
+        `Unknown option ${arg.split("=")[0]} for ${target.path.join(" ")}`,
+        `Valid options: ${options.join(", ") || "(none)"}. See ${target.path.join(" ")} --help.`
+      )
     }
     if (!arg.includes("=") && values.has(arg)) i++
   }

@@ -30,7 +30,7 @@ export const downloadArtifacts = async (
   force: boolean
 ): Promise<Map<string, string>> => {
   const names = artifactFileNames(artifacts)
-  const targets = artifacts.map((a) => join(dir, names.get(a.id)!))
+  const targets = artifacts.map(a => join(dir, names.get(a.id)!))
   await refuseOverwrite(targets, force)
   const saved = new Map<string, string>()
   for (const [i, a] of artifacts.entries()) {

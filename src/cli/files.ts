@@ -23,12 +23,9 @@ export const refuseOverwrite = async (paths: ReadonlyArray<string>, force: boole
   const taken: Array<string> = []
   for (const p of paths) if (await exists(p)) taken.push(p)
   if (taken.length > 0) {
-    throw usageError(
-      "would_overwrite",
-      `Refusing to overwrite ${taken.join(", ")}`,
-      "Pass --force to overwrite, or choose another output location.",
-      { paths: taken }
-    )
+    throw usageError("would_overwrite", `Refusing to overwrite ${taken.join(", ")}`, "Pass --force to overwrite, or choose another output location.", {
+      paths: taken
+    })
   }
 }
 
@@ -55,11 +52,7 @@ const trackPart = (temp: string): void => {
  * readers never see a partial file, and without `force` an existing file is never replaced
  * (checked atomically: a hard link, or an exclusive copy where links are not supported).
  */
-export const writeFileSafely = async (
-  path: string,
-  body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
-  force: boolean
-): Promise<void> => {
+export const writeFileSafely = async (path: string, body: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, force: boolean): Promise<void> => {
   const dir = dirname(path)
   try {
     await mkdir(dir, { recursive: true })
@@ -78,12 +71,16 @@ export const writeFileSafely = async (
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code
         if (code === "EEXIST") {
-          throw usageError("would_overwrite", `Refusing to overwrite ${path}`, "Pass --force to overwrite, or choose another output location.", { paths: [path] })
+          throw usageError("would_overwrite", `Refusing to overwrite ${path}`, "Pass --force to overwrite, or choose another output location.", {
+            paths: [path]
+          })
         }
         if (code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP" && code !== "EXDEV") throw error
         await copyFile(temp, path, constants.COPYFILE_EXCL).catch((copyError: NodeJS.ErrnoException) => {
           if (copyError.code !== "EEXIST") throw copyError
-          throw usageError("would_overwrite", `Refusing to overwrite ${path}`, "Pass --force to overwrite, or choose another output location.", { paths: [path] })
+          throw usageError("would_overwrite", `Refusing to overwrite ${path}`, "Pass --force to overwrite, or choose another output location.", {
+            paths: [path]
+          })
         })
       }
       await unlink(temp)

@@ -7,7 +7,11 @@ const cellText = (v: TableCell): string => (v === null ? "-" : v === true ? "yes
 
 /** A monitor's table as text: its title, then aligned columns (null → `-`, true → `yes`, false → empty). */
 export const renderMonitorTable = (table: MonitorTable, paint: Palette): string =>
-  `${paint.bold(table.title)}\n${renderTable(table.columns, table.rows.map((r) => r.map(cellText)), paint)}`
+  `${paint.bold(table.title)}\n${renderTable(
+    table.columns,
+    table.rows.map(r => r.map(cellText)),
+    paint
+  )}`
 
 /** Live tables are drawn when stdout is a terminal; `CTS_LIVE_TABLES=1` forces them (e.g. under a pseudo-terminal recorder), `0` turns them off. */
 export const liveTablesEnabled = (json: boolean, stream: NodeJS.WriteStream = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean =>

@@ -55,12 +55,16 @@ export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
   process.on("SIGINT", onSigint)
   try {
     if (target.path.length === 1 || (target.command.subCommands && !target.command.run)) {
-      const first = target.rawArgs.find((a) => !a.startsWith("-"))
+      const first = target.rawArgs.find(a => !a.startsWith("-"))
       const names = Object.keys((target.command.subCommands ?? {}) as Record<string, unknown>)
       if (first === undefined) process.stderr.write((await usageOf(target.path, target.command)) + "\n\n")
       throw first === undefined
         ? usageError("no_command", `${target.path.join(" ")} needs a command`, `See ${target.path.join(" ")} --help.`)
-        : usageError("unknown_command", `Unknown command "${first}" for ${target.path.join(" ")}`, `Commands: ${names.join(", ")}. See ${target.path.join(" ")} --help.`)
+        : usageError(
+            "unknown_command",
+            `Unknown command "${first}" for ${target.path.join(" ")}`,
+            `Commands: ${names.join(", ")}. See ${target.path.join(" ")} --help.`
+          )
     }
     checkUnknownFlags(target)
     await runCommand(ctsCommand, { rawArgs: [...argv] })
@@ -80,5 +84,5 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   throw error
 })
 const exitCode = await runCli(process.argv.slice(2))
-await new Promise<void>((resolve) => process.stdout.write("", () => resolve()))
+await new Promise<void>(resolve => process.stdout.write("", () => resolve()))
 process.exit(exitCode)

@@ -8,7 +8,7 @@ const consola = (): typeof import("consola") => requireCjs("consola") as typeof 
 const consolaColors = (): typeof import("consola/utils").colors => (requireCjs("consola/utils") as typeof import("consola/utils")).colors
 
 type Paint = (text: string) => string
-const plain: Paint = (text) => text
+const plain: Paint = text => text
 
 /** Colour helpers that are identity functions when colours are off. */
 export interface Palette {
@@ -54,15 +54,19 @@ const ansiPattern = /\u001B\[[0-9;]*m/g
 const visibleLength = (text: string): number => text.replace(ansiPattern, "").length
 
 /** Renders rows as aligned columns with a header line. */
-export const renderTable = (
-  columns: ReadonlyArray<string>,
-  rows: ReadonlyArray<ReadonlyArray<string>>,
-  paint: Palette
-): string => {
-  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map((r) => visibleLength(r[i] ?? ""))))
+export const renderTable = (columns: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>, paint: Palette): string => {
+  const widths = columns.map((c, i) => Math.max(c.length, ...rows.map(r => visibleLength(r[i] ?? ""))))
   const pad = (cell: string, i: number): string => cell + " ".repeat(Math.max(0, widths[i]! - visibleLength(cell)))
-  const header = columns.map((c, i) => paint.bold(pad(c, i))).join("  ").trimEnd()
-  const body = rows.map((r) => columns.map((_, i) => pad(r[i] ?? "", i)).join("  ").trimEnd())
+  const header = columns
+    .map((c, i) => paint.bold(pad(c, i)))
+    .join("  ")
+    .trimEnd()
+  const body = rows.map(r =>
+    columns
+      .map((_, i) => pad(r[i] ?? "", i))
+      .join("  ")
+      .trimEnd()
+  )
   return [header, ...body].join("\n")
 }
 
@@ -86,7 +90,7 @@ export const createOutput = (options: { readonly json: boolean }): Output => {
     line: (text = "") => {
       process.stdout.write(text + "\n")
     },
-    printJson: (value) => {
+    printJson: value => {
       process.stdout.write(JSON.stringify(value, null, 2) + "\n")
     },
     table: (columns, rows) => {

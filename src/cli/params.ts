@@ -36,14 +36,14 @@ const resolveRef = (schema: JsonSchema, root: JsonSchema, depth = 0): JsonSchema
 
 const branches = (schema: JsonSchema, root: JsonSchema): ReadonlyArray<JsonSchema> => {
   const list = schema.anyOf ?? schema.oneOf
-  return Array.isArray(list) ? list.filter(isObject).map((b) => resolveRef(b, root)) : []
+  return Array.isArray(list) ? list.filter(isObject).map(b => resolveRef(b, root)) : []
 }
 
 const typeLabel = (schema: JsonSchema, root: JsonSchema): string => {
-  if (Array.isArray(schema.enum)) return schema.enum.map((v) => String(v)).join("|")
+  if (Array.isArray(schema.enum)) return schema.enum.map(v => String(v)).join("|")
   if ("const" in schema) return String(schema.const)
   const alts = branches(schema, root)
-  if (alts.length > 0) return alts.map((b) => typeLabel(b, root)).join("|")
+  if (alts.length > 0) return alts.map(b => typeLabel(b, root)).join("|")
   if (schema.type === "array") {
     const items = isObject(schema.items) ? resolveRef(schema.items, root) : {}
     return `${typeLabel(items, root)}[]`
@@ -75,7 +75,7 @@ type Coerced = { readonly ok: true; readonly value: unknown } | { readonly ok: f
 const coerceScalar = (text: string, schema: JsonSchema, root: JsonSchema): Coerced => {
   const fail = { ok: false, expected: typeLabel(schema, root) } as const
   if (Array.isArray(schema.enum)) {
-    const hit = schema.enum.find((v) => String(v) === text)
+    const hit = schema.enum.find(v => String(v) === text)
     return hit === undefined ? fail : { ok: true, value: hit }
   }
   if ("const" in schema) return String(schema.const) === text ? { ok: true, value: schema.const } : fail
@@ -114,7 +114,7 @@ const coerceScalar = (text: string, schema: JsonSchema, root: JsonSchema): Coerc
 }
 
 const listNames = (specs: ReadonlyArray<ParamSpec>): string =>
-  specs.length === 0 ? "(this tool takes no params)" : specs.map((s) => `${s.name} (${s.type})`).join(", ")
+  specs.length === 0 ? "(this tool takes no params)" : specs.map(s => `${s.name} (${s.type})`).join(", ")
 
 /**
  * Turns `key=value` strings into typed params using the tool's JSON Schema: numbers, integers,
@@ -123,12 +123,14 @@ const listNames = (specs: ReadonlyArray<ParamSpec>): string =>
  */
 export const parseParams = (toolId: string, paramsSchema: JsonSchema, pairs: ReadonlyArray<string>): Record<string, unknown> => {
   const specs = paramSpecs(paramsSchema)
-  const byName = new Map(specs.map((s) => [s.name, s]))
+  const byName = new Map(specs.map(s => [s.name, s]))
   const result: Record<string, unknown> = {}
   for (const pair of pairs) {
     const eq = pair.indexOf("=")
     if (eq <= 0) {
-      throw usageError("invalid_param_syntax", `-p "${pair}" is not key=value`, `Write it as -p name=value. Params of ${toolId}: ${listNames(specs)}.`, { param: pair })
+      throw usageError("invalid_param_syntax", `-p "${pair}" is not key=value`, `Write it as -p name=value. Params of ${toolId}: ${listNames(specs)}.`, {
+        param: pair
+      })
     }
     const name = pair.slice(0, eq).trim()
     const text = pair.slice(eq + 1)
@@ -136,7 +138,7 @@ export const parseParams = (toolId: string, paramsSchema: JsonSchema, pairs: Rea
     if (!spec) {
       throw usageError("unknown_param", `Unknown param "${name}" for ${toolId}`, `Valid params: ${listNames(specs)}.`, {
         param: name,
-        valid: specs.map((s) => s.name)
+        valid: specs.map(s => s.name)
       })
     }
     const bad = (expected: string, value: string): never => {
@@ -148,9 +150,12 @@ export const parseParams = (toolId: string, paramsSchema: JsonSchema, pairs: Rea
     }
     if (spec.schema.type === "array") {
       const items = isObject(spec.schema.items) ? resolveRef(spec.schema.items, paramsSchema) : {}
-      const parts = text.split(",").map((p) => p.trim()).filter((p) => p.length > 0)
+      const parts = text
+        .split(",")
+        .map(p => p.trim())
+        .filter(p => p.length > 0)
       const previous = Array.isArray(result[name]) ? (result[name] as Array<unknown>) : []
-      const values = parts.map((part) => {
+      const values = parts.map(part => {
         const r = coerceScalar(part, items, paramsSchema)
         return r.ok ? r.value : bad(`a list of ${r.expected}`, part)
       })
@@ -163,10 +168,15 @@ export const parseParams = (toolId: string, paramsSchema: JsonSchema, pairs: Rea
       result[name] = r.ok ? r.value : bad(r.expected, text)
     }
   }
-  const missing = specs.filter((s) => s.required && !(s.name in result))
+  const missing = specs.filter(s => s.required && !(s.name in result))
   if (missing.length > 0) {
-    const names = missing.map((s) => s.name)
-    throw usageError("missing_param", `Missing required param${names.length > 1 ? "s" : ""} for ${toolId}: ${names.join(", ")}`, `Add ${names.map((n) => `-p ${n}=…`).join(" ")}. Params: ${listNames(specs)}.`, { missing: names })
+    const names = missing.map(s => s.name)
+    throw usageError(
+      "missing_param",
+      `Missing required param${names.length > 1 ? "s" : ""} for ${toolId}: ${names.join(", ")}`,
+      `Add ${names.map(n => `-p ${n}=…`).join(" ")}. Params: ${listNames(specs)}.`,
+      { missing: names }
+    )
   }
   return result
 }

@@ -24,7 +24,14 @@ export const formatEvent = (event: RunEvent, paint: Palette): string | null => {
   switch (event.type) {
     case "log": {
       const level = event.level.padEnd(5)
-      const painted = event.level === "error" ? paint.red(level) : event.level === "warn" ? paint.yellow(level) : event.level === "debug" ? paint.dim(level) : paint.cyan(level)
+      const painted =
+        event.level === "error"
+          ? paint.red(level)
+          : event.level === "warn"
+            ? paint.yellow(level)
+            : event.level === "debug"
+              ? paint.dim(level)
+              : paint.cyan(level)
       return `${paint.dim(clock(event.time))} ${painted} ${event.message}`
     }
     case "status":
@@ -52,7 +59,7 @@ const formatValue = (value: unknown): string => {
 export const printRunTable = (out: Output, runs: ReadonlyArray<RunRecord>): void => {
   out.table(
     ["ID", "TOOL", "STATUS", "NAME", "CREATED", "DURATION"],
-    runs.map((r) => [r.id, r.toolId, paintStatus(r.status, out.paint), r.name ?? "", r.createdAt.replace("T", " ").slice(0, 19), formatDuration(r)])
+    runs.map(r => [r.id, r.toolId, paintStatus(r.status, out.paint), r.name ?? "", r.createdAt.replace("T", " ").slice(0, 19), formatDuration(r)])
   )
 }
 
@@ -61,7 +68,7 @@ export const printArtifactTable = (out: Output, artifacts: ReadonlyArray<Artifac
   const columns = ["ID", "NAME", "SIZE", "TYPE", "SHA256", ...(files ? ["SAVED TO"] : [])]
   out.table(
     columns,
-    artifacts.map((a) => [
+    artifacts.map(a => [
       a.id,
       a.name + (a.partial ? out.paint.yellow(" (partial)") : ""),
       formatBytes(a.size),
@@ -84,10 +91,11 @@ export const printRunDetails = (out: Output, run: RunRecord): void => {
     ["finished", run.finishedAt ?? ""],
     ["duration", formatDuration(run)],
     ["params", JSON.stringify(run.params)],
-    ["inputs", run.inputs.map((i) => `${i.name} (${formatBytes(i.size)}, sha256 ${i.sha256 === null ? "not computed" : i.sha256.slice(0, 12)})`).join(", ")],
+    ["inputs", run.inputs.map(i => `${i.name} (${formatBytes(i.size)}, sha256 ${i.sha256 === null ? "not computed" : i.sha256.slice(0, 12)})`).join(", ")],
     ["artifacts", run.artifactIds.join(", ")]
   ]
-  if (run.progress && run.status === "running") rows.push(["progress", `${Math.floor(run.progress.fraction * 100)}%${run.progress.note ? ` ${run.progress.note}` : ""}`])
+  if (run.progress && run.status === "running")
+    rows.push(["progress", `${Math.floor(run.progress.fraction * 100)}%${run.progress.note ? ` ${run.progress.note}` : ""}`])
   if (run.error) rows.push(["error", `${run.error.message} [${run.error.category}/${run.error.code}]`])
   const hint = run.error && hintFor(cliHints, run.error)
   if (hint) rows.push(["suggestion", hint])

@@ -7,7 +7,7 @@ export interface ProgressBar {
   readonly stop: () => void
 }
 
-const noop: ProgressBar = { update: () => {}, interject: (text) => process.stderr.write(text + "\n"), stop: () => {} }
+const noop: ProgressBar = { update: () => {}, interject: text => process.stderr.write(text + "\n"), stop: () => {} }
 
 /** A bar on `stream` when it is a terminal; otherwise one that draws nothing. */
 export const createProgressBar = (label: string, stream: NodeJS.WriteStream = process.stderr): ProgressBar => {
@@ -42,7 +42,7 @@ export const createProgressBar = (label: string, stream: NodeJS.WriteStream = pr
       note = n ?? note
       draw(fraction >= 1)
     },
-    interject: (text) => {
+    interject: text => {
       clear()
       stream.write(text + "\n")
       draw(true)

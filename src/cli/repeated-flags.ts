@@ -22,10 +22,15 @@ export const readStringFlags = <K extends string>(rawArgs: ReadonlyArray<string>
     const given = values[name]
     const list = Array.isArray(given) ? given.filter((v): v is string => typeof v === "string") : []
     if (!flag.repeatable && list.length > 1) {
-      throw usageError("duplicate_flag", `--${name} is given ${list.length} times`, `Give --${name} once; only repeatable flags (see --help) take several values.`, {
-        flag: name,
-        values: list
-      })
+      throw usageError(
+        "duplicate_flag",
+        `--${name} is given ${list.length} times`,
+        `Give --${name} once; only repeatable flags (see --help) take several values.`,
+        {
+          flag: name,
+          values: list
+        }
+      )
     }
     result[name as K] = list
   }

@@ -98,7 +98,7 @@ export const watchRun = async (
   }
   let run = await client.getRun(runId)
   for (let i = 0; i < 50 && !isTerminalStatus(run.status); i++) {
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await new Promise(resolve => setTimeout(resolve, 100))
     run = await client.getRun(runId)
   }
   return { run, interrupted, detached }

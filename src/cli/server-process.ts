@@ -15,9 +15,9 @@ const INSPECTOR_FLAG = /(^|\s)--(inspect(-brk|-wait|-port)?|debug-port)(=|\s|$)/
  */
 export const needsServerFlags = (execArgv: ReadonlyArray<string> = process.execArgv, env: NodeJS.ProcessEnv = process.env): boolean =>
   env[KEEP_PROCESS_ENV] !== "1" &&
-  !execArgv.some((flag) => INSPECTOR_FLAG.test(flag)) &&
+  !execArgv.some(flag => INSPECTOR_FLAG.test(flag)) &&
   !INSPECTOR_FLAG.test(env.NODE_OPTIONS ?? "") &&
-  SERVER_NODE_FLAGS.some((flag) => !execArgv.includes(flag))
+  SERVER_NODE_FLAGS.some(flag => !execArgv.includes(flag))
 
 /** Set in the child's environment: the pid of the `cts` process that started it. */
 const PARENT_PID_ENV = "CTS_SERVE_PARENT_PID"
@@ -47,7 +47,7 @@ export const runWithServerFlags = (argv: ReadonlyArray<string>): Promise<number>
       stopForwarding()
       for (const signal of FORWARDED) process.off(signal, forwardTerm)
     }
-    child.once("error", (error) => {
+    child.once("error", error => {
       stopAll()
       reject(error)
     })

@@ -50,7 +50,7 @@ const readConfigFile = (path: string): FileConfig | null => {
     const { parse: parseToml } = createRequire(import.meta.url)("smol-toml") as typeof import("smol-toml")
     doc = parseToml(text) as Record<string, unknown>
   } catch (error) {
-    throw usageError("config_invalid", `${path} is not valid TOML: ${(error as Error).message}`, "Fix the syntax, e.g. server = \"http://127.0.0.1:8080\".")
+    throw usageError("config_invalid", `${path} is not valid TOML: ${(error as Error).message}`, 'Fix the syntax, e.g. server = "http://127.0.0.1:8080".')
   }
   const known = new Set(["server", "token", "out_dir"])
   for (const [key, value] of Object.entries(doc)) {
@@ -70,9 +70,7 @@ const nonEmpty = (v: string | undefined | null): string | null => (v !== undefin
 export const resolveSettings = (flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): CliSettings => {
   const path = configFilePath(env)
   const file = readConfigFile(path)
-  const server = flags.embedded
-    ? null
-    : nonEmpty(flags.server) ?? nonEmpty(env.CTS_URL) ?? nonEmpty(file?.server)
+  const server = flags.embedded ? null : (nonEmpty(flags.server) ?? nonEmpty(env.CTS_URL) ?? nonEmpty(file?.server))
   if (server !== null) {
     let url: URL
     try {

@@ -28,7 +28,7 @@ export type UploadBody = Blob | ReadableStream<Uint8Array>
 
 const enc = encodeURIComponent
 const sleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve) => {
+  new Promise<void>(resolve => {
     const timer = setTimeout(resolve, ms)
     signal?.addEventListener("abort", () => (clearTimeout(timer), resolve()), { once: true })
   })
@@ -61,7 +61,15 @@ export const createHttpClient = (options: HttpClientOptions) => {
     } catch (error) {
       if ((error as Error).name === "AbortError") throw error
       const cause = (error as { cause?: { code?: string; message?: string } }).cause
-      return fail(new CtsApiError(0, "system_error", "server_unreachable", `Cannot reach the server at ${options.baseUrl || "this origin"} (${cause?.code ?? cause?.message ?? (error as Error).message})`, "Check the server address and that the server is running (cts serve)."))
+      return fail(
+        new CtsApiError(
+          0,
+          "system_error",
+          "server_unreachable",
+          `Cannot reach the server at ${options.baseUrl || "this origin"} (${cause?.code ?? cause?.message ?? (error as Error).message})`,
+          "Check the server address and that the server is running (cts serve)."
+        )
+      )
     }
     if (response.ok || init.okStatuses?.includes(response.status)) return response
     return fail(await errorFromResponse(response, init.what))
@@ -72,7 +80,15 @@ export const createHttpClient = (options: HttpClientOptions) => {
     try {
       return (await response.json()) as T
     } catch {
-      return fail(new CtsApiError(response.status, "system_error", "bad_response", `${init.what}: the server sent a body that is not JSON`, "Check that the address points at a cts-lite server."))
+      return fail(
+        new CtsApiError(
+          response.status,
+          "system_error",
+          "bad_response",
+          `${init.what}: the server sent a body that is not JSON`,
+          "Check that the address points at a cts-lite server."
+        )
+      )
     }
   }
   const post = (body: unknown): RequestInit => ({ method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
@@ -109,7 +125,16 @@ export const createHttpClient = (options: HttpClientOptions) => {
         }
       } catch (error) {
         if (signal?.aborted) return
-        if (++failures > 10) fail(new CtsApiError(0, "system_error", "stream_broken", `The log stream of run ${runId} keeps breaking: ${(error as Error).message}`, "Check the connection to the server and retry."))
+        if (++failures > 10)
+          fail(
+            new CtsApiError(
+              0,
+              "system_error",
+              "stream_broken",
+              `The log stream of run ${runId} keeps breaking: ${(error as Error).message}`,
+              "Check the connection to the server and retry."
+            )
+          )
       }
       await sleep(Math.min(5000, 250 * 2 ** failures), signal)
     }
@@ -141,14 +166,19 @@ export const createHttpClient = (options: HttpClientOptions) => {
     followEvents,
     /** A short-lived token and the URL that opens the run's log stream without headers (for `EventSource`). */
     streamToken: async (runId: string) => {
-      const body = await json<{ token: string; expires_at: string; stream_url: string }>(`/v1/runs/${enc(runId)}/stream-token`, { what: `Stream token of ${runId}`, method: "POST" })
+      const body = await json<{ token: string; expires_at: string; stream_url: string }>(`/v1/runs/${enc(runId)}/stream-token`, {
+        what: `Stream token of ${runId}`,
+        method: "POST"
+      })
       return { token: body.token, expiresAt: body.expires_at, streamUrl: body.stream_url }
     },
     listArtifacts: async (runId: string): Promise<ReadonlyArray<ArtifactWire>> => {
       const all: Array<ArtifactWire> = []
       let cursor: string | undefined
       do {
-        const body: { items: ReadonlyArray<ArtifactWire>; next_cursor: string | null } = await json(`/v1/runs/${enc(runId)}/artifacts${queryOf({ cursor })}`, { what: `Artifacts of ${runId}` })
+        const body: { items: ReadonlyArray<ArtifactWire>; next_cursor: string | null } = await json(`/v1/runs/${enc(runId)}/artifacts${queryOf({ cursor })}`, {
+          what: `Artifacts of ${runId}`
+        })
         all.push(...body.items)
         cursor = body.next_cursor ?? undefined
       } while (cursor !== undefined)
@@ -161,7 +191,10 @@ export const createHttpClient = (options: HttpClientOptions) => {
     /** A finished run's artifacts as one ZIP (a Response to stream). */
     bundle: (runId: string) => request(`/v1/runs/${enc(runId)}/bundle`, { what: `Bundle of ${runId}`, headers: { accept: "application/zip" } }),
     signUrl: async (id: string, ttlS?: number) => {
-      const body = await json<{ url: string; expires_at: string }>(`/v1/artifacts/${enc(id)}/url`, { what: `Signed link of ${id}`, ...(ttlS !== undefined ? post({ ttl_s: ttlS }) : { method: "POST" }) })
+      const body = await json<{ url: string; expires_at: string }>(`/v1/artifacts/${enc(id)}/url`, {
+        what: `Signed link of ${id}`,
+        ...(ttlS !== undefined ? post({ ttl_s: ttlS }) : { method: "POST" })
+      })
       return { url: body.url, expiresAt: body.expires_at }
     },
     /** Stores bytes as an upload (usable as a run input `{ type: "upload", value: id }`). A stream body needs a fetch with request streaming (Node; Chromium over HTTP/2). */
@@ -172,8 +205,12 @@ export const createHttpClient = (options: HttpClientOptions) => {
       return json<ArtifactWire & { input: InputWire }>(`/v1/uploads?name=${enc(name)}`, init)
     },
     listMonitors: async () => (await json<{ items: ReadonlyArray<RunWire> }>("/v1/monitors", { what: "Monitor list" })).items,
-    startMonitor: (body: { monitor: string; source: { panda: string | null } | { simulate: string } | { path: string }; params?: Record<string, unknown>; name?: string }) =>
-      json<RunWire>("/v1/monitors", { what: "Start monitor", ...post(body) }),
+    startMonitor: (body: {
+      monitor: string
+      source: { panda: string | null } | { simulate: string } | { path: string }
+      params?: Record<string, unknown>
+      name?: string
+    }) => json<RunWire>("/v1/monitors", { what: "Start monitor", ...post(body) }),
     stopMonitor: (id: string) => json<{ outcome: string; run: RunWire }>(`/v1/monitors/${enc(id)}`, { what: `Stop monitor ${id}`, method: "DELETE" })
   }
 }

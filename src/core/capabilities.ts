@@ -21,12 +21,17 @@ export interface CtsCapabilities {
 /** The capabilities every surface reports (SDK `capabilities()`, `GET /v1/capabilities`), built in one place. */
 export const describeCapabilities: Effect.Effect<CtsCapabilities, never, CtsConfig | ToolRegistry | Executor> = Effect.gen(function* () {
   const config = yield* CtsConfig
-  const tools = yield* Effect.flatMap(ToolRegistry, (r) => r.list)
-  const queue = yield* Effect.flatMap(Executor, (e) => e.queueDepth)
+  const tools = yield* Effect.flatMap(ToolRegistry, r => r.list)
+  const queue = yield* Effect.flatMap(Executor, e => e.queueDepth)
   return {
     version: VERSION,
     tools,
-    limits: { concurrency: config.concurrency, defaultTimeoutMs: config.defaultTimeoutMs, inputRootsRestricted: config.inputRoots !== null, retentionDays: config.retentionDays },
+    limits: {
+      concurrency: config.concurrency,
+      defaultTimeoutMs: config.defaultTimeoutMs,
+      inputRootsRestricted: config.inputRoots !== null,
+      retentionDays: config.retentionDays
+    },
     queue
   }
 })

@@ -111,12 +111,7 @@ const withLogReadLimits = (limits: CtsConfigShape["logReadLimits"] & object) => 
 export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = process.env): CtsConfigShape => {
   const dataDir = path.resolve(partial.dataDir ?? defaultDataDir(env))
   const rootsEnv = env.CTS_INPUT_ROOTS?.trim()
-  const inputRoots =
-    partial.inputRoots !== undefined
-      ? partial.inputRoots
-      : rootsEnv
-        ? rootsEnv.split(path.delimiter).filter((r) => r.trim() !== "")
-        : null
+  const inputRoots = partial.inputRoots !== undefined ? partial.inputRoots : rootsEnv ? rootsEnv.split(path.delimiter).filter(r => r.trim() !== "") : null
   const timeoutS = positiveNumber(env, "CTS_DEFAULT_TIMEOUT_S", false)
   const retention = positiveNumber(env, "CTS_RETENTION_DAYS", false)
   const concurrency = partial.concurrency ?? positiveNumber(env, "CTS_CONCURRENCY", true) ?? availableParallelism()
@@ -129,7 +124,10 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
   }
   const maxInputsPerRun = partial.maxInputsPerRun ?? positiveNumber(env, "CTS_MAX_INPUTS_PER_RUN", true) ?? DEFAULT_MAX_INPUTS_PER_RUN
   const maxInputBytesPerRun = partial.maxInputBytesPerRun ?? positiveNumber(env, "CTS_MAX_INPUT_BYTES_PER_RUN", true) ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN
-  for (const [name, value] of [["maxInputsPerRun", maxInputsPerRun], ["maxInputBytesPerRun", maxInputBytesPerRun]] as const) {
+  for (const [name, value] of [
+    ["maxInputsPerRun", maxInputsPerRun],
+    ["maxInputBytesPerRun", maxInputBytesPerRun]
+  ] as const) {
     if (!Number.isSafeInteger(value) || value < 1) {
       throw new ValidationError({ code: "invalid_config", message: `${name} must be a positive integer, got ${value}` })
     }
@@ -137,7 +135,7 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
   const signingKey = partial.signingKey ?? (env.CTS_SIGNING_KEY?.trim() || loadOrCreateSigningKey(dataDir))
   return {
     dataDir,
-    inputRoots: inputRoots === null ? null : inputRoots.map((r) => path.resolve(r)),
+    inputRoots: inputRoots === null ? null : inputRoots.map(r => path.resolve(r)),
     concurrency,
     defaultTimeoutMs,
     signingKey,

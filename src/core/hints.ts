@@ -27,5 +27,10 @@ export const withErrorHint = <E extends CtsError>(wording: HintWording, error: E
   const hint = hintFor(wording, error)
   if (hint === error.suggestedAction) return error
   const Same = error.constructor as new (fields: { code: string; message: string; suggestedAction?: string; details?: unknown }) => E
-  return new Same({ code: error.code, message: error.message, ...(hint !== undefined ? { suggestedAction: hint } : {}), ...(error.details !== undefined ? { details: error.details } : {}) })
+  return new Same({
+    code: error.code,
+    message: error.message,
+    ...(hint !== undefined ? { suggestedAction: hint } : {}),
+    ...(error.details !== undefined ? { details: error.details } : {})
+  })
 }

@@ -1,21 +1,21 @@
 import { Effect, Layer } from "effect"
-import { ArtifactStore } from "./artifacts/artifact-store.js"
+import type { ArtifactStore } from "./artifacts/artifact-store.js"
 import { ArtifactStoreFromConfig } from "./artifacts/artifact-store-layer.js"
 import type { ArtifactFiles } from "./artifacts/local-artifact-store.js"
-import { Retention, RetentionLive } from "./artifacts/retention.js"
+import { type Retention, RetentionLive } from "./artifacts/retention.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
 import { resolveConfig } from "./config-defaults.js"
 import { SystemError, isCtsError, type CtsError } from "./errors.js"
-import { Executor } from "./executor/executor.js"
+import type { Executor } from "./executor/executor.js"
 import { makeRunServiceLayer, type RunServiceOptions } from "./executor/executor-live.js"
 import { RunQueue } from "./executor/run-queue.js"
 import { ToolRunner } from "./executor/tool-runner.js"
 import { EventBus } from "./logs/event-bus.js"
-import { LogStream } from "./logs/log-stream.js"
+import type { LogStream } from "./logs/log-stream.js"
 import { LogStreamLive } from "./logs/log-stream-live.js"
-import { ToolRegistry } from "./registry/tool-registry.js"
-import { ToolRegistryLive, ToolSources } from "./registry/tool-registry-live.js"
-import { RunStore } from "./store/run-store.js"
+import type { ToolRegistry } from "./registry/tool-registry.js"
+import { ToolRegistryLive, type ToolSources } from "./registry/tool-registry-live.js"
+import type { RunStore } from "./store/run-store.js"
 import { RunStoreFromConfig } from "./store/run-store-layer.js"
 
 /** Options of `makeCtsLayer`: any config value (the rest comes from `CTS_*` env vars and defaults) plus extra tool modules. */
@@ -72,9 +72,7 @@ export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerO
   const { extraToolModules = [], env = process.env, ...config } = options
   const configLayer = CtsConfigLive(config, env)
   const port = <A, R>(layer: Layer.Layer<A, unknown, R>) => layer.pipe(Layer.mapError(asCtsError))
-  const registry = Layer.unwrapEffect(
-    Effect.map(CtsConfig, (c) => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))
-  ).pipe(Layer.provide(configLayer))
+  const registry = Layer.unwrapEffect(Effect.map(CtsConfig, c => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))).pipe(Layer.provide(configLayer))
   const runStore = port(overrides.runStore ?? RunStoreFromConfig).pipe(Layer.provide(configLayer))
   const withStore = Layer.merge(configLayer, runStore)
   const artifacts = port(overrides.artifactStore ?? ArtifactStoreFromConfig).pipe(Layer.provide(withStore))

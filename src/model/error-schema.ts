@@ -12,17 +12,21 @@ const fields = {
 }
 
 const errorSchema = <Tag extends string, E extends ErrorFields & { readonly _tag: Tag }>(tag: Tag, make: new (f: ErrorFields) => E) =>
-  Schema.transform(Schema.TaggedStruct(tag, fields), Schema.declare((u): u is E => u instanceof make), {
-    strict: false,
-    decode: ({ _tag, ...f }) => new make(f),
-    encode: (e: E) => ({
-      _tag: tag,
-      code: e.code,
-      message: e.message,
-      ...(e.suggestedAction !== undefined ? { suggestedAction: e.suggestedAction } : {}),
-      ...(e.details !== undefined ? { details: e.details } : {})
-    })
-  })
+  Schema.transform(
+    Schema.TaggedStruct(tag, fields),
+    Schema.declare((u): u is E => u instanceof make),
+    {
+      strict: false,
+      decode: ({ _tag, ...f }) => new make(f),
+      encode: (e: E) => ({
+        _tag: tag,
+        code: e.code,
+        message: e.message,
+        ...(e.suggestedAction !== undefined ? { suggestedAction: e.suggestedAction } : {}),
+        ...(e.details !== undefined ? { details: e.details } : {})
+      })
+    }
+  )
 
 /** Schema of the error union (`{ _tag, code, message, suggestedAction?, details? }` encoded), for crossing worker and HTTP boundaries. */
 export const CtsErrorSchema = Schema.Union(
@@ -40,7 +44,11 @@ const TAGS = new Set(["ValidationError", "ToolError", "SystemError"])
 
 /** True for a typed cts-lite error from any copy of the library (checked by shape, not class). */
 export const isWireError = (u: unknown): u is WireError =>
-  typeof u === "object" && u !== null && TAGS.has((u as WireError)._tag) && typeof (u as WireError).code === "string" && typeof (u as WireError).message === "string"
+  typeof u === "object" &&
+  u !== null &&
+  TAGS.has((u as WireError)._tag) &&
+  typeof (u as WireError).code === "string" &&
+  typeof (u as WireError).message === "string"
 
 const cloneable = (details: unknown): unknown => {
   try {
@@ -54,7 +62,12 @@ const cloneable = (details: unknown): unknown => {
 export const toWireError = (u: unknown): WireError => {
   if (isWireError(u)) {
     const details = cloneable(u.details)
-    const fields = { code: u.code, message: u.message, ...(u.suggestedAction ? { suggestedAction: u.suggestedAction } : {}), ...(details !== undefined ? { details } : {}) }
+    const fields = {
+      code: u.code,
+      message: u.message,
+      ...(u.suggestedAction ? { suggestedAction: u.suggestedAction } : {}),
+      ...(details !== undefined ? { details } : {})
+    }
     return encodeError(u._tag === "ValidationError" ? new ValidationError(fields) : u._tag === "ToolError" ? new ToolError(fields) : new SystemError(fields))
   }
   const message = u instanceof Error ? `${u.name}: ${u.message}` : String(u)

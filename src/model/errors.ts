@@ -37,5 +37,4 @@ export class SystemError extends Data.TaggedError("SystemError")<ErrorFields> {
 export type CtsError = ValidationError | ToolError | SystemError
 
 /** True when `u` is one of the typed cts-lite errors. */
-export const isCtsError = (u: unknown): u is CtsError =>
-  u instanceof ValidationError || u instanceof ToolError || u instanceof SystemError
+export const isCtsError = (u: unknown): u is CtsError => u instanceof ValidationError || u instanceof ToolError || u instanceof SystemError

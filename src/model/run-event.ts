@@ -17,7 +17,14 @@ const head = { runId: Schema.String, seq: Schema.Number, time: Schema.String }
 
 /** One entry of a run's event stream; `seq` is per run, gap-free, starting at 1. `end` is terminal: nothing follows it. */
 export const RunEvent = Schema.Union(
-  Schema.Struct({ type: Schema.Literal("log"), ...head, level: LogLevel, source: LogSource, message: Schema.String, data: Schema.optionalWith(LogData, { exact: true }) }),
+  Schema.Struct({
+    type: Schema.Literal("log"),
+    ...head,
+    level: LogLevel,
+    source: LogSource,
+    message: Schema.String,
+    data: Schema.optionalWith(LogData, { exact: true })
+  }),
   Schema.Struct({ type: Schema.Literal("progress"), ...head, fraction: Schema.Number, note: Schema.optionalWith(Schema.String, { exact: true }) }),
   Schema.Struct({ type: Schema.Literal("status"), ...head, status: RunStatus }),
   Schema.Struct({ type: Schema.Literal("end"), ...head, status: RunStatus })

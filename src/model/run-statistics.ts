@@ -49,8 +49,12 @@ export const createRunTally = (): RunTally => {
       h.count++
     },
     snapshot: () => ({
-      counts: [...counts.values()].map((c) => ({ ...c })),
-      durations: [...histograms.values()].map(({ toolId, status, buckets, sum, count }) => ({ toolId, status, histogram: { buckets: [...buckets], sum, count } }))
+      counts: [...counts.values()].map(c => ({ ...c })),
+      durations: [...histograms.values()].map(({ toolId, status, buckets, sum, count }) => ({
+        toolId,
+        status,
+        histogram: { buckets: [...buckets], sum, count }
+      }))
     })
   }
 }

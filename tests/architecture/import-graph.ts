@@ -6,7 +6,7 @@ import ts from "typescript"
 export type ImportGraph = ReadonlyMap<string, ReadonlyArray<string>>
 
 const sourceFiles = (dir: string): Array<string> =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+  readdirSync(dir, { withFileTypes: true }).flatMap(e => {
     const full = path.join(dir, e.name)
     if (e.isDirectory()) return sourceFiles(full)
     return e.name.endsWith(".ts") && !e.name.endsWith(".d.ts") ? [full] : []
@@ -19,9 +19,9 @@ export const readImportGraph = (root: string, dir = "src"): ImportGraph => {
     const from = path.relative(root, file).split(path.sep).join("/")
     const info = ts.preProcessFile(readFileSync(file, "utf8"), true, true)
     const targets = info.importedFiles
-      .map((i) => i.fileName)
-      .filter((name) => name.startsWith("."))
-      .map((name) => path.posix.normalize(path.posix.join(path.posix.dirname(from), name.replace(/\.js$/, ".ts"))))
+      .map(i => i.fileName)
+      .filter(name => name.startsWith("."))
+      .map(name => path.posix.normalize(path.posix.join(path.posix.dirname(from), name.replace(/\.js$/, ".ts"))))
     graph.set(from, [...new Set(targets)])
   }
   return graph

@@ -22,11 +22,15 @@ describe("layering of src/", () => {
 
   it("keeps the model free of our own imports, and core/errors.ts a plain re-export of it", () => {
     for (const [file, targets] of graph) {
-      if (file.startsWith("src/model/")) expect(targets.filter((t) => !t.startsWith("src/model/")), file).toEqual([])
+      if (file.startsWith("src/model/"))
+        expect(
+          targets.filter(t => !t.startsWith("src/model/")),
+          file
+        ).toEqual([])
     }
     expect(graph.get("src/core/errors.ts")).toEqual(["src/model/errors.ts"])
     const shim = readFileSync(`${root}src/core/errors.ts`, "utf8")
-    expect(shim.split("\n").filter((l) => l.trim() && !l.startsWith("/**") && !l.startsWith("export "))).toEqual([])
+    expect(shim.split("\n").filter(l => l.trim() && !l.startsWith("/**") && !l.startsWith("export "))).toEqual([])
   })
 })
 
@@ -53,7 +57,7 @@ describe("the checks find real violations (fixture graph)", () => {
   })
 
   it("reports each cycle once with all of its files", () => {
-    const cycles = importCycles(fixture).map((c) => [...c])
+    const cycles = importCycles(fixture).map(c => [...c])
     expect(cycles).toHaveLength(2)
     expect(cycles).toContainEqual(["src/core/executor/executor.ts", "src/core/logs/log-stream.ts"])
     expect(cycles).toContainEqual(["src/core/store/run-store.ts", "src/model/run.ts"])

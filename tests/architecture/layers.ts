@@ -8,9 +8,22 @@ export const LAYERS: ReadonlyArray<Layer> = [
   /** The domain as Effect Schemas: imports nothing of ours. `core/errors.ts` only re-exports the model's errors. */
   { name: "model", paths: ["src/model/", "src/core/errors.ts"] },
   /** Data layer: rlog reader, CAN, DBC, the panda driver, small helpers; the `cts-lite/log` and `cts-lite/panda` entries. */
-  { name: "data", paths: ["src/core/log/", "src/core/can/", "src/core/dbc/", "src/core/panda/", "src/core/util/", "src/log.ts", "src/log-node.ts", "src/panda.ts"] },
+  {
+    name: "data",
+    paths: ["src/core/log/", "src/core/can/", "src/core/dbc/", "src/core/panda/", "src/core/util/", "src/log.ts", "src/log-node.ts", "src/panda.ts"]
+  },
   /** Settings read once, version, error wording. */
-  { name: "config", paths: ["src/core/config.ts", "src/core/config-defaults.ts", "src/core/read-limits-env.ts", "src/core/version.ts", "src/core/hints.ts", "src/core/backends-env.ts"] },
+  {
+    name: "config",
+    paths: [
+      "src/core/config.ts",
+      "src/core/config-defaults.ts",
+      "src/core/read-limits-env.ts",
+      "src/core/version.ts",
+      "src/core/hints.ts",
+      "src/core/backends-env.ts"
+    ]
+  },
   /** Persistence port and its layers. */
   { name: "store", paths: ["src/core/store/"] },
   /** Core services over the store: artifacts, run events, tool registry, tools and monitors. */

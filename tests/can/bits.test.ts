@@ -2,16 +2,7 @@ import { Either } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { formatLsbBitSpec, formatMsbBitSpec, parseBitSpec } from "../../src/core/can/bit-spec.js"
-import {
-  bitByte,
-  bitInByte,
-  bitMsbInByte,
-  bitValue,
-  changedBits,
-  formatLsbBitLabel,
-  formatMsbBitLabel,
-  globalBitFromMsb
-} from "../../src/core/can/bits.js"
+import { bitByte, bitInByte, bitMsbInByte, bitValue, changedBits, formatLsbBitLabel, formatMsbBitLabel, globalBitFromMsb } from "../../src/core/can/bits.js"
 import { ValidationError } from "../../src/core/errors.js"
 import { subaruTruth } from "../support/shared-data.js"
 
@@ -125,7 +116,7 @@ describe("parseBitSpec", () => {
       { numRuns: 1000 }
     )
     fc.assert(
-      fc.property(fc.string({ maxLength: 30 }), (text) => {
+      fc.property(fc.string({ maxLength: 30 }), text => {
         const r = parseBitSpec(text)
         if (Either.isLeft(r)) expect(r.left.code).toBe("bad_bit_spec")
       }),

@@ -20,9 +20,7 @@ describe("checksum / counter detection on the Subaru demo drive", () => {
   it("finds CHECKSUM 0|8 (Subaru sum, every frame) and COUNTER 8|4 in every stream, as the truth file and the DBC say", () => {
     const dbc = dbcHousekeepingBits(Effect.runSync(loadBundledDbc("subaru_global_2017_generated")))
     const reports = detector.reports()
-    expect(reports.map((r) => `${r.bus}:0x${r.address.toString(16).toUpperCase()}`).sort()).toEqual(
-      Object.keys(truth.frame_counts_by_bus_address).sort()
-    )
+    expect(reports.map(r => `${r.bus}:0x${r.address.toString(16).toUpperCase()}`).sort()).toEqual(Object.keys(truth.frame_counts_by_bus_address).sort())
     for (const r of reports) {
       expect(r.checksums).toEqual([{ byte: 0, rule: "subaru_sum", matched: r.frames, checked: r.frames }])
       expect(r.counters).toEqual([{ lsbBit: 8, width: 4, increments: r.frames - 1, pairs: r.frames - 1 }])
@@ -33,7 +31,7 @@ describe("checksum / counter detection on the Subaru demo drive", () => {
 
   it("never flags a truth signal bit", () => {
     for (const spec of Object.values<any>(truth.bits)) {
-      for (const r of detector.reports().filter((x) => x.address === spec.address)) {
+      for (const r of detector.reports().filter(x => x.address === spec.address)) {
         expect(r.checksumBits).not.toContain(spec.lsb_bit)
         expect(r.counterBits).not.toContain(spec.lsb_bit)
       }
@@ -96,11 +94,11 @@ describe("checksum / counter detection (property)", () => {
 
   it("finds a counter of any width and position (once it wrapped) and never swallows a rarely toggled bit beside it", () => {
     fc.assert(
-      fc.property(scenario, (sc) => {
+      fc.property(scenario, sc => {
         const s = { ...sc, frames: (1 << sc.width) + 16 + sc.extra }
         const shift = s.shift % (9 - s.width)
         const mask = ((1 << s.width) - 1) << shift
-        const free = range(0, 8).filter((b) => !(mask & (1 << b)))
+        const free = range(0, 8).filter(b => !(mask & (1 << b)))
         const detector = createChecksumCounterDetector()
         const toggled = free.length > 0 ? free[s.toggleAt % free.length] : -1
         for (let i = 0; i < s.frames; i++) {

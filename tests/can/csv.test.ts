@@ -38,7 +38,7 @@ const readError = async (text: string): Promise<ValidationError> => {
 /** Cuts text into pieces at the given fractions, alternating strings and UTF-8 bytes. */
 const chunked = (text: string, cuts: number[], asBytes: boolean): Array<string | Uint8Array> => {
   const bytes = new TextEncoder().encode(text)
-  const points = [...new Set(cuts.map((c) => Math.floor(c * bytes.length)))].sort((a, b) => a - b)
+  const points = [...new Set(cuts.map(c => Math.floor(c * bytes.length)))].sort((a, b) => a - b)
   const parts: Array<string | Uint8Array> = []
   let at = 0
   for (const p of [...points, bytes.length]) {
@@ -64,7 +64,7 @@ describe("time text", () => {
     for (const bad of ["", ".", "-", "1.2.3", "0x10", "abc", "1,5"]) expect(parseSecondsToNs(bad)).toBeUndefined()
     expect(() => formatNsAsSeconds(0.5)).toThrow(RangeError)
     fc.assert(
-      fc.property(fc.maxSafeInteger(), (ns) => {
+      fc.property(fc.maxSafeInteger(), ns => {
         expect(parseSecondsToNs(formatNsAsSeconds(ns))).toBe(ns)
         expect(parseSecondsToNs(formatNsAsSeconds(-ns))).toBe(ns === 0 ? 0 : -ns)
       }),
@@ -79,9 +79,12 @@ describe("writers", () => {
     expect(OLD_TOOLS_CSV_HEADER).toBe("window,segment,timestamp,address,bus,data_hex")
     expect(formatOldToolsRow({ ...frame, segment: "pre" })).toBe("1,pre,46408.590000000,0x260,128,08FFFB0000001884")
     expect(formatOldToolsRow({ ...frame, segment: "window", window: 'a,"b"' })).toBe('"a,""b""",window,46408.590000000,0x260,128,08FFFB0000001884')
-    expect(formatOldToolsRows([{ ...frame, segment: "post" }, { ...frame, data: new Uint8Array(0), segment: "post" }])).toBe(
-      "1,post,46408.590000000,0x260,128,08FFFB0000001884\n1,post,46408.590000000,0x260,128,\n"
-    )
+    expect(
+      formatOldToolsRows([
+        { ...frame, segment: "post" },
+        { ...frame, data: new Uint8Array(0), segment: "post" }
+      ])
+    ).toBe("1,post,46408.590000000,0x260,128,08FFFB0000001884\n1,post,46408.590000000,0x260,128,\n")
   })
   it("cabana: time,addr,bus,data with cabana's 0x data prefix", () => {
     expect(CABANA_CSV_HEADER).toBe("time,addr,bus,data")
@@ -94,20 +97,23 @@ describe("writers", () => {
 describe("readCanCsv", () => {
   it("reads the oracle frames of the RAV4 log back unchanged through both dialects, in any chunking", async () => {
     const oracle = oracleFrames("rav4_seg40.frames.csv").slice(0, 20000)
-    const frames = oracle.map((o) => makeCanFrame(o.timeNs, o.bus, o.address, o.data))
+    const frames = oracle.map(o => makeCanFrame(o.timeNs, o.bus, o.address, o.data))
     const cabana = canCsvHeaderLine("cabana") + formatCabanaRows(frames)
     const rows: OldToolsRowInput[] = frames.map((f, i) => ({ ...f, segment: i < 5000 ? "pre" : i < 15000 ? "window" : "post" }))
     const old = canCsvHeaderLine("old-tools") + formatOldToolsRows(rows)
-    for (const [text, dialect] of [[cabana, "cabana"], [old, "old-tools"]] as const) {
+    for (const [text, dialect] of [
+      [cabana, "cabana"],
+      [old, "old-tools"]
+    ] as const) {
       let header: string | undefined
-      const got = await readAll(chunked(text, [0.1, 0.10001, 0.5, 0.77], true), { batchSize: 4096, onHeader: (h) => (header = h.dialect) })
+      const got = await readAll(chunked(text, [0.1, 0.10001, 0.5, 0.77], true), { batchSize: 4096, onHeader: h => (header = h.dialect) })
       expect(header).toBe(dialect)
       expect(got.length).toBe(oracle.length)
       const row = (timeNs: number, src: number, address: number, data: Uint8Array, segment?: string) =>
         `${timeNs},${src},${address},${Buffer.from(data).toString("hex")},${segment}`
       const expected = oracle.map((o, i) => row(o.timeNs, o.bus, o.address, o.data, dialect === "old-tools" ? rows[i].segment : undefined))
-      expect(got.map((f) => row(f.timeNs, f.src, f.address, f.data, f.segment))).toEqual(expected)
-      if (dialect === "old-tools") expect(new Set(got.map((f) => f.window))).toEqual(new Set(["1"]))
+      expect(got.map(f => row(f.timeNs, f.src, f.address, f.data, f.segment))).toEqual(expected)
+      if (dialect === "old-tools") expect(new Set(got.map(f => f.window))).toEqual(new Set(["1"]))
     }
   })
 
@@ -118,7 +124,9 @@ describe("readCanCsv", () => {
       plain(makeCanFrame(1500000000, 0, 0x25, new Uint8Array(0)))
     ])
     expect(cabana[0]).toMatchObject({ bus: 0, echo: true })
-    const old = await readAll(["\ufeff# exported\n\nwindow,segment,timestamp,address,bus,data_hex\n1,PRE,30.290000,0x040,0,00 00 20 02\n\n1,window,30.3,577,2,ff\n"])
+    const old = await readAll([
+      "\ufeff# exported\n\nwindow,segment,timestamp,address,bus,data_hex\n1,PRE,30.290000,0x040,0,00 00 20 02\n\n1,window,30.3,577,2,ff\n"
+    ])
     expect(old.map(plain)).toEqual([
       { ...plain(makeCanFrame(30290000000, 0, 0x40, Uint8Array.from([0, 0, 0x20, 2]))), window: "1", segment: "pre" },
       { ...plain(makeCanFrame(30300000000, 2, 577, Uint8Array.from([0xff]))), window: "1", segment: "window" }
@@ -150,7 +158,7 @@ describe("readCanCsv", () => {
 
   it("canCsvStream gives the same frames as an Effect Stream and fails typed", async () => {
     const batches = await Effect.runPromise(Stream.runCollect(canCsvStream(["time,addr,bus,data\n1,0x1,0,01\n2,0x2,1,02\n"], { batchSize: 1 })))
-    expect(Chunk.toArray(batches).map((b) => b.map((f) => f.address))).toEqual([[1], [2]])
+    expect(Chunk.toArray(batches).map(b => b.map(f => f.address))).toEqual([[1], [2]])
     const exit = await Effect.runPromiseExit(Stream.runCollect(canCsvStream(["nope\n"])))
     expect(Exit.isFailure(exit) && exit.cause._tag === "Fail" && exit.cause.error.code).toBe("bad_csv_header")
   })
@@ -175,11 +183,11 @@ describe("CSV round trip (property)", () => {
   it("write → read gives the same frames in both dialects, for any chunking, CRLF and batch size", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(frameArb, { maxLength: 25 }), options, async (input, o) => {
-        const frames = input.map((f) => ({ ...makeCanFrame(f.timeNs, f.src, f.address, f.data), segment: f.segment, window: f.window.trim() }))
+        const frames = input.map(f => ({ ...makeCanFrame(f.timeNs, f.src, f.address, f.data), segment: f.segment, window: f.window.trim() }))
         const eol = (s: string) => (o.crlf ? s.replace(/\n(?=(?:[^"]*"[^"]*")*[^"]*$)/g, "\r\n") : s)
         const cabana = eol(canCsvHeaderLine("cabana") + formatCabanaRows(frames))
         const gotCabana = await readAll(chunked(cabana, o.cuts, o.bytes), { batchSize: o.batchSize })
-        expect(gotCabana.map(plain)).toEqual(frames.map((f) => plain(makeCanFrame(f.timeNs, f.src, f.address, f.data))))
+        expect(gotCabana.map(plain)).toEqual(frames.map(f => plain(makeCanFrame(f.timeNs, f.src, f.address, f.data))))
         const old = eol(canCsvHeaderLine("old-tools") + formatOldToolsRows(frames))
         const gotOld = await readAll(chunked(old, o.cuts, o.bytes), { batchSize: o.batchSize, dialect: "old-tools" })
         expect(gotOld.map(plain)).toEqual(frames.map(plain))
@@ -191,7 +199,7 @@ describe("CSV round trip (property)", () => {
   it("arbitrary text never throws anything but a ValidationError", async () => {
     const line = fc.stringOf(fc.constantFrom("0", "1", "x", "0x", ",", '"', "\n", "\r", " ", "a", "time,addr,bus,data\n"), { maxLength: 40 })
     await fc.assert(
-      fc.asyncProperty(line, async (text) => {
+      fc.asyncProperty(line, async text => {
         try {
           await readAll([text])
         } catch (e) {

@@ -31,7 +31,7 @@ describe("diffAndStorePayload", () => {
         const expected = new Uint8Array(64)
         expected.set(next)
         expect([...stored.subarray(offset, offset + 64)]).toEqual([...expected])
-        for (let s = 0; s < 4; s++) if (s !== slot) expect(stored.subarray(s * 64, s * 64 + 64).every((b) => b === 0xa5)).toBe(true)
+        for (let s = 0; s < 4; s++) if (s !== slot) expect(stored.subarray(s * 64, s * 64 + 64).every(b => b === 0xa5)).toBe(true)
       })
     )
   })

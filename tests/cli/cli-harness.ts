@@ -110,7 +110,7 @@ export const waitForOutput = (child: ChildProcess, stream: "stdout" | "stderr", 
     }
     source.on("data", onData)
     otherSource.on("data", onOther)
-    child.once("close", (code) => fail(`process ended (exit ${code})`))
+    child.once("close", code => fail(`process ended (exit ${code})`))
   })
 
 /** A `cts serve --port 0` child on 127.0.0.1 and its URL. */
@@ -133,7 +133,7 @@ export const startServe = async (env: NodeJS.ProcessEnv, extraArgs: ReadonlyArra
     child,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return null
-      const closed = new Promise<number | null>((resolve) => child.once("close", (code) => resolve(code)))
+      const closed = new Promise<number | null>(resolve => child.once("close", code => resolve(code)))
       child.kill("SIGTERM")
       return closed
     }

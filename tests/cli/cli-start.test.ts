@@ -22,7 +22,8 @@ describe("cts --help lists commands without loading them", () => {
   it("top-level help prints every command with its description", async () => {
     const result = await runCts(["--help"], { env: box.env })
     expect(result.code).toBe(0)
-    for (const [name, entry] of Object.entries(commandTable)) expect(result.stdout).toMatch(new RegExp(`${name}\\s+${entry.description.slice(0, 30).replace(/[()]/g, "\\$&")}`))
+    for (const [name, entry] of Object.entries(commandTable))
+      expect(result.stdout).toMatch(new RegExp(`${name}\\s+${entry.description.slice(0, 30).replace(/[()]/g, "\\$&")}`))
   })
 })
 
@@ -59,9 +60,9 @@ describe("tool manifest (dist/tool-manifest.json) read by cts cap", () => {
 
   it("extra tool modules fall back to the full registry, so their tools appear", async () => {
     const extra = path.join(repoRoot, "tests/core/fixtures/test-tools.mjs")
-    const ids = (await loadToolInfos({ extraToolModules: [extra] })).map((t) => t.id)
+    const ids = (await loadToolInfos({ extraToolModules: [extra] })).map(t => t.id)
     expect(ids).toContain("test-cpu-busy")
-    expect(ids).toEqual((await listToolInfos({ extraToolModules: [extra] })).map((t) => t.id))
+    expect(ids).toEqual((await listToolInfos({ extraToolModules: [extra] })).map(t => t.id))
   })
 
   it("cts cap, cts --help and cts version load neither effect nor SQLite (imports of them are made to fail)", async () => {
@@ -70,7 +71,8 @@ describe("tool manifest (dist/tool-manifest.json) read by cts cap", () => {
     expect(cap.code, cap.stderr).toBe(0)
     expect(cap.stdout).toContain("rlog-to-csv")
     for (const args of [["--help"], ["version"]]) expect((await runCts(args, { env })).code).toBe(0)
-    for (const args of [["--help"], ["version"]]) expect((await runCts(args, { env: { ...env, BLOCK_MORE: "1" } })).code, `${args} without consola and smol-toml`).toBe(0)
+    for (const args of [["--help"], ["version"]])
+      expect((await runCts(args, { env: { ...env, BLOCK_MORE: "1" } })).code, `${args} without consola and smol-toml`).toBe(0)
     const run = await runCts(["runs", "list"], { env })
     expect(run.code).not.toBe(0)
     expect(run.stderr).toContain("blocked import of")

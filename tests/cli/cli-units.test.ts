@@ -12,7 +12,7 @@ import { resolveSettings } from "../../src/cli/settings.js"
 describe("safeFileName", () => {
   it("never yields a path: no separators, no leading dot, never empty, '.' or '..'", () => {
     fc.assert(
-      fc.property(fc.string({ unit: "binary", maxLength: 300 }), (name) => {
+      fc.property(fc.string({ unit: "binary", maxLength: 300 }), name => {
         const safe = safeFileName(name, "artifact")
         expect(isSafeName(safe)).toBe(true)
         expect(path.basename(safe)).toBe(safe)
@@ -73,9 +73,17 @@ describe("settings: flags win over env, env over the config file", () => {
 
   it("reads $XDG_CONFIG_HOME/cts/config.toml and layers env and flags over it", () => {
     const env = { XDG_CONFIG_HOME: dir, HOME: "/nonexistent" }
-    expect(resolveSettings({}, env)).toMatchObject({ server: "http://file:1", token: "file-token", outDir: "file-out", configFile: path.join(dir, "cts/config.toml") })
+    expect(resolveSettings({}, env)).toMatchObject({
+      server: "http://file:1",
+      token: "file-token",
+      outDir: "file-out",
+      configFile: path.join(dir, "cts/config.toml")
+    })
     expect(resolveSettings({}, { ...env, CTS_URL: "http://env:2/", CTS_TOKEN: "env-token" })).toMatchObject({ server: "http://env:2", token: "env-token" })
-    expect(resolveSettings({ server: "http://flag:3", token: "flag-token" }, { ...env, CTS_URL: "http://env:2" })).toMatchObject({ server: "http://flag:3", token: "flag-token" })
+    expect(resolveSettings({ server: "http://flag:3", token: "flag-token" }, { ...env, CTS_URL: "http://env:2" })).toMatchObject({
+      server: "http://flag:3",
+      token: "flag-token"
+    })
     expect(resolveSettings({ embedded: true }, env).server).toBeNull()
     expect(() => resolveSettings({ server: "ftp://x" }, env)).toThrow(/must be http or https/)
   })

@@ -51,7 +51,7 @@ const comparable = (r: RunRecord) => ({
   toolId: r.toolId,
   toolVersion: r.toolVersion,
   params: r.params,
-  inputs: r.inputs.map((i) => ({ name: i.name, size: i.size, sha256: i.sha256 })),
+  inputs: r.inputs.map(i => ({ name: i.name, size: i.size, sha256: i.sha256 })),
   error: r.error,
   summary: r.summary,
   artifactCount: r.artifactIds.length

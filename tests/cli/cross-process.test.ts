@@ -6,7 +6,10 @@ import { finished, json, runCts, spawnCts, startServe, useSandbox, waitForOutput
 import { repoRoot } from "../support/shared-data.js"
 
 /** The SQLite driver the store itself uses (read-only here, to read what the processes recorded). */
-const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string, options: { readonly readonly: boolean }) => {
+const Database = createRequire(import.meta.url)("better-sqlite3") as new (
+  file: string,
+  options: { readonly readonly: boolean }
+) => {
   prepare: (sql: string) => { get: (...params: ReadonlyArray<unknown>) => unknown }
   close: () => void
 }
@@ -14,7 +17,11 @@ const holdRun = path.join(repoRoot, "tests/cli/fixtures/hold-run.mjs")
 
 /** Process A: an embedded test-ticker run on the sandbox's data dir; resolves its run id once submitted. */
 const startHolder = async (env: NodeJS.ProcessEnv, params: Record<string, unknown>, owner?: string) => {
-  const child: ChildProcess = spawn(process.execPath, [holdRun, JSON.stringify(params), ...(owner ? [owner] : [])], { env, cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] })
+  const child: ChildProcess = spawn(process.execPath, [holdRun, JSON.stringify(params), ...(owner ? [owner] : [])], {
+    env,
+    cwd: repoRoot,
+    stdio: ["ignore", "pipe", "pipe"]
+  })
   const done = finished(child)
   const [, id] = await waitForOutput(child, "stdout", /\{"id":"([^"]+)"\}/)
   return { id: id!, done }
@@ -47,14 +54,16 @@ describe("one data dir, several processes: live follow and cancel", () => {
     expect(JSON.parse(final.stdout.trim().split("\n").at(-1)!)).toMatchObject({ id: holder.id, status: "completed", summary: { ticks: 30 } })
 
     const events = lines.map(({ at, line }) => ({ at, event: JSON.parse(line) as { seq: number; type: string; time: string; message?: string } }))
-    expect(events.map((e) => e.event.seq)).toEqual(events.map((_, i) => i + 1))
-    expect(events.filter((e) => e.event.type === "log").map((e) => e.event.message)).toEqual(Array.from({ length: 30 }, (_, i) => `tick ${i}`))
+    expect(events.map(e => e.event.seq)).toEqual(events.map((_, i) => i + 1))
+    expect(events.filter(e => e.event.type === "log").map(e => e.event.message)).toEqual(Array.from({ length: 30 }, (_, i) => `tick ${i}`))
     expect(events.at(-1)!.event).toMatchObject({ type: "end", status: "completed" })
 
     // Lines appended after the follower had printed its first line were delivered live, not replayed.
-    const live = events.filter((e) => Date.parse(e.event.time) > events[0]!.at)
-    const delays = live.map((e) => e.at - Date.parse(e.event.time))
-    console.log(`cross-process follow: ${live.length} live events, delay max ${Math.max(...delays)} ms, median ${delays.sort((a, b) => a - b)[delays.length >> 1]} ms`)
+    const live = events.filter(e => Date.parse(e.event.time) > events[0]!.at)
+    const delays = live.map(e => e.at - Date.parse(e.event.time))
+    console.log(
+      `cross-process follow: ${live.length} live events, delay max ${Math.max(...delays)} ms, median ${delays.sort((a, b) => a - b)[delays.length >> 1]} ms`
+    )
     expect(live.length).toBeGreaterThanOrEqual(10)
     expect(Math.max(...delays)).toBeLessThan(250)
   })
@@ -75,7 +84,10 @@ describe("one data dir, several processes: live follow and cancel", () => {
     expect(record).toMatchObject({ status: "canceled", error: null })
 
     const db = new Database(path.join(box.env.CTS_DATA_DIR!, "cts.sqlite"), { readonly: true })
-    const row = db.prepare("SELECT cancel_requested_at AS requested, finished_at AS finished FROM runs WHERE id = ?").get(holder.id) as { requested: string; finished: string }
+    const row = db.prepare("SELECT cancel_requested_at AS requested, finished_at AS finished FROM runs WHERE id = ?").get(holder.id) as {
+      requested: string
+      finished: string
+    }
     const lastTick = db.prepare("SELECT MAX(time) AS t FROM run_events WHERE run_id = ? AND type = 'log'").get(holder.id) as { t: string }
     db.close()
     const stopMs = Date.parse(row.finished) - Date.parse(row.requested)
@@ -85,7 +97,13 @@ describe("one data dir, several processes: live follow and cancel", () => {
 
     const after = await followed
     expect(after.code).toBe(4)
-    expect(after.stdout.trim().split("\n").map((l) => JSON.parse(l)).at(-1)).toMatchObject({ type: "end", status: "canceled" })
+    expect(
+      after.stdout
+        .trim()
+        .split("\n")
+        .map(l => JSON.parse(l))
+        .at(-1)
+    ).toMatchObject({ type: "end", status: "canceled" })
 
     const again = await runCts(["runs", "cancel", holder.id, "--json"], { env: box.env })
     expect(again.code, again.stderr).toBe(0)
@@ -108,11 +126,13 @@ describe("one data dir, several processes: live follow and cancel", () => {
       expect((await followed).code).toBe(4)
 
       const events = lines.map(({ at, line }) => ({ at, event: JSON.parse(line) as { seq: number; type: string; time: string } }))
-      expect(events.map((e) => e.event.seq)).toEqual(events.map((_, i) => i + 1))
+      expect(events.map(e => e.event.seq)).toEqual(events.map((_, i) => i + 1))
       expect(events.at(-1)!.event).toMatchObject({ type: "end", status: "canceled" })
-      const live = events.filter((e) => Date.parse(e.event.time) > events[0]!.at)
-      const delays = live.map((e) => e.at - Date.parse(e.event.time))
-      console.log(`SSE of another process's run: ${live.length} live events, delay max ${Math.max(...delays)} ms, median ${delays.sort((a, b) => a - b)[delays.length >> 1]} ms`)
+      const live = events.filter(e => Date.parse(e.event.time) > events[0]!.at)
+      const delays = live.map(e => e.at - Date.parse(e.event.time))
+      console.log(
+        `SSE of another process's run: ${live.length} live events, delay max ${Math.max(...delays)} ms, median ${delays.sort((a, b) => a - b)[delays.length >> 1]} ms`
+      )
       expect(live.length).toBeGreaterThanOrEqual(5)
       expect(Math.max(...delays)).toBeLessThan(250)
     } finally {

@@ -85,7 +85,7 @@ describe("cts embedded: usage errors, failures and exit codes", () => {
     expect(json(unknown).error.category).toBe("validation_error")
     const cfgDir = path.join(box.env.XDG_CONFIG_HOME!, "cts")
     await mkdir(cfgDir, { recursive: true })
-    await writeFile(path.join(cfgDir, "config.toml"), "sever = \"http://x\"\n")
+    await writeFile(path.join(cfgDir, "config.toml"), 'sever = "http://x"\n')
     const bad = await runCts(["runs", "list"], { env: box.env })
     expect(bad.code, bad.stderr).toBe(1)
     expect(bad.stderr).toContain(path.join(cfgDir, "config.toml"))
@@ -94,7 +94,23 @@ describe("cts embedded: usage errors, failures and exit codes", () => {
   })
 
   it("has help for every command", async () => {
-    for (const cmd of [[], ["cap"], ["run"], ["logs"], ["runs"], ["runs", "list"], ["runs", "get"], ["runs", "cancel"], ["art"], ["art", "list"], ["art", "get"], ["bundle"], ["upload"], ["serve"], ["version"]]) {
+    for (const cmd of [
+      [],
+      ["cap"],
+      ["run"],
+      ["logs"],
+      ["runs"],
+      ["runs", "list"],
+      ["runs", "get"],
+      ["runs", "cancel"],
+      ["art"],
+      ["art", "list"],
+      ["art", "get"],
+      ["bundle"],
+      ["upload"],
+      ["serve"],
+      ["version"]
+    ]) {
       const result = await runCts([...cmd, "--help"], { env: box.env })
       expect(result.code, cmd.join(" ")).toBe(0)
       expect(result.stdout).toContain(`cts${cmd.length ? " " + cmd.join(" ") : ""}`)

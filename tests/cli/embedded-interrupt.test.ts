@@ -34,7 +34,10 @@ describe("cts embedded: Ctrl-C, and following a run another process executes", (
     expect(run).toMatchObject({ name: "interrupt-me", status: "canceled" })
     expect(run.finishedAt).not.toBeNull()
     const logs = await runCts(["logs", runId, "--json"], { env: box.env })
-    const events = logs.stdout.trim().split("\n").map((l) => JSON.parse(l))
+    const events = logs.stdout
+      .trim()
+      .split("\n")
+      .map(l => JSON.parse(l))
     expect(events.at(-1)).toMatchObject({ type: "end", status: "canceled" })
     expect(events.map((e: any) => e.seq)).toEqual(events.map((_: unknown, i: number) => i + 1))
   })

@@ -9,7 +9,10 @@ import { until } from "../core/helpers.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
 const truth = async () => JSON.parse(await readFile(path.join(sharedData, "rlog/subaru_cruise_demo.truth.json"), "utf8"))
-const sha256 = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex")
+const sha256 = async (file: string) =>
+  createHash("sha256")
+    .update(await readFile(file))
+    .digest("hex")
 
 describe("cts embedded: the README's main job and the commands around it", () => {
   const box = useSandbox()
@@ -86,7 +89,10 @@ describe("cts embedded: the README's main job and the commands around it", () =>
 
     const logs = await runCts(["logs", runId, "--json"], { env: box.env })
     expect(logs.code, logs.stderr).toBe(0)
-    const events = logs.stdout.trim().split("\n").map((l) => JSON.parse(l))
+    const events = logs.stdout
+      .trim()
+      .split("\n")
+      .map(l => JSON.parse(l))
     expect(events.map((e: any) => e.seq)).toEqual(events.map((_: unknown, i: number) => i + 1))
     expect(events.at(-1)).toMatchObject({ type: "end", status: "completed", runId })
     expect(events.some((e: any) => e.type === "log" && e.message.includes("CAN frames"))).toBe(true)

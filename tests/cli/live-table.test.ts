@@ -3,7 +3,14 @@ import { createLiveTableView, liveTablesEnabled, renderMonitorTable } from "../.
 import type { RunEvent } from "../../src/core/logs/log-stream.js"
 import { tableOfData } from "../../src/core/monitors/monitor-table.js"
 
-const plain = { bold: (s: string) => s, dim: (s: string) => s, red: (s: string) => s, green: (s: string) => s, yellow: (s: string) => s, cyan: (s: string) => s }
+const plain = {
+  bold: (s: string) => s,
+  dim: (s: string) => s,
+  red: (s: string) => s,
+  green: (s: string) => s,
+  yellow: (s: string) => s,
+  cyan: (s: string) => s
+}
 const table = {
   title: "can-bus-check window 0.0–5.0 s",
   columns: ["stream", "frames", "rate_hz", "expected", "flag"],
@@ -41,7 +48,16 @@ describe("monitor tables in the CLI", () => {
   it("keeps the latest table under the scrolling lines, erasing exactly the lines it drew", () => {
     const { writes, stream } = recorder()
     const view = createLiveTableView(plain, stream, 0)
-    const log = (seq: number, message: string, data?: unknown): RunEvent => ({ type: "log", runId: "r", seq, time: "2026-01-01T00:00:00.000Z", level: "info", source: "tool", message, ...(data ? { data: data as Record<string, unknown> } : {}) })
+    const log = (seq: number, message: string, data?: unknown): RunEvent => ({
+      type: "log",
+      runId: "r",
+      seq,
+      time: "2026-01-01T00:00:00.000Z",
+      level: "info",
+      source: "tool",
+      message,
+      ...(data ? { data: data as Record<string, unknown> } : {})
+    })
     view.event(log(1, "first"), true)
     expect(writes).toHaveLength(1)
     expect(writes[0]).toMatch(/info\s+first\n$/)

@@ -17,7 +17,13 @@ describe("cts panda (real process)", () => {
 
   it("info and health of a simulated panda over the protocol path", async () => {
     const info = json(await runCts(["panda", "info", "--simulate", demo, "--json"], { env: box.env }))
-    expect(info).toMatchObject({ serial: "5ab0c0de5ab0c0de5ab0c0de", hwTypeName: "tres", vendorId: 0x3801, productId: 0xddcc, packetVersions: { health: 0xf63f9de2 } })
+    expect(info).toMatchObject({
+      serial: "5ab0c0de5ab0c0de5ab0c0de",
+      hwTypeName: "tres",
+      vendorId: 0x3801,
+      productId: 0xddcc,
+      packetVersions: { health: 0xf63f9de2 }
+    })
     const health = json(await runCts(["panda", "health", "--simulate", demo, "--json"], { env: box.env }))
     expect(health.health).toMatchObject({ voltage: 12150, safetyMode: 0, ignitionLine: 1 })
     expect(health.can).toHaveLength(3)
@@ -30,8 +36,14 @@ describe("cts mon (real process)", () => {
   const box = useSandbox()
 
   it("embedded: start runs a monitor on a simulated panda to the end; ls lists it; follow replays its events", async () => {
-    const started = json(await runCts(["mon", "start", "can-bus-check", "--simulate", demo, "-p", "speed=0", "-p", "preset=subaru-global", "--json"], { env: box.env }))
-    expect(started.run).toMatchObject({ toolId: "can-bus-check", status: "completed", summary: { frames: 101_640, frames_received: 101_640, missing_throughout: [] } })
+    const started = json(
+      await runCts(["mon", "start", "can-bus-check", "--simulate", demo, "-p", "speed=0", "-p", "preset=subaru-global", "--json"], { env: box.env })
+    )
+    expect(started.run).toMatchObject({
+      toolId: "can-bus-check",
+      status: "completed",
+      summary: { frames: 101_640, frames_received: 101_640, missing_throughout: [] }
+    })
     const ls = json(await runCts(["mon", "ls", "--json"], { env: box.env }))
     expect(ls.items.map((r: { id: string }) => r.id)).toContain(started.run.id)
     const follow = await runCts(["mon", "follow", started.run.id], { env: box.env })
@@ -58,7 +70,7 @@ describe("cts mon (real process)", () => {
       for (let i = 0; i < 100; i++) {
         const run = json(await runCts(["runs", "get", id, "--server", server.url, "--json"], { env }))
         if (run.artifactIds.length > 0) break
-        await new Promise((r) => setTimeout(r, 200))
+        await new Promise(r => setTimeout(r, 200))
       }
       const stop = json(await runCts(["mon", "stop", id, "--server", server.url, "--json"], { env }))
       expect(stop).toMatchObject({ outcome: "canceled", run: { status: "canceled" } })

@@ -27,7 +27,14 @@ const failure = (pairs: ReadonlyArray<string>): CliError => {
 describe("parseParams (typed by the tool's JSON Schema)", () => {
   it("types every kind of value the schema declares", () => {
     const params = parseParams("demo-tool", schema, [
-      "bus=2", "speed=12.5", "mode=all", "verbose=yes", "addresses=0x1A0,321", "addresses=5", "label=run a", "limit=null"
+      "bus=2",
+      "speed=12.5",
+      "mode=all",
+      "verbose=yes",
+      "addresses=0x1A0,321",
+      "addresses=5",
+      "label=run a",
+      "limit=null"
     ])
     expect(params).toEqual({ bus: 2, speed: 12.5, mode: "all", verbose: true, addresses: [416, 321, 5], label: "run a", limit: null })
     expect(Schema.decodeUnknownSync(Params)(params)).toMatchObject({ bus: 2, addresses: [416, 321, 5] })
@@ -56,7 +63,7 @@ describe("parseParams (typed by the tool's JSON Schema)", () => {
   })
 
   it("shows types and defaults for cap", () => {
-    const specs = Object.fromEntries(paramSpecs(schema).map((s) => [s.name, s]))
+    const specs = Object.fromEntries(paramSpecs(schema).map(s => [s.name, s]))
     expect(specs.bus?.type).toBe("integer")
     expect(specs.mode?.type).toBe("edges|all")
     expect(specs.addresses?.type).toBe("integer[]")
@@ -66,7 +73,7 @@ describe("parseParams (typed by the tool's JSON Schema)", () => {
 
   it("round-trips any integer list through comma-separated text", () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: -1e9, max: 1e9 }), { minLength: 1, maxLength: 20 }), (values) => {
+      fc.property(fc.array(fc.integer({ min: -1e9, max: 1e9 }), { minLength: 1, maxLength: 20 }), values => {
         expect(parseParams("demo-tool", schema, ["label=x", `addresses=${values.join(",")}`]).addresses).toEqual(values)
       })
     )

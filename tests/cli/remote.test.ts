@@ -7,11 +7,24 @@ import { repoRoot } from "../support/shared-data.js"
 
 const demo = path.join(repoRoot, "examples/data/subaru_cruise_demo.rlog.zst")
 const TOKEN = "cli-test-token-0123456789abcdef"
-const sha256 = async (file: string) => createHash("sha256").update(await readFile(file)).digest("hex")
+const sha256 = async (file: string) =>
+  createHash("sha256")
+    .update(await readFile(file))
+    .digest("hex")
 
 /** Keys of an object, recursively, so shapes can be compared without values. */
 const shape = (v: unknown): unknown =>
-  Array.isArray(v) ? (v.length ? [shape(v[0])] : []) : v && typeof v === "object" ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, shape((v as any)[k])])) : typeof v
+  Array.isArray(v)
+    ? v.length
+      ? [shape(v[0])]
+      : []
+    : v && typeof v === "object"
+      ? Object.fromEntries(
+          Object.keys(v)
+            .sort()
+            .map(k => [k, shape((v as any)[k])])
+        )
+      : typeof v
 
 describe("cts --server: the same commands against a real server on 127.0.0.1", () => {
   let serverBox: Sandbox

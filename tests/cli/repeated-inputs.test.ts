@@ -32,11 +32,11 @@ modes.push({ name: "embedded", env: () => box.env }, { name: "remote", env: () =
 describe.each(modes)("repeated input flags ($name)", ({ env }) => {
   it("--upload A --upload B --upload C gives a run with the three inputs, in order", async () => {
     const order = [files[1]!, files[0]!, files[2]!]
-    const result = await runCts(["run", "rlog-to-csv", ...order.flatMap((f) => ["--upload", f]), "--wait", "--json"], { env: env() })
+    const result = await runCts(["run", "rlog-to-csv", ...order.flatMap(f => ["--upload", f]), "--wait", "--json"], { env: env() })
     expect(result.code, result.stderr).toBe(0)
     const run = json(result).run
     expect(run.status).toBe("completed")
-    expect(run.inputs.map((i: any) => [i.name, i.sha256])).toEqual(order.map((f) => [path.basename(f), sha256(f)]))
+    expect(run.inputs.map((i: any) => [i.name, i.sha256])).toEqual(order.map(f => [path.basename(f), sha256(f)]))
   }, 120_000)
 
   it("30 × --artifact gives a run with 30 inputs, in the order given", async () => {
@@ -46,12 +46,12 @@ describe.each(modes)("repeated input flags ($name)", ({ env }) => {
       expect(up.code, up.stderr).toBe(0)
       ids.push(json(up).id)
     }
-    const args = picks.flatMap((p) => ["--artifact", ids[p]!])
+    const args = picks.flatMap(p => ["--artifact", ids[p]!])
     const result = await runCts(["run", "rlog-to-csv", ...args, "-p", "window_dur=0.01", "--wait", "--json"], { env: env() })
     expect(result.code, result.stderr).toBe(0)
     const run = json(result).run
     expect(run.inputs).toHaveLength(30)
-    expect(run.inputs.map((i: any) => i.sha256)).toEqual(picks.map((p) => sha256(files[p]!)))
+    expect(run.inputs.map((i: any) => i.sha256)).toEqual(picks.map(p => sha256(files[p]!)))
   }, 180_000)
 
   it("a single-value flag given twice is refused before any run is made", async () => {

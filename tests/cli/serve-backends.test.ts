@@ -15,27 +15,30 @@ describe("cts serve --store / --artifacts (real process)", () => {
     expect(badArtifacts.stderr).toMatch(/artifacts.*local or s3:\/\/bucket\/prefix/)
   })
 
-  it.skipIf(!pgUrl())("--store postgres://… serves from that database: health names it, and metadata written through one server is read by a second", async () => {
-    const db = await freshPgDatabase(pgUrl()!)
-    const server = await startServe(box.env, ["--store", db.url])
-    try {
-      const health = (await (await fetch(`${server.url}/v1/health`)).json()) as { dependencies: { store: { backend: string; ok: boolean } } }
-      expect(health.dependencies.store).toEqual(expect.objectContaining({ backend: "postgres", ok: true }))
-      const other = await startServe(box.env, ["--store", db.url])
+  it.skipIf(!pgUrl())(
+    "--store postgres://… serves from that database: health names it, and metadata written through one server is read by a second",
+    async () => {
+      const db = await freshPgDatabase(pgUrl()!)
+      const server = await startServe(box.env, ["--store", db.url])
       try {
-        const body = new TextEncoder().encode("bytes uploaded through one server\n")
-        const up = await fetch(`${server.url}/v1/uploads?name=note.txt`, { method: "POST", headers: { "content-type": "text/plain" }, body })
-        expect(up.status).toBe(201)
-        const meta = (await up.json()) as { id: string; sha256: string }
-        const seen = await fetch(`${other.url}/v1/artifacts/${meta.id}`)
-        expect(seen.status).toBe(200)
-        expect(await seen.json()).toMatchObject({ id: meta.id, sha256: createHash("sha256").update(body).digest("hex") })
+        const health = (await (await fetch(`${server.url}/v1/health`)).json()) as { dependencies: { store: { backend: string; ok: boolean } } }
+        expect(health.dependencies.store).toEqual(expect.objectContaining({ backend: "postgres", ok: true }))
+        const other = await startServe(box.env, ["--store", db.url])
+        try {
+          const body = new TextEncoder().encode("bytes uploaded through one server\n")
+          const up = await fetch(`${server.url}/v1/uploads?name=note.txt`, { method: "POST", headers: { "content-type": "text/plain" }, body })
+          expect(up.status).toBe(201)
+          const meta = (await up.json()) as { id: string; sha256: string }
+          const seen = await fetch(`${other.url}/v1/artifacts/${meta.id}`)
+          expect(seen.status).toBe(200)
+          expect(await seen.json()).toMatchObject({ id: meta.id, sha256: createHash("sha256").update(body).digest("hex") })
+        } finally {
+          await other.stop()
+        }
       } finally {
-        await other.stop()
+        await server.stop()
+        await db.drop()
       }
-    } finally {
-      await server.stop()
-      await db.drop()
     }
-  })
+  )
 })

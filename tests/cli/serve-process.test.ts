@@ -8,8 +8,7 @@ import { until } from "../core/helpers.js"
 import { binPath, startServe, useSandbox } from "./cli-harness.js"
 
 /** Child pids of `pid` (Linux /proc). */
-const childrenOf = (pid: number): number[] =>
-  readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)
+const childrenOf = (pid: number): number[] => readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number)
 const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean)
 /** Running (a zombie left unreaped by a re-parenting init counts as gone). */
 const alive = (pid: number) => {
@@ -21,7 +20,7 @@ const alive = (pid: number) => {
 }
 /** True when nothing listens on 127.0.0.1:`port` any more (we can bind it ourselves). */
 const portIsFree = (port: number) =>
-  new Promise<boolean>((resolve) => {
+  new Promise<boolean>(resolve => {
     const probe = createServer()
     probe.once("error", () => resolve(false))
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)))
@@ -37,7 +36,15 @@ describe("needsServerFlags", () => {
   })
 
   it("stays in one process under the inspector, from the flags or NODE_OPTIONS", () => {
-    for (const flag of ["--inspect", "--inspect=9230", "--inspect-brk", "--inspect-brk=0.0.0.0:9229", "--inspect-wait", "--inspect-port=0", "--debug-port=9230"]) {
+    for (const flag of [
+      "--inspect",
+      "--inspect=9230",
+      "--inspect-brk",
+      "--inspect-brk=0.0.0.0:9229",
+      "--inspect-wait",
+      "--inspect-port=0",
+      "--debug-port=9230"
+    ]) {
       expect(needsServerFlags([flag], {}), flag).toBe(false)
       expect(needsServerFlags([], { NODE_OPTIONS: `--enable-source-maps ${flag}` }), flag).toBe(false)
     }
@@ -67,7 +74,7 @@ describe.runIf(existsSync("/proc/self/task"))("cts serve's server process", () =
 
   it("CTS_SERVE_PARALLEL_GC=1 keeps the server in the cts process", async () => {
     const server = await startServe({ ...box.env, CTS_SERVE_PARALLEL_GC: "1" })
-    expect(childrenOf(server.child.pid!).filter((pid) => cmdline(pid).includes("serve"))).toEqual([])
+    expect(childrenOf(server.child.pid!).filter(pid => cmdline(pid).includes("serve"))).toEqual([])
     expect((await fetch(`${server.url}/v1/health`)).status).toBe(200)
     expect(await server.stop()).toBe(0)
   })
@@ -78,7 +85,7 @@ describe.runIf(existsSync("/proc/self/task"))("cts serve's server process", () =
       const first = server.child.pid!
       const [child] = childrenOf(first)
       const port = Number(new URL(server.url).port)
-      const exited = new Promise<number | null>((resolve) => server.child.once("exit", (code) => resolve(code)))
+      const exited = new Promise<number | null>(resolve => server.child.once("exit", code => resolve(code)))
       try {
         process.kill(first, signal)
         const code = await exited

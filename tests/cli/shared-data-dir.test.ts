@@ -9,7 +9,7 @@ import { rlogPath } from "../support/shared-data.js"
 
 const SEGMENTS = 3
 const bz2 = rlogPath("rav4_seg40.rlog.bz2")
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 const until = async (check: () => Promise<boolean>, what: string, timeoutMs = 60_000) => {
   const end = Date.now() + timeoutMs
@@ -21,13 +21,17 @@ const until = async (check: () => Promise<boolean>, what: string, timeoutMs = 60
 
 /** `address,bus,data_hex` of each row of a frames.csv in the old-tools dialect. */
 const frameKeys = (csv: string) =>
-  csv.split("\n").slice(1).filter((l) => l.length > 0).map((l) => {
-    const [, , , address, bus, hex] = l.split(",")
-    return `${parseInt(address!, 16)},${bus},${hex}`
-  })
+  csv
+    .split("\n")
+    .slice(1)
+    .filter(l => l.length > 0)
+    .map(l => {
+      const [, , , address, bus, hex] = l.split(",")
+      return `${parseInt(address!, 16)},${bus},${hex}`
+    })
 
 const oracleKeys = () =>
-  oracleRows("rav4_seg40.frames.csv").map((row) => {
+  oracleRows("rav4_seg40.frames.csv").map(row => {
     const [, bus, address, hex] = row.split(",")
     return `${parseInt(address!, 16)},${bus},${hex}`
   })

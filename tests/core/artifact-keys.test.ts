@@ -14,12 +14,12 @@ const tryKey = (raw: string) => {
 }
 
 const hostile = fc.constantFrom("..", ".", "/", "\\", "%2e", "%2f", "%5c", "%252e", "\0", "~", ":", "C:", "\u2025", "\uff0e", "a", "b.csv", "runs", " ", "\n")
-const hostileKey = fc.array(hostile, { maxLength: 12 }).map((parts) => parts.join(""))
+const hostileKey = fc.array(hostile, { maxLength: 12 }).map(parts => parts.join(""))
 
 describe("normalizeKey", () => {
   it("never yields a key that resolves outside the store, and is idempotent", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.fullUnicodeString({ maxLength: 40 }), hostileKey), (raw) => {
+      fc.property(fc.oneof(fc.string({ maxLength: 60 }), fc.fullUnicodeString({ maxLength: 40 }), hostileKey), raw => {
         const r = tryKey(raw)
         if (!r.ok) {
           expect(r.error).toBeInstanceOf(ValidationError)
@@ -37,8 +37,18 @@ describe("normalizeKey", () => {
   })
 
   it.each([
-    ["../etc/passwd"], ["runs/../../x"], ["/etc/passwd"], ["runs\\..\\x"], ["runs/%2e%2e/x"], ["%2e%2e%2fetc"], ["a\0b"], ["..%2f"], ["runs/.hidden"], [""], ["C:\\x"]
-  ])("rejects %j", (raw) => {
+    ["../etc/passwd"],
+    ["runs/../../x"],
+    ["/etc/passwd"],
+    ["runs\\..\\x"],
+    ["runs/%2e%2e/x"],
+    ["%2e%2e%2fetc"],
+    ["a\0b"],
+    ["..%2f"],
+    ["runs/.hidden"],
+    [""],
+    ["C:\\x"]
+  ])("rejects %j", raw => {
     const r = tryKey(raw)
     expect(r.ok).toBe(false)
   })
@@ -52,7 +62,7 @@ describe("normalizeKey", () => {
 describe("safeFileName", () => {
   it("always produces one safe key segment", () => {
     fc.assert(
-      fc.property(fc.fullUnicodeString({ maxLength: 300 }), (name) => {
+      fc.property(fc.fullUnicodeString({ maxLength: 300 }), name => {
         const safe = safeFileName(name)
         expect(isSafeName(safe)).toBe(true)
         expect(normalizeKey(safe)).toBe(safe)

@@ -18,14 +18,23 @@ beforeAll(async () => {
   ;({ cts, close } = await testClient())
   meta = await runOrThrow(
     cts.runtime,
-    Effect.flatMap(ArtifactStore, (s) => s.put({ key: "uploads/open-read/rav4.rlog", name: "rav4.rlog", contentType: "application/octet-stream" }, Stream.make(bytes)))
+    Effect.flatMap(ArtifactStore, s =>
+      s.put({ key: "uploads/open-read/rav4.rlog", name: "rav4.rlog", contentType: "application/octet-stream" }, Stream.make(bytes))
+    )
   )
 })
 afterAll(() => close())
 
-const openRead = (range?: ByteRange) => runOrThrow(cts.runtime, Effect.flatMap(ArtifactStore, (s) => s.openRead!(meta.id, range)))
+const openRead = (range?: ByteRange) =>
+  runOrThrow(
+    cts.runtime,
+    Effect.flatMap(ArtifactStore, s => s.openRead!(meta.id, range))
+  )
 const viaGet = (range?: ByteRange) =>
-  runOrThrow(cts.runtime, Effect.flatMap(ArtifactStore, (s) => Effect.flatMap(s.get(meta.id, range), ({ body }) => Stream.runCollect(body))))
+  runOrThrow(
+    cts.runtime,
+    Effect.flatMap(ArtifactStore, s => Effect.flatMap(s.get(meta.id, range), ({ body }) => Stream.runCollect(body)))
+  )
 
 describe("ArtifactStore.openRead (local)", () => {
   it("serves the whole file exactly, as get does", async () => {
@@ -51,7 +60,11 @@ describe("ArtifactStore.openRead (local)", () => {
   })
 
   it("refuses a range outside the file with invalid_range", async () => {
-    for (const range of [{ start: 0, end: bytes.length }, { start: 10, end: 9 }, { start: -1, end: 5 }]) {
+    for (const range of [
+      { start: 0, end: bytes.length },
+      { start: 10, end: 9 },
+      { start: -1, end: 5 }
+    ]) {
       await expect(openRead(range)).rejects.toMatchObject({ code: "invalid_range" })
     }
   })

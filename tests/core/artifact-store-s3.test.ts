@@ -24,7 +24,13 @@ beforeAll(async () => {
   server = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
   server.createBucket(BUCKET)
   t.dir = tmp.dir
-  t.cts = await createCts({ dataDir: path.join(tmp.dir, "data"), concurrency: 2, extraToolModules: [testToolsModule], artifacts: `s3://${BUCKET}/${PREFIX}`, s3: s3() })
+  t.cts = await createCts({
+    dataDir: path.join(tmp.dir, "data"),
+    concurrency: 2,
+    extraToolModules: [testToolsModule],
+    artifacts: `s3://${BUCKET}/${PREFIX}`,
+    s3: s3()
+  })
 })
 afterAll(async () => {
   await t.cts?.close()
@@ -34,7 +40,7 @@ afterAll(async () => {
 
 const client = () => createS3Client(s3())
 const objectsUnder = async (prefix: string) =>
-  ((await client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map((o) => ({ key: o.Key, size: o.Size }))
+  ((await client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map(o => ({ key: o.Key, size: o.Size }))
 
 artifactStoreContract(t, {
   name: "S3 (fauxqs)",
@@ -46,7 +52,12 @@ describe("S3 ArtifactStore specifics", () => {
   it("streams a 40 MB body as a multipart upload under the prefix; sha256 and size recorded; a ranged read across a part boundary is exact", async () => {
     const bytes = randomBytes(40 * 1024 * 1024)
     const chunks = Array.from({ length: 40 }, (_, i) => bytes.subarray(i * 1024 * 1024, (i + 1) * 1024 * 1024))
-    const meta = await runOrThrow(t.cts.runtime, Effect.flatMap(ArtifactStore, (s) => s.put({ key: "uploads/big/blob.bin", name: "blob.bin", contentType: "application/octet-stream" }, Stream.fromIterable(chunks))))
+    const meta = await runOrThrow(
+      t.cts.runtime,
+      Effect.flatMap(ArtifactStore, s =>
+        s.put({ key: "uploads/big/blob.bin", name: "blob.bin", contentType: "application/octet-stream" }, Stream.fromIterable(chunks))
+      )
+    )
     expect([meta.size, meta.sha256]).toEqual([bytes.length, sha(bytes)])
     expect(await objectsUnder(`${PREFIX}/uploads/big/`)).toEqual([{ key: `${PREFIX}/uploads/big/blob.bin`, size: bytes.length }])
     const start = 8 * 1024 * 1024 - 10
@@ -57,16 +68,24 @@ describe("S3 ArtifactStore specifics", () => {
 
   it("leaves no object when the body fails part-way", async () => {
     const failing = Stream.concat(Stream.make(new Uint8Array(9 * 1024 * 1024)), Stream.fail(new Error("source broke") as never))
-    const exit = await t.cts.runtime.runPromiseExit(Effect.flatMap(ArtifactStore, (s) => s.put({ key: "uploads/half/h.bin", name: "h.bin", contentType: "application/octet-stream" }, failing)))
+    const exit = await t.cts.runtime.runPromiseExit(
+      Effect.flatMap(ArtifactStore, s => s.put({ key: "uploads/half/h.bin", name: "h.bin", contentType: "application/octet-stream" }, failing))
+    )
     expect(exit._tag).toBe("Failure")
     expect(await objectsUnder(`${PREFIX}/uploads/half/`)).toEqual([])
   })
 
   it("presigns a GET URL that serves the bytes, valid for exactly the asked time from its signing date", async () => {
     const body = new TextEncoder().encode("presigned bytes\n")
-    const meta = await runOrThrow(t.cts.runtime, Effect.flatMap(ArtifactStore, (s) => s.put({ key: "uploads/pre/p.txt", name: "p.txt", contentType: "text/plain" }, Stream.make(body))))
+    const meta = await runOrThrow(
+      t.cts.runtime,
+      Effect.flatMap(ArtifactStore, s => s.put({ key: "uploads/pre/p.txt", name: "p.txt", contentType: "text/plain" }, Stream.make(body)))
+    )
     const before = Date.now()
-    const signed = await runOrThrow(t.cts.runtime, Effect.flatMap(ArtifactStore, (s) => s.presignedUrl!(meta.id, 900)))
+    const signed = await runOrThrow(
+      t.cts.runtime,
+      Effect.flatMap(ArtifactStore, s => s.presignedUrl!(meta.id, 900))
+    )
     const url = new URL(signed.url)
     expect(url.pathname).toBe(`/${BUCKET}/${PREFIX}/uploads/pre/p.txt`)
     expect(url.searchParams.get("X-Amz-Expires")).toBe("900")
@@ -78,7 +97,12 @@ describe("S3 ArtifactStore specifics", () => {
     expect(res.status).toBe(200)
     expect(Buffer.from(await res.arrayBuffer()).toString()).toBe("presigned bytes\n")
     for (const ttl of [0, 7 * 24 * 3600 + 1]) {
-      await expect(runOrThrow(t.cts.runtime, Effect.flatMap(ArtifactStore, (s) => s.presignedUrl!(meta.id, ttl)))).rejects.toMatchObject({ code: "invalid_ttl" })
+      await expect(
+        runOrThrow(
+          t.cts.runtime,
+          Effect.flatMap(ArtifactStore, s => s.presignedUrl!(meta.id, ttl))
+        )
+      ).rejects.toMatchObject({ code: "invalid_ttl" })
     }
   })
 

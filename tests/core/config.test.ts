@@ -2,7 +2,13 @@ import { readFileSync, statSync } from "node:fs"
 import { availableParallelism, homedir } from "node:os"
 import path from "node:path"
 import { afterAll, describe, expect, it } from "vitest"
-import { DEFAULT_MAX_INPUT_BYTES_PER_RUN, DEFAULT_MAX_INPUTS_PER_RUN, DEFAULT_TIMEOUT_MS, defaultDataDir, resolveConfig } from "../../src/core/config-defaults.js"
+import {
+  DEFAULT_MAX_INPUT_BYTES_PER_RUN,
+  DEFAULT_MAX_INPUTS_PER_RUN,
+  DEFAULT_TIMEOUT_MS,
+  defaultDataDir,
+  resolveConfig
+} from "../../src/core/config-defaults.js"
 import { SystemError, ValidationError } from "../../src/core/errors.js"
 import { tempDir } from "./helpers.js"
 
@@ -53,7 +59,11 @@ describe("resolveConfig", () => {
       maxInputBytesPerRun: 1_000_000,
       minFreeBytes: 1_048_576
     })
-    expect(resolveConfig({ concurrency: 1, inputRoots: null, retentionDays: null }, env)).toMatchObject({ concurrency: 1, inputRoots: null, retentionDays: null })
+    expect(resolveConfig({ concurrency: 1, inputRoots: null, retentionDays: null }, env)).toMatchObject({
+      concurrency: 1,
+      inputRoots: null,
+      retentionDays: null
+    })
   })
 
   it.each([

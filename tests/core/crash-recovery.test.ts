@@ -18,7 +18,7 @@ describe("crash recovery", () => {
     const child = spawn(process.execPath, [path.join(repoRoot, "tests/core/fixtures/crash-child.mjs"), dataDir, testToolsModule, demoRlog], {
       stdio: ["ignore", "pipe", "inherit"]
     })
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on("exit", (_code, signal) => resolve(signal)))
+    const exited = new Promise<NodeJS.Signals | null>(resolve => child.on("exit", (_code, signal) => resolve(signal)))
     const line = await new Promise<string>((resolve, reject) => {
       createInterface({ input: child.stdout! }).once("line", resolve)
       child.once("exit", () => reject(new Error("child exited early")))
@@ -47,7 +47,7 @@ describe("crash recovery", () => {
       expect(copy!.sha256).toBe(sha(readFileSync(demoRlog)))
       expect(copy!.partial).toBeUndefined()
       const interruptedArtifacts = await cts.artifacts(ids.running)
-      expect(interruptedArtifacts.map((a) => [a.name, a.partial])).toEqual([["first.txt", true]])
+      expect(interruptedArtifacts.map(a => [a.name, a.partial])).toEqual([["first.txt", true]])
       expect((await readAll((await cts.download(interruptedArtifacts[0]!.id)).body)).toString()).toBe("complete before the slow one\n")
       expect(await listTemporaryFiles(dataDir)).toEqual([])
     } finally {

@@ -12,9 +12,17 @@ import { freshPgDatabase, pgUrl } from "../support/services.js"
 import { tempDir } from "./helpers.js"
 import { testConfigLayer } from "../support/test-config.js"
 
-const logEvent = (runId: string, seq: number): RunEvent => ({ type: "log", runId, seq, time: new Date().toISOString(), level: "info", source: "tool", message: `line ${seq}` })
+const logEvent = (runId: string, seq: number): RunEvent => ({
+  type: "log",
+  runId,
+  seq,
+  time: new Date().toISOString(),
+  level: "info",
+  source: "tool",
+  message: `line ${seq}`
+})
 
-layer(EventBus.layerMemory({ bufferSize: 2 }))("EventBus.layerMemory", (it) => {
+layer(EventBus.layerMemory({ bufferSize: 2 }))("EventBus.layerMemory", it => {
   it.scoped("hands each published event to the subscribers of its run only, carried with its notice", () =>
     Effect.gen(function* () {
       const bus = yield* EventBus
@@ -25,8 +33,11 @@ layer(EventBus.layerMemory({ bufferSize: 2 }))("EventBus.layerMemory", (it) => {
       yield* bus.publish(logEvent("run-a", 2))
       const gotA = Chunk.toReadonlyArray(yield* a.takeAll)
       const gotB = Chunk.toReadonlyArray(yield* b.takeAll)
-      expect(gotA.map((n) => [n.seq, n.event?.runId, n.event?.seq])).toEqual([[1, "run-a", 1], [2, "run-a", 2]])
-      expect(gotB.map((n) => [n.seq, n.event?.runId])).toEqual([[1, "run-b"]])
+      expect(gotA.map(n => [n.seq, n.event?.runId, n.event?.seq])).toEqual([
+        [1, "run-a", 1],
+        [2, "run-a", 2]
+      ])
+      expect(gotB.map(n => [n.seq, n.event?.runId])).toEqual([[1, "run-b"]])
     })
   )
 
@@ -35,7 +46,7 @@ layer(EventBus.layerMemory({ bufferSize: 2 }))("EventBus.layerMemory", (it) => {
       const bus = yield* EventBus
       const idle = yield* bus.subscribe("run-slow")
       for (let seq = 1; seq <= 5; seq++) yield* bus.publish(logEvent("run-slow", seq))
-      expect(Chunk.toReadonlyArray(yield* idle.takeAll).map((n) => n.seq)).toEqual([4, 5])
+      expect(Chunk.toReadonlyArray(yield* idle.takeAll).map(n => n.seq)).toEqual([4, 5])
     })
   )
 
@@ -47,11 +58,11 @@ layer(EventBus.layerMemory({ bufferSize: 2 }))("EventBus.layerMemory", (it) => {
         Effect.gen(function* () {
           const q = yield* bus.subscribe("run-c")
           yield* bus.publish(logEvent("run-c", 2))
-          return Chunk.toReadonlyArray(yield* q.takeAll).map((n) => n.seq)
+          return Chunk.toReadonlyArray(yield* q.takeAll).map(n => n.seq)
         })
       )
       yield* bus.publish(logEvent("run-c", 3))
-      const later = yield* Effect.scoped(Effect.flatMap(bus.subscribe("run-c"), (q) => q.takeAll))
+      const later = yield* Effect.scoped(Effect.flatMap(bus.subscribe("run-c"), q => q.takeAll))
       expect(first).toEqual([2])
       expect(Chunk.size(later)).toBe(0)
     })
@@ -69,9 +80,7 @@ afterAll(() => pgDb?.drop())
 
 /** One "process": its own connection to the shared store (SQLite data dir by default), its own bus and LogStream. */
 const node = (bus: Layer.Layer<EventBus, never, RunStore>, store: () => Layer.Layer<RunStore, unknown> = () => RunStoreSqlite.pipe(Layer.provide(config))) =>
-  Layer.build(LogStreamLive({ pageSize: 3 }).pipe(Layer.provideMerge(bus), Layer.provideMerge(store()))).pipe(
-    Effect.map((ctx) => Context.get(ctx, LogStream))
-  )
+  Layer.build(LogStreamLive({ pageSize: 3 }).pipe(Layer.provideMerge(bus), Layer.provideMerge(store()))).pipe(Effect.map(ctx => Context.get(ctx, LogStream)))
 
 let runs = 0
 const freshRun = () => `run_bus_${++runs}_${Date.now()}`
@@ -96,9 +105,11 @@ const followAcross = (store?: () => Layer.Layer<RunStore, unknown>) =>
     const writer = yield* node(EventBus.layerMemory(), store)
     const follower = yield* node(EventBus.layerStore({ pollMs: 20 }), store)
     const { run, followed } = yield* writeWhileFollowing(writer, follower, 40)
-    const got = Chunk.toReadonlyArray(yield* Fiber.join(followed).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("the follower never ended") })))
+    const got = Chunk.toReadonlyArray(
+      yield* Fiber.join(followed).pipe(Effect.timeoutFail({ duration: "5 seconds", onTimeout: () => new Error("the follower never ended") }))
+    )
     const truth = yield* writer.read(run, 0, 1000)
-    expect(got.map((e) => e.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1))
+    expect(got.map(e => e.seq)).toEqual(Array.from({ length: 42 }, (_, i) => i + 1))
     expect(got).toEqual(truth)
   })
 

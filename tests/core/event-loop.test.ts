@@ -13,7 +13,7 @@ const busy = async (runId: string) => {
 
 /** Lets the main event loop go round `turns` times (timers and I/O in between). */
 const spinLoop = async (turns: number) => {
-  for (let i = 0; i < turns; i++) await new Promise((r) => setTimeout(r, 1))
+  for (let i = 0; i < turns; i++) await new Promise(r => setTimeout(r, 1))
 }
 
 // The delay figure (p99 while two CPU-heavy runs execute) is measured by `npm run bench:event-loop`;
@@ -22,13 +22,13 @@ describe("main event loop stays free while tools burn CPU", () => {
   it("turns the loop and answers the store while two synchronous CPU-bound runs execute in worker threads", async () => {
     const stopFile = path.join(t.dir, `stop-${Date.now()}`)
     const runs = await Promise.all([0, 1].map(() => t.cts.submit("test-cpu-busy", { input: [], params: { ms: 120_000, stopFile } })))
-    await Promise.all(runs.map((r) => busy(r.id)))
+    await Promise.all(runs.map(r => busy(r.id)))
     await spinLoop(200)
-    const during = await Promise.all(runs.map((r) => t.cts.get(r.id)))
-    expect(during.map((r) => r.status)).toEqual(["running", "running"])
+    const during = await Promise.all(runs.map(r => t.cts.get(r.id)))
+    expect(during.map(r => r.status)).toEqual(["running", "running"])
     writeFileSync(stopFile, "")
-    const done = await Promise.all(runs.map((r) => t.cts.wait(r.id)))
-    expect(done.map((r) => r.status)).toEqual(["completed", "completed"])
+    const done = await Promise.all(runs.map(r => t.cts.wait(r.id)))
+    expect(done.map(r => r.status)).toEqual(["completed", "completed"])
     for (const r of done) {
       expect(r.summary!.isMainThread).toBe(false)
       expect(r.summary!.threadId as number).toBeGreaterThan(0)

@@ -23,30 +23,42 @@ describe("Executor lifecycle", () => {
     expect(Date.parse(run.startedAt!)).toBeGreaterThanOrEqual(Date.parse(run.createdAt))
     expect(Date.parse(run.finishedAt!)).toBeGreaterThanOrEqual(Date.parse(run.startedAt!))
     expect(run.progress).toEqual({ fraction: 1, note: "step 5" })
-    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1))
-    const statuses = events.filter((e) => e.type === "status" || e.type === "end").map((e) => `${e.type}:${"status" in e ? e.status : ""}`)
+    expect(events.map(e => e.seq)).toEqual(events.map((_, i) => i + 1))
+    const statuses = events.filter(e => e.type === "status" || e.type === "end").map(e => `${e.type}:${"status" in e ? e.status : ""}`)
     expect(statuses).toEqual(["status:queued", "status:running", "status:completed", "end:completed"])
-    const logs = events.flatMap((e) => (e.type === "log" ? [`${e.source}/${e.level}: ${e.message}`] : []))
+    const logs = events.flatMap(e => (e.type === "log" ? [`${e.source}/${e.level}: ${e.message}`] : []))
     expect(logs).toEqual(
-      expect.arrayContaining([`tool/info: input ${path.basename(demoRlog)} ${expected.length}`, "console/info: console says 42", "console/error: console error line", "console/info: raw stdout line"])
+      expect.arrayContaining([
+        `tool/info: input ${path.basename(demoRlog)} ${expected.length}`,
+        "console/info: console says 42",
+        "console/error: console error line",
+        "console/info: raw stdout line"
+      ])
     )
-    expect(events.some((e) => e.type === "progress")).toBe(true)
+    expect(events.some(e => e.type === "progress")).toBe(true)
     expect(run.artifactIds).toHaveLength(1)
     const [artifact] = await t.cts.artifacts(run.id)
-    expect(artifact).toMatchObject({ name: "copy-0.bin", runId: run.id, size: expected.length, sha256: sha(expected), key: `runs/${run.id}/copy-0.bin`, metadata: { source: path.basename(demoRlog) } })
+    expect(artifact).toMatchObject({
+      name: "copy-0.bin",
+      runId: run.id,
+      size: expected.length,
+      sha256: sha(expected),
+      key: `runs/${run.id}/copy-0.bin`,
+      metadata: { source: path.basename(demoRlog) }
+    })
     expect(sha(await readAll((await t.cts.download(artifact!.id)).body))).toBe(sha(expected))
     expect(run.summary).toEqual({ copies: [sha(expected)], inputs: [sha(expected)] })
   })
 
   it("reads several inputs in order and accepts stored artifacts as inputs", async () => {
-    const files = ["rav4_seg40.rlog.zst", "rav4_seg40.rlog.bz2"].map((f) => path.join(rawRlog, f))
+    const files = ["rav4_seg40.rlog.zst", "rav4_seg40.rlog.bz2"].map(f => path.join(rawRlog, f))
     const upload = await t.cts.upload(files[0]!)
     expect(upload).toMatchObject({ runId: null, name: "rav4_seg40.rlog.zst", sha256: sha(readFileSync(files[0]!)) })
     expect(upload.key).toMatch(/^uploads\/upl_[a-z0-9]+\/rav4_seg40\.rlog\.zst$/)
     const run = await t.cts.wait((await t.cts.submit("test-chatty", { input: [{ type: "artifact", id: upload.id }, files[1]!] })).id)
     expect(run.status).toBe("completed")
-    expect(run.inputs.map((i) => i.sha256)).toEqual(files.map((f) => sha(readFileSync(f))))
-    expect(run.summary).toEqual({ copies: files.map((f) => sha(readFileSync(f))), inputs: files.map((f) => sha(readFileSync(f))) })
+    expect(run.inputs.map(i => i.sha256)).toEqual(files.map(f => sha(readFileSync(f))))
+    expect(run.summary).toEqual({ copies: files.map(f => sha(readFileSync(f))), inputs: files.map(f => sha(readFileSync(f))) })
   })
 
   it("records typed tool failures and crashes", async () => {
@@ -83,11 +95,11 @@ describe("Executor lifecycle", () => {
     expect(b).toMatchObject({ timeoutMs: 1234, owner: "alice", params: { count: 3, mode: "exact" } })
     await t.cts.wait(b.id)
     const mine = await t.cts.list({ owner: "alice" })
-    expect(mine.items.map((r) => r.id)).toEqual([b.id])
+    expect(mine.items.map(r => r.id)).toEqual([b.id])
     const page1 = await t.cts.list({ toolId: "test-params", limit: 1 })
-    expect(page1.items.map((r) => r.id)).toEqual([b.id])
+    expect(page1.items.map(r => r.id)).toEqual([b.id])
     const page2 = await t.cts.list({ toolId: "test-params", limit: 1, cursor: page1.nextCursor! })
-    expect(page2.items.map((r) => r.id)).toEqual([a.id])
+    expect(page2.items.map(r => r.id)).toEqual([a.id])
     expect(page2.nextCursor).toBeNull()
   })
 

@@ -10,7 +10,10 @@ const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0)
 
 /** Epoch ms of every line the appender tool wrote (`<n> <epoch ms>`). */
 const stamps = (file: string) =>
-  readFileSync(file, "utf8").trim().split("\n").map((line) => Number(line.split(" ")[1]))
+  readFileSync(file, "utf8")
+    .trim()
+    .split("\n")
+    .map(line => Number(line.split(" ")[1]))
 
 /** Waits until the file exists and grows, then returns its size. */
 const growing = async (file: string) => {
@@ -72,7 +75,7 @@ describe("cancel and timeout stop the work", () => {
     expect(outcome.run.status).toBe("canceled")
     expect(existsSync(path.join(tmp, temp!))).toBe(false)
     const artifacts = await t.cts.artifacts(run.id)
-    expect(artifacts.map((a) => [a.name, a.partial])).toEqual([["first.txt", true]])
+    expect(artifacts.map(a => [a.name, a.partial])).toEqual([["first.txt", true]])
     expect(existsSync(path.join(t.dir, "data", "artifacts", "runs", run.id, "slow.bin"))).toBe(false)
   })
 
@@ -85,7 +88,7 @@ describe("cancel and timeout stop the work", () => {
     const outcome = await t.cts.cancel(c.id)
     expect(outcome).toMatchObject({ outcome: "canceled", run: { status: "canceled", startedAt: null } })
     const events = await collect(t.cts.logs(c.id))
-    expect(events.map((e) => `${e.type}:${"status" in e ? e.status : ""}`)).toEqual(["status:queued", "status:canceled", "end:canceled"])
+    expect(events.map(e => `${e.type}:${"status" in e ? e.status : ""}`)).toEqual(["status:queued", "status:canceled", "end:canceled"])
     await Promise.all([t.cts.cancel(a.id), t.cts.cancel(b.id)])
     await sleep(200)
     expect(existsSync(path.join(t.dir, "q-c.txt"))).toBe(false)

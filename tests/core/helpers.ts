@@ -47,9 +47,10 @@ export const collect = async <A>(it: AsyncIterable<A>): Promise<Array<A>> => {
 }
 
 /** Reads a web stream fully. */
-export const readAll = async (stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Buffer> => Buffer.concat(await collect(stream as AsyncIterable<Uint8Array>))
+export const readAll = async (stream: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Buffer> =>
+  Buffer.concat(await collect(stream as AsyncIterable<Uint8Array>))
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+export const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 
 /** Polls until `check` returns true (or throws after `timeoutMs`). */
 export const until = async (check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 20) => {

@@ -10,7 +10,14 @@ import { sharedData } from "./helpers.js"
 const fixture = realpathSync(path.join(sharedData, "rlog", "subaru_cruise_demo.rlog.zst"))
 const bytes = readFileSync(fixture)
 const expected = createHash("sha256").update(bytes).digest("hex")
-const workerInput = (): WorkerInput => ({ name: path.basename(fixture), size: bytes.length, sha256: null, path: fixture, identity: identityOf(lstatSync(fixture)), roots: [path.dirname(fixture)] })
+const workerInput = (): WorkerInput => ({
+  name: path.basename(fixture),
+  size: bytes.length,
+  sha256: null,
+  path: fixture,
+  identity: identityOf(lstatSync(fixture)),
+  roots: [path.dirname(fixture)]
+})
 
 /** Counts the bytes every sha256 object in this process is fed. */
 const countHashedBytes = () => {
@@ -34,7 +41,7 @@ describe("openWorkerInput", () => {
   it("hashes each byte once however often the tool reads, and reports the whole file's sha256 when the read reaches the end", async () => {
     const hashed = countHashedBytes()
     const reported: string[] = []
-    const input = await openWorkerInput(workerInput(), (s) => reported.push(s))
+    const input = await openWorkerInput(workerInput(), s => reported.push(s))
     expect(input.sha256).toBeNull()
     expect(await drain(input.open(), 1)).toBeGreaterThan(0)
     expect(input.sha256).toBeNull()

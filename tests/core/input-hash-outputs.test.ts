@@ -24,7 +24,7 @@ describe("inputs' sha256 in the run record and in the tools' outputs (real tools
     expect(run.status).toBe("completed")
     expect(run.inputs[0]!.sha256).toBe(sha(subaru))
     const artifacts = await t.cts.artifacts(run.id)
-    const snapshot = artifacts.find((a) => a.name === "config_snapshot.json")!
+    const snapshot = artifacts.find(a => a.name === "config_snapshot.json")!
     const body = JSON.parse((await readAll((await t.cts.download(snapshot.id)).body)).toString("utf8"))
     expect(body.inputs).toEqual([{ name: "subaru_cruise_demo.rlog.zst", size: readFileSync(subaru).length, sha256: sha(subaru) }])
     for (const a of artifacts) expect(a.metadata, a.name).toMatchObject({ inputSha256: [sha(subaru)] })

@@ -61,7 +61,7 @@ describe("path inputs under input roots", () => {
   })
 
   it("names the missing file in the error", async () => {
-    const e = await cts.submit("test-chatty", { input: "drives/missing.rlog" }).catch((x) => x)
+    const e = await cts.submit("test-chatty", { input: "drives/missing.rlog" }).catch(x => x)
     expect(e.message).toContain("drives/missing.rlog")
     expect(e.details).toEqual({ path: "drives/missing.rlog" })
   })
@@ -80,7 +80,7 @@ describe("path inputs without input roots (embedded use)", () => {
   ])("%s → input_not_file (%s), before any read", async (input, what) => {
     const open = await testClient({ inputRoots: null })
     try {
-      const e = await open.cts.submit("test-chatty", { input }).catch((x) => x)
+      const e = await open.cts.submit("test-chatty", { input }).catch(x => x)
       expect(e).toBeInstanceOf(ValidationError)
       expect(e).toMatchObject({ code: "input_not_file" })
       expect(e.message).toContain(what)
@@ -94,7 +94,10 @@ describe("path inputs without input roots (embedded use)", () => {
     execFileSync("mkfifo", [fifo])
     const open = await testClient({ inputRoots: null })
     try {
-      await expect(open.cts.submit("test-chatty", { input: fifo })).rejects.toMatchObject({ code: "input_not_file", message: expect.stringContaining("a FIFO") })
+      await expect(open.cts.submit("test-chatty", { input: fifo })).rejects.toMatchObject({
+        code: "input_not_file",
+        message: expect.stringContaining("a FIFO")
+      })
     } finally {
       await open.close()
     }

@@ -12,7 +12,9 @@ import { testConfigLayer } from "../support/test-config.js"
 const tmp = tempDir("logs")
 const config = testConfigLayer(path.join(tmp.dir, "data"))
 /** A deliberately tiny live buffer and replay page so overflow and paging happen constantly. */
-const runtime = ManagedRuntime.make(LogStreamLive({ pageSize: 3 }).pipe(Layer.provide(EventBus.layerMemory({ bufferSize: 2 })), Layer.provide(RunStoreSqlite), Layer.provide(config)))
+const runtime = ManagedRuntime.make(
+  LogStreamLive({ pageSize: 3 }).pipe(Layer.provide(EventBus.layerMemory({ bufferSize: 2 })), Layer.provide(RunStoreSqlite), Layer.provide(config))
+)
 afterAll(async () => {
   await runtime.dispose()
   tmp.cleanup()
@@ -39,9 +41,9 @@ describe("LogStream", () => {
       })
     )
     expect(seqs).toEqual([1, 2, 3, 4, 5])
-    const page = await runtime.runPromise(Effect.flatMap(LogStream, (l) => l.read(a, 2, 2)))
-    expect(page.map((e) => e.seq)).toEqual([3, 4])
-    expect(page.map((e) => (e.type === "log" ? e.message : ""))).toEqual(["line 2", "line 3"])
+    const page = await runtime.runPromise(Effect.flatMap(LogStream, l => l.read(a, 2, 2)))
+    expect(page.map(e => e.seq)).toEqual([3, 4])
+    expect(page.map(e => (e.type === "log" ? e.message : ""))).toEqual(["line 2", "line 3"])
   })
 
   it("a subscription of a finished run replays and ends with the end event", async () => {
@@ -54,7 +56,7 @@ describe("LogStream", () => {
         return Chunk.toReadonlyArray(yield* Stream.runCollect(logs.subscribe(run, 4)))
       })
     )
-    expect(events.map((e) => e.seq)).toEqual([5, 6, 7, 8])
+    expect(events.map(e => e.seq)).toEqual([5, 6, 7, 8])
     expect(events.at(-1)).toMatchObject({ type: "end", status: "completed" })
   })
 
@@ -87,7 +89,7 @@ describe("LogStream", () => {
       })
     )
     expect(result.first.seq).toBe(1)
-    expect(result.rest.map((e) => e.seq)).toEqual(Array.from({ length: 401 }, (_, i) => i + 1))
+    expect(result.rest.map(e => e.seq)).toEqual(Array.from({ length: 401 }, (_, i) => i + 1))
   })
 
   it("property: random disconnect/resume points against a concurrent writer reconstruct the exact log", async () => {
@@ -118,7 +120,10 @@ describe("LogStream", () => {
                 const delay = readerDelays[segment % readerDelays.length]!
                 const after = got.at(-1)?.seq ?? 0
                 const part = yield* Stream.runCollect(
-                  logs.subscribe(run, after).pipe(Stream.take(size), Stream.tap(() => (delay ? Effect.sleep(delay) : Effect.void)))
+                  logs.subscribe(run, after).pipe(
+                    Stream.take(size),
+                    Stream.tap(() => (delay ? Effect.sleep(delay) : Effect.void))
+                  )
                 )
                 got.push(...part)
               }
@@ -128,7 +133,7 @@ describe("LogStream", () => {
             })
           )
           expect(reconstructed.got.map(strip)).toEqual(reconstructed.truth.map(strip))
-          expect(reconstructed.truth.map((e) => e.seq)).toEqual(Array.from({ length: count + 1 }, (_, i) => i + 1))
+          expect(reconstructed.truth.map(e => e.seq)).toEqual(Array.from({ length: count + 1 }, (_, i) => i + 1))
         }
       ),
       { numRuns: 40 }

@@ -24,14 +24,15 @@ const tool = defineTool({
 })
 
 const withRegistry = <A>(f: (r: typeof ToolRegistry.Service) => Effect.Effect<A, unknown>) =>
-  Effect.runPromise(Effect.flatMap(makeToolRegistry([{ def: tool, moduleUrl: null }]), (ctx) => f(ctx.unsafeMap.get(ToolRegistry.key) as typeof ToolRegistry.Service)))
+  Effect.runPromise(
+    Effect.flatMap(makeToolRegistry([{ def: tool, moduleUrl: null }]), ctx => f(ctx.unsafeMap.get(ToolRegistry.key) as typeof ToolRegistry.Service))
+  )
 
-const failureOf = (raw: unknown) =>
-  withRegistry((r) => Effect.flip(r.decodeParams("demo", raw))) as Promise<ValidationError>
+const failureOf = (raw: unknown) => withRegistry(r => Effect.flip(r.decodeParams("demo", raw))) as Promise<ValidationError>
 
 describe("ToolRegistry", () => {
   it("lists tools with their params as JSON Schema", async () => {
-    const [info] = await withRegistry((r) => r.list)
+    const [info] = await withRegistry(r => r.list)
     expect(info!.id).toBe("demo")
     const schema = info!.paramsJsonSchema as {
       properties: Record<string, { enum?: unknown[]; $ref?: string; minimum?: number; maximum?: number }>
@@ -48,7 +49,7 @@ describe("ToolRegistry", () => {
   })
 
   it("decodes params applying defaults", async () => {
-    expect(await withRegistry((r) => r.decodeParams("demo", { bus: 2 }))).toEqual({ bus: 2, format: "comma" })
+    expect(await withRegistry(r => r.decodeParams("demo", { bus: 2 }))).toEqual({ bus: 2, format: "comma" })
   })
 
   it("rejects unknown params naming them and listing the valid ones", async () => {
@@ -74,23 +75,28 @@ describe("ToolRegistry", () => {
   })
 
   it("rejects an unknown tool listing the known ones", async () => {
-    const e = (await withRegistry((r) => Effect.flip(r.get("nope")))) as ValidationError
+    const e = (await withRegistry(r => Effect.flip(r.get("nope")))) as ValidationError
     expect(e.code).toBe("unknown_tool")
     expect(e.message).toContain("demo")
   })
 
   it("refuses duplicate tool ids", async () => {
-    const exit = await Effect.runPromiseExit(makeToolRegistry([{ def: tool, moduleUrl: null }, { def: tool, moduleUrl: "file:///x.mjs" }]))
+    const exit = await Effect.runPromiseExit(
+      makeToolRegistry([
+        { def: tool, moduleUrl: null },
+        { def: tool, moduleUrl: "file:///x.mjs" }
+      ])
+    )
     expect(JSON.stringify(exit)).toContain("duplicate_tool")
   })
 
   it("loads extra tool modules next to the built-in tools", async () => {
     const tools = await listTools({ extraToolModules: [testToolsModule] })
-    const ids = tools.map((t) => t.id)
-    expect(ids.slice(0, builtinTools.length)).toEqual(builtinTools.map((t) => t.id))
+    const ids = tools.map(t => t.id)
+    expect(ids.slice(0, builtinTools.length)).toEqual(builtinTools.map(t => t.id))
     expect(ids).toContain("test-params")
-    expect(tools.find((t) => t.id === "test-params")!.defaultTimeoutMs).toBe(5000)
-    const exit = await Effect.runPromiseExit(Effect.flatMap(ToolRegistry, (r) => r.list).pipe(Effect.provide(ToolRegistryLive(["/nonexistent/tools.mjs"]))))
+    expect(tools.find(t => t.id === "test-params")!.defaultTimeoutMs).toBe(5000)
+    const exit = await Effect.runPromiseExit(Effect.flatMap(ToolRegistry, r => r.list).pipe(Effect.provide(ToolRegistryLive(["/nonexistent/tools.mjs"]))))
     expect(JSON.stringify(exit)).toContain("tool_module_failed")
   })
 })

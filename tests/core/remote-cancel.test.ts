@@ -5,14 +5,22 @@ import { describe, expect, it } from "vitest"
 import { createCts, type CtsClient } from "../../src/adapters/sdk/create-cts.js"
 import { collect, tempDir, testToolsModule, until } from "./helpers.js"
 
-const Database = createRequire(import.meta.url)("better-sqlite3") as new (file: string) => {
+const Database = createRequire(import.meta.url)("better-sqlite3") as new (
+  file: string
+) => {
   exec: (sql: string) => void
   prepare: (sql: string) => { run: (...params: ReadonlyArray<unknown>) => unknown; all: (...params: ReadonlyArray<unknown>) => Array<Record<string, unknown>> }
   close: () => void
 }
 
 const sizeOf = (file: string) => (existsSync(file) ? statSync(file).size : 0)
-const lastStamp = (file: string) => Math.max(...readFileSync(file, "utf8").trim().split("\n").map((line) => Number(line.split(" ")[1])))
+const lastStamp = (file: string) =>
+  Math.max(
+    ...readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map(line => Number(line.split(" ")[1]))
+  )
 
 /** Two clients on one data dir: `owner` executes the runs, `other` only reaches them through the store. */
 const pair = async (concurrency: number) => {
@@ -37,7 +45,7 @@ describe("cancel of a run another client (process) executes on the same data dir
       expect(outcome).toMatchObject({ outcome: "canceled", run: { id: run.id, status: "canceled", error: null } })
       expect(await p.owner.wait(run.id)).toMatchObject({ status: "canceled" })
       const events = await collect(p.owner.logs(run.id))
-      expect(events.filter((e) => e.type === "status").map((e) => (e as { status: string }).status)).toEqual(["queued", "running", "canceled"])
+      expect(events.filter(e => e.type === "status").map(e => (e as { status: string }).status)).toEqual(["queued", "running", "canceled"])
       expect(events.at(-1)).toMatchObject({ type: "end", status: "canceled" })
       expect((await p.other.cancel(run.id)).outcome).toBe("already_finished")
     } finally {
@@ -76,7 +84,10 @@ describe("cancel of a run another client (process) executes on the same data dir
       expect(await reopened.get(done.id)).toMatchObject({ id: done.id, status: "completed" })
       expect((await reopened.cancel(done.id)).outcome).toBe("already_finished")
       const check = new Database(path.join(dataDir, "cts.sqlite"))
-      const columns = check.prepare("SELECT name FROM pragma_table_info('runs')").all().map((r) => r.name)
+      const columns = check
+        .prepare("SELECT name FROM pragma_table_info('runs')")
+        .all()
+        .map(r => r.name)
       const version = check.prepare("PRAGMA user_version").all()[0]
       check.close()
       expect(columns).toContain("cancel_requested_at")

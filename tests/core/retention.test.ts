@@ -32,7 +32,7 @@ describe("retention sweep", () => {
       expect(report.enabled).toBe(true)
       expect(report.deletedArtifacts).toBe(2)
       expect(report.freedBytes).toBe(oldArtifacts[0]!.size + oldUpload.size)
-      expect(report.failures.map((f) => f.id)).toEqual([stuck.id])
+      expect(report.failures.map(f => f.id)).toEqual([stuck.id])
       await expect(cts.artifact(oldArtifacts[0]!.id)).rejects.toMatchObject({ code: "artifact_not_found" })
       await expect(cts.artifact(oldUpload.id)).rejects.toMatchObject({ code: "artifact_not_found" })
       expect((await cts.artifacts(fresh.id)).length).toBe(1)

@@ -20,10 +20,10 @@ afterAll(async () => {
 })
 
 const core = <A>(effect: Effect.Effect<A, unknown, CtsServices>) => rt.runPromise(effect)
-const get = (id: string) => core(Effect.flatMap(Executor, (e) => e.get(id)))
+const get = (id: string) => core(Effect.flatMap(Executor, e => e.get(id)))
 const submit = (toolId: string, params: Record<string, unknown>, extra: { timeoutMs?: number; input?: string } = {}) =>
   core(
-    Effect.flatMap(Executor, (e) =>
+    Effect.flatMap(Executor, e =>
       e.submit({ toolId, params, input: extra.input ? { type: "path", path: extra.input } : [], ...(extra.timeoutMs ? { timeoutMs: extra.timeoutMs } : {}) })
     )
   )
@@ -31,11 +31,11 @@ const submit = (toolId: string, params: Record<string, unknown>, extra: { timeou
 /** What a second store on the same database (its own, empty cache) reads: the persisted truth. */
 const persisted = <A>(use: (store: Context.Tag.Service<RunStore>) => Effect.Effect<A, unknown>) =>
   Effect.runPromise(
-    Effect.scoped(Effect.flatMap(Layer.build(RunStoreSqlite.pipe(Layer.provide(CtsConfigLive({ dataDir }, {})))), (ctx) => use(Context.get(ctx, RunStore))))
+    Effect.scoped(Effect.flatMap(Layer.build(RunStoreSqlite.pipe(Layer.provide(CtsConfigLive({ dataDir }, {})))), ctx => use(Context.get(ctx, RunStore))))
   )
 const expectCoherent = async (id: string): Promise<RunRecord> => {
   const served = await get(id)
-  expect(served).toEqual(await persisted((s) => s.getRun(id)))
+  expect(served).toEqual(await persisted(s => s.getRun(id)))
   return served
 }
 
@@ -43,7 +43,7 @@ const expectCoherent = async (id: string): Promise<RunRecord> => {
 const expectCoherentWhileLive = async (id: string) => {
   for (let i = 0; ; i++) {
     const served = await get(id)
-    const stored = await persisted((s) => s.getRun(id))
+    const stored = await persisted(s => s.getRun(id))
     if (i === 4 || JSON.stringify(served) === JSON.stringify(stored)) return expect(served).toEqual(stored)
   }
 }
@@ -52,7 +52,7 @@ const sorted = (stats: RunStatistics) => ({
   counts: [...stats.counts].sort((a, b) => `${a.toolId}${a.status}`.localeCompare(`${b.toolId}${b.status}`)),
   durations: [...stats.durations].sort((a, b) => `${a.toolId}${a.status}`.localeCompare(`${b.toolId}${b.status}`))
 })
-const liveFigures = () => core(Effect.flatMap(RunStore, (s) => s.statistics!))
+const liveFigures = () => core(Effect.flatMap(RunStore, s => s.statistics!))
 const scannedFigures = () => core(scanRunStatistics)
 
 describe("run record cache", () => {
@@ -60,11 +60,11 @@ describe("run record cache", () => {
     const run = await submit("test-chatty", {}, { input: demoRlog })
     await until(async () => (await get(run.id)).progress !== null)
     await expectCoherentWhileLive(run.id)
-    const done = await core(Effect.flatMap(Executor, (e) => e.await(run.id)))
+    const done = await core(Effect.flatMap(Executor, e => e.await(run.id)))
     expect(done).toMatchObject({ status: "completed", progress: { fraction: 1, note: "step 5" } })
     expect(done.artifactIds).toHaveLength(1)
     expect(await expectCoherent(run.id)).toEqual(done)
-    await core(Effect.flatMap(ArtifactStore, (s) => s.delete(done.artifactIds[0]!)))
+    await core(Effect.flatMap(ArtifactStore, s => s.delete(done.artifactIds[0]!)))
     expect((await expectCoherent(run.id)).artifactIds).toEqual([])
   })
 
@@ -73,24 +73,24 @@ describe("run record cache", () => {
     const queued = await submit("test-params", { count: 1 })
     await until(async () => (await get(running[1]!.id)).status === "running")
     expect((await expectCoherent(queued.id)).status).toBe("queued")
-    expect((await core(Effect.flatMap(Executor, (e) => e.cancel(queued.id)))).outcome).toBe("canceled")
+    expect((await core(Effect.flatMap(Executor, e => e.cancel(queued.id)))).outcome).toBe("canceled")
     expect(await expectCoherent(queued.id)).toMatchObject({ status: "canceled", startedAt: null })
     for (const r of running) {
       expect((await expectCoherent(r.id)).status).toBe("running")
-      await core(Effect.flatMap(Executor, (e) => e.cancel(r.id)))
+      await core(Effect.flatMap(Executor, e => e.cancel(r.id)))
       expect(await expectCoherent(r.id)).toMatchObject({ status: "canceled" })
     }
     const slow = await submit("test-appender", { file: path.join(tmp.dir, "c.txt") }, { timeoutMs: 300 })
-    await core(Effect.flatMap(Executor, (e) => e.await(slow.id)))
+    await core(Effect.flatMap(Executor, e => e.await(slow.id)))
     expect(await expectCoherent(slow.id)).toMatchObject({ status: "failed", error: { code: "timeout" } })
     const failed = await submit("test-fail", {})
-    await core(Effect.flatMap(Executor, (e) => e.await(failed.id)))
+    await core(Effect.flatMap(Executor, e => e.await(failed.id)))
     expect(await expectCoherent(failed.id)).toMatchObject({ status: "failed", error: { code: "demo_failure" } })
   })
 
   it("keeps run figures equal to the stored runs, and after a restart with crash recovery", async () => {
     expect(sorted(await liveFigures())).toEqual(sorted(await scannedFigures()))
-    const count = (stats: RunStatistics, toolId: string, status: RunStatus) => stats.counts.find((c) => c.toolId === toolId && c.status === status)?.count ?? 0
+    const count = (stats: RunStatistics, toolId: string, status: RunStatus) => stats.counts.find(c => c.toolId === toolId && c.status === status)?.count ?? 0
     const before = await liveFigures()
     expect(count(before, "test-appender", "canceled")).toBe(2)
     expect(count(before, "test-appender", "failed")).toBe(1)
@@ -98,9 +98,16 @@ describe("run record cache", () => {
     expect(count(before, "test-chatty", "completed")).toBe(1)
 
     const echo = await submit("test-params", { count: 2 })
-    const template = await core(Effect.flatMap(Executor, (e) => e.await(echo.id)))
-    const orphan: RunRecord = { ...template, id: "run_orphan0000000000", status: "running", startedAt: new Date().toISOString(), finishedAt: null, summary: null }
-    await core(Effect.flatMap(RunStore, (s) => s.insertRun(orphan, "2147483646:gone")))
+    const template = await core(Effect.flatMap(Executor, e => e.await(echo.id)))
+    const orphan: RunRecord = {
+      ...template,
+      id: "run_orphan0000000000",
+      status: "running",
+      startedAt: new Date().toISOString(),
+      finishedAt: null,
+      summary: null
+    }
+    await core(Effect.flatMap(RunStore, s => s.insertRun(orphan, "2147483646:gone")))
     await rt.dispose()
     rt = open()
     const recovered = await expectCoherent(orphan.id)
@@ -109,7 +116,7 @@ describe("run record cache", () => {
     expect(sorted(after)).toEqual(sorted(await scannedFigures()))
     expect(count(after, "test-params", "failed")).toBe(1)
     expect(count(after, "test-params", "running")).toBe(0)
-    const afterRestart = await persisted((s) => s.statistics!)
+    const afterRestart = await persisted(s => s.statistics!)
     expect(sorted(afterRestart)).toEqual(sorted(after))
   })
 })

@@ -4,8 +4,22 @@ import type { RunRecord, RunStatus } from "../../src/core/executor/executor.js"
 import { createRunCache } from "../../src/core/store/run-cache.js"
 
 const record = (id: string, status: RunStatus): RunRecord => ({
-  id, toolId: "t", toolVersion: "1", name: null, owner: null, status, params: {}, inputs: [], createdAt: "2024-01-01T00:00:00.000Z",
-  startedAt: null, finishedAt: null, timeoutMs: 1000, progress: null, error: null, summary: null, artifactIds: []
+  id,
+  toolId: "t",
+  toolVersion: "1",
+  name: null,
+  owner: null,
+  status,
+  params: {},
+  inputs: [],
+  createdAt: "2024-01-01T00:00:00.000Z",
+  startedAt: null,
+  finishedAt: null,
+  timeoutMs: 1000,
+  progress: null,
+  error: null,
+  summary: null,
+  artifactIds: []
 })
 const read = (cache: ReturnType<typeof createRunCache>, run: RunRecord | null) => Effect.runPromise(cache.readThrough(run?.id ?? "x", Effect.succeed(run)))
 

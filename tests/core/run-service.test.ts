@@ -33,7 +33,8 @@ const core = (dir: string) =>
   makeCtsLayer({ dataDir: path.join(tmp.dir, dir), concurrency: 1, inputRoots: null, extraToolModules: [testToolsModule], env: {} }, memory)
 
 const appender = (name: string) => ({ toolId: "test-appender", input: [], params: { file: path.join(tmp.dir, name), everyMs: 10 } })
-const eventsOf = (id: string) => Effect.flatMap(LogStream, (l) => l.read(id, 0, 100)).pipe(Effect.map((es) => es.map((e) => `${e.type}:${"status" in e ? e.status : ""}`)))
+const eventsOf = (id: string) =>
+  Effect.flatMap(LogStream, l => l.read(id, 0, 100)).pipe(Effect.map(es => es.map(e => `${e.type}:${"status" in e ? e.status : ""}`)))
 const waitFor = (id: string, status: RunRecord["status"]) =>
   Effect.gen(function* () {
     const runs = yield* RunService
@@ -44,7 +45,7 @@ const waitFor = (id: string, status: RunRecord["status"]) =>
     throw new Error(`run ${id} never reached ${status}`)
   })
 
-layer(core("submit"), { excludeTestServices: true })("RunService over the memory layers", (it) => {
+layer(core("submit"), { excludeTestServices: true })("RunService over the memory layers", it => {
   it.effect("submit validates, queues, runs and records the result", () =>
     Effect.gen(function* () {
       const runs = yield* RunService
@@ -88,7 +89,7 @@ layer(core("submit"), { excludeTestServices: true })("RunService over the memory
       yield* waitFor(run.id, "running")
       yield* Effect.sleep(LEASES.leaseMs * 4)
       expect((yield* runs.get(run.id)).status).toBe("running")
-      const lease = (yield* Effect.flatMap(RunStore, (s) => s.leasedRuns)).find((l) => l.id === run.id)!
+      const lease = (yield* Effect.flatMap(RunStore, s => s.leasedRuns)).find(l => l.id === run.id)!
       expect(Date.parse(lease.expiresAt)).toBeGreaterThan(Date.now())
       yield* runs.cancel(run.id)
     })
@@ -96,9 +97,22 @@ layer(core("submit"), { excludeTestServices: true })("RunService over the memory
 })
 
 const orphan = (id: string, status: RunRecord["status"]): RunRecord => ({
-  id, toolId: "test-params", toolVersion: "1.2.3", name: null, owner: null, status, params: { count: 1 }, inputs: [],
-  createdAt: new Date().toISOString(), startedAt: status === "running" ? new Date().toISOString() : null, finishedAt: null,
-  timeoutMs: 5000, progress: null, error: null, summary: null, artifactIds: []
+  id,
+  toolId: "test-params",
+  toolVersion: "1.2.3",
+  name: null,
+  owner: null,
+  status,
+  params: { count: 1 },
+  inputs: [],
+  createdAt: new Date().toISOString(),
+  startedAt: status === "running" ? new Date().toISOString() : null,
+  finishedAt: null,
+  timeoutMs: 5000,
+  progress: null,
+  error: null,
+  summary: null,
+  artifactIds: []
 })
 
 describe("crash recovery by leases", () => {
@@ -112,7 +126,7 @@ describe("crash recovery by leases", () => {
     )
   }
 
-  layer(shared, { excludeTestServices: true })((it) => {
+  layer(shared, { excludeTestServices: true })(it => {
     it.effect("an expired lease of a dead owner elsewhere is recovered (worker_lost); a live owner's lease is not touched", () =>
       Effect.gen(function* () {
         const store = yield* RunStore
@@ -127,7 +141,7 @@ describe("crash recovery by leases", () => {
         expect((yield* eventsOf("run_deadowner000000001")).slice(-2)).toEqual(["status:failed", "end:failed"])
         expect(yield* runs.get("run_liveowner000000001")).toMatchObject({ status: "running", error: null })
         expect(yield* runs.get("run_goneinstance000001")).toMatchObject({ status: "failed", error: { code: "interrupted" } })
-        const live = (yield* store.leasedRuns).find((l) => l.id === "run_liveowner000000001")
+        const live = (yield* store.leasedRuns).find(l => l.id === "run_liveowner000000001")
         expect(live).toEqual({ id: "run_liveowner000000001", status: "running", owner: "other-host/4343:live", expiresAt: future })
       })
     )

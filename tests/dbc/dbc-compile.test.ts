@@ -34,7 +34,7 @@ describe("compiled signal decoders", () => {
   it("equal decodeSignal / decodeSignalRaw for every layout, sign, factor and offset (property)", () => {
     fc.assert(
       fc.property(
-        layoutArb.chain((l) => fc.tuple(fc.constant(l), fc.uint8Array({ minLength: l.size, maxLength: l.size }))),
+        layoutArb.chain(l => fc.tuple(fc.constant(l), fc.uint8Array({ minLength: l.size, maxLength: l.size }))),
         ([l, data]) => {
           const s = signalOf(l.line, l.size)
           same(compileSignalDecoder(s)(data), decodeSignal(s, data))
@@ -52,7 +52,7 @@ describe("compiled signal decoders", () => {
     ]
     for (const [name, frames] of cases) {
       const dbc = await Effect.runPromise(loadBundledDbc(name))
-      const decoders = new Map(dbc.messages.map((m) => [m.address, m.signals.map((s) => [s, compileSignalDecoder(s)] as const)]))
+      const decoders = new Map(dbc.messages.map(m => [m.address, m.signals.map(s => [s, compileSignalDecoder(s)] as const)]))
       let checked = 0
       for (const f of oracleFrames(frames)) {
         for (const [s, decode] of decoders.get(f.address) ?? []) {
@@ -79,7 +79,9 @@ describe("compiled signal decoders", () => {
     const expected = (data: Uint8Array) => {
       const m = mux.plan.minLength <= data.length ? Number(decodeSignalRaw(mux, data)) : undefined
       return message.signals
-        .map((s) => (s.plan.minLength <= data.length && (s.multiplexValue === undefined || s === mux || s.multiplexValue === m) ? `,${decodeSignal(s, data)}` : ","))
+        .map(s =>
+          s.plan.minLength <= data.length && (s.multiplexValue === undefined || s === mux || s.multiplexValue === m) ? `,${decodeSignal(s, data)}` : ","
+        )
         .join("")
     }
     fc.assert(

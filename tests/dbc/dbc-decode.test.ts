@@ -52,12 +52,10 @@ const layoutArb: fc.Arbitrary<Layout> = fc
   })
 
 const withData = <T>(arb: fc.Arbitrary<T & { size: number }>) =>
-  arb.chain((x) => fc.tuple(fc.constant(x), fc.uint8Array({ minLength: x.size, maxLength: x.size })))
+  arb.chain(x => fc.tuple(fc.constant(x), fc.uint8Array({ minLength: x.size, maxLength: x.size })))
 
 const rawArb = (l: Layout): fc.Arbitrary<bigint> =>
-  l.signed
-    ? fc.bigInt(-(1n << BigInt(l.length - 1)), (1n << BigInt(l.length - 1)) - 1n)
-    : fc.bigInt(0n, (1n << BigInt(l.length)) - 1n)
+  l.signed ? fc.bigInt(-(1n << BigInt(l.length - 1)), (1n << BigInt(l.length - 1)) - 1n) : fc.bigInt(0n, (1n << BigInt(l.length)) - 1n)
 
 const asBig = (v: number | bigint) => BigInt(v)
 
@@ -76,7 +74,7 @@ describe("decodeSignalRaw against an independent reference (property)", () => {
 
   it("signalBits lists exactly the bits that change the value, MSB first", () => {
     fc.assert(
-      fc.property(withData(layoutArb.filter((l) => l.size <= 8)), ([l, data]) => {
+      fc.property(withData(layoutArb.filter(l => l.size <= 8)), ([l, data]) => {
         const signal = signalOf(l)
         const bits = signalBits(signal)
         expect(bits.length).toBe(l.length)
@@ -117,8 +115,8 @@ describe("encode → decode round trip (property)", () => {
 
   it("encodeSignal / decodeSignal keep physical values with factor and offset", () => {
     const arb = layoutArb
-      .filter((l) => l.length <= 32)
-      .chain((l) => fc.tuple(fc.constant(l), rawArb(l), fc.constantFrom(["0.01", "-67.67"], ["1.5", "0"], ["0.1", "5"], ["-2", "1"])))
+      .filter(l => l.length <= 32)
+      .chain(l => fc.tuple(fc.constant(l), rawArb(l), fc.constantFrom(["0.01", "-67.67"], ["1.5", "0"], ["0.1", "5"], ["-2", "1"])))
     fc.assert(
       fc.property(arb, ([l, raw, [factor, offset]]) => {
         const signal = signalOf(l, factor, offset)
@@ -204,7 +202,7 @@ describe("Subaru DBC knowledge on the demo drive", () => {
 
   it("every CHECKSUM 0|8 and COUNTER 8|4 of the truth file is declared by name in the DBC", () => {
     const bits = dbcHousekeepingBits(subaru)
-    const used = Object.keys(truth.frame_counts_by_bus_address).map((k) => parseInt(k.split(":")[1], 16))
+    const used = Object.keys(truth.frame_counts_by_bus_address).map(k => parseInt(k.split(":")[1], 16))
     for (const address of new Set(used)) {
       const entry = bits.get(address)
       expect(entry, `0x${address.toString(16)}`).toBeDefined()
@@ -218,9 +216,9 @@ describe("Subaru DBC knowledge on the demo drive", () => {
 
   it("Transmission.Gear carries its VAL_ name (D, the drive gear of every frame)", () => {
     const transmission = subaru.messagesByAddress.get(0x48)!
-    const frames = oracleFrames("subaru_cruise_demo.frames.csv").filter((f) => f.address === 0x48)
+    const frames = oracleFrames("subaru_cruise_demo.frames.csv").filter(f => f.address === 0x48)
     expect(frames.length).toBe(truth.frame_counts_by_bus_address["0:0x48"])
-    const labels = new Set(frames.map((f) => decodeMessage(transmission, f.data).labels.Gear))
+    const labels = new Set(frames.map(f => decodeMessage(transmission, f.data).labels.Gear))
     expect([...labels]).toEqual(["D"])
   })
 })

@@ -13,7 +13,7 @@ import { dataPath, repoRoot, subaruTruth, SUBARU_T0_NS } from "../support/shared
 const can = (...p: string[]) => dataPath("comma2k19_rav4_seg40", "processed_log", "CAN", ...p)
 
 describe("bundled DBCs are the opendbc files of ../shared/data", () => {
-  it.each(["subaru_global_2017_generated", "toyota_new_mc_pt_generated", "toyota_adas"])("%s", (name) => {
+  it.each(["subaru_global_2017_generated", "toyota_new_mc_pt_generated", "toyota_adas"])("%s", name => {
     const bundled = readFileSync(path.join(repoRoot, "assets", "dbc", `${name}.dbc`))
     expect(bundled.equals(readFileSync(dataPath("opendbc", `${name}.dbc`)))).toBe(true)
   })
@@ -110,7 +110,7 @@ describe("Subaru Cruise_Status 0x241 (subaru_global_2017_generated)", () => {
   it("decodes 56 over [40.2, 110.0) and 0 elsewhere, and equals ((d[6] & 0x0F) << 8) | d[7]", () => {
     const [[from, to]] = truth.set_speed.shown_windows_s
     const setSpeed = subaru.messagesByAddress.get(0x241)!.signalsByName.get("Cruise_Set_Speed")!
-    const mine = frames.filter((f) => f.address === 0x241 && f.bus === 0)
+    const mine = frames.filter(f => f.address === 0x241 && f.bus === 0)
     expect(mine.length).toBe(truth.frame_counts_by_bus_address["0:0x241"])
     let inside = 0
     const intelMisread = new Set<number>()
@@ -129,7 +129,7 @@ describe("Subaru Cruise_Status 0x241 (subaru_global_2017_generated)", () => {
 
   it("ES_DashStatus.Cruise_Set_Speed (bus 2, Intel 40|8) is 56 over the same window", () => {
     const signal = subaru.messagesByName.get("ES_DashStatus")!.signalsByName.get("Cruise_Set_Speed")!
-    const on = frames.filter((f) => f.address === 0x321 && f.bus === 2 && decodeSignal(signal, f.data) === 56).map(tRel)
+    const on = frames.filter(f => f.address === 0x321 && f.bus === 2 && decodeSignal(signal, f.data) === 56).map(tRel)
     expect(Math.min(...on)).toBeCloseTo(40.2, 9)
     expect(Math.max(...on)).toBeCloseTo(109.9, 9)
   })
@@ -144,7 +144,7 @@ describe("Subaru Cruise_Status 0x241 (subaru_global_2017_generated)", () => {
       expect(signalBits(signal)).toEqual([spec.lsb_bit])
       for (const [busKey, expected] of Object.entries(runs[key])) {
         const bus = Number(busKey.slice(4))
-        const mine = frames.filter((f) => f.address === spec.address && f.bus === bus)
+        const mine = frames.filter(f => f.address === spec.address && f.bus === bus)
         const got: Array<{ first_on: number; last_on: number; frames: number; first_off_after: number | null }> = []
         let open = false
         for (const f of mine) {

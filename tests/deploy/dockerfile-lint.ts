@@ -28,7 +28,7 @@ export const parseDockerfile = (text: string): Array<Instruction> => {
 export const lintDockerfile = (instructions: ReadonlyArray<Instruction>): Array<string> => {
   const problems: Array<string> = []
   const stages = new Set<string>()
-  const froms = instructions.filter((i) => i.keyword === "FROM")
+  const froms = instructions.filter(i => i.keyword === "FROM")
   if (froms.length < 2) problems.push("not multi-stage: fewer than two FROM")
   for (const f of froms) {
     const [image, as, name] = f.args.split(/\s+/)
@@ -39,20 +39,22 @@ export const lintDockerfile = (instructions: ReadonlyArray<Instruction>): Array<
   }
   const final = froms.at(-1)
   if (final && !/^node:24\.\d+\.\d+/.test(final.args)) problems.push(`line ${final.line}: the final stage is not a Node 24 LTS image`)
-  const lastStage = final ? instructions.filter((i) => i.line >= final.line) : []
-  const users = lastStage.filter((i) => i.keyword === "USER")
+  const lastStage = final ? instructions.filter(i => i.line >= final.line) : []
+  const users = lastStage.filter(i => i.keyword === "USER")
   const user = users.at(-1)?.args.split(":")[0]
   if (!user) problems.push("the final stage has no USER (it would run as root)")
   else if (user === "root" || user === "0") problems.push(`line ${users.at(-1)!.line}: USER ${user} is root`)
   for (const i of instructions) {
     if (i.keyword === "ADD" && /https?:\/\//.test(i.args)) problems.push(`line ${i.line}: ADD of a URL (use RUN with a checked download, or COPY)`)
     if (i.keyword === "ADD") problems.push(`line ${i.line}: ADD where COPY does (ADD also unpacks archives)`)
-    if (i.keyword === "RUN" && /apt-get install(?![^&;]*--no-install-recommends)/.test(i.args)) problems.push(`line ${i.line}: apt-get install without --no-install-recommends`)
+    if (i.keyword === "RUN" && /apt-get install(?![^&;]*--no-install-recommends)/.test(i.args))
+      problems.push(`line ${i.line}: apt-get install without --no-install-recommends`)
     if (i.keyword === "RUN" && /curl[^|]*\|\s*(sh|bash)/.test(i.args)) problems.push(`line ${i.line}: pipes a download into a shell`)
-    if (["ENV", "ARG"].includes(i.keyword) && /(SECRET|PASSWORD|TOKEN|SIGNING_KEY)\w*\s*=/.test(i.args)) problems.push(`line ${i.line}: a secret baked into the image`)
+    if (["ENV", "ARG"].includes(i.keyword) && /(SECRET|PASSWORD|TOKEN|SIGNING_KEY)\w*\s*=/.test(i.args))
+      problems.push(`line ${i.line}: a secret baked into the image`)
   }
-  if (!lastStage.some((i) => i.keyword === "HEALTHCHECK" && !/^NONE$/i.test(i.args))) problems.push("no HEALTHCHECK in the final stage")
-  const entry = lastStage.find((i) => i.keyword === "ENTRYPOINT" || i.keyword === "CMD")
+  if (!lastStage.some(i => i.keyword === "HEALTHCHECK" && !/^NONE$/i.test(i.args))) problems.push("no HEALTHCHECK in the final stage")
+  const entry = lastStage.find(i => i.keyword === "ENTRYPOINT" || i.keyword === "CMD")
   if (!entry || !entry.args.startsWith("[")) problems.push("ENTRYPOINT/CMD not in exec form (signals would not reach node)")
   return problems
 }

@@ -12,12 +12,12 @@ import { makeCtsLayer, type CtsServices } from "../../src/core/runtime.js"
 import { tempDir, until } from "../core/helpers.js"
 import { repoRoot } from "../support/shared-data.js"
 
-const nginxBin = ["/usr/sbin/nginx", "/usr/bin/nginx"].find((p) => spawnSync(p, ["-v"]).status === 0)
+const nginxBin = ["/usr/sbin/nginx", "/usr/bin/nginx"].find(p => spawnSync(p, ["-v"]).status === 0)
 if (!nginxBin && process.env.CI === "true") throw new Error("nginx is not installed, but CI=true (.ci/run installs it with apt-get)")
 if (!nginxBin) console.warn("[skipped] nginx site test: nginx is not installed (Debian: apt-get install nginx)")
 
 const freePort = () =>
-  new Promise<number>((resolve) => {
+  new Promise<number>(resolve => {
     const s = createServer().listen(0, "127.0.0.1", () => {
       const port = (s.address() as { port: number }).port
       s.close(() => resolve(port))
@@ -44,7 +44,13 @@ describe.skipIf(!nginxBin)("deploy/nginx/cts.conf in front of a loopback cts ser
 
   beforeAll(async () => {
     runtime = ManagedRuntime.make(
-      makeCtsLayer({ dataDir: path.join(tmp.dir, "data"), inputRoots: [], concurrency: 1, extraToolModules: [path.join(repoRoot, "tests/deploy/fixtures/ticker-tool.mjs")], env: {} })
+      makeCtsLayer({
+        dataDir: path.join(tmp.dir, "data"),
+        inputRoots: [],
+        concurrency: 1,
+        extraToolModules: [path.join(repoRoot, "tests/deploy/fixtures/ticker-tool.mjs")],
+        env: {}
+      })
     )
     server = await startServer({ runtime, host: "127.0.0.1", port: 0, env: {}, configFile: null, maxUploadBytes: 1024 ** 3 })
     const port = await freePort()
@@ -69,7 +75,15 @@ describe.skipIf(!nginxBin)("deploy/nginx/cts.conf in front of a loopback cts ser
     )
     nginx = spawn(nginxBin!, ["-p", tmp.dir, "-e", path.join(tmp.dir, "error.log"), "-c", path.join(tmp.dir, "nginx.conf")], { stdio: "inherit" })
     base = `http://127.0.0.1:${port}`
-    await until(() => fetch(`${base}/v1/version`).then((r) => r.ok, () => false), 10_000, 50)
+    await until(
+      () =>
+        fetch(`${base}/v1/version`).then(
+          r => r.ok,
+          () => false
+        ),
+      10_000,
+      50
+    )
   })
 
   afterAll(async () => {
@@ -94,26 +108,36 @@ describe.skipIf(!nginxBin)("deploy/nginx/cts.conf in front of a loopback cts ser
     let text = ""
     for await (const chunk of stream.body as unknown as AsyncIterable<Uint8Array>) {
       text += decoder.decode(chunk, { stream: true })
-      for (const m of text.matchAll(/"message":"tick (\d+)"/g)) if (!arrivals.some((a) => a.tick === Number(m[1]))) arrivals.push({ tick: Number(m[1]), at: Date.now() })
+      for (const m of text.matchAll(/"message":"tick (\d+)"/g))
+        if (!arrivals.some(a => a.tick === Number(m[1]))) arrivals.push({ tick: Number(m[1]), at: Date.now() })
       if (text.includes("event: end")) break
     }
-    expect(arrivals.map((a) => a.tick)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+    expect(arrivals.map(a => a.tick)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
     const gaps = arrivals.slice(1).map((a, i) => a.at - arrivals[i]!.at)
     // Produced 250 ms apart: through a buffering proxy they would arrive together at the end.
     expect(arrivals.at(-1)!.at - arrivals[0]!.at).toBeGreaterThan(1200)
-    expect(gaps.filter((g) => g > 100).length).toBeGreaterThanOrEqual(5)
+    expect(gaps.filter(g => g > 100).length).toBeGreaterThanOrEqual(5)
   })
 
   it("takes a streamed 500 MB upload and serves it whole and by Range through the proxy", async () => {
     const whole = createHash("sha256")
-    const body = Readable.toWeb(Readable.from((function* () {
-      for (let i = 0; i < BIG_BLOCKS; i++) {
-        const b = block(i)
-        whole.update(b)
-        yield b
-      }
-    })()))
-    const uploaded = await fetch(`${base}/v1/uploads?name=route.bin`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body, duplex: "half" } as RequestInit)
+    const body = Readable.toWeb(
+      Readable.from(
+        (function* () {
+          for (let i = 0; i < BIG_BLOCKS; i++) {
+            const b = block(i)
+            whole.update(b)
+            yield b
+          }
+        })()
+      )
+    )
+    const uploaded = await fetch(`${base}/v1/uploads?name=route.bin`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body,
+      duplex: "half"
+    } as RequestInit)
     expect(uploaded.status).toBe(201)
     const meta = (await uploaded.json()) as { id: string; size: number; sha256: string }
     expect(meta.sha256).toBe(whole.copy().digest("hex"))
@@ -129,7 +153,7 @@ describe.skipIf(!nginxBin)("deploy/nginx/cts.conf in front of a loopback cts ser
     expect([full.status, full.headers.get("content-length")]).toEqual([200, String(meta.size)])
     const got = createHash("sha256")
     let bytes = 0
-    for await (const chunk of full.body as unknown as AsyncIterable<Uint8Array>) (got.update(chunk), (bytes += chunk.byteLength))
+    for await (const chunk of full.body as unknown as AsyncIterable<Uint8Array>) got.update(chunk), (bytes += chunk.byteLength)
     expect([bytes, got.digest("hex")]).toEqual([meta.size, whole.digest("hex")])
   }, 180_000)
 })

@@ -39,7 +39,13 @@ describe("uploads and artifacts", () => {
     const res = await upload(rlogBytes, "rav4_seg40.rlog.zst")
     expect(res.status).toBe(201)
     const up = await res.json()
-    expect(up).toMatchObject({ name: "rav4_seg40.rlog.zst", size: rlogBytes.length, sha256: sha(rlogBytes), run_id: null, input: { type: "upload", value: up.id } })
+    expect(up).toMatchObject({
+      name: "rav4_seg40.rlog.zst",
+      size: rlogBytes.length,
+      sha256: sha(rlogBytes),
+      run_id: null,
+      input: { type: "upload", value: up.id }
+    })
     expect(res.headers.get("location")).toBe(`${server.url}/v1/artifacts/${up.id}`)
     const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-copy-input", input: up.input }))).json()
     const done = await waitForRun(server, run.id)
@@ -61,7 +67,13 @@ describe("uploads and artifacts", () => {
 
   it("serves metadata, full downloads, ranges, ETag revalidation and safe headers", async () => {
     const { artifact } = await copyRun()
-    expect(artifact).toMatchObject({ name: "copy.bin", size: rlogBytes.length, sha256: sha(rlogBytes), content_type: "application/octet-stream", partial: false })
+    expect(artifact).toMatchObject({
+      name: "copy.bin",
+      size: rlogBytes.length,
+      sha256: sha(rlogBytes),
+      content_type: "application/octet-stream",
+      partial: false
+    })
     const meta = await (await server.api(`/v1/artifacts/${artifact.id}`)).json()
     expect(meta).toEqual(artifact)
 
@@ -125,13 +137,17 @@ describe("uploads and artifacts", () => {
 
     const token = signed.url.slice(signed.url.lastIndexOf("/") + 1)
     const [payload, mac] = token.split(".")
-    const forgedPayload = Buffer.from(Buffer.from(payload, "base64url").toString().replace(/\.\d+$/, ".9999999999")).toString("base64url")
+    const forgedPayload = Buffer.from(
+      Buffer.from(payload, "base64url")
+        .toString()
+        .replace(/\.\d+$/, ".9999999999")
+    ).toString("base64url")
     await expectError(await fetch(`${server.url}/v1/files/${forgedPayload}.${mac}`), 403, "invalid_token")
     await expectError(await fetch(`${server.url}/v1/files/${payload}.${mac.slice(0, -2)}AA`), 403, "invalid_token")
     await expectError(await fetch(`${server.url}/v1/files/garbage`), 403, "invalid_token")
 
     const short = await (await server.api(`/v1/artifacts/${artifact.id}/url`, jsonInit("POST", { ttl_s: 1 }))).json()
-    await new Promise((r) => setTimeout(r, 2100))
+    await new Promise(r => setTimeout(r, 2100))
     await expectError(await fetch(short.url), 403, "token_expired")
     await expectError(await server.api(`/v1/artifacts/${artifact.id}/url`, jsonInit("POST", { ttl_s: 10 ** 8 })), 422, "ttl_too_long")
     const byDefault = await server.api(`/v1/artifacts/${artifact.id}/url`, { method: "POST" })

@@ -35,9 +35,9 @@ afterAll(async () => {
 const raw = (rawPath: string, method = "GET") =>
   new Promise<{ status: number; body: string }>((resolve, reject) => {
     const url = new URL(server.url)
-    const req = request({ host: url.hostname, port: url.port, path: rawPath, method, headers: { authorization: `Bearer ${tokens.alice}` } }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path: rawPath, method, headers: { authorization: `Bearer ${tokens.alice}` } }, res => {
       let body = ""
-      res.on("data", (c) => (body += c))
+      res.on("data", c => (body += c))
       res.on("end", () => resolve({ status: res.statusCode!, body }))
     })
     req.on("error", reject)
@@ -78,7 +78,11 @@ describe("attacks are refused", () => {
       await expectError(res, 422, "invalid_upload_name")
     }
     await expectError(await server.api(`/v1/uploads`, { method: "POST", body: "abc" }), 422, "missing_upload_name")
-    await expectError(await server.api(`/v1/uploads`, { method: "POST", body: "abc", headers: { "content-disposition": 'attachment; filename="../../x"' } }), 422, "invalid_upload_name")
+    await expectError(
+      await server.api(`/v1/uploads`, { method: "POST", body: "abc", headers: { "content-disposition": 'attachment; filename="../../x"' } }),
+      422,
+      "invalid_upload_name"
+    )
   })
 
   it("refuses oversized uploads, declared or streamed, and keeps no partial file", async () => {
@@ -103,7 +107,11 @@ describe("attacks are refused", () => {
   })
 
   it("refuses malformed, mistyped and oversized JSON bodies", async () => {
-    await expectError(await server.api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: '{"tool_id": "http-chatty",' }), 400, "malformed_json")
+    await expectError(
+      await server.api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: '{"tool_id": "http-chatty",' }),
+      400,
+      "malformed_json"
+    )
     await expectError(await server.api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: "" }), 400, "malformed_json")
     await expectError(await server.api("/v1/runs", { method: "POST", headers: { "content-type": "text/plain" }, body: "{}" }), 415, "unsupported_media_type")
     await expectError(await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", name: "x".repeat(5000) })), 413, "payload_too_large")
@@ -131,7 +139,15 @@ describe("attacks are refused", () => {
     expect((done.summary as { sha256: string }).sha256).toBe(createHash("sha256").update(readFileSync(rlogFile)).digest("hex"))
     const relative = await (await submit({ tool_id: "http-copy-input", input: { type: "path", value: "rav4_seg40.rlog.zst" } })).json()
     expect((await waitForRun(server, relative.id)).status).toBe("completed")
-    for (const value of ["/etc/passwd", `${rlogDir}/../../../../etc/passwd`, "../../../etc/passwd", path.join(outsideRoot, "secret.rlog"), path.join(extraRoot, "link.rlog"), "link.rlog", "dirlink/secret.rlog"]) {
+    for (const value of [
+      "/etc/passwd",
+      `${rlogDir}/../../../../etc/passwd`,
+      "../../../etc/passwd",
+      path.join(outsideRoot, "secret.rlog"),
+      path.join(extraRoot, "link.rlog"),
+      "link.rlog",
+      "dirlink/secret.rlog"
+    ]) {
       await expectError(await submit({ tool_id: "http-copy-input", input: { type: "path", value } }), 403, "path_not_allowed")
     }
     for (const value of ["file:///etc/passwd", "http://169.254.169.254/latest/meta-data", "s3://bucket/key"]) {

@@ -19,7 +19,13 @@ const settings: ServerSettings = {
 const auth = createAuthenticator(settings)
 const bearer = (t: string) => new Headers({ authorization: `Bearer ${t}` })
 const hs = (claims: Record<string, unknown>, exp: string | number = "5m") =>
-  new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuer("https://issuer.example").setAudience("cts").setIssuedAt().setExpirationTime(exp).sign(new TextEncoder().encode(secret))
+  new SignJWT(claims)
+    .setProtectedHeader({ alg: "HS256" })
+    .setIssuer("https://issuer.example")
+    .setAudience("cts")
+    .setIssuedAt()
+    .setExpirationTime(exp)
+    .sign(new TextEncoder().encode(secret))
 
 const failure = async (p: Promise<unknown>) => {
   try {
@@ -37,7 +43,12 @@ describe("authentication", () => {
 
   it("accepts HS256 and RS256 JWTs with the configured issuer and audience; the principal is jwt:<iss>:<sub>", async () => {
     expect(await auth(bearer(await hs({ sub: "bob" })))).toEqual({ id: "jwt:https%3A%2F%2Fissuer.example:bob", via: "jwt" })
-    const rs = await new SignJWT({ sub: "carol" }).setProtectedHeader({ alg: "RS256" }).setIssuer("https://issuer.example").setAudience("cts").setExpirationTime("5m").sign(rsa.privateKey)
+    const rs = await new SignJWT({ sub: "carol" })
+      .setProtectedHeader({ alg: "RS256" })
+      .setIssuer("https://issuer.example")
+      .setAudience("cts")
+      .setExpirationTime("5m")
+      .sign(rsa.privateKey)
     expect(await auth(bearer(rs))).toEqual({ id: "jwt:https%3A%2F%2Fissuer.example:carol", via: "jwt" })
   })
 
@@ -48,10 +59,52 @@ describe("authentication", () => {
       ["invalid_token", async () => auth(bearer("nope-nope-nope-nope"))],
       ["token_expired", async () => auth(bearer(await hs({ sub: "bob" }, Math.floor(Date.now() / 1000) - 60)))],
       ["invalid_token", async () => auth(bearer((await hs({ sub: "bob" })).slice(0, -3) + "AAA"))],
-      ["invalid_token", async () => auth(bearer(await new SignJWT({ sub: "x" }).setProtectedHeader({ alg: "RS256" }).setIssuer("https://issuer.example").setAudience("cts").setExpirationTime("5m").sign(otherRsa.privateKey)))],
-      ["invalid_token", async () => auth(bearer(await new SignJWT({ sub: "x" }).setProtectedHeader({ alg: "HS256" }).setIssuer("https://other.example").setAudience("cts").setExpirationTime("5m").sign(new TextEncoder().encode(secret))))],
-      ["invalid_token", async () => auth(bearer(await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setIssuer("https://issuer.example").setAudience("cts").setExpirationTime("5m").sign(new TextEncoder().encode(secret))))],
-      ["unsupported_token", async () => auth(bearer(`${base64url.encode(JSON.stringify({ alg: "none" }))}.${base64url.encode(JSON.stringify({ sub: "root" }))}.x`))]
+      [
+        "invalid_token",
+        async () =>
+          auth(
+            bearer(
+              await new SignJWT({ sub: "x" })
+                .setProtectedHeader({ alg: "RS256" })
+                .setIssuer("https://issuer.example")
+                .setAudience("cts")
+                .setExpirationTime("5m")
+                .sign(otherRsa.privateKey)
+            )
+          )
+      ],
+      [
+        "invalid_token",
+        async () =>
+          auth(
+            bearer(
+              await new SignJWT({ sub: "x" })
+                .setProtectedHeader({ alg: "HS256" })
+                .setIssuer("https://other.example")
+                .setAudience("cts")
+                .setExpirationTime("5m")
+                .sign(new TextEncoder().encode(secret))
+            )
+          )
+      ],
+      [
+        "invalid_token",
+        async () =>
+          auth(
+            bearer(
+              await new SignJWT({})
+                .setProtectedHeader({ alg: "HS256" })
+                .setIssuer("https://issuer.example")
+                .setAudience("cts")
+                .setExpirationTime("5m")
+                .sign(new TextEncoder().encode(secret))
+            )
+          )
+      ],
+      [
+        "unsupported_token",
+        async () => auth(bearer(`${base64url.encode(JSON.stringify({ alg: "none" }))}.${base64url.encode(JSON.stringify({ sub: "root" }))}.x`))
+      ]
     ]
     for (const [code, attempt] of cases) {
       const error = await failure(attempt())

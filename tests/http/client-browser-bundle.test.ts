@@ -15,7 +15,10 @@ describe("src/client in a browser bundle", () => {
       logLevel: "silent"
     })
     const inputs = Object.keys(out.metafile!.inputs)
-    expect(inputs.every((file) => file.startsWith("src/client/")), inputs.join(", ")).toBe(true)
+    expect(
+      inputs.every(file => file.startsWith("src/client/")),
+      inputs.join(", ")
+    ).toBe(true)
     expect(out.outputFiles[0]!.text).not.toMatch(/from\s*["']node:|require\(["']node:/)
   })
 })

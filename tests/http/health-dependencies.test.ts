@@ -5,7 +5,12 @@ import { startServer } from "../../src/adapters/http/start-server.js"
 import { tempDir } from "../core/helpers.js"
 import { freshPgDatabase, pgUrl } from "../support/services.js"
 
-interface Dependency { backend: string; ok: boolean; latency_ms: number; error?: string }
+interface Dependency {
+  backend: string
+  ok: boolean
+  latency_ms: number
+  error?: string
+}
 const health = async (url: string) => {
   const res = await fetch(`${url}/v1/health`)
   return { status: res.status, body: (await res.json()) as { status: string; dependencies: { store: Dependency; artifacts: Dependency } } }
@@ -33,8 +38,16 @@ describe("/v1/health reports each dependency", () => {
     const s3 = await startFauxqs({ port: 0, host: "127.0.0.1", logger: false })
     s3.createBucket("health")
     const server = await startServer({
-      host: "127.0.0.1", port: 0, env: {}, configFile: null,
-      core: { dataDir: path.join(tmp.dir, "data"), store: db.url, artifacts: "s3://health/cts", s3: { endpoint: `http://127.0.0.1:${s3.port}`, accessKeyId: "k", secretAccessKey: "s" } }
+      host: "127.0.0.1",
+      port: 0,
+      env: {},
+      configFile: null,
+      core: {
+        dataDir: path.join(tmp.dir, "data"),
+        store: db.url,
+        artifacts: "s3://health/cts",
+        s3: { endpoint: `http://127.0.0.1:${s3.port}`, accessKeyId: "k", secretAccessKey: "s" }
+      }
     })
     try {
       const up = await health(server.url)
@@ -43,7 +56,10 @@ describe("/v1/health reports each dependency", () => {
       await s3.stop()
       const s3Down = await health(server.url)
       expect(s3Down.status).toBe(503)
-      expect(s3Down.body).toMatchObject({ status: "degraded", dependencies: { store: { ok: true }, artifacts: { backend: "s3", ok: false, error: expect.stringMatching(/S3 artifact store/) } } })
+      expect(s3Down.body).toMatchObject({
+        status: "degraded",
+        dependencies: { store: { ok: true }, artifacts: { backend: "s3", ok: false, error: expect.stringMatching(/S3 artifact store/) } }
+      })
       await db.drop()
       const bothDown = await health(server.url)
       expect(bothDown.body.dependencies.store).toMatchObject({ backend: "postgres", ok: false, error: expect.stringMatching(/database/i) })

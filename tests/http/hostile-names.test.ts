@@ -45,7 +45,7 @@ afterAll(async () => {
 
 /** Every file under `dir`, as absolute real paths. */
 const walk = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [realpathSync(path.join(dir, e.name))]))
+  readdirSync(dir, { withFileTypes: true }).flatMap(e => (e.isDirectory() ? walk(path.join(dir, e.name)) : [realpathSync(path.join(dir, e.name))]))
 
 /** Extracts `zip` with the system's unzip into a fresh directory and returns it (unzip must exist: CI installs it). */
 const unzipInto = (zip: Buffer, label: string) => {
@@ -74,7 +74,11 @@ describe("hostile upload names", () => {
     for (const name of hostile) {
       await expectError(await server.api(`/v1/uploads?name=${encodeURIComponent(name)}`, { method: "POST", body: "x" }), 422, "invalid_upload_name")
       await expectError(
-        await server.api(`/v1/uploads`, { method: "POST", body: "x", headers: { "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(name)}` } }),
+        await server.api(`/v1/uploads`, {
+          method: "POST",
+          body: "x",
+          headers: { "content-disposition": `attachment; filename*=UTF-8''${encodeURIComponent(name)}` }
+        }),
         422,
         "invalid_upload_name"
       )
@@ -84,7 +88,7 @@ describe("hostile upload names", () => {
       await expectError(await server.api(`/v1/uploads?name=${raw}`, { method: "POST", body: "x" }), 422, "invalid_upload_name")
       tried++
     }
-    for (const header of ['attachment; filename="a\\"b.txt"', "attachment; filename=\"../x\"", "attachment; filename*=UTF-8''%ZZ"]) {
+    for (const header of ['attachment; filename="a\\"b.txt"', 'attachment; filename="../x"', "attachment; filename*=UTF-8''%ZZ"]) {
       await expectError(await server.api(`/v1/uploads`, { method: "POST", body: "x", headers: { "content-disposition": header } }), 422, "invalid_upload_name")
       tried++
     }
@@ -117,8 +121,9 @@ describe("hostile artifact names", () => {
     expect(Object.keys(done.summary.refused).map(Number)).toEqual(hostile.map((_, i) => i))
     expect(new Set(Object.values(done.summary.refused))).toEqual(new Set(["invalid_artifact_name"]))
     const artifacts = (await (await server.api(`/v1/runs/${run.id}/artifacts`)).json()).items as Array<{ id: string; name: string }>
-    expect(artifacts.map((a) => a.name).sort()).toEqual([...harmless].sort())
-    for (const a of artifacts) checkDisposition((await server.api(`/v1/artifacts/${a.id}/download`, { method: "GET" })).headers.get("content-disposition"), a.name)
+    expect(artifacts.map(a => a.name).sort()).toEqual([...harmless].sort())
+    for (const a of artifacts)
+      checkDisposition((await server.api(`/v1/artifacts/${a.id}/download`, { method: "GET" })).headers.get("content-disposition"), a.name)
 
     const bundle = await server.api(`/v1/runs/${run.id}/bundle`)
     checkDisposition(bundle.headers.get("content-disposition"), `${run.id}.zip`)
@@ -138,7 +143,7 @@ describe("hostile artifact names", () => {
     writeFileSync(source, "payload\n")
     const size = statSync(source).size
     const evil = ["../../zip-slip.txt", "/etc/zip-slip.txt", "..\\..\\win-slip.txt", "dir/../../../up.txt", "ok.txt", "ok.txt"]
-    const entries = evil.map((name) => ({ name, file: source, size, mtime: new Date(0) }))
+    const entries = evil.map(name => ({ name, file: source, size, mtime: new Date(0) }))
     const chunks = await Effect.runPromise(Stream.runCollect(zipStream(entries)))
     const { root, listed } = unzipInto(Buffer.concat([...chunks]), "slip")
     expect(listed).toHaveLength(evil.length)
@@ -149,7 +154,7 @@ describe("hostile artifact names", () => {
       expect(file.startsWith(root + path.sep), file).toBe(true)
       expect(readFileSync(file, "utf8")).toBe("payload\n")
     }
-    expect(readdirSync(scratch).filter((n) => n.includes("slip.txt") || n === "up.txt")).toEqual([])
+    expect(readdirSync(scratch).filter(n => n.includes("slip.txt") || n === "up.txt")).toEqual([])
   })
 })
 

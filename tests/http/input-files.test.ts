@@ -38,7 +38,13 @@ afterAll(async () => {
 
 const submit = (body: Record<string, unknown>) => server.api("/v1/runs", jsonInit("POST", body))
 const pathInput = (value: string) => ({ type: "path", value })
-type WireRun = { id: string; status: string; error: { code: string } | null; inputs: Array<{ name: string; size: number; sha256: string | null }>; summary: Record<string, unknown> | null }
+type WireRun = {
+  id: string
+  status: string
+  error: { code: string } | null
+  inputs: Array<{ name: string; size: number; sha256: string | null }>
+  summary: Record<string, unknown> | null
+}
 
 /** Holds the single run slot with a spinning run until `release` cancels it, so later submits stay queued. */
 const holdQueue = async () => {
@@ -141,16 +147,22 @@ describe("input sha256 is computed while the tool reads", () => {
   })
 
   it("a run that fails before reading an input to its end records null for it, and the hash of inputs it did read", async () => {
-    const run = (await (await submit({ tool_id: "input-read-modes", params: { mode: "head-fail" }, input: [pathInput("drives/a.rlog"), pathInput("rav4_seg40.rlog.zst")] })).json()) as WireRun
+    const run = (await (
+      await submit({ tool_id: "input-read-modes", params: { mode: "head-fail" }, input: [pathInput("drives/a.rlog"), pathInput("rav4_seg40.rlog.zst")] })
+    ).json()) as WireRun
     const done = (await waitForRun(server, run.id)) as unknown as WireRun
     expect(done.status).toBe("failed")
-    expect(done.inputs.map((i) => i.sha256)).toEqual([sha(readFileSync(path.join(root, "drives", "a.rlog"))), null])
+    expect(done.inputs.map(i => i.sha256)).toEqual([sha(readFileSync(path.join(root, "drives", "a.rlog"))), null])
   })
 })
 
 describe("per-run input limits", () => {
   it("refuses more inputs than maxInputsPerRun, naming the limit", async () => {
-    const error = await expectError(await submit({ tool_id: "rlog-to-csv", input: Array.from({ length: 4 }, () => pathInput("rav4_seg40.rlog.zst")) }), 422, "input_count_exceeded")
+    const error = await expectError(
+      await submit({ tool_id: "rlog-to-csv", input: Array.from({ length: 4 }, () => pathInput("rav4_seg40.rlog.zst")) }),
+      422,
+      "input_count_exceeded"
+    )
     expect(error.details).toEqual({ count: 4, limit: 3 })
   })
 
@@ -159,7 +171,11 @@ describe("per-run input limits", () => {
     const fd = openSync(sparse, "w")
     closeSync(fd)
     execFileSync("truncate", ["-s", "8T", sparse])
-    const error = await expectError(await submit({ tool_id: "rlog-to-csv", input: [pathInput("sparse.rlog"), pathInput("sparse.rlog")] }), 422, "input_bytes_exceeded")
+    const error = await expectError(
+      await submit({ tool_id: "rlog-to-csv", input: [pathInput("sparse.rlog"), pathInput("sparse.rlog")] }),
+      422,
+      "input_bytes_exceeded"
+    )
     expect(error.details).toEqual({ bytes: 16 * 1024 ** 4, limit: 10 * 1024 ** 4 })
   })
 

@@ -25,7 +25,7 @@ describe("answers on a kept-alive connection stay in request order", () => {
 
   it("unframed bytes that only turn bad with the next request: the earlier answer is whole and the bad one gets a 400 in the error shape", async () => {
     const ex = await exchange(server.url, [request("OPTIONS /v1/runs/x") + "P", request("GET /v1/health")], { gapMs: 300 })
-    expect(ex.responses.map((r) => r.status)).toEqual([404, 400])
+    expect(ex.responses.map(r => r.status)).toEqual([404, 400])
     expect(errorCode(ex.responses[1]!.body)).toBe("bad_request")
     expect(ex.responses[1]!.headers.connection).toBe("close")
     expect(ex.closedByServer).toBe(true)
@@ -35,18 +35,20 @@ describe("answers on a kept-alive connection stay in request order", () => {
     const ex = await exchange(server.url, [
       request("POST /v1/runs", "content-type: text/plain\r\ncontent-length: 5\r\n", "hello") +
         request("POST /v1/runs", "content-type: application/json\r\ncontent-length: 5\r\n", "hello") +
-        request("DELETE /v1/runs/x", "content-length: 7\r\n", "{\"a\":1}") +
+        request("DELETE /v1/runs/x", "content-length: 7\r\n", '{"a":1}') +
         request("GET /v1/health")
     ])
-    expect(ex.responses.map((r) => r.status)).toEqual([415, 400, 404, 200])
-    expect(ex.responses.slice(0, 3).map((r) => errorCode(r.body))).toEqual(["unsupported_media_type", "malformed_json", "run_not_found"])
+    expect(ex.responses.map(r => r.status)).toEqual([415, 400, 404, 200])
+    expect(ex.responses.slice(0, 3).map(r => errorCode(r.body))).toEqual(["unsupported_media_type", "malformed_json", "run_not_found"])
     expect(ex.closedByServer).toBe(false)
   })
 
   it("a body cut off at the size limit ends the connection after its 413", async () => {
     const body = "x".repeat(4096)
-    const ex = await exchange(server.url, [request("POST /v1/runs", `content-type: application/json\r\ncontent-length: ${body.length}\r\n`, body) + request("GET /v1/health")])
-    expect(ex.responses.map((r) => r.status)).toEqual([413])
+    const ex = await exchange(server.url, [
+      request("POST /v1/runs", `content-type: application/json\r\ncontent-length: ${body.length}\r\n`, body) + request("GET /v1/health")
+    ])
+    expect(ex.responses.map(r => r.status)).toEqual([413])
     expect(ex.responses[0]!.headers.connection).toBe("close")
     expect(ex.closedByServer).toBe(true)
   })
@@ -55,7 +57,11 @@ describe("answers on a kept-alive connection stay in request order", () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 })
     try {
       const first = await sendRaw(server.url, { method: "DELETE", path: "/v1/runs/x", headers: { authorization: `Bearer ${tokens.alice}` }, body: "P" }, agent)
-      const second = await sendRaw(server.url, { method: "OPTIONS", path: "/v1/runs/x", headers: { authorization: `Bearer ${tokens.alice}` }, body: "{" }, agent)
+      const second = await sendRaw(
+        server.url,
+        { method: "OPTIONS", path: "/v1/runs/x", headers: { authorization: `Bearer ${tokens.alice}` }, body: "{" },
+        agent
+      )
       const head = await sendRaw(server.url, { method: "HEAD", path: "/v1/runs/x", headers: { authorization: `Bearer ${tokens.alice}` } }, agent)
       expect([first.status, second.status, head.status]).toEqual([404, 404, 404])
       expect(errorCode(first.body)).toBe("run_not_found")

@@ -69,9 +69,9 @@ describe("SSE log stream", () => {
     expect(reference.filter((e: { type: string; source?: string }) => e.type === "log" && e.source === "tool")).toHaveLength(lines)
     for (const { seen, connections } of results) {
       expect(connections).toBeGreaterThan(1)
-      expect(seen.map((e) => e.seq)).toEqual(reference.map((e: { seq: number }) => e.seq))
-      expect(seen.map((e) => e.data)).toEqual(reference)
-      expect(seen.map((e) => e.event)).toEqual(reference.map((e: { type: string }) => e.type))
+      expect(seen.map(e => e.seq)).toEqual(reference.map((e: { seq: number }) => e.seq))
+      expect(seen.map(e => e.data)).toEqual(reference)
+      expect(seen.map(e => e.event)).toEqual(reference.map((e: { type: string }) => e.type))
     }
   })
 
@@ -82,7 +82,7 @@ describe("SSE log stream", () => {
     const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines, pad: 4000 } }))).json()
     const stalled = await new Promise<http.IncomingMessage>((resolve, reject) =>
       http
-        .get(`${server.url}/v1/runs/${run.id}/logs/stream`, { headers: { authorization: `Bearer ${tokens.alice}` } }, (res) => {
+        .get(`${server.url}/v1/runs/${run.id}/logs/stream`, { headers: { authorization: `Bearer ${tokens.alice}` } }, res => {
           res.pause()
           resolve(res)
         })
@@ -95,10 +95,10 @@ describe("SSE log stream", () => {
     const events: Array<{ id: string | null; event: string; data: string }> = []
     for await (const frame of parseSseFrames(Readable.from(stalled) as AsyncIterable<Uint8Array>)) if (frame.kind === "event") events.push(frame)
     const reference = (await (await server.api(`/v1/runs/${run.id}/logs?limit=5000`)).json()).items as Array<{ seq: number }>
-    expect(reference.filter((e) => (e as { source?: string }).source === "tool")).toHaveLength(lines)
-    expect(streaming.events.map((e) => e.seq)).toEqual(reference.map((e) => e.seq))
-    expect(events.map((e) => Number(e.id))).toEqual(reference.map((e) => e.seq))
-    expect(events.map((e) => JSON.parse(e.data))).toEqual(reference)
+    expect(reference.filter(e => (e as { source?: string }).source === "tool")).toHaveLength(lines)
+    expect(streaming.events.map(e => e.seq)).toEqual(reference.map(e => e.seq))
+    expect(events.map(e => Number(e.id))).toEqual(reference.map(e => e.seq))
+    expect(events.map(e => JSON.parse(e.data))).toEqual(reference)
   }, 60_000)
 
   it("streams replay then live, sends heartbeats while idle, ends with `end`, then answers 204", async () => {
@@ -106,10 +106,10 @@ describe("SSE log stream", () => {
     const got = await connect(run.id, 0, "header", Number.POSITIVE_INFINITY)
     expect(got.ended).toBe(true)
     expect(got.frames[0]).toEqual({ kind: "retry", ms: 750 })
-    expect(got.frames.some((f) => f.kind === "comment" && f.text === "ping")).toBe(true)
-    const types = new Set(got.events.map((e) => e.event))
+    expect(got.frames.some(f => f.kind === "comment" && f.text === "ping")).toBe(true)
+    const types = new Set(got.events.map(e => e.event))
     expect([...types].sort()).toEqual(["end", "log", "status"])
-    expect(got.events.filter((e) => e.event === "log" && e.data.message?.startsWith("line ")).map((e) => e.data.message)).toEqual(
+    expect(got.events.filter(e => e.event === "log" && e.data.message?.startsWith("line ")).map(e => e.data.message)).toEqual(
       Array.from({ length: 6 }, (_, i) => `line ${i + 1}`)
     )
     const end = got.events.at(-1)!
@@ -118,13 +118,13 @@ describe("SSE log stream", () => {
     expect(again.status).toBe(204)
     expect((await server.api(`/v1/runs/${run.id}/logs/stream?after=${end.seq}`)).status).toBe(204)
     const tail = await connect(run.id, end.seq - 2, "query", Number.POSITIVE_INFINITY)
-    expect(tail.events.map((e) => e.seq)).toEqual([end.seq - 1, end.seq])
+    expect(tail.events.map(e => e.seq)).toEqual([end.seq - 1, end.seq])
   })
 
   it("emits progress events", async () => {
     const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines: 200, everyMs: 2 } }))).json()
     const got = await connect(run.id, 0, "query", Number.POSITIVE_INFINITY)
-    const progress = got.events.filter((e) => e.event === "progress")
+    const progress = got.events.filter(e => e.event === "progress")
     expect(progress.length).toBeGreaterThan(0)
     for (const p of progress) expect((p.data as unknown as { fraction: number }).fraction).toBeGreaterThan(0)
   })

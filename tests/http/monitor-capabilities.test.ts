@@ -23,7 +23,7 @@ describe("capabilities: requires_hardware and sources", () => {
 
   it("GET /v1/capabilities: the built-in monitors read a log or a simulated panda too, so need no hardware; a panda-only monitor does", async () => {
     const { tools } = (await (await server.api("/v1/capabilities")).json()) as { tools: WireTool[] }
-    const byId = Object.fromEntries(tools.map((t) => [t.id, t]))
+    const byId = Object.fromEntries(tools.map(t => [t.id, t]))
     for (const id of MONITORS) expect(byId[id]).toMatchObject({ category: "monitor", requires_hardware: false, sources: ["log", "simulate", "panda"] })
     expect(byId["test-panda-only"]).toMatchObject({ category: "monitor", requires_hardware: true, sources: ["panda"] })
     expect(byId["cruise-control-analyzer"]).toMatchObject({ category: "analyzer", requires_hardware: false })
@@ -34,7 +34,7 @@ describe("capabilities: requires_hardware and sources", () => {
     const box = useSandbox()
     it("--json carries the same fields; the text lists a monitor's sources", async () => {
       const { tools } = json<{ tools: Array<{ id: string; requiresHardware: boolean; sources?: string[] }> }>(await runCts(["cap", "--json"], { env: box.env }))
-      expect(tools.find((t) => t.id === "panda-state")).toMatchObject({ requiresHardware: false, sources: ["log", "simulate", "panda"] })
+      expect(tools.find(t => t.id === "panda-state")).toMatchObject({ requiresHardware: false, sources: ["log", "simulate", "panda"] })
       const text = await runCts(["cap", "panda-state"], { env: box.env })
       expect(text.stdout).toMatch(/sources: log, simulate, panda · runs without hardware/)
     })

@@ -25,11 +25,11 @@ describe("/v1/monitors over a loopback server", () => {
     for await (const f of parseSseFrames(stream.body! as unknown as AsyncIterable<Uint8Array>)) if (f.kind === "event") events.push(f)
     expect(events.at(-1)).toMatchObject({ event: "end" })
     expect(JSON.parse(events.at(-1)!.data).status).toBe("completed")
-    expect(events.some((e) => e.event === "log" && JSON.parse(e.data).message.includes("simulated panda replaying"))).toBe(true)
+    expect(events.some(e => e.event === "log" && JSON.parse(e.data).message.includes("simulated panda replaying"))).toBe(true)
     const done = await waitForRun(server, run.id)
     expect(done).toMatchObject({ status: "completed", summary: { frames: 101_640 } })
     const list = (await (await server.api("/v1/monitors")).json()) as { items: Array<{ id: string }> }
-    expect(list.items.map((i) => i.id)).toContain(run.id)
+    expect(list.items.map(i => i.id)).toContain(run.id)
     expect((await server.api(`/v1/monitors/${run.id}`, { who: "bob" })).status).toBe(404)
   })
 
@@ -39,11 +39,15 @@ describe("/v1/monitors over a loopback server", () => {
     for (let i = 0; i < 200; i++) {
       const r = (await (await server.api(`/v1/monitors/${id}`)).json()) as { artifact_ids?: string[]; artifactIds?: string[] }
       if ((r.artifact_ids ?? r.artifactIds ?? []).length > 0) break
-      await new Promise((r) => setTimeout(r, 50))
+      await new Promise(r => setTimeout(r, 50))
     }
     const stop = (await (await server.api(`/v1/monitors/${id}`, { method: "DELETE" })).json()) as { outcome: string; run: { status: string } }
     expect(stop).toMatchObject({ outcome: "canceled", run: { status: "canceled" } })
-    await expectError(await server.api("/v1/monitors", jsonInit("POST", { monitor: "can-bus-check", source: { path: "/etc/passwd" } })), 403, "path_not_allowed")
+    await expectError(
+      await server.api("/v1/monitors", jsonInit("POST", { monitor: "can-bus-check", source: { path: "/etc/passwd" } })),
+      403,
+      "path_not_allowed"
+    )
     await expectError(await server.api("/v1/monitors", jsonInit("POST", { monitor: "rlog-to-csv", source: { path: demo } })), 422, "not_a_monitor")
   })
 })
@@ -62,7 +66,7 @@ describe("SDK startMonitor", () => {
       expect((await m.done).summary).toMatchObject({ frames: 101_640, missing_throughout: [] })
 
       const live = await startMonitor("can-capture", { source: { simulate: demo }, params: { speed: 1 }, config })
-      await new Promise((r) => setTimeout(r, 1500))
+      await new Promise(r => setTimeout(r, 1500))
       expect((await live.stop()).status).toBe("canceled")
       await expect(startMonitor("rlog-to-csv", { source: { path: demo }, config })).rejects.toMatchObject({ code: "not_a_monitor" })
     } finally {

@@ -35,7 +35,7 @@ const openStream = (server: TestServer, id: string, opts: { who?: keyof typeof t
     const headers: Record<string, string> = opts.who === null ? {} : { authorization: `Bearer ${tokens[opts.who ?? "alice"]}` }
     const ws = connect(`${server.url.replace(/^http/, "ws")}/v1/monitors/${id}/stream${opts.query ?? ""}`, headers)
     const events: WireEvent[] = []
-    ws.on("message", (data) => {
+    ws.on("message", data => {
       const e = JSON.parse(String(data)) as WireEvent
       events.push(e)
       opts.onEvent?.(e)
@@ -44,7 +44,7 @@ const openStream = (server: TestServer, id: string, opts: { who?: keyof typeof t
       reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode }))
       ws.terminate()
     })
-    ws.on("error", (e) => reject(e))
+    ws.on("error", e => reject(e))
     ws.on("close", (code, reason) => resolve({ events, code, reason: String(reason) }))
   })
 
@@ -67,15 +67,18 @@ describe("GET /v1/monitors/:id/stream as a WebSocket (loopback server, real clie
     expect((await waitForRun(server, id)).summary).toMatchObject({ frames: 101_640 })
     const persisted = await logPage(server, id)
     expect(live.events).toEqual(persisted)
-    expect(live.events.map((e) => e.seq)).toEqual(persisted.map((_, i) => i + 1))
-    expect(live.events.some((e) => e.type === "log" && e.message?.includes("simulated panda replaying"))).toBe(true)
+    expect(live.events.map(e => e.seq)).toEqual(persisted.map((_, i) => i + 1))
+    expect(live.events.some(e => e.type === "log" && e.message?.includes("simulated panda replaying"))).toBe(true)
 
     const k = Math.floor(persisted.length / 2)
     expect((await openStream(server, id, { query: `?after=${k}` })).events).toEqual(persisted.slice(k))
     const byHeader = await new Promise<WsResult>((resolve, reject) => {
-      const ws = connect(`${server.url.replace(/^http/, "ws")}/v1/monitors/${id}/stream?after=1`, { authorization: `Bearer ${tokens.alice}`, "last-event-id": String(k + 1) })
+      const ws = connect(`${server.url.replace(/^http/, "ws")}/v1/monitors/${id}/stream?after=1`, {
+        authorization: `Bearer ${tokens.alice}`,
+        "last-event-id": String(k + 1)
+      })
       const events: WireEvent[] = []
-      ws.on("message", (d) => events.push(JSON.parse(String(d)) as WireEvent))
+      ws.on("message", d => events.push(JSON.parse(String(d)) as WireEvent))
       ws.on("error", reject)
       ws.on("close", (code, reason) => resolve({ events, code, reason: String(reason) }))
     })
@@ -92,7 +95,9 @@ describe("GET /v1/monitors/:id/stream as a WebSocket (loopback server, real clie
     await expect(openStream(server, id, { who: "bob" })).rejects.toMatchObject({ status: 404 })
     await expect(openStream(server, id, { who: null })).rejects.toMatchObject({ status: 401 })
     await expect(openStream(server, "no-such-run")).rejects.toMatchObject({ status: 404 })
-    const analyzer = (await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1 }, input: [] }))).json()) as { id: string }
+    const analyzer = (await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1 }, input: [] }))).json()) as {
+      id: string
+    }
     expect(analyzer.id).toMatch(/\w/)
     await expect(openStream(server, analyzer.id)).rejects.toMatchObject({ status: 404 })
     await waitForRun(server, id)
@@ -104,7 +109,7 @@ describe("GET /v1/monitors/:id/stream as a WebSocket (loopback server, real clie
     const { id } = (await res.json()) as { id: string }
     let stopped = false
     const done = openStream(server, id, {
-      onEvent: (e) => {
+      onEvent: e => {
         if (!stopped && e.type === "log" && e.message?.startsWith("capture-000.rlog")) {
           stopped = true
           void server.api(`/v1/monitors/${id}`, { method: "DELETE" })
@@ -115,7 +120,7 @@ describe("GET /v1/monitors/:id/stream as a WebSocket (loopback server, real clie
     expect(stopped).toBe(true)
     expect(result.code).toBe(1000)
     expect(result.events.at(-1)).toMatchObject({ type: "end", status: "canceled" })
-    expect(result.events.map((e) => e.seq)).toEqual(result.events.map((_, i) => i + 1))
+    expect(result.events.map(e => e.seq)).toEqual(result.events.map((_, i) => i + 1))
   })
 })
 
@@ -125,7 +130,7 @@ describe("server close with an open monitor WebSocket", () => {
     const res = await server.api("/v1/monitors", jsonInit("POST", { monitor: "can-capture", source: { simulate: demo }, params: { speed: 1 } }))
     const { id } = (await res.json()) as { id: string }
     let first: () => void = () => undefined
-    const gotOne = new Promise<void>((r) => (first = r))
+    const gotOne = new Promise<void>(r => (first = r))
     const stream = openStream(server, id, { onEvent: () => first() })
     await gotOne
     await server.stop()

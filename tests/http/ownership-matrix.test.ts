@@ -50,7 +50,10 @@ const matrix: Record<string, { readonly probe: () => Probe; readonly bob: "404" 
   "GET /v1/capabilities": { probe: () => ({ path: "/v1/capabilities" }), bob: "own" },
   "GET /v1/openapi.json": { probe: () => ({ path: "/v1/openapi.json" }), bob: "own" },
   "GET /v1/metrics": { probe: () => ({ path: "/v1/metrics" }), bob: "own" },
-  "POST /v1/runs": { probe: () => ({ path: "/v1/runs", init: jsonInit("POST", { tool_id: "http-copy-input", input: { type: "upload", value: alice.upload } }) }), bob: "404" },
+  "POST /v1/runs": {
+    probe: () => ({ path: "/v1/runs", init: jsonInit("POST", { tool_id: "http-copy-input", input: { type: "upload", value: alice.upload } }) }),
+    bob: "404"
+  },
   "GET /v1/runs": { probe: () => ({ path: "/v1/runs" }), bob: "own" },
   "GET /v1/runs/:id": { probe: () => ({ path: `/v1/runs/${alice.run}` }), bob: "404" },
   "DELETE /v1/runs/:id": { probe: () => ({ path: `/v1/runs/${alice.spinning}`, init: { method: "DELETE" } }), bob: "404" },
@@ -89,14 +92,15 @@ const hs256 = (secret: string, claims: { exp?: number; nbf?: number } = {}) => {
 
 describe("the route table and the matrix", () => {
   it("every route of the app and of its OpenAPI document is in the matrix, and nothing else", async () => {
-    const table = apiRoutes().map((r) => `${r.method} ${r.path}`)
+    const table = apiRoutes().map(r => `${r.method} ${r.path}`)
     expect([...table].sort()).toEqual(Object.keys(matrix).sort())
     const doc = await (await server.api("/v1/openapi.json")).json()
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([p, ops]) =>
-      Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ":$1")}`)
+      Object.keys(ops).map(m => `${m.toUpperCase()} ${p.replace(/\{(\w+)\}/g, ":$1")}`)
     )
     expect(documented.sort()).toEqual([...table].sort())
-    for (const route of apiRoutes()) expect(route.auth === "public", `${route.method} ${route.path}`).toBe(matrix[`${route.method} ${route.path}`]!.bob === "public")
+    for (const route of apiRoutes())
+      expect(route.auth === "public", `${route.method} ${route.path}`).toBe(matrix[`${route.method} ${route.path}`]!.bob === "public")
   })
 })
 
@@ -117,7 +121,7 @@ describe("two principals × every route", () => {
       const res = await call(probe, "bob")
       const text = await res.text()
       const sent = probe.path + String(probe.init?.body ?? "")
-      if (entry.bob !== "public") for (const secret of secrets().filter((s) => !sent.includes(s))) expect(text, `${key}: ${secret}`).not.toContain(secret)
+      if (entry.bob !== "public") for (const secret of secrets().filter(s => !sent.includes(s))) expect(text, `${key}: ${secret}`).not.toContain(secret)
       if (entry.bob === "404") {
         expect(res.status, key).toBe(404)
         const body = JSON.parse(text)
@@ -159,11 +163,11 @@ describe("bad credentials on every authenticated route", () => {
       ["alice's token with a byte changed", `Bearer ${tokens.alice.slice(0, -1)}X`]
     ]
     let tried = 0
-    for (const route of apiRoutes().filter((r) => r.auth === "required")) {
+    for (const route of apiRoutes().filter(r => r.auth === "required")) {
       const probe = matrix[`${route.method} ${route.path}`]!.probe()
       for (const [what, header] of credentials) {
         const res = await call(probe, null, header)
-        const error = await expectError(res, 401).catch((e) => {
+        const error = await expectError(res, 401).catch(e => {
           throw new Error(`${route.method} ${route.path} with ${what}: ${(e as Error).message}`)
         })
         expect(res.headers.get("www-authenticate"), what).toMatch(/^Bearer /)
@@ -171,7 +175,7 @@ describe("bad credentials on every authenticated route", () => {
         tried++
       }
     }
-    expect(tried).toBe(credentials.length * apiRoutes().filter((r) => r.auth === "required").length)
+    expect(tried).toBe(credentials.length * apiRoutes().filter(r => r.auth === "required").length)
     const validJwt = { who: null, headers: { authorization: `Bearer ${await hs256(jwtSecret)}` } }
     expect((await server.api("/v1/runs", validJwt)).status).toBe(200)
     expect((await server.api(`/v1/runs/${alice.run}`, validJwt)).status).toBe(404)

@@ -54,11 +54,28 @@ describe("malformed requests get a 4xx in the one error shape", () => {
       duplex: "half"
     })
     await expectError(chunked, 413, "payload_too_large")
-    for (const type of ["text/plain", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "application/jsonx", "application/xml", "json", "*/*"]) {
+    for (const type of [
+      "text/plain",
+      "multipart/form-data; boundary=x",
+      "application/x-www-form-urlencoded",
+      "application/jsonx",
+      "application/xml",
+      "json",
+      "*/*"
+    ]) {
       await expectError(await post("/v1/runs", '{"tool_id":"http-chatty"}', type), 415, "unsupported_media_type")
       await expectError(await post(`/v1/artifacts/${ids.artifact}/url`, "{}", type), 415, "unsupported_media_type")
     }
-    for (const body of ["[]", "1", '"x"', "null", "true", '{"tool_id":1}', '{"tool_id":"http-chatty","params":[]}', '{"tool_id":"http-chatty","input":{"type":"ftp","value":"x"}}']) {
+    for (const body of [
+      "[]",
+      "1",
+      '"x"',
+      "null",
+      "true",
+      '{"tool_id":1}',
+      '{"tool_id":"http-chatty","params":[]}',
+      '{"tool_id":"http-chatty","input":{"type":"ftp","value":"x"}}'
+    ]) {
       await expectError(await post("/v1/runs", body), 422, "invalid_body")
     }
   })
@@ -76,7 +93,11 @@ describe("malformed requests get a 4xx in the one error shape", () => {
     expect(JSON.stringify(unknown).length).toBeLessThan(2_000)
     const manyBad = await expectError(await run({ tool_id: "http-named", params: { names: Array.from({ length: 3000 }, (_, i) => i) } }), 422, "invalid_param")
     expect(JSON.stringify(manyBad).length).toBeLessThan(4_000)
-    const manyIssues = await expectError(await run({ tool_id: "http-copy-input", input: Array.from({ length: 500 }, () => ({ type: "ftp", value: "" })) }), 422, "invalid_body")
+    const manyIssues = await expectError(
+      await run({ tool_id: "http-copy-input", input: Array.from({ length: 500 }, () => ({ type: "ftp", value: "" })) }),
+      422,
+      "invalid_body"
+    )
     expect(JSON.stringify(manyIssues).length).toBeLessThan(4_000)
     await expectError(await run({ tool_id: "http-copy-input", input: Array.from({ length: 1001 }, () => ({ type: "path", value: "x" })) }), 422, "invalid_body")
   })
@@ -106,28 +127,45 @@ describe("malformed requests get a 4xx in the one error shape", () => {
 })
 
 const methods = ["GET", "POST", "DELETE", "PUT", "PATCH", "HEAD", "OPTIONS"]
-const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)), maxLength: 60 })
+const printable = fc.string({ unit: fc.integer({ min: 0x20, max: 0x7e }).map(c => String.fromCharCode(c)), maxLength: 60 })
 const segment = fc.oneof(
-  fc.constantFrom(() => ids.run, () => ids.bobRun, () => ids.artifact, () => ids.upload, () => ids.token).map((f) => f()),
+  fc
+    .constantFrom(
+      () => ids.run,
+      () => ids.bobRun,
+      () => ids.artifact,
+      () => ids.upload,
+      () => ids.token
+    )
+    .map(f => f()),
   fc.constantFrom("..", "%2e%2e", "..%2F..%2Fetc%2Fpasswd", "%00", "%ZZ", "a%2Fb", "%E2%80%AE", "x".repeat(300), ""),
-  printable.map((s) => encodeURIComponent(s)),
-  fc.string({ unit: "grapheme", maxLength: 20 }).map((s) => encodeURIComponent(s))
+  printable.map(s => encodeURIComponent(s)),
+  fc.string({ unit: "grapheme", maxLength: 20 }).map(s => encodeURIComponent(s))
 )
 const nested = (depth: number): string => "[".repeat(depth) + "]".repeat(depth)
 const jsonBody = fc.oneof(
-  fc.jsonValue({ maxDepth: 6 }).map((v) => JSON.stringify(v)),
+  fc.jsonValue({ maxDepth: 6 }).map(v => JSON.stringify(v)),
   fc
-    .record({
-      tool_id: fc.constantFrom("http-chatty", "http-named", "http-copy-input", "rm-rf", ""),
-      params: fc.dictionary(fc.constantFrom("lines", "everyMs", "pad", "names", "x"), fc.oneof(fc.integer({ min: -5, max: 20 }), fc.double(), printable, fc.array(printable, { maxLength: 3 }))),
-      input: fc.oneof(fc.record({ type: fc.constantFrom("path", "upload", "url"), value: fc.oneof(printable, fc.constant("/etc/passwd")) }), fc.constant(undefined)),
-      timeout_s: fc.oneof(fc.double(), fc.integer(), fc.constant(undefined)),
-      ttl_s: fc.oneof(fc.double(), fc.integer(), fc.constant(undefined))
-    }, { requiredKeys: [] })
-    .map((v) => JSON.stringify(v)),
+    .record(
+      {
+        tool_id: fc.constantFrom("http-chatty", "http-named", "http-copy-input", "rm-rf", ""),
+        params: fc.dictionary(
+          fc.constantFrom("lines", "everyMs", "pad", "names", "x"),
+          fc.oneof(fc.integer({ min: -5, max: 20 }), fc.double(), printable, fc.array(printable, { maxLength: 3 }))
+        ),
+        input: fc.oneof(
+          fc.record({ type: fc.constantFrom("path", "upload", "url"), value: fc.oneof(printable, fc.constant("/etc/passwd")) }),
+          fc.constant(undefined)
+        ),
+        timeout_s: fc.oneof(fc.double(), fc.integer(), fc.constant(undefined)),
+        ttl_s: fc.oneof(fc.double(), fc.integer(), fc.constant(undefined))
+      },
+      { requiredKeys: [] }
+    )
+    .map(v => JSON.stringify(v)),
   fc.integer({ min: 1, max: MAX_JSON_DEPTH }).map(nested),
   printable,
-  fc.uint8Array({ maxLength: 2048 }).map((b) => Buffer.from(b).toString("latin1"))
+  fc.uint8Array({ maxLength: 2048 }).map(b => Buffer.from(b).toString("latin1"))
 )
 const headerValue = (choices: ReadonlyArray<string>) => fc.oneof(fc.constantFrom(...choices), printable)
 const headers = fc.record(
@@ -140,15 +178,18 @@ const headers = fc.record(
     ),
     "content-type": headerValue(["application/json", "text/plain", "application/octet-stream", "multipart/form-data", "application/json; charset=utf-16"]),
     range: headerValue(["bytes=0-0", "bytes=-1", "bytes=5-1", "bytes=0-99999999999", "bytes=a-b", "bytes=0-1,2-3"]),
-    "if-none-match": headerValue(["*", '"x"', "W/\"x\""]),
+    "if-none-match": headerValue(["*", '"x"', 'W/"x"']),
     "if-range": headerValue(['"x"', "Wed, 21 Oct 2015 07:28:00 GMT"]),
     "last-event-id": headerValue(["0", "-1", "NaN", "999999999999"]),
-    "content-disposition": headerValue(["attachment; filename=\"../x\"", "attachment; filename*=UTF-8''%00"]),
+    "content-disposition": headerValue(['attachment; filename="../x"', "attachment; filename*=UTF-8''%00"]),
     origin: headerValue(["http://evil.example", "null"])
   },
   { requiredKeys: ["authorization"] }
 )
-const query = fc.array(fc.tuple(fc.constantFrom("limit", "cursor", "status", "tool", "after", "name", "x", ""), fc.oneof(printable, fc.integer().map(String))), { maxLength: 6 })
+const query = fc.array(
+  fc.tuple(fc.constantFrom("limit", "cursor", "status", "tool", "after", "name", "x", ""), fc.oneof(printable, fc.integer().map(String))),
+  { maxLength: 6 }
+)
 
 /** A random request over the real route table: method, path (params filled with real, foreign and hostile ids), query, headers, body. */
 const requestArb = fc
@@ -191,13 +232,18 @@ describe("fuzzing the real route table", () => {
             shapeOk = Object.keys(JSON.parse(res.body).error).sort().join() === "category,code,details,message,suggested_actions"
           } catch {}
         }
-        if (res.status < 0 || res.status >= 500 || !shapeOk) failures.push(`${res.status} ${req.method} ${req.path} ${JSON.stringify(req.headers)} ${String(req.body ?? "").slice(0, 200)} → ${res.body.slice(0, 300)}`)
+        if (res.status < 0 || res.status >= 500 || !shapeOk)
+          failures.push(
+            `${res.status} ${req.method} ${req.path} ${JSON.stringify(req.headers)} ${String(req.body ?? "").slice(0, 200)} → ${res.body.slice(0, 300)}`
+          )
       }
     }
     await Promise.all(Array.from({ length: PARALLEL }, worker))
     agent.destroy()
     const tried = [...statuses.values()].reduce((a, b) => a + b, 0)
-    console.info(`[fuzz] seed ${seed}: ${tried} requests in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`)
+    console.info(
+      `[fuzz] seed ${seed}: ${tried} requests in ${Date.now() - started} ms; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort((a, b) => a[0] - b[0])))}`
+    )
     expect(failures.slice(0, 10), `seed ${seed}`).toEqual([])
     expect(tried).toBeGreaterThanOrEqual(Math.min(FUZZ_REQUESTS, MIN_FUZZ_REQUESTS))
 

@@ -11,13 +11,17 @@ beforeAll(async () => {
 afterAll(async () => server?.stop())
 
 /** Oracle rows as `ns,bus,address,data_hex` (the reference decoder's output). */
-const oracle = (name: string) => readFileSync(path.join(rlogDir, `${name}.frames.csv`), "utf8").trim().split("\n").slice(1)
+const oracle = (name: string) =>
+  readFileSync(path.join(rlogDir, `${name}.frames.csv`), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
 
 /** Our old-tools CSV rows mapped to the oracle's columns, with the timestamp converted back to integer ns exactly. */
 const asOracleRows = (csv: string) => {
   const [header, ...rows] = csv.trim().split("\n")
   expect(header).toBe("window,segment,timestamp,address,bus,data_hex")
-  return rows.map((row) => {
+  return rows.map(row => {
     const [, , timestamp, address, bus, data] = row.split(",")
     const [whole, frac] = timestamp!.split(".")
     return `${BigInt(whole!) * 1_000_000_000n + BigInt(frac!)},${bus},${address},${data}`
@@ -38,9 +42,10 @@ describe("rlog-to-csv over HTTP", () => {
     const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", input: up.input, name: "rav4" }))).json()
     const stream = await server.api(`/v1/runs/${run.id}/logs/stream`)
     const events: Array<{ type: string; status?: string; message?: string }> = []
-    for await (const frame of parseSseFrames(stream.body as unknown as AsyncIterable<Uint8Array>)) if (frame.kind === "event") events.push(JSON.parse(frame.data))
+    for await (const frame of parseSseFrames(stream.body as unknown as AsyncIterable<Uint8Array>))
+      if (frame.kind === "event") events.push(JSON.parse(frame.data))
     expect(events.at(-1)).toMatchObject({ type: "end", status: "completed" })
-    expect(events.some((e) => e.type === "log" && e.message?.startsWith("Wrote 135468 of 135468 CAN frames"))).toBe(true)
+    expect(events.some(e => e.type === "log" && e.message?.startsWith("Wrote 135468 of 135468 CAN frames"))).toBe(true)
     const done = await waitForRun(server, run.id)
     expect(done.summary).toMatchObject({ frames_written: 135468, frames_read: 135468, compression: "bz2" })
     expect(asOracleRows(await csvOf(run.id))).toEqual(oracle("rav4_seg40"))
@@ -48,11 +53,13 @@ describe("rlog-to-csv over HTTP", () => {
 
   it("reads a path under the input roots and applies bus and address filters", async () => {
     const params = { bus: [0], addresses: ["0x260", 705] }
-    const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", params, input: { type: "path", value: "rav4_seg40.rlog.zst" } }))).json()
+    const run = await (
+      await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", params, input: { type: "path", value: "rav4_seg40.rlog.zst" } }))
+    ).json()
     expect(run.params).toMatchObject({ format: "old-tools", bus: [0] })
     const done = await waitForRun(server, run.id)
     expect(done.status).toBe("completed")
-    const expected = oracle("rav4_seg40").filter((r) => {
+    const expected = oracle("rav4_seg40").filter(r => {
       const [, bus, address] = r.split(",")
       return bus === "0" && (address === "0x260" || address === "0x2C1")
     })
@@ -61,9 +68,17 @@ describe("rlog-to-csv over HTTP", () => {
   })
 
   it("refuses ill-typed params of the real tool, naming them", async () => {
-    const bad = await expectError(await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", params: { format: "xml" }, input: { type: "path", value: "rav4_seg40.rlog" } })), 422, "invalid_param")
+    const bad = await expectError(
+      await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", params: { format: "xml" }, input: { type: "path", value: "rav4_seg40.rlog" } })),
+      422,
+      "invalid_param"
+    )
     expect(bad.message).toContain("format")
-    const unknown = await expectError(await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", params: { windw_start: 1 }, input: { type: "path", value: "rav4_seg40.rlog" } })), 422, "unknown_param")
+    const unknown = await expectError(
+      await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", params: { windw_start: 1 }, input: { type: "path", value: "rav4_seg40.rlog" } })),
+      422,
+      "unknown_param"
+    )
     expect(unknown.message).toContain("window_start")
   })
 })

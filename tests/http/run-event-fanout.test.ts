@@ -14,17 +14,21 @@ import { testConfigLayer } from "../support/test-config.js"
 const dir = mkdtempSync(path.join(tmpdir(), "cts-fanout-"))
 const config = testConfigLayer(dir)
 /** Tiny live buffer and replay pages, so the core's own overflow and paging paths run constantly underneath. */
-const runtime = ManagedRuntime.make(LogStreamLive({ pageSize: 5 }).pipe(Layer.provide(EventBus.layerMemory({ bufferSize: 4 })), Layer.provide(RunStoreSqlite), Layer.provide(config)))
+const runtime = ManagedRuntime.make(
+  LogStreamLive({ pageSize: 5 }).pipe(Layer.provide(EventBus.layerMemory({ bufferSize: 4 })), Layer.provide(RunStoreSqlite), Layer.provide(config))
+)
 afterAll(async () => {
   await runtime.dispose()
   rmSync(dir, { recursive: true, force: true })
 })
 
 let runs = 0
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms))
 const append = (runId: string, i: number, last: boolean) =>
   runtime.runPromise(
-    Effect.flatMap(LogStream, (l) => l.append(runId, last ? { type: "end", status: "completed" } : { type: "log", level: "info", source: "tool", message: `line ${i}` }))
+    Effect.flatMap(LogStream, l =>
+      l.append(runId, last ? { type: "end", status: "completed" } : { type: "log", level: "info", source: "tool", message: `line ${i}` })
+    )
   )
 
 interface ListenerPlan {
@@ -55,10 +59,10 @@ describe("run event fan-out", () => {
             const plan = plans[index]!
             let calls = 0
             let deliveredHere = 0
-            let handle: FanoutHandle | undefined 
+            let handle: FanoutHandle | undefined
             const h: FanoutHandle = fanout.attach(runId, after, {
               deliver: (events: ReadonlyArray<RunEvent>) => {
-                received[index]!.push(...events.map((e) => e.seq))
+                received[index]!.push(...events.map(e => e.seq))
                 deliveredHere += events.length
                 if (events.at(-1)!.type === "end") {
                   ended[index] = true
@@ -79,7 +83,7 @@ describe("run event fan-out", () => {
                 }
                 return true
               },
-              fail: (error) => {
+              fail: error => {
                 failures.push(error)
               }
             })
@@ -99,8 +103,8 @@ describe("run event fan-out", () => {
             if (i % 7 === 0) await sleep(1)
           }
           const deadline = Date.now() + 10_000
-          while (ended.some((e) => !e) && Date.now() < deadline) await sleep(5)
-          handles.forEach((h) => h.detach())
+          while (ended.some(e => !e) && Date.now() < deadline) await sleep(5)
+          handles.forEach(h => h.detach())
           expect(failures).toEqual([])
           plans.forEach((_, index) => {
             expect(received[index]).toEqual(Array.from({ length: total + 1 - starts[index]! }, (_, k) => starts[index]! + k + 1))

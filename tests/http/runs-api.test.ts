@@ -35,7 +35,15 @@ describe("system endpoints", () => {
   it("serves an OpenAPI document covering every route and each tool's params", async () => {
     const doc = await (await server.api("/v1/openapi.json")).json()
     expect(doc.openapi).toBe("3.1.0")
-    for (const p of ["/v1/runs", "/v1/runs/{id}", "/v1/runs/{id}/logs/stream", "/v1/artifacts/{id}/download", "/v1/files/{token}", "/v1/uploads", "/v1/metrics"]) {
+    for (const p of [
+      "/v1/runs",
+      "/v1/runs/{id}",
+      "/v1/runs/{id}/logs/stream",
+      "/v1/artifacts/{id}/download",
+      "/v1/files/{token}",
+      "/v1/uploads",
+      "/v1/metrics"
+    ]) {
       expect(Object.keys(doc.paths)).toContain(p)
     }
     const ref = doc.paths["/v1/runs"].post.requestBody.content["application/json"].schema.$ref as string
@@ -74,7 +82,12 @@ describe("runs", () => {
 
     const artifacts = await (await server.api(`/v1/runs/${run.id}/artifacts`)).json()
     expect(artifacts.items).toHaveLength(1)
-    expect(artifacts.items[0]).toMatchObject({ name: "lines.txt", run_id: run.id, content_type: "text/plain", size: Buffer.byteLength(lines.map((l: string) => l + "\n").join("")) })
+    expect(artifacts.items[0]).toMatchObject({
+      name: "lines.txt",
+      run_id: run.id,
+      content_type: "text/plain",
+      size: Buffer.byteLength(lines.map((l: string) => l + "\n").join(""))
+    })
     expect(artifacts.items[0].urls.download).toBe(`${server.url}/v1/artifacts/${artifacts.items[0].id}/download`)
   })
 
@@ -88,7 +101,7 @@ describe("runs", () => {
       seen.push(...page.items.map((r: { id: string }) => r.id))
       url = page.links.next ? page.links.next.slice(server.url.length) : null
     }
-    for (const id of ids) expect(seen.filter((s) => s === id)).toHaveLength(1)
+    for (const id of ids) expect(seen.filter(s => s === id)).toHaveLength(1)
     expect(new Set(seen).size).toBe(seen.length)
   })
 
@@ -98,7 +111,7 @@ describe("runs", () => {
     for (;;) {
       const r = await (await server.api(`/v1/runs/${run.id}`)).json()
       if (r.status === "running") break
-      await new Promise((r) => setTimeout(r, 20))
+      await new Promise(r => setTimeout(r, 20))
     }
     const res = await server.api(`/v1/runs/${run.id}`, { method: "DELETE" })
     expect(res.status).toBe(200)

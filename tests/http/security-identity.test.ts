@@ -18,7 +18,11 @@ const sign = (claims: Record<string, unknown>, exp: number | null = Math.floor(D
   const jwt = new SignJWT(claims).setProtectedHeader({ alg: "HS256" }).setIssuer(issuer).setIssuedAt()
   return (exp === null ? jwt : jwt.setExpirationTime(exp)).sign(new TextEncoder().encode(secret))
 }
-const as = (jwt: string, init: RequestInit = {}): RequestInit & { who: null } => ({ ...init, who: null, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${jwt}` } })
+const as = (jwt: string, init: RequestInit = {}): RequestInit & { who: null } => ({
+  ...init,
+  who: null,
+  headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${jwt}` }
+})
 
 /** A GET sent with a chosen Host header, byte for byte. */
 const withHost = (pathname: string, host: string, method = "GET", body?: string) =>
@@ -26,9 +30,9 @@ const withHost = (pathname: string, host: string, method = "GET", body?: string)
     const url = new URL(server.url)
     const headers: Record<string, string> = { host, authorization: "Bearer alice-token-0123456789abcdef" }
     if (body !== undefined) headers["content-type"] = "application/json"
-    const req = request({ host: url.hostname, port: url.port, path: pathname, method, headers }, (res) => {
+    const req = request({ host: url.hostname, port: url.port, path: pathname, method, headers }, res => {
       let text = ""
-      res.on("data", (c) => (text += c))
+      res.on("data", c => (text += c))
       res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: text }))
     })
     req.on("error", reject)
@@ -63,7 +67,12 @@ describe("JWT principals", () => {
     expect(noExp.message).toContain("exp")
     const now = Math.floor(Date.now() / 1000)
     await expectError(await server.api("/v1/runs", as(await sign({ sub: "carol" }, now + 3600 + 120))), 401, "token_lifetime_too_long")
-    const backdated = await new SignJWT({ sub: "carol" }).setProtectedHeader({ alg: "HS256" }).setIssuer(issuer).setIssuedAt(now - 7200).setExpirationTime(now + 60).sign(new TextEncoder().encode(secret))
+    const backdated = await new SignJWT({ sub: "carol" })
+      .setProtectedHeader({ alg: "HS256" })
+      .setIssuer(issuer)
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now + 60)
+      .sign(new TextEncoder().encode(secret))
     await expectError(await server.api("/v1/runs", as(backdated)), 401, "token_lifetime_too_long")
     expect((await server.api("/v1/runs", as(await sign({ sub: "carol" }, now + 3500)))).status).toBe(200)
   })
@@ -119,7 +128,7 @@ describe("signed URL tokens", () => {
     const last = alphabet.indexOf(mac.at(-1)!)
     const unusedBits = (4 - (mac.length % 4)) % 4 === 1 ? 3 : 15
     const variants = [
-      ...[1, 2, 3].filter((b) => b <= unusedBits).map((b) => `${payload}.${mac.slice(0, -1)}${alphabet[last ^ b]}`),
+      ...[1, 2, 3].filter(b => b <= unusedBits).map(b => `${payload}.${mac.slice(0, -1)}${alphabet[last ^ b]}`),
       `${payload}.${mac}=`,
       `${payload}=.${mac}`,
       `${payload}.${mac}==`

@@ -20,7 +20,7 @@ const rawExchange = (bytes: string) =>
     const url = new URL(server.url)
     const socket = connect(Number(url.port), url.hostname)
     let answer = ""
-    socket.on("data", (c) => (answer += c))
+    socket.on("data", c => (answer += c))
     socket.on("end", () => resolve(answer))
     socket.on("close", () => resolve(answer))
     socket.on("error", reject)
@@ -80,17 +80,17 @@ describe("requests Node's HTTP parser refuses", () => {
 
 describe("concurrent cancels", () => {
   const cancelAll = async (id: string) => {
-    const answers = await Promise.all(Array.from({ length: 50 }, () => server.api(`/v1/runs/${id}`, { method: "DELETE" }).then((r) => r.json())))
+    const answers = await Promise.all(Array.from({ length: 50 }, () => server.api(`/v1/runs/${id}`, { method: "DELETE" }).then(r => r.json())))
     return {
-      canceled: answers.filter((a) => a.outcome === "canceled").length,
-      alreadyFinished: answers.filter((a) => a.outcome === "already_finished").length,
-      statuses: new Set(answers.map((a) => a.run.status))
+      canceled: answers.filter(a => a.outcome === "canceled").length,
+      alreadyFinished: answers.filter(a => a.outcome === "already_finished").length,
+      statuses: new Set(answers.map(a => a.run.status))
     }
   }
 
   it("of a running run: exactly one says canceled, 49 already_finished, one consistent record", async () => {
     const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-spin", params: { ms: 60_000 } }))).json()
-    for (let r = run; r.status !== "running"; r = await (await server.api(`/v1/runs/${run.id}`)).json()) await new Promise((w) => setTimeout(w, 20))
+    for (let r = run; r.status !== "running"; r = await (await server.api(`/v1/runs/${run.id}`)).json()) await new Promise(w => setTimeout(w, 20))
     expect(await cancelAll(run.id)).toEqual({ canceled: 1, alreadyFinished: 49, statuses: new Set(["canceled"]) })
     const record = await (await server.api(`/v1/runs/${run.id}`)).json()
     expect(record.status).toBe("canceled")
@@ -100,7 +100,9 @@ describe("concurrent cancels", () => {
   })
 
   it("of a queued run: the same", async () => {
-    const blockers = await Promise.all([1, 2].map(() => server.api("/v1/runs", jsonInit("POST", { tool_id: "http-spin", params: { ms: 60_000 } })).then((r) => r.json())))
+    const blockers = await Promise.all(
+      [1, 2].map(() => server.api("/v1/runs", jsonInit("POST", { tool_id: "http-spin", params: { ms: 60_000 } })).then(r => r.json()))
+    )
     const queued = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1 } }))).json()
     expect(queued.status).toBe("queued")
     expect(await cancelAll(queued.id)).toEqual({ canceled: 1, alreadyFinished: 49, statuses: new Set(["canceled"]) })

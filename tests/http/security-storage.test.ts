@@ -9,12 +9,12 @@ import { listTemporaryFiles } from "../../src/core/artifacts/local-artifact-stor
 
 /** Every path under `dir` with its permission bits. */
 const modes = (dir: string): Array<{ path: string; dir: boolean; mode: number }> =>
-  readdirSync(dir, { recursive: true, withFileTypes: true }).map((e) => {
+  readdirSync(dir, { recursive: true, withFileTypes: true }).map(e => {
     const full = path.join(e.parentPath, e.name)
     return { path: full, dir: e.isDirectory(), mode: statSync(full).mode & 0o777 }
   })
 
-const healthFiles = (dir: string) => readdirSync(dir).filter((n) => n.startsWith(".health-"))
+const healthFiles = (dir: string) => readdirSync(dir).filter(n => n.startsWith(".health-"))
 
 describe("data dir permissions", () => {
   it("creates the data dir 0700 and every file 0600 under umask 022, and tightens an existing 0755 data dir", async () => {
@@ -30,9 +30,9 @@ describe("data dir permissions", () => {
       expect((await waitForRun(server, run.id)).status).toBe("completed")
       expect(statSync(dataDir).mode & 0o777).toBe(0o700)
       const entries = modes(dataDir)
-      expect(entries.some((e) => e.path.endsWith("cts.sqlite"))).toBe(true)
-      expect(entries.some((e) => e.path.endsWith("lines.txt"))).toBe(true)
-      expect(entries.some((e) => e.path.endsWith("notes.txt"))).toBe(true)
+      expect(entries.some(e => e.path.endsWith("cts.sqlite"))).toBe(true)
+      expect(entries.some(e => e.path.endsWith("lines.txt"))).toBe(true)
+      expect(entries.some(e => e.path.endsWith("notes.txt"))).toBe(true)
       for (const e of entries) expect({ path: e.path, mode: (e.mode & 0o077).toString(8) }).toEqual({ path: e.path, mode: "0" })
       await server.close()
       server = undefined
@@ -102,7 +102,9 @@ describe.skipIf(!canMountTmpfs)("a full disk (3 MiB tmpfs as the data dir)", () 
       expect((await waitForRun(server, early.id)).status).toBe("completed")
       const earlyArtifact = (await (await server.api(`/v1/runs/${early.id}/artifacts`)).json()).items[0]
 
-      const big = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", input: { type: "path", value: path.join(rlogDir, "rav4_seg40.rlog.zst") } }))).json()
+      const big = await (
+        await server.api("/v1/runs", jsonInit("POST", { tool_id: "rlog-to-csv", input: { type: "path", value: path.join(rlogDir, "rav4_seg40.rlog.zst") } }))
+      ).json()
       const failed = await waitForRun(server, big.id, "alice", 120_000)
       expect(failed.status).toBe("failed")
       expect(failed.error).toMatchObject({ category: "system_error", code: "disk_full" })

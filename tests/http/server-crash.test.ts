@@ -27,7 +27,7 @@ const startChild = async () => {
   children.push(child)
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once("line", resolve)
-    child.once("exit", (code) => reject(new Error(`server process exited (${code}) before listening`)))
+    child.once("exit", code => reject(new Error(`server process exited (${code}) before listening`)))
   })
   const url = (JSON.parse(line) as { url: string }).url
   const api = (p: string, init: RequestInit = {}) => fetch(url + p, { ...init, headers: { authorization: `Bearer ${tokens.alice}`, ...init.headers } })
@@ -40,7 +40,7 @@ const poll = async <T>(get: () => Promise<T>, done: (v: T) => boolean, timeoutMs
     const v = await get()
     if (done(v)) return v
     if (Date.now() > end) throw new Error(`condition not reached: ${JSON.stringify(v).slice(0, 300)}`)
-    await new Promise((r) => setTimeout(r, 50))
+    await new Promise(r => setTimeout(r, 50))
   }
 }
 
@@ -52,18 +52,26 @@ describe("SIGKILL of the server process", () => {
     const upload = await (await first.api("/v1/uploads?name=input.bin", { method: "POST", body: input })).json()
     expect(upload.sha256).toBe(sha(input))
     const submit = async (body: unknown) =>
-      (await (await first.api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json()) as { id: string }
+      (await (await first.api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })).json()) as {
+        id: string
+      }
     const finished = await submit({ tool_id: "http-copy-input", input: { type: "upload", value: upload.id } })
-    await poll(async () => (await (await first.api(`/v1/runs/${finished.id}`)).json()).status, (s) => s === "completed")
+    await poll(
+      async () => (await (await first.api(`/v1/runs/${finished.id}`)).json()).status,
+      s => s === "completed"
+    )
     const [copy] = (await (await first.api(`/v1/runs/${finished.id}/artifacts`)).json()).items
     expect(copy.sha256).toBe(sha(input))
 
     const doomed = [await submit({ tool_id: "http-slow-write" }), await submit({ tool_id: "http-slow-write" }), await submit({ tool_id: "http-slow-write" })]
     for (const run of doomed) {
-      await poll(async () => (await (await first.api(`/v1/runs/${run.id}/logs`)).json()).items.map((e: { message?: string }) => e.message), (m) => m.includes("writing"))
+      await poll(
+        async () => (await (await first.api(`/v1/runs/${run.id}/logs`)).json()).items.map((e: { message?: string }) => e.message),
+        m => m.includes("writing")
+      )
     }
     expect((await tempFiles()).length).toBeGreaterThanOrEqual(3)
-    const killed = new Promise((resolve) => first.child.once("exit", (_c, signal) => resolve(signal)))
+    const killed = new Promise(resolve => first.child.once("exit", (_c, signal) => resolve(signal)))
     first.child.kill("SIGKILL")
     expect(await killed).toBe("SIGKILL")
 
@@ -87,7 +95,7 @@ describe("SIGKILL of the server process", () => {
       expect(await tempFiles()).toEqual([])
       expect((await second.api("/v1/health")).status).toBe(200)
     } finally {
-      const closed = new Promise((resolve) => second.child.once("exit", resolve))
+      const closed = new Promise(resolve => second.child.once("exit", resolve))
       second.child.kill("SIGTERM")
       await closed
     }

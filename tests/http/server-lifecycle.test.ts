@@ -32,7 +32,7 @@ describe("startServer", () => {
       const caps = (await (await fetch(`${server.url}/v1/capabilities`, { headers: { authorization: `Bearer ${tokens.alice}` } })).json()) as {
         tools: Array<{ id: string; default_timeout_ms: number }>
       }
-      const withoutOwnTimeout = caps.tools.filter((t) => t.default_timeout_ms === 7000)
+      const withoutOwnTimeout = caps.tools.filter(t => t.default_timeout_ms === 7000)
       expect(withoutOwnTimeout.length).toBeGreaterThan(0)
     } finally {
       await server.close()

@@ -32,7 +32,9 @@ describe("secure defaults", () => {
   })
 
   it("refuses to listen beyond loopback without auth unless forced, and a preset that requires auth without it", async () => {
-    await expect(startServer({ env: {}, configFile: null, host: "0.0.0.0", port: 0, core: { dataDir: "/nonexistent-never-used" } })).rejects.toMatchObject({ code: "insecure_bind" })
+    await expect(startServer({ env: {}, configFile: null, host: "0.0.0.0", port: 0, core: { dataDir: "/nonexistent-never-used" } })).rejects.toMatchObject({
+      code: "insecure_bind"
+    })
     await expect(startServer({ env: { CTS_HOST: "192.0.2.10" }, configFile: null, port: 0 })).rejects.toMatchObject({ code: "insecure_bind" })
     await expect(startServer({ env: { CTS_PRESET: "production" }, configFile: null, port: 0 })).rejects.toMatchObject({ code: "auth_required" })
     expect(() => assertSafeToServe({ ...presetDefaults.dev, host: "0.0.0.0", forceInsecure: true })).not.toThrow()
@@ -68,7 +70,11 @@ describe("secure defaults", () => {
 
   it("refuses path inputs entirely when no input roots are configured", async () => {
     const server = await start({ core: { inputRoots: undefined } as never })
-    await expectError(await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-copy-input", input: { type: "path", value: "/etc/hostname" } })), 403, "path_not_allowed")
+    await expectError(
+      await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-copy-input", input: { type: "path", value: "/etc/hostname" } })),
+      403,
+      "path_not_allowed"
+    )
   })
 })
 
@@ -79,12 +85,25 @@ describe("authentication over HTTP", () => {
     const jwt = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime("5m").sign(new TextEncoder().encode(secret))
     const run = await (await server.api("/v1/runs", jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1 } }))).json()
     await expectError(await server.api(`/v1/runs/${run.id}`, { headers: { authorization: `Bearer ${jwt}` } }), 404, "run_not_found")
-    const own = await (await server.api("/v1/runs", { ...jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1 } }), headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` } })).json()
+    const own = await (
+      await server.api("/v1/runs", {
+        ...jsonInit("POST", { tool_id: "http-chatty", params: { lines: 1 } }),
+        headers: { "content-type": "application/json", authorization: `Bearer ${jwt}` }
+      })
+    ).json()
     expect((await server.api(`/v1/runs/${own.id}`, { headers: { authorization: `Bearer ${jwt}` } })).status).toBe(200)
     await expectError(await server.api(`/v1/runs/${own.id}`), 404, "run_not_found")
-    const mallory = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("mallory").setExpirationTime("5m").sign(new TextEncoder().encode(secret))
+    const mallory = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("mallory")
+      .setExpirationTime("5m")
+      .sign(new TextEncoder().encode(secret))
     await expectError(await server.api(`/v1/runs/${run.id}`, { headers: { authorization: `Bearer ${mallory}` } }), 404, "run_not_found")
-    const expired = await new SignJWT({}).setProtectedHeader({ alg: "HS256" }).setSubject("alice").setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(new TextEncoder().encode(secret))
+    const expired = await new SignJWT({})
+      .setProtectedHeader({ alg: "HS256" })
+      .setSubject("alice")
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 10)
+      .sign(new TextEncoder().encode(secret))
     const res = await server.api(`/v1/runs/${run.id}`, { headers: { authorization: `Bearer ${expired}` } })
     expect(res.headers.get("www-authenticate")).toMatch(/^Bearer/)
     await expectError(res, 401, "token_expired")
@@ -106,13 +125,21 @@ describe("limits", () => {
 
   it("allows only configured CORS origins", async () => {
     const closed = await start()
-    const denied = await closed.api("/v1/runs", { method: "OPTIONS", who: null, headers: { origin: "https://ui.example", "access-control-request-method": "GET" } })
+    const denied = await closed.api("/v1/runs", {
+      method: "OPTIONS",
+      who: null,
+      headers: { origin: "https://ui.example", "access-control-request-method": "GET" }
+    })
     await expectError(denied, 403, "cors_origin_not_allowed")
     const plain = await closed.api("/v1/runs", { headers: { origin: "https://ui.example" } })
     expect(plain.headers.get("access-control-allow-origin")).toBeNull()
 
     const open = await start({ corsOrigins: ["https://ui.example"] })
-    const preflight = await open.api("/v1/runs", { method: "OPTIONS", who: null, headers: { origin: "https://ui.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" } })
+    const preflight = await open.api("/v1/runs", {
+      method: "OPTIONS",
+      who: null,
+      headers: { origin: "https://ui.example", "access-control-request-method": "POST", "access-control-request-headers": "authorization,content-type" }
+    })
     expect(preflight.status).toBe(204)
     expect(preflight.headers.get("access-control-allow-origin")).toBe("https://ui.example")
     expect(preflight.headers.get("access-control-allow-headers")).toContain("authorization")

@@ -34,7 +34,7 @@ describe.each([
   it("sends retry first, then the events in order, then closes once", async () => {
     let closed = 0
     const response = createSseResponse(
-      (sink) => {
+      sink => {
         queueMicrotask(() => {
           for (let i = 1; i <= 3; i++) sink.write(encodeSseEvent({ id: i, event: i === 3 ? "end" : "log", data: { seq: i } }))
           sink.end()
@@ -59,17 +59,17 @@ describe.each([
   it("sends comment heartbeats while idle and reports a failure as a comment before closing", async () => {
     let sinkRef!: SseSink
     const response = createSseResponse(
-      (sink) => {
+      sink => {
         sinkRef = sink
         return { resume: () => {}, cancel: () => {} }
       },
       opts({ heartbeatMs: 20 })
     )
-    const frames = await collect(response, (f) => {
-      if (f.filter((x) => x.kind === "comment").length === 2) sinkRef.fail("store\nbroke")
+    const frames = await collect(response, f => {
+      if (f.filter(x => x.kind === "comment").length === 2) sinkRef.fail("store\nbroke")
       return false
     })
-    expect(frames.filter((f) => f.kind === "comment").map((f) => (f as { text: string }).text)).toEqual(["ping", "ping", "stream failed: store broke"])
+    expect(frames.filter(f => f.kind === "comment").map(f => (f as { text: string }).text)).toEqual(["ping", "ping", "stream failed: store broke"])
   })
 
   it("says stop past the high-water mark, resumes when the client drains, and cancels when it leaves", async () => {
@@ -77,7 +77,7 @@ describe.each([
     let resumed = 0
     let canceled = 0
     const response = createSseResponse(
-      (s) => {
+      s => {
         sink = s
         return { resume: () => resumed++, cancel: () => canceled++ }
       },
@@ -96,11 +96,11 @@ describe.each([
     const reader = webBody?.getReader()
     if (reader) for (let i = 0; i < 3; i++) await reader.read()
     while (held.length > 0) held.shift()!()
-    await new Promise((r) => setTimeout(r, 10))
+    await new Promise(r => setTimeout(r, 10))
     expect(resumed).toBeGreaterThan(before)
     if (reader) await reader.cancel()
     else nodeResponse.destroy()
-    await new Promise((r) => setTimeout(r, 10))
+    await new Promise(r => setTimeout(r, 10))
     expect(canceled).toBe(1)
     expect(sink.write(chunk)).toBe(false)
   })

@@ -15,7 +15,12 @@ beforeAll(async () => {
   aliceRun = (await client("alice").submit({ toolId: "http-chatty", params: { lines: 5 } })).id
   aliceOther = (await client("alice").submit({ toolId: "http-chatty", params: { lines: 1 } })).id
   bobRun = (await client("bob").submit({ toolId: "http-chatty", params: { lines: 1 } })).id
-  for (const [id, who] of [[aliceRun, "alice"], [aliceOther, "alice"], [bobRun, "bob"]] as const) await waitForRun(server, id, who)
+  for (const [id, who] of [
+    [aliceRun, "alice"],
+    [aliceOther, "alice"],
+    [bobRun, "bob"]
+  ] as const)
+    await waitForRun(server, id, who)
 }, 60_000)
 afterAll(() => server?.stop())
 
@@ -34,7 +39,7 @@ describe("stream tokens for EventSource", () => {
     expect(Date.parse(expiresAt) - Date.now()).toBeGreaterThan(200_000)
     const opened = await openBare(streamUrl)
     expect(opened.status).toBe(200)
-    expect(opened.types.filter((t) => t === "log")).toHaveLength(5)
+    expect(opened.types.filter(t => t === "log")).toHaveLength(5)
     expect(opened.types.at(-1)).toBe("end")
   })
 
@@ -47,7 +52,9 @@ describe("stream tokens for EventSource", () => {
   })
 
   it("bob cannot get a token for alice's run (404), and his own token does not open her stream", async () => {
-    const err = await client("bob").streamToken(aliceRun).catch((e) => e)
+    const err = await client("bob")
+      .streamToken(aliceRun)
+      .catch(e => e)
     expect(err).toBeInstanceOf(CtsApiError)
     expect(err.status).toBe(404)
     const { token } = await client("bob").streamToken(bobRun)
@@ -89,13 +96,17 @@ describe("the fetch-only HTTP client", () => {
   })
 
   it("maps errors to code, message and suggestedAction", async () => {
-    const err = await client("alice").submit({ toolId: "no-such-tool" }).catch((e) => e)
+    const err = await client("alice")
+      .submit({ toolId: "no-such-tool" })
+      .catch(e => e)
     expect(err).toBeInstanceOf(CtsApiError)
     expect(err.status).toBe(422)
     expect(err.code).toBe("unknown_tool")
     expect(err.message).toMatch(/no-such-tool/)
     expect(typeof err.suggestedAction).toBe("string")
-    const wrong = await createHttpClient({ baseUrl: server.url, token: "wrong" }).listRuns().catch((e) => e)
+    const wrong = await createHttpClient({ baseUrl: server.url, token: "wrong" })
+      .listRuns()
+      .catch(e => e)
     expect([wrong.status, wrong.code]).toEqual([401, "invalid_token"])
   })
 })

@@ -32,7 +32,7 @@ interface Sent {
  * after that many bytes; `total: 0` sends the headers only. Ends when the server answers and closes, or the body is done.
  */
 const pushUpload = (name: string, opts: { total: number; chunk: number; everyMs?: number; abortAfter?: number; contentLength?: number }) =>
-  new Promise<Sent>((resolve) => {
+  new Promise<Sent>(resolve => {
     const url = new URL(server.url)
     const started = Date.now()
     const buffer = randomBytes(opts.chunk)
@@ -47,7 +47,7 @@ const pushUpload = (name: string, opts: { total: number; chunk: number; everyMs?
       finished = true
       resolve({ status, bytesSent, ms: Date.now() - started })
     }
-    req.on("response", (res) => {
+    req.on("response", res => {
       status = res.statusCode!
       res.resume()
       res.on("end", () => {
@@ -67,8 +67,8 @@ const pushUpload = (name: string, opts: { total: number; chunk: number; everyMs?
         const n = Math.min(opts.chunk, opts.total - bytesSent)
         const more = req.write(n === opts.chunk ? buffer : buffer.subarray(0, n))
         bytesSent += n
-        if (!more) await new Promise<void>((r) => req.once("drain", r).once("close", r))
-        if (opts.everyMs) await new Promise((r) => setTimeout(r, opts.everyMs))
+        if (!more) await new Promise<void>(r => req.once("drain", r).once("close", r))
+        if (opts.everyMs) await new Promise(r => setTimeout(r, opts.everyMs))
       }
       if (!req.destroyed && status === null) req.end()
     }
@@ -105,7 +105,9 @@ describe("upload attacks against a server in its own process", () => {
     clearInterval(sampler)
     peak = Math.max(peak, rss())
     const growthMiB = (peak - before) / MiB
-    console.info(`[upload] 2 GiB attempt: ${sent.status} after ${(sent.bytesSent / MiB).toFixed(1)} MiB sent in ${sent.ms} ms; server RSS ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB (+${growthMiB.toFixed(1)} MiB)`)
+    console.info(
+      `[upload] 2 GiB attempt: ${sent.status} after ${(sent.bytesSent / MiB).toFixed(1)} MiB sent in ${sent.ms} ms; server RSS ${(before / MiB).toFixed(0)} → peak ${(peak / MiB).toFixed(0)} MiB (+${growthMiB.toFixed(1)} MiB)`
+    )
     expect(sent.status).toBe(413)
     expect(sent.bytesSent).toBeLessThan(LIMIT + 64 * MiB)
     expect(growthMiB).toBeLessThan(50)
@@ -121,7 +123,7 @@ describe("upload attacks against a server in its own process", () => {
       expect(sent.status).toBeNull()
     }
     const deadline = Date.now() + 5000
-    while ((await tempFiles()).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50))
+    while ((await tempFiles()).length > 0 && Date.now() < deadline) await new Promise(r => setTimeout(r, 50))
     expect(await tempFiles()).toEqual([])
     expect((await fetch(`${server.url}/v1/health`)).status).toBe(200)
   }, 30_000)
@@ -140,8 +142,13 @@ describe("upload attacks against a server in its own process", () => {
     await server.stop()
     const cts = await createCts({ dataDir: dataDir() })
     try {
-      const names = (await cts.listArtifacts({ prefix: "uploads/" })).items.map((a) => [a.name, a.size])
-      expect(names.sort()).toEqual([["steady.bin", 64 * 1024], ["warm.bin", 2 * MiB]].sort())
+      const names = (await cts.listArtifacts({ prefix: "uploads/" })).items.map(a => [a.name, a.size])
+      expect(names.sort()).toEqual(
+        [
+          ["steady.bin", 64 * 1024],
+          ["warm.bin", 2 * MiB]
+        ].sort()
+      )
     } finally {
       await cts.close()
     }

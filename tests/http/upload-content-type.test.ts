@@ -28,7 +28,17 @@ describe("upload content types", () => {
 
   it("takes a declared type only when it is a plain type/subtype that is neither a form encoding nor active content", () => {
     expect(saneContentType("Application/JSON; charset=utf-8")).toBe("application/json")
-    for (const bad of [null, "", "text", "a/b/c", "text/html", "image/svg+xml", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded", "text/plain\r\nx: y"]) {
+    for (const bad of [
+      null,
+      "",
+      "text",
+      "a/b/c",
+      "text/html",
+      "image/svg+xml",
+      "multipart/form-data; boundary=x",
+      "application/x-www-form-urlencoded",
+      "text/plain\r\nx: y"
+    ]) {
       expect(saneContentType(bad)).toBeNull()
     }
   })

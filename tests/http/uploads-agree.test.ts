@@ -21,7 +21,11 @@ afterAll(async () => {
 })
 
 const viaHttp = async (bytes: Uint8Array, name: string, contentType: string) => {
-  const res = await server.api(`/v1/uploads?name=${encodeURIComponent(name)}`, { method: "POST", body: new Blob([bytes as Uint8Array<ArrayBuffer>]), headers: { "content-type": contentType } })
+  const res = await server.api(`/v1/uploads?name=${encodeURIComponent(name)}`, {
+    method: "POST",
+    body: new Blob([bytes as Uint8Array<ArrayBuffer>]),
+    headers: { "content-type": contentType }
+  })
   return { status: res.status, body: (await res.json()) as Record<string, any> }
 }
 
@@ -75,8 +79,8 @@ describe("capabilities: HTTP and SDK agree", () => {
     const http = (await (await server.api("/v1/capabilities")).json()) as Record<string, any>
     const local = await sdk.capabilities()
     expect(http.version).toBe(local.version)
-    expect(http.tools.map((t: { id: string }) => t.id)).toEqual(local.tools.map((t) => t.id))
-    expect(http.tools.map((t: { params_schema: unknown }) => t.params_schema)).toEqual(local.tools.map((t) => t.paramsJsonSchema))
+    expect(http.tools.map((t: { id: string }) => t.id)).toEqual(local.tools.map(t => t.id))
+    expect(http.tools.map((t: { params_schema: unknown }) => t.params_schema)).toEqual(local.tools.map(t => t.paramsJsonSchema))
     expect(http.limits).toEqual({
       concurrency: local.limits.concurrency,
       default_timeout_ms: local.limits.defaultTimeoutMs,

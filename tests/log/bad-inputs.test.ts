@@ -67,7 +67,7 @@ describe("bad inputs behave as bad/EXPECTED.json says", () => {
     for (const p of x.patched_events) unknownCount[p.new_tag] = (unknownCount[p.new_tag] ?? 0) + 1
     expect(reader.stats.unknownTags).toEqual(unknownCount)
     expect(unknownCount).toEqual({ 4000: 11, 65535: 2 })
-    const rows = events.flatMap((e) => (e.which === "can" ? e.can!.map(frameRow) : []))
+    const rows = events.flatMap(e => (e.which === "can" ? e.can!.map(frameRow) : []))
     const oracle = oracleRows("bad/unknown_union.frames.csv")
     expect(oracle.length).toBe(955)
     expect(firstDifference(rows, oracle)).toBe(-1)
@@ -78,7 +78,7 @@ describe("bad inputs behave as bad/EXPECTED.json says", () => {
     expect(error).toBeUndefined()
     expect(events).toEqual([])
     expect(reader.stats.totalEvents).toBe(0)
-    expect(reader.stats.warnings.map((w) => w.code)).toEqual(["empty_log"])
+    expect(reader.stats.warnings.map(w => w.code)).toEqual(["empty_log"])
   })
 
   it("not_a_log.txt.zst: decompresses, then bad_segment_table, zero events", async () => {

@@ -83,7 +83,13 @@ describe("decompression bombs and zero floods end early with a typed error", () 
     expect(r.stats.bytesDecompressed).toBe(head.length + (8 << 20))
     expect(r.stats.malformedEvents).toBe((8 << 20) / 8)
     expect(r.stats.warnings).toEqual([
-      expect.objectContaining({ code: "malformed_event", count: (8 << 20) / 8, offset: head.length, messageIndex: r.stats.totalEvents, message: expect.stringContaining("consecutive events") })
+      expect.objectContaining({
+        code: "malformed_event",
+        count: (8 << 20) / 8,
+        offset: head.length,
+        messageIndex: r.stats.totalEvents,
+        message: expect.stringContaining("consecutive events")
+      })
     ])
     expect(firstDifference(r.rows, rav4Rows.slice(0, r.rows.length))).toBe(-1)
   })

@@ -35,15 +35,23 @@ describe("cts-lite/log in a browser", () => {
   it("bundles with platform browser and no externals: no Node built-in is imported", async () => {
     const result = await bundleForBrowser()
     expect(result.errors).toEqual([])
-    const imports = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((x) => x.path))
-    expect(imports.filter((p) => p.startsWith("node:") || /^(fs|path|url|stream|zlib|os|crypto)$/.test(p))).toEqual([])
-    expect(Object.keys(result.metafile.inputs).filter((f) => f.includes("node-file-source") || f.includes("bundled-dbc"))).toEqual([])
+    const imports = Object.values(result.metafile.inputs).flatMap(i => i.imports.map(x => x.path))
+    expect(imports.filter(p => p.startsWith("node:") || /^(fs|path|url|stream|zlib|os|crypto)$/.test(p))).toEqual([])
+    expect(Object.keys(result.metafile.inputs).filter(f => f.includes("node-file-source") || f.includes("bundled-dbc"))).toEqual([])
   })
 
   for (const file of ["rav4_seg40.rlog.zst", "rav4_seg40.rlog.bz2"]) {
     it(`the bundle decodes ${file} in a context without Node globals, frame for frame as the oracle`, async () => {
       const code = (await bundleForBrowser()).outputFiles[0]!.text
-      const context = vm.createContext({ TextDecoder, TextEncoder, console, queueMicrotask, setTimeout, clearTimeout, input: readFileSync(rlogPath(file)).buffer })
+      const context = vm.createContext({
+        TextDecoder,
+        TextEncoder,
+        console,
+        queueMicrotask,
+        setTimeout,
+        clearTimeout,
+        input: readFileSync(rlogPath(file)).buffer
+      })
       vm.runInContext(code, context)
       const out = (await vm.runInContext(decodeScript, context)) as { rows: Array<string>; compression: string; hasProcess: boolean }
       expect(out.hasProcess).toBe(false)

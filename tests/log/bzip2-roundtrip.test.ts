@@ -35,7 +35,7 @@ const content = fc
     ),
     { maxLength: 40 }
   )
-  .map((parts) => Buffer.concat(parts))
+  .map(parts => Buffer.concat(parts))
 
 describe.skipIf(!hasBzip2)("bzip2 decoder round trip against the bzip2 CLI (skipped when bzip2 is not installed)", () => {
   it("decodes what bzip2 -1/-9 wrote, byte for byte, in any chunking", () => {

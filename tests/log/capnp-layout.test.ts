@@ -17,7 +17,7 @@ const readAll = async (bytes: Uint8Array, chunk = 1 << 16) => {
   return { events, stats: reader.stats, error }
 }
 
-const simpleFrames = (e: LogEvent) => e.can!.map((f) => ({ address: f.address, src: f.src, data: [...f.data], echo: f.echo, bus: f.bus }))
+const simpleFrames = (e: LogEvent) => e.can!.map(f => ({ address: f.address, src: f.src, data: [...f.data], echo: f.echo, bus: f.bus }))
 
 /** Root behind a single-far pointer; one `dat` behind another single-far pointer, one near. */
 const singleFar = message([
@@ -81,7 +81,7 @@ describe("Cap'n Proto layout", () => {
     const broken = message([[structPtr(0, 2, 1), u64(5), tagWord(4), listPtr(100, 7, 4)]])
     const { events, stats, error } = await readAll(concat(singleFar, broken, singleFar))
     expect(error).toBeUndefined()
-    expect(events.map((e) => e.logMonoTime)).toEqual([1_000_000_123, 1_000_000_123])
+    expect(events.map(e => e.logMonoTime)).toEqual([1_000_000_123, 1_000_000_123])
     expect(stats.malformedEvents).toBe(1)
     expect(stats.warnings).toEqual([expect.objectContaining({ code: "malformed_event", messageIndex: 1, offset: singleFar.length })])
     expect(stats.totalEvents).toBe(3)

@@ -101,7 +101,7 @@ describe("sources", () => {
     const bytes = readFixture("rav4_seg40.rlog")
     const seen: Array<number> = []
     const controller = new AbortController()
-    const reader = openLog(chunked(bytes, 65536), { signal: controller.signal, onProgress: (n) => seen.push(n) })
+    const reader = openLog(chunked(bytes, 65536), { signal: controller.signal, onProgress: n => seen.push(n) })
     let frames = 0
     let error: unknown
     try {
@@ -127,7 +127,7 @@ describe("sources", () => {
   it("Effect streams give the same frames and typed failures", async () => {
     const rows = await Effect.runPromise(
       frameStream(fileSource(rlogPath("rav4_seg40.rlog.zst"))).pipe(
-        Stream.mapConcat((batch) => batch.map(frameRow)),
+        Stream.mapConcat(batch => batch.map(frameRow)),
         Stream.runCollect,
         Effect.map(Chunk.toReadonlyArray)
       )
@@ -136,7 +136,7 @@ describe("sources", () => {
     const firstTwo = await Effect.runPromise(
       eventStream(fileSource(rlogPath("subaru_cruise_demo.rlog.zst"))).pipe(Stream.flattenIterables, Stream.take(2), Stream.runCollect)
     )
-    expect(Chunk.toReadonlyArray(firstTwo).map((e) => e.which)).toEqual(["initData", "sentinel"])
+    expect(Chunk.toReadonlyArray(firstTwo).map(e => e.which)).toEqual(["initData", "sentinel"])
     const failed = await Effect.runPromise(Effect.flip(Stream.runDrain(frameStream(fileSource(rlogPath("bad/garbage_header.rlog"))))))
     expect(failed.code).toBe("bad_segment_table")
   })

@@ -41,7 +41,6 @@ const zstdFrame = async (content: Uint8Array, opts: { checksum: boolean; blockSi
   return concat(...parts)
 }
 
-
 const codeOf = (e: unknown) => (e instanceof ToolError ? e.code : String(e))
 
 describe("compression detection and decoding", () => {

@@ -12,7 +12,7 @@ const readEvents = async (file: string): Promise<Array<LogEvent>> => {
 
 type Run = { first_on: number; first_off_after: number | null }
 /** True when a signal whose frames switch per `runs` reads 1 in the latest frame at or before t. */
-const inRuns = (runs: ReadonlyArray<Run>, t: number) => runs.some((r) => t >= r.first_on && (r.first_off_after === null || t < r.first_off_after))
+const inRuns = (runs: ReadonlyArray<Run>, t: number) => runs.some(r => t >= r.first_on && (r.first_off_after === null || t < r.first_off_after))
 const inWindows = (windows: ReadonlyArray<[number, number]>, t: number) => windows.some(([a, b]) => t >= a && t < b)
 
 describe("Subaru demo: carState and pandaStates against the truth file", () => {
@@ -32,7 +32,7 @@ describe("Subaru demo: carState and pandaStates against the truth file", () => {
   })
 
   it("cruiseState.enabled / available follow CruiseControl Cruise_Activated / Cruise_On", () => {
-    const cs = events.filter((e) => e.which === "carState")
+    const cs = events.filter(e => e.which === "carState")
     expect(cs.length).toBe(12000)
     const wrong: Array<string> = []
     for (const e of cs) {
@@ -41,13 +41,13 @@ describe("Subaru demo: carState and pandaStates against the truth file", () => {
       if (e.carState!.cruiseState.available !== inRuns(runs.Cruise_On.bus_0, t)) wrong.push(`available@${t}`)
     }
     expect(wrong).toEqual([])
-    expect(cs.filter((e) => e.carState!.cruiseState.enabled).length).toBeGreaterThan(5000)
+    expect(cs.filter(e => e.carState!.cruiseState.enabled).length).toBeGreaterThan(5000)
   })
 
   it("cruiseState.speed is 25.03424 m/s while the set speed is shown, 0 otherwise", () => {
     const shown = truth.set_speed.shown_windows_s
     const wrong: Array<string> = []
-    for (const e of events.filter((x) => x.which === "carState")) {
+    for (const e of events.filter(x => x.which === "carState")) {
       const expected = inWindows(shown, rel(e)) ? truth.set_speed.carState_cruiseState_speed_ms : 0
       if (Math.abs(e.carState!.cruiseState.speed - expected) > 5e-6) wrong.push(`${rel(e)}: ${e.carState!.cruiseState.speed}`)
     }
@@ -59,7 +59,7 @@ describe("Subaru demo: carState and pandaStates against the truth file", () => {
     const mphToMs = 0.44704
     const wrong: Array<string> = []
     let speedChecks = 0
-    for (const e of events.filter((x) => x.which === "carState")) {
+    for (const e of events.filter(x => x.which === "carState")) {
       const t = rel(e)
       const c = e.carState!
       if (c.leftBlinker !== inRuns(runs.LEFT_BLINKER.bus_0, t)) wrong.push(`left@${t}`)
@@ -81,7 +81,7 @@ describe("Subaru demo: carState and pandaStates against the truth file", () => {
   })
 
   it("pandaStates: subaru safety model, controlsAllowed = Cruise_Activated, tres panda", () => {
-    const ps = events.filter((e) => e.which === "pandaStates")
+    const ps = events.filter(e => e.which === "pandaStates")
     expect(ps.length).toBe(truth.events_by_kind.pandaStates)
     const wrong: Array<string> = []
     for (const e of ps) {
@@ -90,15 +90,15 @@ describe("Subaru demo: carState and pandaStates against the truth file", () => {
       if (p.controlsAllowed !== inRuns(runs.Cruise_Activated.bus_0, rel(e))) wrong.push(`controlsAllowed@${rel(e)}`)
     }
     expect(wrong).toEqual([])
-    expect(ps.filter((e) => e.pandaStates![0].controlsAllowed).length).toBeGreaterThan(500)
+    expect(ps.filter(e => e.pandaStates![0].controlsAllowed).length).toBeGreaterThan(500)
   })
 
   it("initData and sentinels", () => {
     expect(events[0].which).toBe("initData")
     expect(events[0].logMonoTime).toBe(t0)
     expect(events[0].initData).toMatchObject({ deviceType: "tici", dongleId: "5ab0c0de5ab0c0de" })
-    const sentinels = events.filter((e) => e.which === "sentinel")
-    expect(sentinels.map((s) => s.sentinel!.type)).toEqual(["startOfRoute", "endOfRoute"])
+    const sentinels = events.filter(e => e.which === "sentinel")
+    expect(sentinels.map(s => s.sentinel!.type)).toEqual(["startOfRoute", "endOfRoute"])
     expect(rel(sentinels[1])).toBeCloseTo(119.999, 9)
   })
 })
@@ -110,7 +110,7 @@ describe("RAV4: initData, pandaStates, sentinels (README facts)", () => {
   })
 
   it("initData", () => {
-    const init = events.filter((e) => e.which === "initData")
+    const init = events.filter(e => e.which === "initData")
     expect(init.length).toBe(1)
     expect(init[0].initData).toMatchObject({
       dongleId: "b0c9d2329ad1606b",
@@ -122,7 +122,7 @@ describe("RAV4: initData, pandaStates, sentinels (README facts)", () => {
   })
 
   it("pandaStates: toyota, safetyParam 73, controlsAllowed, ignitionLine, greyPanda, every 100 ms", () => {
-    const ps = events.filter((e) => e.which === "pandaStates")
+    const ps = events.filter(e => e.which === "pandaStates")
     expect(ps.length).toBe(600)
     for (const e of ps) {
       expect(e.pandaStates).toEqual([
@@ -143,12 +143,12 @@ describe("RAV4: initData, pandaStates, sentinels (README facts)", () => {
   })
 
   it("sentinels: startOfRoute at the first can event, endOfRoute 1 ms after the last", () => {
-    const cans = events.filter((e) => e.which === "can")
-    const s = events.filter((e) => e.which === "sentinel")
-    expect(s.map((e) => e.sentinel!.type)).toEqual(["startOfRoute", "endOfRoute"])
+    const cans = events.filter(e => e.which === "can")
+    const s = events.filter(e => e.which === "sentinel")
+    expect(s.map(e => e.sentinel!.type)).toEqual(["startOfRoute", "endOfRoute"])
     expect(s[0].logMonoTime).toBe(cans[0].logMonoTime)
     expect(s[1].logMonoTime).toBe(cans[cans.length - 1].logMonoTime + 1_000_000)
     // README: two buckets had no frames but still an empty can event
-    expect(cans.filter((e) => e.can!.length === 0).length).toBe(readJson("rav4_seg40.events.json").empty_can_events)
+    expect(cans.filter(e => e.can!.length === 0).length).toBe(readJson("rav4_seg40.events.json").empty_can_events)
   })
 })

@@ -9,8 +9,7 @@ export interface TestFrame {
 }
 
 /** The oracle row (`mono_time_ns,bus,address,data_hex`) a reader must give for `f` at `time`. */
-export const expectedRow = (time: number, f: TestFrame) =>
-  `${time},${f.src},0x${f.address.toString(16).toUpperCase()},${toHex(Uint8Array.from(f.data))}`
+export const expectedRow = (time: number, f: TestFrame) => `${time},${f.src},0x${f.address.toString(16).toUpperCase()},${toHex(Uint8Array.from(f.data))}`
 
 const dataWords = (bytes: ReadonlyArray<number>): Array<Word> => {
   const words: Array<Word> = []
@@ -28,7 +27,7 @@ const dataWords = (bytes: ReadonlyArray<number>): Array<Word> => {
 export const canEvent = (time: number, frames: ReadonlyArray<TestFrame>): Uint8Array => {
   const n = frames.length
   const words: Array<Word> = [structPtr(0, 2, 1), u64(time), tagWord(4), listPtr(0, 7, n * 2), structPtr(n, 1, 1)]
-  const blobs: Array<Array<Word>> = frames.map((f) => dataWords(f.data))
+  const blobs: Array<Array<Word>> = frames.map(f => dataWords(f.data))
   let blobAt = 5 + 2 * n
   frames.forEach((f, i) => {
     const ptrWord = 6 + 2 * i
@@ -57,7 +56,9 @@ export const farChainEvent = (hops: number): Uint8Array =>
 
 /** An inline-composite list whose tag claims `elements` × 2 words while the pointer gives only `words`. */
 export const lyingCompositeEvent = (time: number, elements: number, words: number): Uint8Array =>
-  message([[structPtr(0, 2, 1), u64(time), tagWord(4), listPtr(0, 7, words), structPtr(elements, 1, 1), ...Array.from({ length: words }, () => [0, 0] as Word)]])
+  message([
+    [structPtr(0, 2, 1), u64(time), tagWord(4), listPtr(0, 7, words), structPtr(elements, 1, 1), ...Array.from({ length: words }, () => [0, 0] as Word)]
+  ])
 
 /** A `can` list whose elements run `beyond` words past the end of the segment. */
 export const listPastEndEvent = (time: number, beyond: number): Uint8Array =>

@@ -30,16 +30,22 @@ const frameArb = (maxData: number) =>
 const goodArb = fc.record({ kind: fc.constant("good" as const), frames: fc.array(frameArb(64), { maxLength: 6 }) })
 
 /** A hostile message and what a reader must make of it: skipped (malformed) or its short frames kept, long ones dropped. */
-type Hostile = { readonly bytes: Uint8Array; readonly malformed: boolean; readonly kept: ReadonlyArray<TestFrame>; readonly dropped: number; readonly header?: boolean }
+type Hostile = {
+  readonly bytes: Uint8Array
+  readonly malformed: boolean
+  readonly kept: ReadonlyArray<TestFrame>
+  readonly dropped: number
+  readonly header?: boolean
+}
 
 const hostileArb: fc.Arbitrary<(time: number) => Hostile> = fc.oneof(
   // 20 k CanData sharing one 64 KiB–1 MiB blob: tens of GB of "payload", ended by the traversal budget
-  fc.integer({ min: 16, max: 20 }).map((log2) => (time: number) => {
+  fc.integer({ min: 16, max: 20 }).map(log2 => (time: number) => {
     const blob = 1 << log2
     return { bytes: sharedBlobEvent(time, Math.ceil((9 << 20) / (blob / 8)), blob), malformed: true, kept: [], dropped: 0, header: true }
   }),
-  fc.constantFrom<0 | 1>(0, 1).map((d) => () => ({ bytes: farLoopEvent(d), malformed: true, kept: [], dropped: 0 })),
-  fc.integer({ min: 1, max: 6 }).map((hops) => () => ({ bytes: farChainEvent(hops), malformed: true, kept: [], dropped: 0 })),
+  fc.constantFrom<0 | 1>(0, 1).map(d => () => ({ bytes: farLoopEvent(d), malformed: true, kept: [], dropped: 0 })),
+  fc.integer({ min: 1, max: 6 }).map(hops => () => ({ bytes: farChainEvent(hops), malformed: true, kept: [], dropped: 0 })),
   fc.tuple(fc.integer({ min: 0, max: 40 }), fc.integer({ min: 1, max: 1 << 20 })).map(([words, extra]) => (time: number) => ({
     bytes: lyingCompositeEvent(time, Math.floor(words / 2) + extra, words),
     malformed: true,
@@ -47,23 +53,36 @@ const hostileArb: fc.Arbitrary<(time: number) => Hostile> = fc.oneof(
     dropped: 0,
     header: true
   })),
-  fc.integer({ min: 1, max: 1 << 26 }).map((beyond) => (time: number) => ({ bytes: listPastEndEvent(time, beyond), malformed: true, kept: [], dropped: 0, header: true })),
+  fc
+    .integer({ min: 1, max: 1 << 26 })
+    .map(beyond => (time: number) => ({ bytes: listPastEndEvent(time, beyond), malformed: true, kept: [], dropped: 0, header: true })),
   fc.constant(() => ({ bytes: message([[]]), malformed: true, kept: [], dropped: 0 })),
   fc.constant(() => ({ bytes: message([[[0, 0]]]), malformed: true, kept: [], dropped: 0 })),
   // oversized byte lists: frames with 65 B – 4 KiB payloads among normal ones are dropped, the rest kept
-  fc.array(fc.oneof(frameArb(64).map((f) => ({ f, big: false })), frameArb(0).chain((f) => fc.integer({ min: 65, max: 4096 }).map((n) => ({ f: { ...f, data: Array.from({ length: n }, (_, i) => i & 0xff) }, big: true })))), { minLength: 1, maxLength: 8 }).map(
-    (items) => (time: number) => ({
-      bytes: canEvent(time, items.map((i) => i.f)),
+  fc
+    .array(
+      fc.oneof(
+        frameArb(64).map(f => ({ f, big: false })),
+        frameArb(0).chain(f => fc.integer({ min: 65, max: 4096 }).map(n => ({ f: { ...f, data: Array.from({ length: n }, (_, i) => i & 0xff) }, big: true })))
+      ),
+      { minLength: 1, maxLength: 8 }
+    )
+    .map(items => (time: number) => ({
+      bytes: canEvent(
+        time,
+        items.map(i => i.f)
+      ),
       malformed: false,
-      kept: items.filter((i) => !i.big).map((i) => i.f),
-      dropped: items.filter((i) => i.big).length
-    })
-  )
+      kept: items.filter(i => !i.big).map(i => i.f),
+      dropped: items.filter(i => i.big).length
+    }))
 )
 
 const logArb = fc.tuple(
   goodArb,
-  fc.array(fc.oneof({ weight: 2, arbitrary: goodArb }, { weight: 1, arbitrary: hostileArb.map((make) => ({ kind: "hostile" as const, make })) }), { maxLength: 12 }),
+  fc.array(fc.oneof({ weight: 2, arbitrary: goodArb }, { weight: 1, arbitrary: hostileArb.map(make => ({ kind: "hostile" as const, make })) }), {
+    maxLength: 12
+  }),
   fc.array(fc.integer({ min: 1, max: 70_000 }), { minLength: 1, maxLength: 8 })
 )
 
@@ -131,11 +150,21 @@ describe("hostile Cap'n Proto: bounded work, no crash, the good messages around 
 
   it("a 4 KiB dat is dropped with an oversized_can_frame warning (offset, message index, count); maxCanPayloadBytes changes the bound", async () => {
     const big = Array.from({ length: 4096 }, (_, i) => i & 0xff)
-    const frames = [{ address: 1, src: 0, data: [1] }, { address: 2, src: 0, data: big }, { address: 3, src: 0, data: big.slice(0, 64) }]
+    const frames = [
+      { address: 1, src: 0, data: [1] },
+      { address: 2, src: 0, data: big },
+      { address: 3, src: 0, data: big.slice(0, 64) }
+    ]
     const good = canEvent(3, [{ address: 9, src: 2, data: [] }])
     const bytes = concat(good, canEvent(4, frames), canEvent(5, frames))
     const r = await read(bytes, 999)
-    expect(r.rows).toEqual([expectedRow(3, { address: 9, src: 2, data: [] }), expectedRow(4, frames[0]), expectedRow(4, frames[2]), expectedRow(5, frames[0]), expectedRow(5, frames[2])])
+    expect(r.rows).toEqual([
+      expectedRow(3, { address: 9, src: 2, data: [] }),
+      expectedRow(4, frames[0]),
+      expectedRow(4, frames[2]),
+      expectedRow(5, frames[0]),
+      expectedRow(5, frames[2])
+    ])
     expect(r.stats.oversizedCanFrames).toBe(2)
     expect(r.stats.warnings).toEqual([expect.objectContaining({ code: "oversized_can_frame", offset: good.length, messageIndex: 1, count: 2 })])
     const classic = await read(bytes, 999, { maxCanPayloadBytes: 8 })

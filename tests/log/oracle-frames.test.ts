@@ -46,7 +46,7 @@ describe("frames equal the reference decoder's oracle", () => {
     const { rows } = await readFrameRows(fileSource(rlogPath("subaru_cruise_demo.rlog.zst")), true)
     expect(rows.length).toBe(oracle.can_frames + oracle.sendcan_frames)
     const canRows = new Set(oracleRows("subaru_cruise_demo.frames.csv"))
-    const extra = rows.filter((r) => !canRows.has(r))
+    const extra = rows.filter(r => !canRows.has(r))
     expect(extra.length).toBe(oracle.sendcan_frames)
     // README: sendcan holds the bus-2 ES_Distance bytes with src 0, 3 ms after each bus-2 frame
     for (const r of extra.slice(0, 50)) expect(r).toMatch(/^\d+,0,0x221,[0-9A-F]{16}$/)
@@ -73,7 +73,7 @@ describe("frames equal the reference decoder's oracle", () => {
     expect(s.size).toBe(12)
     const truth = readJson("subaru_cruise_demo.truth.json")
     const t0 = truth.time_base.t0_logMonoTime_ns
-    const times = [...s.values()].map((v) => Math.round((v.time - t0) / 1e7) / 100)
+    const times = [...s.values()].map(v => Math.round((v.time - t0) / 1e7) / 100)
     expect(times).toEqual(truth.multi_segment_can_events.map((m: { t_rel_s: number }) => m.t_rel_s))
     // README: the --segment-size events hold 11 frames each
     for (const v of s.values()) expect(v).toMatchObject({ tag: 4, frames: 11 })

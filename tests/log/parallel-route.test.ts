@@ -45,13 +45,13 @@ describe("readRouteFrames: a route's segments decoded on worker threads, deliver
     it(`${what} (${name} as segment 2 of 4)`, async () => {
       const paths = [rlogPath("rav4_seg40.rlog.zst"), rlogPath("subaru_cruise_demo.rlog.zst"), bad(name), rlogPath("rav4_seg40.rlog.bz2")]
       const parallel = await readParallel(paths, { workers: 3 })
-      const sequential = await readFrameRows(paths.map((p) => fileSource(p)))
+      const sequential = await readFrameRows(paths.map(p => fileSource(p)))
       expect(parallel.rows.length).toBe(sequential.rows.length)
       expect(firstDifference(parallel.rows, sequential.rows)).toBe(-1)
       expect(parallel.stats).toEqual(sequential.reader.stats)
       if (sequential.error === undefined) {
         expect(parallel.error).toBeUndefined()
-        expect(parallel.stats.warnings.some((w) => w.segment === 2)).toBe(true)
+        expect(parallel.stats.warnings.some(w => w.segment === 2)).toBe(true)
       } else {
         const s = sequential.error as { _tag: string; code: string; message: string; details: unknown }
         expect(parallel.error).toMatchObject({ _tag: s._tag, code: s.code, message: s.message, details: s.details })

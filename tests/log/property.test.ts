@@ -37,34 +37,34 @@ const prefixes = {
 describe("property: the reader never crashes, hangs or misreads", () => {
   it("arbitrary bytes (plain or behind a zstd / bzip2 / Cap'n Proto header) end in success or a ToolError", async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.constantFrom(...Object.values(prefixes)),
-        fc.uint8Array({ maxLength: 4096 }),
-        sizesArb,
-        async (prefix, tail, sizes) => {
-          const bytes = new Uint8Array(prefix.length + tail.length)
-          bytes.set(prefix)
-          bytes.set(tail, prefix.length)
-          const r = await readLoose(bytes, sizes)
-          if (r.error) expect(r.error.suggestedAction).toBeTruthy()
-          if (r.error) expect(r.stats.bytesIn).toBeLessThanOrEqual(bytes.length)
-          else expect(r.stats.bytesIn).toBe(bytes.length)
-        }
-      ),
+      fc.asyncProperty(fc.constantFrom(...Object.values(prefixes)), fc.uint8Array({ maxLength: 4096 }), sizesArb, async (prefix, tail, sizes) => {
+        const bytes = new Uint8Array(prefix.length + tail.length)
+        bytes.set(prefix)
+        bytes.set(tail, prefix.length)
+        const r = await readLoose(bytes, sizes)
+        if (r.error) expect(r.error.suggestedAction).toBeTruthy()
+        if (r.error) expect(r.stats.bytesIn).toBeLessThanOrEqual(bytes.length)
+        else expect(r.stats.bytesIn).toBe(bytes.length)
+      }),
       { numRuns: 300 }
     )
   })
 
   it("any truncation of a good log yields a prefix of the oracle frames and no error", async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...Object.keys(fixtures) as Array<keyof typeof fixtures>), fc.double({ min: 0, max: 1, noNaN: true }), sizesArb, async (kind, cut, sizes) => {
-        const f = fixtures[kind]
-        const bytes = f.bytes.subarray(0, Math.floor(cut * f.bytes.length))
-        const r = await readLoose(bytes, sizes)
-        expect(r.error).toBeUndefined()
-        expect(firstDifference(r.rows, f.rows.slice(0, r.rows.length))).toBe(-1)
-        if (bytes.length === 0) expect(r.stats.warnings.map((w) => w.code)).toEqual(["empty_log"])
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...(Object.keys(fixtures) as Array<keyof typeof fixtures>)),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        sizesArb,
+        async (kind, cut, sizes) => {
+          const f = fixtures[kind]
+          const bytes = f.bytes.subarray(0, Math.floor(cut * f.bytes.length))
+          const r = await readLoose(bytes, sizes)
+          expect(r.error).toBeUndefined()
+          expect(firstDifference(r.rows, f.rows.slice(0, r.rows.length))).toBe(-1)
+          if (bytes.length === 0) expect(r.stats.warnings.map(w => w.code)).toEqual(["empty_log"])
+        }
+      ),
       { numRuns: 60 }
     )
   })
@@ -72,7 +72,7 @@ describe("property: the reader never crashes, hangs or misreads", () => {
   it("any chunking of a good log gives exactly the oracle frames", async () => {
     const raw = fixtures.raw
     await fc.assert(
-      fc.asyncProperty(sizesArb, async (sizes) => {
+      fc.asyncProperty(sizesArb, async sizes => {
         const r = await readLoose(raw.bytes, sizes)
         expect(r.error).toBeUndefined()
         expect(firstDifference(r.rows, raw.rows)).toBe(-1)
@@ -84,7 +84,7 @@ describe("property: the reader never crashes, hangs or misreads", () => {
   it("corrupting bytes of a good log (raw, zstd, bzip2) gives a ToolError or frames, never a crash", async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.constantFrom(...Object.keys(fixtures) as Array<keyof typeof fixtures>),
+        fc.constantFrom(...(Object.keys(fixtures) as Array<keyof typeof fixtures>)),
         fc.array(fc.tuple(fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 8 }),
         sizesArb,
         async (kind, flips, sizes) => {

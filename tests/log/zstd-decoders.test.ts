@@ -10,7 +10,7 @@ import { readFixture, readJson } from "../support/shared-data.js"
 
 const expected = readJson("bad/EXPECTED.json")
 const rav4Rows = oracleRows("rav4_seg40.frames.csv")
-const available = await Promise.all(ZSTD_DECODER_KINDS.map(async (k) => [k, (await loadZstdEngine(k)) !== undefined] as const))
+const available = await Promise.all(ZSTD_DECODER_KINDS.map(async k => [k, (await loadZstdEngine(k)) !== undefined] as const))
 const previous = process.env.CTS_ZSTD_DECODER
 afterAll(() => {
   if (previous === undefined) delete process.env.CTS_ZSTD_DECODER
@@ -78,7 +78,7 @@ describe.each(available)("zstd decoder %s (forced with CTS_ZSTD_DECODER)", (kind
     expect(MAX_WINDOW_BYTES).toBe(8 * 1024 * 1024)
     const ok = await readWith(kind, windowFrame(23))
     expect(ok.error).toBeUndefined()
-    expect(ok.reader.stats.warnings.map((w) => w.code)).toEqual(["empty_log"])
+    expect(ok.reader.stats.warnings.map(w => w.code)).toEqual(["empty_log"])
     for (const log of [24, 27, 31, 41]) {
       const rssBefore = process.memoryUsage().rss
       const big = await readWith(kind, windowFrame(log))

@@ -14,7 +14,12 @@ describe("can event writer", () => {
     for (let i = 0; i < frames.length; ) {
       let j = i
       while (j < frames.length && frames[j].timeNs === frames[i].timeNs) j++
-      parts.push(encodeCanEvent(frames[i].timeNs, frames.slice(i, j).map((f) => ({ address: f.address, src: f.bus, data: f.data }))))
+      parts.push(
+        encodeCanEvent(
+          frames[i].timeNs,
+          frames.slice(i, j).map(f => ({ address: f.address, src: f.bus, data: f.data }))
+        )
+      )
       i = j
     }
     const bytes = new Uint8Array(parts.reduce((s, p) => s + p.length, 0))
@@ -33,11 +38,17 @@ describe("can event writer", () => {
 
   it("carries empty, 29-bit and 64-byte payloads and an empty event", async () => {
     const bytes = new Uint8Array([
-      ...encodeCanEvent(1_000, [{ address: 0x18daf110, src: 2, data: new Uint8Array(64).fill(7) }, { address: 0x7ff, src: 192, data: new Uint8Array(0) }]),
+      ...encodeCanEvent(1_000, [
+        { address: 0x18daf110, src: 2, data: new Uint8Array(64).fill(7) },
+        { address: 0x7ff, src: 192, data: new Uint8Array(0) }
+      ]),
       ...encodeCanEvent(2_000, [])
     ])
     const out = []
-    for await (const batch of openLog(once(bytes)).frames()) out.push(...batch.map((f) => [f.timeNs, f.src, f.address, f.data.length]))
-    expect(out).toEqual([[1_000, 2, 0x18daf110, 64], [1_000, 192, 0x7ff, 0]])
+    for await (const batch of openLog(once(bytes)).frames()) out.push(...batch.map(f => [f.timeNs, f.src, f.address, f.data.length]))
+    expect(out).toEqual([
+      [1_000, 2, 0x18daf110, 64],
+      [1_000, 192, 0x7ff, 0]
+    ])
   })
 })

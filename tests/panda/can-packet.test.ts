@@ -20,7 +20,7 @@ describe("CANPacket v4 bytes", () => {
       ...packCanPacket({ bus: 2, address: 0x222, data: Uint8Array.of(2), rejected: true })
     ])
     const { frames } = u.push(buf, 5)
-    expect(frames.map((f) => [f.src, f.bus, f.echo, f.rejected, f.address, f.timeNs])).toEqual([
+    expect(frames.map(f => [f.src, f.bus, f.echo, f.rejected, f.address, f.timeNs])).toEqual([
       [129, 1, true, false, 0x221, 5],
       [194, 2, false, true, 0x222, 5]
     ])
@@ -37,26 +37,26 @@ describe("CANPacket v4 bytes", () => {
     const bad = packCanPacket({ bus: 0, address: 0x41, data: Uint8Array.of(4) })
     bad[6] ^= 0x10
     const r1 = u.push(Uint8Array.from([...good, ...bad, ...good]), 0)
-    expect(r1.frames.map((f) => f.address)).toEqual([0x40])
+    expect(r1.frames.map(f => f.address)).toEqual([0x40])
     expect(r1.checksumErrors).toBe(1)
     expect(u.pending).toBe(0)
     const r2 = u.push(good, 1)
-    expect(r2.frames.map((f) => f.address)).toEqual([0x40])
+    expect(r2.frames.map(f => f.address)).toEqual([0x40])
     expect(r2.checksumErrors).toBe(0)
   })
 
   it("splits sends after 256 bytes and at 51 packets", () => {
     const big = Array.from({ length: 10 }, (_, i): PacketFrame => ({ bus: 0, address: i, data: new Uint8Array(64) }))
-    expect(packCanTransfers(big).map((t) => t.length)).toEqual([280, 280, 140])
+    expect(packCanTransfers(big).map(t => t.length)).toEqual([280, 280, 140])
     const small = Array.from({ length: 60 }, (_, i): PacketFrame => ({ bus: 0, address: i, data: new Uint8Array(0) }))
-    expect(packCanTransfers(small).map((t) => t.length / 6)).toEqual([43, 17])
+    expect(packCanTransfers(small).map(t => t.length / 6)).toEqual([43, 17])
   })
 })
 
 const frameArb = fc.record({
   bus: fc.integer({ min: 0, max: 2 }),
   address: fc.oneof(fc.integer({ min: 0, max: 0x7ff }), fc.integer({ min: 0x800, max: 0x1fffffff })),
-  data: fc.constantFrom(...DLC_TO_LEN).chain((n) => fc.uint8Array({ minLength: n, maxLength: n })),
+  data: fc.constantFrom(...DLC_TO_LEN).chain(n => fc.uint8Array({ minLength: n, maxLength: n })),
   flag: fc.constantFrom("none", "returned", "rejected")
 })
 
@@ -64,7 +64,7 @@ describe("CANPacket property", () => {
   it("any frames packed and cut at random transfer boundaries unpack to the same list", () => {
     fc.assert(
       fc.property(fc.array(frameArb, { maxLength: 80 }), fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 20 }), (frames, cuts) => {
-        const wire = Uint8Array.from(frames.flatMap((f) => [...packCanPacket({ ...f, returned: f.flag === "returned", rejected: f.flag === "rejected" })]))
+        const wire = Uint8Array.from(frames.flatMap(f => [...packCanPacket({ ...f, returned: f.flag === "returned", rejected: f.flag === "rejected" })]))
         const u = createCanUnpacker()
         const out: Array<{ src: number; address: number; data: string }> = []
         let at = 0
@@ -73,11 +73,13 @@ describe("CANPacket property", () => {
           const end = Math.min(wire.length, at + cuts[i++ % cuts.length])
           const r = u.push(wire.subarray(at, end), 0)
           expect(r.checksumErrors).toBe(0)
-          out.push(...r.frames.map((f) => ({ src: f.src, address: f.address, data: hex(f.data) })))
+          out.push(...r.frames.map(f => ({ src: f.src, address: f.address, data: hex(f.data) })))
           at = end
         }
         expect(u.pending).toBe(0)
-        expect(out).toEqual(frames.map((f) => ({ src: f.bus + (f.flag === "returned" ? 128 : f.flag === "rejected" ? 192 : 0), address: f.address, data: hex(f.data) })))
+        expect(out).toEqual(
+          frames.map(f => ({ src: f.bus + (f.flag === "returned" ? 128 : f.flag === "rejected" ? 192 : 0), address: f.address, data: hex(f.data) }))
+        )
       }),
       { numRuns: 300 }
     )

@@ -21,13 +21,14 @@ const truthCounts = (): Record<string, number> => subaruTruth().frame_counts_by_
 const countsOf = (csvFile: string) => {
   const { header, rows } = parseCsvText(readFileSync(csvFile, "utf8"))
   const col = (n: string) => header.indexOf(n)
-  return Object.fromEntries(rows.filter((r) => Number(r[col("frames")]) > 0).map((r) => [`${r[col("bus")]}:${r[col("address")]}`, Number(r[col("frames")])]))
+  return Object.fromEntries(rows.filter(r => Number(r[col("frames")]) > 0).map(r => [`${r[col("bus")]}:${r[col("address")]}`, Number(r[col("frames")])]))
 }
 
 const rowsOfLogs = async (files: ReadonlyArray<string>, withTime: boolean) => {
   const rows: string[] = []
-  for await (const batch of openLog(files.map((f) => fileSource(f))).frames())
-    for (const f of batch) rows.push(`${withTime ? `${f.timeNs},` : ""}${f.src},0x${f.address.toString(16).toUpperCase()},${Buffer.from(f.data).toString("hex").toUpperCase()}`)
+  for await (const batch of openLog(files.map(f => fileSource(f))).frames())
+    for (const f of batch)
+      rows.push(`${withTime ? `${f.timeNs},` : ""}${f.src},0x${f.address.toString(16).toUpperCase()},${Buffer.from(f.data).toString("hex").toUpperCase()}`)
   return rows
 }
 
@@ -35,7 +36,12 @@ describe("can-bus-check", () => {
   for (const source of ["log", "simulate"] as const) {
     it(`counts every (bus, address) stream of the Subaru drive as the truth file does (source ${source})`, async () => {
       const outDir = path.join(tmp.dir, `bus-check-${source}`)
-      const result = await runTool("can-bus-check", { input: demoRlog, params: { source, speed: 0, preset: "subaru-global", expected: ["0:0x7FF"] }, outDir, config })
+      const result = await runTool("can-bus-check", {
+        input: demoRlog,
+        params: { source, speed: 0, preset: "subaru-global", expected: ["0:0x7FF"] },
+        outDir,
+        config
+      })
       expect(result.status).toBe("completed")
       expect(countsOf(path.join(outDir, "bus-check.csv"))).toEqual(truthCounts())
       expect(result.summary).toMatchObject({ frames: 101_640, missing_throughout: ["0:0x7FF"], frames_received: 101_640 })
@@ -43,13 +49,13 @@ describe("can-bus-check", () => {
       if (source === "log") {
         expect(json.windows.length).toBe(24)
         expect(json.windows.every((w: { missing: string[] }) => w.missing.includes("0:0x7FF"))).toBe(true)
-        expect(json.windows[0].frames).toBe(oracleRows("subaru_cruise_demo.frames.csv").filter((r) => Number(r.split(",")[0]) < 52347120000000 + 5e9).length)
+        expect(json.windows[0].frames).toBe(oracleRows("subaru_cruise_demo.frames.csv").filter(r => Number(r.split(",")[0]) < 52347120000000 + 5e9).length)
       }
     })
   }
 
   it("a missing input for source log is a validation error before any run", async () => {
-    const err = await runTool("can-bus-check", { input: [], params: { source: "log" }, config }).then((r) => r.error)
+    const err = await runTool("can-bus-check", { input: [], params: { source: "log" }, config }).then(r => r.error)
     expect(err).toMatchObject({ code: "missing_input" })
   })
 })
@@ -59,20 +65,34 @@ describe("can-capture", () => {
     const outDir = path.join(tmp.dir, "capture-log")
     const result = await runTool("can-capture", { input: demoRlog, params: { source: "log", segment_s: 50 }, outDir, config })
     expect(result.status).toBe("completed")
-    expect(result.artifacts.map((a) => a.name)).toEqual(["capture-000.rlog", "capture-001.rlog", "capture-002.rlog"])
-    expect(await rowsOfLogs(result.artifacts.map((a) => a.path!), true)).toEqual(oracleRows("subaru_cruise_demo.frames.csv"))
-    const analysis = await runTool("cruise-control-analyzer", { input: result.artifacts.map((a) => a.path!), params: {}, config })
+    expect(result.artifacts.map(a => a.name)).toEqual(["capture-000.rlog", "capture-001.rlog", "capture-002.rlog"])
+    expect(
+      await rowsOfLogs(
+        result.artifacts.map(a => a.path!),
+        true
+      )
+    ).toEqual(oracleRows("subaru_cruise_demo.frames.csv"))
+    const analysis = await runTool("cruise-control-analyzer", { input: result.artifacts.map(a => a.path!), params: {}, config })
     expect(analysis.status).toBe("completed")
   })
 
   it("captures through a simulated panda; unplugged mid-stream the run fails device_lost and the segments so far are kept and readable", async () => {
     const ok = await runTool("can-capture", { input: demoRlog, params: { source: "simulate", speed: 0 }, outDir: path.join(tmp.dir, "capture-sim"), config })
     expect(ok.status).toBe("completed")
-    expect(await rowsOfLogs(ok.artifacts.map((a) => a.path!), false)).toEqual(oracleRowsNoTime("subaru_cruise_demo"))
+    expect(
+      await rowsOfLogs(
+        ok.artifacts.map(a => a.path!),
+        false
+      )
+    ).toEqual(oracleRowsNoTime("subaru_cruise_demo"))
 
     const cts = await createCts(config)
     try {
-      const lost = await runTool("can-capture", { cts, input: demoRlog, params: { source: "simulate", speed: 0, simulate_faults: { unplug_after_frames: 30_000 } } })
+      const lost = await runTool("can-capture", {
+        cts,
+        input: demoRlog,
+        params: { source: "simulate", speed: 0, simulate_faults: { unplug_after_frames: 30_000 } }
+      })
       expect(lost.status).toBe("failed")
       expect(lost.error).toMatchObject({ code: "device_lost" })
       expect(lost.artifacts).toHaveLength(1)
@@ -103,7 +123,7 @@ describe("hybrid-rx-trace", () => {
     expect(period(0x146)).toBe(20)
     const r = await runTool("hybrid-rx-trace", { input: demoRlog, params: { expected: ["0:0x68D", "0:0x146", "0:0x7FF"], stale_ms: 500 }, config })
     expect(r.status).toBe("completed")
-    const byStream = Object.fromEntries((r.summary!.streams as Array<{ stream: string }>).map((s) => [s.stream, s]))
+    const byStream = Object.fromEntries((r.summary!.streams as Array<{ stream: string }>).map(s => [s.stream, s]))
     const count = truthCounts()["0:0x68D"]
     expect(byStream["0:0x68D"]).toMatchObject({ frames: count, stale_episodes: count, stale_at_end: false, max_gap_ms: 1000 })
     expect(byStream["0:0x146"]).toMatchObject({ frames: truthCounts()["0:0x146"], stale_episodes: 0, max_gap_ms: 20 })

@@ -26,7 +26,7 @@ describe("cts-lite/panda entry", () => {
     const imports = [...reachableImports("panda.js")]
     expect(imports).toContain("effect")
     // effect and its sub-paths (the errors come from effect/Data) and nothing else
-    expect(imports.filter((s) => s !== "effect" && !s.startsWith("effect/"))).toEqual([])
+    expect(imports.filter(s => s !== "effect" && !s.startsWith("effect/"))).toEqual([])
   })
 
   it("is declared in package.json exports", () => {

@@ -32,21 +32,31 @@ describe("panda-state", () => {
   it("source log: one event per change of the recorded pandaStates, at the truth file's cruise_active edges", async () => {
     const outDir = path.join(tmp.dir, "log")
     const lines: string[] = []
-    const r = await runTool("panda-state", { input: demoRlog, params: { source: "log" }, outDir, config, onLog: (e) => lines.push(e.message) })
+    const r = await runTool("panda-state", { input: demoRlog, params: { source: "log" }, outDir, config, onLog: e => lines.push(e.message) })
     expect(r.status).toBe("completed")
     const { readings, changes } = changesOf(outDir)
     expect(readings).toBe(subaruTruth().events_by_kind.pandaStates)
     const first = await firstRecordedState()
-    expect(changes[0]).toMatchObject({ changed: ["initial"], state: { controls_allowed: false, safety_mode: "subaru", safety_mode_id: 11, safety_param: first.safetyParam, ignition_line: first.ignitionLine, voltage_mv: null } })
+    expect(changes[0]).toMatchObject({
+      changed: ["initial"],
+      state: {
+        controls_allowed: false,
+        safety_mode: "subaru",
+        safety_mode_id: 11,
+        safety_param: first.safetyParam,
+        ignition_line: first.ignitionLine,
+        voltage_mv: null
+      }
+    })
     const edges = cruiseActive().flat()
     const toggles = changes.slice(1)
-    expect(toggles.map((c) => c.changed)).toEqual(edges.map(() => ["controls_allowed"]))
+    expect(toggles.map(c => c.changed)).toEqual(edges.map(() => ["controls_allowed"]))
     toggles.forEach((c, i) => {
       expect(c.state.controls_allowed).toBe(i % 2 === 0)
       expect(c.t_s).toBeGreaterThanOrEqual(edges[i])
       expect(c.t_s).toBeLessThanOrEqual(edges[i] + 0.1)
     })
-    expect(lines.filter((l) => l.startsWith("state at "))).toHaveLength(changes.length)
+    expect(lines.filter(l => l.startsWith("state at "))).toHaveLength(changes.length)
     expect(r.summary).toMatchObject({ readings, changes: 1 + edges.length, controls_allowed_changes: edges.length })
   })
 
@@ -62,9 +72,13 @@ describe("panda-state", () => {
     const adopted = changes[1]
     expect(adopted.changed).toContain("safety_mode_id")
     expect(adopted.state).toMatchObject({ safety_mode: "subaru", safety_param: first.safetyParam, controls_allowed: false, voltage_mv: 12_150 })
-    const toggles = changes.filter((c) => c.changed.includes("controls_allowed"))
-    expect(toggles.map((c) => c.state.controls_allowed)).toEqual(cruiseActive().flat().map((_, i) => i % 2 === 0))
-    expect(changes.slice(2).every((c) => c.changed.length === 1 && c.changed[0] === "controls_allowed")).toBe(true)
+    const toggles = changes.filter(c => c.changed.includes("controls_allowed"))
+    expect(toggles.map(c => c.state.controls_allowed)).toEqual(
+      cruiseActive()
+        .flat()
+        .map((_, i) => i % 2 === 0)
+    )
+    expect(changes.slice(2).every(c => c.changed.length === 1 && c.changed[0] === "controls_allowed")).toBe(true)
   }, 90_000) // 10x replay of the 120 s log: slow enough that 20 ms polls keep up on a loaded machine
 
   it("a log without pandaStates events is refused with no_panda_states", async () => {

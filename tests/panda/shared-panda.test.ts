@@ -45,7 +45,7 @@ describe("two users of one panda", () => {
     expect(ra.error).toMatchObject({ code: "device_lost" })
     expect(rb.error).toMatchObject({ code: "device_lost" })
     expect(a.stats.frames).toBe(oracle.length)
-    const opens = sim.requests.filter((r) => r.request === 0xdd).length
+    const opens = sim.requests.filter(r => r.request === 0xdd).length
     expect(opens).toBe(1)
     await Effect.runPromise(Scope.close(scopeA, Exit.void))
     expect(sim.device.opened).toBe(true)
@@ -65,13 +65,15 @@ describe("two users of one panda", () => {
       expect(capture.error).toMatchObject({ code: "device_lost" })
       const { header, rows } = parseCsvText(check.artifacts.get("bus-check.csv")!.text())
       const col = (n: string) => header.indexOf(n)
-      expect(Object.fromEntries(rows.map((r) => [`${r[col("bus")]}:${r[col("address")]}`, Number(r[col("frames")])]))).toEqual(subaruTruth().frame_counts_by_bus_address)
+      expect(Object.fromEntries(rows.map(r => [`${r[col("bus")]}:${r[col("address")]}`, Number(r[col("frames")])]))).toEqual(
+        subaruTruth().frame_counts_by_bus_address
+      )
       const file = path.join(tmp.dir, "shared.rlog")
       writeFileSync(file, capture.artifacts.get("capture-000.rlog")!.body)
       const captured: string[] = []
       for await (const batch of openLog(fileSource(file)).frames()) for (const f of batch) captured.push(rowOf(f))
       expect(captured).toEqual(oracleRowsNoTime("subaru_cruise_demo"))
-      expect(sim.requests.filter((r) => r.request === 0xdd)).toHaveLength(1)
+      expect(sim.requests.filter(r => r.request === 0xdd)).toHaveLength(1)
       expect(sim.device.opened).toBe(false)
     } finally {
       setMonitorPandaDevice(undefined)

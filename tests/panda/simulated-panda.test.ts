@@ -31,7 +31,7 @@ describe("simulated panda over the real protocol path", () => {
     expect(frames.length).toBe(101_640)
     expect(frames.map(rowOf)).toEqual(oracle)
     expect(conn.stats.checksumErrors).toBe(0)
-    expect(frames.filter((f) => f.echo).length).toBe(2_400)
+    expect(frames.filter(f => f.echo).length).toBe(2_400)
   })
 
   it("delivers the RAV4 segment's 135,468 frames (src 128/129 returned) in oracle order", async () => {
@@ -44,11 +44,25 @@ describe("simulated panda over the real protocol path", () => {
   it("runs the connect sequence of the python library and stays read-only", async () => {
     const sim = simulateFixture("subaru_cruise_demo.rlog.zst")
     const conn = await PandaConnection.connect(sim.device)
-    expect(sim.requests.map((r) => r.request).slice(0, 12)).toEqual([
-      PandaRequest.packetVersions, PandaRequest.hwType, PandaRequest.firmwareVersion, PandaRequest.disableHeartbeatChecks, PandaRequest.powerSave,
-      PandaRequest.resetCanComms, 0xe8, 0xde, 0xe8, 0xde, 0xe8, 0xde
+    expect(sim.requests.map(r => r.request).slice(0, 12)).toEqual([
+      PandaRequest.packetVersions,
+      PandaRequest.hwType,
+      PandaRequest.firmwareVersion,
+      PandaRequest.disableHeartbeatChecks,
+      PandaRequest.powerSave,
+      PandaRequest.resetCanComms,
+      0xe8,
+      0xde,
+      0xe8,
+      0xde,
+      0xe8,
+      0xde
     ])
-    expect(sim.requests.filter((r) => r.request === 0xde).map((r) => [r.value, r.index])).toEqual([[0, 5000], [1, 5000], [2, 5000]])
+    expect(sim.requests.filter(r => r.request === 0xde).map(r => [r.value, r.index])).toEqual([
+      [0, 5000],
+      [1, 5000],
+      [2, 5000]
+    ])
     expect(conn.info).toMatchObject({ serial: "5ab0c0de5ab0c0de5ab0c0de", hwTypeName: "tres", packetVersions: { health: 0xf63f9de2 } })
     await expect(conn.setSafetyMode(SafetyMode.allOutput)).rejects.toMatchObject({ code: "panda_read_only" })
     await expect(conn.send([{ bus: 0, address: 0x123, data: Uint8Array.of(1) }])).rejects.toMatchObject({ code: "panda_read_only" })
@@ -63,7 +77,10 @@ describe("simulated panda over the real protocol path", () => {
     const conn = await PandaConnection.connect(sim.device, { allowSending: true })
     await conn.setSafetyMode(SafetyMode.allOutput)
     const data = Uint8Array.of(0xde, 0xad, 0xbe, 0xef)
-    await conn.send([{ bus: 0, address: 0x221, data }, { bus: 2, address: 0x18daf110, data: new Uint8Array(64) }])
+    await conn.send([
+      { bus: 0, address: 0x221, data },
+      { bus: 2, address: 0x18daf110, data: new Uint8Array(64) }
+    ])
     expect(sim.sent.map(rowOf)).toEqual(["0,0x221,DEADBEEF", `2,0x18DAF110,${"00".repeat(64)}`])
     const back = await conn.receiveBatch()
     expect(back.map(rowOf)).toEqual(["128,0x221,DEADBEEF", `130,0x18DAF110,${"00".repeat(64)}`])
@@ -78,7 +95,7 @@ describe("simulated panda over the real protocol path", () => {
       const t0 = performance.now()
       const { frames } = await receiveAll(conn)
       const elapsed = (performance.now() - t0) / 1000
-      const expected = oracleRows("subaru_cruise_demo.frames.csv").filter((r) => Number(r.split(",")[0]) - 52347120000000 <= 0.5e9).length
+      const expected = oracleRows("subaru_cruise_demo.frames.csv").filter(r => Number(r.split(",")[0]) - 52347120000000 <= 0.5e9).length
       expect(frames.length).toBe(expected)
       expect(elapsed).toBeGreaterThanOrEqual(0.45 / speed)
     }
@@ -91,13 +108,13 @@ describe("simulated panda faults", () => {
     const conn = await PandaConnection.connect(sim.device)
     const { frames } = await receiveAll(conn)
     expect(conn.stats.checksumErrors).toBe(1)
-    expect(sim.requests.filter((r) => r.request === PandaRequest.resetCanComms).length).toBe(2)
+    expect(sim.requests.filter(r => r.request === PandaRequest.resetCanComms).length).toBe(2)
     const oracle = oracleRowsNoTime("subaru_cruise_demo")
     const rows = frames.map(rowOf)
     expect(rows.slice(0, 4990)).toEqual(oracle.slice(0, 4990))
     const lost = oracle.length - rows.length
     expect(lost).toBeGreaterThan(0)
-    expect(lost).toBeLessThan(512 / 6 * 2)
+    expect(lost).toBeLessThan((512 / 6) * 2)
     expect(rows.slice(5000 - lost + 100)).toEqual(oracle.slice(5100))
   })
 
@@ -124,7 +141,7 @@ describe("simulated panda faults", () => {
 
   it("an unknown packet version is refused, naming both hashes", async () => {
     const sim = simulateFixture("subaru_cruise_demo.rlog.zst", { packetVersions: { health: 0x12345678, can: 0x9abcdef0 } })
-    const err = await PandaConnection.connect(sim.device).catch((e) => e)
+    const err = await PandaConnection.connect(sim.device).catch(e => e)
     expect(err).toMatchObject({ code: "panda_version_mismatch" })
     expect(err.message).toContain("0x12345678")
     expect(err.message).toContain("0x9abcdef0")

@@ -17,7 +17,13 @@ describe("examples/sdk-custom-tool.mjs", () => {
       env: { ...process.env, CTS_DATA_DIR: path.join(tmp.dir, "data") }
     })
     const bytes = readFileSync(demoRlog)
-    const truth = { name: path.basename(demoRlog), size: bytes.length, sha256: createHash("sha256").update(bytes).digest("hex"), compression: "zstd", head: "28b52ffd" }
+    const truth = {
+      name: path.basename(demoRlog),
+      size: bytes.length,
+      sha256: createHash("sha256").update(bytes).digest("hex"),
+      compression: "zstd",
+      head: "28b52ffd"
+    }
     const result = JSON.parse(stdout)
     expect(result).toMatchObject({ status: "completed", error: null, summary: truth })
     expect(result.artifacts).toHaveLength(1)
@@ -46,11 +52,11 @@ describe("examples/sdk-run-tool.mjs", () => {
       .trimEnd()
       .split("\n")
       .slice(1)
-      .map((line) => {
+      .map(line => {
         const [ns, bus, address, data] = line.split(",")
         return `${ns!.slice(0, -9)}.${ns!.slice(-9)},${address},${bus},${data}`
       })
-    expect(rows.slice(1).map((row) => row.split(",").slice(2).join(","))).toEqual(expected)
+    expect(rows.slice(1).map(row => row.split(",").slice(2).join(","))).toEqual(expected)
     expect(result.artifacts[0]).toMatchObject({ name: "frames.csv", path: path.join(outDir, "frames.csv"), contentType: "text/csv" })
   })
 })

@@ -15,7 +15,7 @@ const pg = pgUrl()
 
 /** Reads the database directly, through a store of its own (no cache shared with the clients). */
 const stored = <A>(url: string, use: (s: RunStoreService) => Effect.Effect<A, unknown>) =>
-  Effect.runPromise(Effect.scoped(Effect.flatMap(Layer.build(RunStorePostgres(url)), (ctx) => use(Context.get(ctx, RunStore)))))
+  Effect.runPromise(Effect.scoped(Effect.flatMap(Layer.build(RunStorePostgres(url)), ctx => use(Context.get(ctx, RunStore)))))
 
 describe.skipIf(!pg)("whole runs through the SDK with the PostgreSQL run store", () => {
   const tmp = tempDir("pg-run")
@@ -32,16 +32,27 @@ describe.skipIf(!pg)("whole runs through the SDK with the PostgreSQL run store",
     const result = await runTool("test-chatty", { input: demoRlog, outDir: path.join(tmp.dir, "out"), config: config() })
     expect(result.status).toBe("completed")
     expect(result.summary).toEqual({ copies: [expected], inputs: [expected] })
-    const { run, events, artifact } = await stored(db.url, (s) =>
+    const { run, events, artifact } = await stored(db.url, s =>
       Effect.all({ run: s.getRun(result.runId), events: s.readEvents(result.runId, 0, 10_000), artifact: s.getArtifact(result.artifacts[0]!.id) })
     )
-    expect(run).toMatchObject({ id: result.runId, toolId: "test-chatty", status: "completed", inputs: [{ name: path.basename(demoRlog), size: statSync(demoRlog).size, sha256: expected }] })
+    expect(run).toMatchObject({
+      id: result.runId,
+      toolId: "test-chatty",
+      status: "completed",
+      inputs: [{ name: path.basename(demoRlog), size: statSync(demoRlog).size, sha256: expected }]
+    })
     expect(run!.artifactIds).toEqual([result.artifacts[0]!.id])
-    expect(artifact).toMatchObject({ runId: result.runId, name: "copy-0.bin", size: statSync(demoRlog).size, sha256: expected, key: `runs/${result.runId}/copy-0.bin` })
-    expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1))
-    expect(events.filter((e) => e.type === "status").map((e) => (e as { status: string }).status)).toEqual(["queued", "running", "completed"])
+    expect(artifact).toMatchObject({
+      runId: result.runId,
+      name: "copy-0.bin",
+      size: statSync(demoRlog).size,
+      sha256: expected,
+      key: `runs/${result.runId}/copy-0.bin`
+    })
+    expect(events.map(e => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1))
+    expect(events.filter(e => e.type === "status").map(e => (e as { status: string }).status)).toEqual(["queued", "running", "completed"])
     expect(events.at(-1)).toMatchObject({ type: "end", status: "completed" })
-    expect(events.some((e) => e.type === "log" && e.message === "console says 42")).toBe(true)
+    expect(events.some(e => e.type === "log" && e.message === "console says 42")).toBe(true)
   })
 
   it("the real analyzer on an uploaded log gives the same artifacts as with the SQLite store (result JSON byte-identical)", async () => {
@@ -52,7 +63,7 @@ describe.skipIf(!pg)("whole runs through the SDK with the PostgreSQL run store",
         const run = await cts.submit("cruise-control-analyzer", { input: { type: "artifact", id: upload.id } })
         const done = await cts.wait(run.id)
         expect(done.status).toBe("completed")
-        return Object.fromEntries((await cts.artifacts(run.id)).map((a) => [a.name, a.sha256]))
+        return Object.fromEntries((await cts.artifacts(run.id)).map(a => [a.name, a.sha256]))
       } finally {
         await cts.close()
       }
@@ -61,7 +72,7 @@ describe.skipIf(!pg)("whole runs through the SDK with the PostgreSQL run store",
     const onSqlite = await outputs({ dataDir: path.join(tmp.dir, "sqlite-data") })
     expect(Object.keys(onPg).sort()).toEqual(Object.keys(onSqlite).sort())
     // The CSV, analysis_meta and config_snapshot files name the run and input ids, so only the result JSON is compared byte for byte.
-    const results = Object.keys(onPg).filter((n) => n.endsWith(".json") && !n.endsWith(".analysis_meta.json") && n !== "config_snapshot.json")
+    const results = Object.keys(onPg).filter(n => n.endsWith(".json") && !n.endsWith(".analysis_meta.json") && n !== "config_snapshot.json")
     expect(results.length).toBeGreaterThan(3)
     for (const name of results) expect([name, onPg[name]]).toEqual([name, onSqlite[name]])
   })
@@ -78,7 +89,7 @@ describe.skipIf(!pg)("whole runs through the SDK with the PostgreSQL run store",
       expect(Date.now() - asked).toBeLessThan(1000)
       expect(await owner.wait(run.id)).toMatchObject({ status: "canceled" })
       const events = await collect(other.logs(run.id))
-      expect(events.map((e) => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1))
+      expect(events.map(e => e.seq)).toEqual(Array.from({ length: events.length }, (_, i) => i + 1))
       expect(events.at(-1)).toMatchObject({ type: "end", status: "canceled" })
       expect((await other.cancel(run.id)).outcome).toBe("already_finished")
     } finally {

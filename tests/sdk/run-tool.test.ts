@@ -18,26 +18,33 @@ describe("runTool", () => {
     const logs: Array<Extract<RunEvent, { type: "log" }>> = []
     const progress: Array<number> = []
     const outDir = path.join(tmp.dir, "out")
-    const result = await runTool("test-chatty", { input: demoRlog, outDir, config, onLog: (e) => logs.push(e), onProgress: (f) => progress.push(f) })
+    const result = await runTool("test-chatty", { input: demoRlog, outDir, config, onLog: e => logs.push(e), onProgress: f => progress.push(f) })
     const expected = sha(readFileSync(demoRlog))
     expect(result.status).toBe("completed")
     expect(result.error).toBeNull()
     expect(result.summary).toEqual({ copies: [expected], inputs: [expected] })
     expect(result.artifacts).toEqual([
-      { id: expect.stringMatching(/^art_/), name: "copy-0.bin", size: statSync(demoRlog).size, sha256: expected, contentType: "application/octet-stream", path: path.join(outDir, "copy-0.bin") }
+      {
+        id: expect.stringMatching(/^art_/),
+        name: "copy-0.bin",
+        size: statSync(demoRlog).size,
+        sha256: expected,
+        contentType: "application/octet-stream",
+        path: path.join(outDir, "copy-0.bin")
+      }
     ])
     expect(sha(readFileSync(path.join(outDir, "copy-0.bin")))).toBe(expected)
-    expect(logs.map((l) => l.message)).toContain("console says 42")
+    expect(logs.map(l => l.message)).toContain("console says 42")
     expect(progress.at(-1)).toBe(1)
   })
 
   it("resolves failed runs with their error and rejects bad requests with typed errors", async () => {
     const failed = await runTool("test-fail", { input: [], config })
     expect(failed).toMatchObject({ status: "failed", error: { code: "demo_failure", category: "tool_error" }, artifacts: [] })
-    const unknown = await runTool("no-such-tool", { input: [], config }).catch((e) => e)
+    const unknown = await runTool("no-such-tool", { input: [], config }).catch(e => e)
     expect(unknown).toBeInstanceOf(ValidationError)
     expect(unknown.code).toBe("unknown_tool")
-    const badParam = await runTool("test-params", { input: [], params: { count: 1, extra: true }, config }).catch((e) => e)
+    const badParam = await runTool("test-params", { input: [], params: { count: 1, extra: true }, config }).catch(e => e)
     expect(badParam).toMatchObject({ _tag: "ValidationError", code: "unknown_param" })
     const aborted = new AbortController()
     aborted.abort()
@@ -47,7 +54,13 @@ describe("runTool", () => {
   it("cancels the run when the AbortSignal fires, and the work stops", async () => {
     const file = path.join(tmp.dir, "abort.txt")
     const controller = new AbortController()
-    const pending = runTool("test-appender", { input: [], params: { file, cooperative: false }, config, signal: controller.signal, outDir: path.join(tmp.dir, "never") })
+    const pending = runTool("test-appender", {
+      input: [],
+      params: { file, cooperative: false },
+      config,
+      signal: controller.signal,
+      outDir: path.join(tmp.dir, "never")
+    })
     await until(() => existsSync(file) && statSync(file).size > 20)
     controller.abort()
     const result = await pending
@@ -60,7 +73,7 @@ describe("runTool", () => {
 
   it("listTools shows built-in and extra tools without a data dir", async () => {
     const tools = await listTools({ extraToolModules: [testToolsModule] })
-    expect(tools.find((t) => t.id === "test-params")).toMatchObject({ name: "Params echo", category: "analyzer", version: "1.2.3" })
+    expect(tools.find(t => t.id === "test-params")).toMatchObject({ name: "Params echo", category: "analyzer", version: "1.2.3" })
   })
 })
 
@@ -83,7 +96,7 @@ describe("createCts", () => {
     try {
       expect((await again.get(busy.id)).error).toMatchObject({ code: "interrupted" })
       const caps = await again.capabilities()
-      expect(caps.tools.map((t) => t.id)).toContain("test-chatty")
+      expect(caps.tools.map(t => t.id)).toContain("test-chatty")
       expect(caps.limits).toMatchObject({ inputRootsRestricted: false, retentionDays: null })
     } finally {
       await again.close()
@@ -93,7 +106,7 @@ describe("createCts", () => {
   it("rejects with a SystemError when the data dir cannot be used", async () => {
     const blocker = path.join(tmp.dir, "not-a-dir")
     writeFileSync(blocker, "x")
-    const e = await createCts({ dataDir: path.join(blocker, "data"), signingKey: "k".repeat(32) }).catch((x) => x)
+    const e = await createCts({ dataDir: path.join(blocker, "data"), signingKey: "k".repeat(32) }).catch(x => x)
     expect(e).toBeInstanceOf(SystemError)
   })
 })

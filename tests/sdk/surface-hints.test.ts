@@ -13,7 +13,7 @@ describe("SDK hints name the SDK's own options", () => {
     expect(done.error?.suggestedAction).toContain("timeoutMs")
     expect(done.error?.suggestedAction).not.toMatch(/--timeout|timeout_s/)
     expect((await t.cts.get(run.id)).error?.suggestedAction).toBe(done.error?.suggestedAction)
-    const listed = (await t.cts.list()).items.find((r) => r.id === run.id)
+    const listed = (await t.cts.list()).items.find(r => r.id === run.id)
     expect(listed?.error?.suggestedAction).toBe(done.error?.suggestedAction)
     const viaRunTool = await runTool("test-cpu-busy", { input: [], params: { ms: 10_000 }, timeoutMs: 300, cts: t.cts })
     expect(viaRunTool.error).toMatchObject({ code: "timeout", suggestedAction: expect.stringContaining("timeoutMs") })

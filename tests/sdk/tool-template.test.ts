@@ -45,7 +45,7 @@ describe("examples/tool-template, copied into a project", () => {
     expect(result.summary).toEqual({ frames: oracleRows("subaru_cruise_demo.frames.csv").length, frames_by_bus: byBus, addresses: truth.size })
     const rows = readFileSync(path.join(outDir, "counts.csv"), "utf8").trim().split("\n")
     expect(rows[0]).toBe("bus,address,frames")
-    expect(new Map(rows.slice(1).map((r) => [r.split(",").slice(0, 2).join(","), Number(r.split(",")[2])]))).toEqual(truth)
+    expect(new Map(rows.slice(1).map(r => [r.split(",").slice(0, 2).join(","), Number(r.split(",")[2])]))).toEqual(truth)
   })
 
   it("is refused with wrong_input_type for a file of an undeclared kind: the core checks the declared kinds, the tool has no check of its own", async () => {

@@ -2,15 +2,13 @@
  * Parses a CSV produced by `csvChunks` (or any RFC 4180 CSV) into `#` meta lines, the header and
  * rows of strings. Test-side reader of the tools' CSV artifacts; not a streaming reader.
  */
-export const parseCsvText = (
-  text: string
-): { readonly meta: Record<string, string>; readonly header: string[]; readonly rows: string[][] } => {
+export const parseCsvText = (text: string): { readonly meta: Record<string, string>; readonly header: string[]; readonly rows: string[][] } => {
   const meta: Record<string, string> = {}
   const records: string[][] = []
   let i = 0
   const n = text.length
   while (i < n) {
-    if (text[i] === "#" && (records.length === 0)) {
+    if (text[i] === "#" && records.length === 0) {
       const end = text.indexOf("\n", i)
       const line = text.slice(i + 1, end < 0 ? n : end).trim()
       const colon = line.indexOf(":")

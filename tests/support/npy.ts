@@ -20,7 +20,11 @@ export const readNpy = (file: string): NpyArray => {
   const fortran = /'fortran_order':\s*(True|False)/.exec(header)?.[1]
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)?.[1]
   if (!descr || fortran !== "False" || shapeText === undefined) throw new Error(`${file}: unexpected header ${header}`)
-  const shape = shapeText.split(",").map((s) => s.trim()).filter((s) => s.length > 0).map(Number)
+  const shape = shapeText
+    .split(",")
+    .map(s => s.trim())
+    .filter(s => s.length > 0)
+    .map(Number)
   return { descr, shape, body: buf.subarray(start + headerLen) }
 }
 

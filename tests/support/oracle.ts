@@ -24,7 +24,7 @@ export const oracleRows = (file: string): ReadonlyArray<string> => {
   if (!rows) {
     const lines = readFileSync(rlogPath(file), "utf8").split("\n")
     if (lines[0] !== ORACLE_HEADER) throw new Error(`unexpected oracle header in ${file}: ${lines[0]}`)
-    rows = lines.slice(1).filter((l) => l.length > 0)
+    rows = lines.slice(1).filter(l => l.length > 0)
     rowCache.set(file, rows)
   }
   return rows
@@ -34,7 +34,7 @@ export const oracleRows = (file: string): ReadonlyArray<string> => {
 export const oracleFrames = (file: string): ReadonlyArray<OracleFrame> => {
   let frames = frameCache.get(file)
   if (!frames) {
-    frames = oracleRows(file).map((row) => {
+    frames = oracleRows(file).map(row => {
       const [t, bus, address, hex] = row.split(",")
       return { timeNs: Number(t), bus: Number(bus), address: parseInt(address, 16), hex, data: Uint8Array.from(Buffer.from(hex, "hex")) }
     })

@@ -27,17 +27,15 @@ export const pgUrl = (): string | undefined => serviceUrl("CTS_TEST_PG_URL", "Po
 const onServer = <A>(url: string, use: (sql: SqlClient.SqlClient) => Effect.Effect<A, unknown>) =>
   Effect.runPromise(
     Effect.scoped(
-      Effect.flatMap(Layer.build(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })), (ctx) =>
-        use(Context.get(ctx, SqlClient.SqlClient))
-      )
+      Effect.flatMap(Layer.build(PgClient.layer({ url: Redacted.make(url), maxConnections: 1 })), ctx => use(Context.get(ctx, SqlClient.SqlClient)))
     )
   )
 
 /** A new empty database on the test server (its URL) and a function that drops it. */
 export const freshPgDatabase = async (url: string): Promise<{ readonly url: string; readonly drop: () => Promise<void> }> => {
   const name = `cts_t_${randomBytes(5).toString("hex")}`
-  await onServer(url, (sql) => sql.unsafe(`CREATE DATABASE ${name}`))
+  await onServer(url, sql => sql.unsafe(`CREATE DATABASE ${name}`))
   const dbUrl = new URL(url)
   dbUrl.pathname = `/${name}`
-  return { url: dbUrl.href, drop: () => onServer(url, (sql) => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) }
+  return { url: dbUrl.href, drop: () => onServer(url, sql => sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined) }
 }

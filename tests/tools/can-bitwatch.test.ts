@@ -18,11 +18,13 @@ const hex3 = (a: number) => `0x${a.toString(16).toUpperCase().padStart(3, "0")}`
 /** The oracle frames as an old-tools CSV, segments labelled by the 37–43 s window. */
 const oldToolsCsv = () =>
   "window,segment,timestamp,address,bus,data_hex\n" +
-  frames.map((f) => formatOldToolsRow({ timeNs: f.timeNs - first, src: f.bus, address: f.address, data: f.data, segment: segName[seg(rel(f))] as "pre" })).join("\n") +
+  frames
+    .map(f => formatOldToolsRow({ timeNs: f.timeNs - first, src: f.bus, address: f.address, data: f.data, segment: segName[seg(rel(f))] as "pre" }))
+    .join("\n") +
   "\n"
 /** The oracle frames as cabana's CSV (absolute times). */
 const cabanaCsv = () =>
-  "time,addr,bus,data\n" + frames.map((f) => formatCabanaRow({ timeNs: f.timeNs, src: f.bus, address: f.address, data: f.data })).join("\n") + "\n"
+  "time,addr,bus,data\n" + frames.map(f => formatCabanaRow({ timeNs: f.timeNs, src: f.bus, address: f.address, data: f.data })).join("\n") + "\n"
 
 /** Independent per-stream statistics of the oracle frames for the 37–43 s window. */
 const expected = (() => {
@@ -54,7 +56,7 @@ const expected = (() => {
 
 const table = (run: TestRun, name: string) => {
   const { header, rows } = parseCsvText(run.artifacts.get(name)!.text())
-  return rows.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i]])))
+  return rows.map(r => Object.fromEntries(header.map((h, i) => [h, r[i]])))
 }
 
 describe("can-bitwatch on the Subaru frames", () => {
@@ -64,7 +66,9 @@ describe("can-bitwatch on the Subaru frames", () => {
   const watch = ["0x146:B5b4", "0x221:b57"]
   beforeAll(async () => {
     oldRun = await runToolInMemory(canBitwatch, { watch }, [bytesInput("subaru.old.csv", oldToolsCsv())])
-    cabanaRun = await runToolInMemory(canBitwatch, { watch, window_start: first / 1e9 + WS, window_end: first / 1e9 + WE }, [bytesInput("subaru.cabana.csv", cabanaCsv())])
+    cabanaRun = await runToolInMemory(canBitwatch, { watch, window_start: first / 1e9 + WS, window_end: first / 1e9 + WE }, [
+      bytesInput("subaru.cabana.csv", cabanaCsv())
+    ])
     rlogRun = await runToolInMemory(canBitwatch, { watch, window_start: WS, window_end: WE }, [fileInput(dataPath("rlog", "subaru_cruise_demo.rlog.zst"))])
     for (const r of [oldRun, cabanaRun, rlogRun]) expect(r.error).toBeUndefined()
   })
@@ -78,7 +82,7 @@ describe("can-bitwatch on the Subaru frames", () => {
         expect([Number(r.pre), Number(r.window), Number(r.post)]).toEqual(e.n)
         expect(Number(r.delta)).toBe(e.n[1] - Math.max(e.n[0], e.n[2]))
       }
-      expect(rows.find((r) => r.address === "0x221" && r.bus === "128")).toBeDefined()
+      expect(rows.find(r => r.address === "0x221" && r.bus === "128")).toBeDefined()
     }
   })
 
@@ -88,7 +92,7 @@ describe("can-bitwatch on the Subaru frames", () => {
       for (const [key, e] of expected.streams) {
         const [address, bus] = key.split(":")
         const s = per[address][bus]
-        expect([s.pre.unique_payloads, s.window.unique_payloads, s.post.unique_payloads]).toEqual(e.uniq.map((u) => u.size))
+        expect([s.pre.unique_payloads, s.window.unique_payloads, s.post.unique_payloads]).toEqual(e.uniq.map(u => u.size))
         expect(s.window.frames).toBe(e.n[1])
       }
     }
@@ -96,7 +100,9 @@ describe("can-bitwatch on the Subaru frames", () => {
 
   it("finds exactly the bits that toggle only inside the window", () => {
     for (const run of [oldRun, cabanaRun, rlogRun]) {
-      const rows = table(run, "candidates_window_only.csv").map((r) => `${r.address}:${r.bus}:${r.global_idx}:${r.toggles}`).sort()
+      const rows = table(run, "candidates_window_only.csv")
+        .map(r => `${r.address}:${r.bus}:${r.global_idx}:${r.toggles}`)
+        .sort()
       expect(rows).toEqual(expected.windowOnly)
     }
     expect(expected.windowOnly).toContain("0x146:0:43:2")
@@ -112,8 +118,8 @@ describe("can-bitwatch on the Subaru frames", () => {
     for (const run of [oldRun, rlogRun]) {
       const edges = table(run, "bit_edges.csv")
       for (const [address, bus, r] of want) {
-        const mine = edges.filter((e) => e.address === address && e.bus === bus)
-        expect(mine.map((e) => [e.edge, Number(e.timestamp), e.segment])).toEqual([
+        const mine = edges.filter(e => e.address === address && e.bus === bus)
+        expect(mine.map(e => [e.edge, Number(e.timestamp), e.segment])).toEqual([
           ["0->1", r.first_on, "window"],
           ["1->0", r.first_off_after, "window"]
         ])
@@ -127,7 +133,7 @@ describe("can-bitwatch on the Subaru frames", () => {
   it("hunts pulses of the window-only bits", () => {
     const hunt = table(oldRun, "accel_hunt.csv")
     expect(hunt.length).toBe(expected.windowOnly.length)
-    const set = hunt.find((h) => h.address === "0x146" && h.bus === "0" && h.global_idx === "43")!
+    const set = hunt.find(h => h.address === "0x146" && h.bus === "0" && h.global_idx === "43")!
     const r = truth.observed_from_decoded_frames.bit_runs_s.Set.bus_0[0]
     expect(JSON.parse(set.pulses)).toEqual([Math.round((r.first_off_after - r.first_on) * 1000) / 1000])
     expect(set.valid_three_2s).toBe("false")
@@ -137,9 +143,20 @@ describe("can-bitwatch on the Subaru frames", () => {
 describe("can-bitwatch accel hunt", () => {
   it("accepts three ~2 s pulses inside the window and rejects other shapes", async () => {
     const highs: Record<number, Array<[number, number]>> = {
-      291: [[5, 7], [9, 11.1], [13, 14.8]],
-      292: [[5, 7], [9, 11]],
-      293: [[5, 7], [9, 12], [13, 15]]
+      291: [
+        [5, 7],
+        [9, 11.1],
+        [13, 14.8]
+      ],
+      292: [
+        [5, 7],
+        [9, 11]
+      ],
+      293: [
+        [5, 7],
+        [9, 12],
+        [13, 15]
+      ]
     }
     const lines = ["window,segment,timestamp,address,bus,data_hex"]
     for (let i = 0; i <= 200; i++) {
@@ -151,7 +168,7 @@ describe("can-bitwatch accel hunt", () => {
     }
     const run = await runToolInMemory(canBitwatch, {}, [bytesInput("pulses.csv", lines.join("\n") + "\n")])
     expect(run.error).toBeUndefined()
-    const hunt = table(run, "accel_hunt.csv").map((h) => [h.address, h.global_idx, JSON.parse(h.pulses), h.valid_three_2s])
+    const hunt = table(run, "accel_hunt.csv").map(h => [h.address, h.global_idx, JSON.parse(h.pulses), h.valid_three_2s])
     expect(hunt).toEqual([
       ["0x123", "3", [2, 2.1, 1.8], "true"],
       ["0x124", "3", [2, 2], "false"],
@@ -162,7 +179,9 @@ describe("can-bitwatch accel hunt", () => {
 
 describe("can-bitwatch bad input", () => {
   it("reports the line of a bad CSV row, a missing window, an absent bus and a wrong file type", async () => {
-    const badRow = await runToolInMemory(canBitwatch, {}, [bytesInput("bad.csv", "window,segment,timestamp,address,bus,data_hex\n1,pre,0.0,0x10,0,00\n1,window,0.1,0xZZ,0,00\n")])
+    const badRow = await runToolInMemory(canBitwatch, {}, [
+      bytesInput("bad.csv", "window,segment,timestamp,address,bus,data_hex\n1,pre,0.0,0x10,0,00\n1,window,0.1,0xZZ,0,00\n")
+    ])
     expect(badRow.error?._tag).toBe("ValidationError")
     expect(badRow.error?.message).toContain("line 3")
     const noWindow = await runToolInMemory(canBitwatch, {}, [bytesInput("c.csv", "time,addr,bus,data\n1.0,0x10,0,0x00\n")])

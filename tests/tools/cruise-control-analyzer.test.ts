@@ -75,7 +75,10 @@ describe("cruise-control-analyzer on the Subaru demo, against subaru_cruise_demo
 
   it("ranks Cruise_Buttons 0x146 bit 43 (bus 0) and ES_Distance 0x221 bit 57 (bus 2) above every other bit", () => {
     const rows = json("candidates.json").filter((r: any) => r.window_index === 0)
-    const top = rows.slice(0, 2).map((r: any) => `${r.address_hex}:${r.bus}:${r.bit_global}`).sort()
+    const top = rows
+      .slice(0, 2)
+      .map((r: any) => `${r.address_hex}:${r.bus}:${r.bit_global}`)
+      .sort()
     expect(top).toEqual(["0x146:0:43", "0x221:2:57"])
     const setScore = Math.min(rows[0].score, rows[1].score)
     for (const r of rows.slice(2)) expect(r.score, `${r.address_hex} b${r.bit_global}`).toBeLessThan(setScore)
@@ -114,7 +117,10 @@ describe("cruise-control-analyzer on the Subaru demo, against subaru_cruise_demo
       const t = (f.timeNs - T0) / 1e9
       const seg: number = t >= ws - (we - ws) && t < ws ? 0 : t >= ws && t <= we ? 1 : t > we && t <= we + (we - ws) ? 2 : -1
       if (seg === -1) continue
-      const e = expected.get(`${key}:${f.bus}`) ?? { n: [0, 0, 0] as [number, number, number], u: [new Set<string>(), new Set<string>(), new Set<string>()] as [Set<string>, Set<string>, Set<string>] }
+      const e = expected.get(`${key}:${f.bus}`) ?? {
+        n: [0, 0, 0] as [number, number, number],
+        u: [new Set<string>(), new Set<string>(), new Set<string>()] as [Set<string>, Set<string>, Set<string>]
+      }
       e.n[seg]++
       e.u[seg].add(f.hex)
       expected.set(`${key}:${f.bus}`, e)
@@ -123,7 +129,7 @@ describe("cruise-control-analyzer on the Subaru demo, against subaru_cruise_demo
     for (const r of rows) {
       const e = expected.get(`${r.address_hex}:${r.bus}`)!
       expect([r.pre_count, r.window_count, r.post_count], r.address_hex).toEqual(e.n)
-      expect([r.uniq_pre, r.uniq_window, r.uniq_post], r.address_hex).toEqual(e.u.map((s) => s.size))
+      expect([r.uniq_pre, r.uniq_window, r.uniq_post], r.address_hex).toEqual(e.u.map(s => s.size))
       expect(r.delta).toBe(e.n[1] - Math.max(e.n[0], e.n[2]))
     }
   })

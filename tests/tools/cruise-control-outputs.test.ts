@@ -41,17 +41,72 @@ describe("cruise-control-analyzer outputs", () => {
 
   it("keeps the old v1 column names first", () => {
     const header = (n: string) => parseCsvText(run.artifacts.get(`${n}.csv`)!.text()).header
-    expect(header("counts_by_segment").slice(0, 9)).toEqual(["address_hex", "bus", "pre_count", "window_count", "post_count", "delta", "uniq_pre", "uniq_window", "uniq_post"])
-    expect(header("candidates").slice(0, 13)).toEqual(["address_hex", "bit_global", "byte_index", "bit_lsb", "bit_msb", "label_lsb", "label_msb", "score", "rises_set", "falls_end", "toggles", "penalty", "bus"])
-    expect(header("edges").slice(0, 15)).toEqual(["address_hex", "bit_global", "byte_index", "bit_lsb", "bit_msb", "label_lsb", "label_msb", "ts_abs", "ts_rel", "ts_mmss", "edge", "speed_mph", "main", "brake", "bus"])
+    expect(header("counts_by_segment").slice(0, 9)).toEqual([
+      "address_hex",
+      "bus",
+      "pre_count",
+      "window_count",
+      "post_count",
+      "delta",
+      "uniq_pre",
+      "uniq_window",
+      "uniq_post"
+    ])
+    expect(header("candidates").slice(0, 13)).toEqual([
+      "address_hex",
+      "bit_global",
+      "byte_index",
+      "bit_lsb",
+      "bit_msb",
+      "label_lsb",
+      "label_msb",
+      "score",
+      "rises_set",
+      "falls_end",
+      "toggles",
+      "penalty",
+      "bus"
+    ])
+    expect(header("edges").slice(0, 15)).toEqual([
+      "address_hex",
+      "bit_global",
+      "byte_index",
+      "bit_lsb",
+      "bit_msb",
+      "label_lsb",
+      "label_msb",
+      "ts_abs",
+      "ts_rel",
+      "ts_mmss",
+      "edge",
+      "speed_mph",
+      "main",
+      "brake",
+      "bus"
+    ])
     expect(header("timeline")).toEqual(["ts_abs", "ts_rel", "ts_mmss", "event_name", "description", "speed_mph"])
-    const interval = ["address_hex", "bit_global", "byte_index", "bit_lsb", "bit_msb", "label_lsb", "label_msb", "start_abs", "start_rel", "start_mmss", "end_abs", "end_rel", "end_mmss", "duration_s", "duration_mmss", "bus"]
+    const interval = [
+      "address_hex",
+      "bit_global",
+      "byte_index",
+      "bit_lsb",
+      "bit_msb",
+      "label_lsb",
+      "label_msb",
+      "start_abs",
+      "start_rel",
+      "start_mmss",
+      "end_abs",
+      "end_rel",
+      "end_mmss",
+      "duration_s",
+      "duration_mmss",
+      "bus"
+    ]
     expect(header("runs").slice(0, 16)).toEqual(interval)
     expect(header("engaged_intervals").slice(0, 16)).toEqual(interval)
     const set = run.artifacts.get("candidates.json")!.json()[0]
-    expect([set.label_lsb, set.label_msb].sort()).toEqual(
-      set.bit_global === 43 ? ["Byte5 bit3 (LSB)", "MSB B5b4"] : ["Byte7 bit1 (LSB)", "MSB B7b6"]
-    )
+    expect([set.label_lsb, set.label_msb].sort()).toEqual(set.bit_global === 43 ? ["Byte5 bit3 (LSB)", "MSB B5b4"] : ["Byte7 bit1 (LSB)", "MSB B7b6"])
   })
 
   it("writes config_snapshot.json with the params, the input and the bus map", () => {
@@ -61,11 +116,15 @@ describe("cruise-control-analyzer outputs", () => {
     expect(c.inputs).toEqual([{ name: hostile, size: readFileSync(demo).length, sha256: sha }])
     expect(c.id_bus_map["0x146"]).toBe(0)
     expect(c.id_bus_map["0x221"]).toBe(2)
-    expect(c.frames_by_bus).toEqual(Object.fromEntries(Object.entries(truth.observed_from_decoded_frames.frame_counts_by_bus_address as Record<string, number>).reduce((acc, [k, n]) => {
-      const bus = k.split(":")[0]
-      acc.set(bus, (acc.get(bus) ?? 0) + n)
-      return acc
-    }, new Map<string, number>())))
+    expect(c.frames_by_bus).toEqual(
+      Object.fromEntries(
+        Object.entries(truth.observed_from_decoded_frames.frame_counts_by_bus_address as Record<string, number>).reduce((acc, [k, n]) => {
+          const bus = k.split(":")[0]
+          acc.set(bus, (acc.get(bus) ?? 0) + n)
+          return acc
+        }, new Map<string, number>())
+      )
+    )
   })
 
   it("renders an escaped HTML report with an inline SVG timeline, the candidates and links to the data", () => {

@@ -28,7 +28,7 @@ const subaruChecksum = (address: number, data: Uint8Array) => {
 const withExtraSetPresses = (extra: ReadonlyArray<number>) => {
   const buttons = dbc.messagesByName.get("Cruise_Buttons")!
   const es = dbc.messagesByName.get("ES_Distance")!
-  const pressed = (t: number, lag: number) => extra.some((x) => t >= x + lag - 1e-9 && t < x + lag + 0.2 - 1e-9)
+  const pressed = (t: number, lag: number) => extra.some(x => t >= x + lag - 1e-9 && t < x + lag + 0.2 - 1e-9)
   const patch = (f: CanFrame, signal: string, message: typeof buttons): CanFrame => {
     const data = f.data.slice()
     encodeSignal(message.signalsByName.get(signal)!, 1, data)
@@ -43,7 +43,7 @@ const withExtraSetPresses = (extra: ReadonlyArray<number>) => {
       batches: {
         [Symbol.asyncIterator]: async function* () {
           for await (const batch of pass.batches) {
-            yield batch.map((f) => {
+            yield batch.map(f => {
               const t = (f.timeNs - T0) / 1e9
               if (f.address === buttons.address && f.src === 0 && pressed(t, 0)) return patch(f, "Set", buttons)
               if (f.address === es.address && f.src === 2 && pressed(t, 0.02)) return patch(f, "Cruise_Set", es)
@@ -72,8 +72,8 @@ describe("cruise-control-analyzer ranking when Set is also pressed outside the m
   for (const extra of [[70], [10, 70]]) {
     it(`keeps both Set bits on top with ${extra.length} extra press(es) at ${extra.join(", ")} s`, async () => {
       const a = await analyse(extra)
-      const presses = a.refs.booleans.set!.runs.map((r) => (r.startNs - T0) / 1e9)
-      expect(presses).toEqual([...extra.filter((x) => x < 40), truth.events_s.set_button_pressed[0][0], ...extra.filter((x) => x > 40)])
+      const presses = a.refs.booleans.set!.runs.map(r => (r.startNs - T0) / 1e9)
+      expect(presses).toEqual([...extra.filter(x => x < 40), truth.events_s.set_button_pressed[0][0], ...extra.filter(x => x > 40)])
       const rows = a.candidates[0]
       expect(rows.slice(0, 2).map(key).sort()).toEqual(["0x146:0:43", "0x221:2:57"])
       for (const top of rows.slice(0, 2)) {
@@ -88,8 +88,8 @@ describe("cruise-control-analyzer ranking when Set is also pressed outside the m
 
   it("does not rank Resume 0x146 bit 44, pressed only outside the window", async () => {
     const a = await analyse([])
-    expect(a.refs.booleans.resume!.runs.map((r) => (r.startNs - T0) / 1e9)).toEqual([truth.events_s.resume_button_pressed[0][0]])
-    expect(a.candidates[0].some((c) => c.address === 0x146 && c.bit === 44)).toBe(false)
+    expect(a.refs.booleans.resume!.runs.map(r => (r.startNs - T0) / 1e9)).toEqual([truth.events_s.resume_button_pressed[0][0]])
+    expect(a.candidates[0].some(c => c.address === 0x146 && c.bit === 44)).toBe(false)
     expect(a.candidates[0][0].togglesOutside).toBe(0)
   })
 })

@@ -35,8 +35,8 @@ describe("dbc-signals on the RAV4 log", () => {
     const { rows } = parseCsvText(run.artifacts.get("STEER_ANGLE_SENSOR.csv")!.text())
     const frames = oracleFrames("rav4_seg40.frames.csv")
     const t0 = frames[0].timeNs
-    const mine = frames.filter((f) => f.address === 0x25 && f.bus === 0).map((f) => (f.timeNs - t0) / 1e9)
-    expect(rows.map((r) => Number(r[0]))).toEqual(mine)
+    const mine = frames.filter(f => f.address === 0x25 && f.bus === 0).map(f => (f.timeNs - t0) / 1e9)
+    expect(rows.map(r => Number(r[0]))).toEqual(mine)
   })
 
   it("takes a DBC file input and writes the long layout", async () => {
@@ -46,7 +46,7 @@ describe("dbc-signals on the RAV4 log", () => {
     const { header, rows } = parseCsvText(run.artifacts.get("signals.csv")!.text())
     expect(header).toEqual(["time", "addr", "bus", "message", "signal", "value"])
     expect(rows.length).toBe(4974)
-    expect(new Set(rows.map((r) => `${r[3]}.${r[4]}`))).toEqual(new Set(["STEER_ANGLE_SENSOR.STEER_ANGLE"]))
+    expect(new Set(rows.map(r => `${r[3]}.${r[4]}`))).toEqual(new Set(["STEER_ANGLE_SENSOR.STEER_ANGLE"]))
     const index = run.artifacts.get("dbc_signals_index.json")!.json()
     expect(index.dbc).toContain(dbcFile.sha256)
   })
@@ -56,7 +56,8 @@ describe("dbc-signals on the RAV4 log", () => {
     expect(run.error).toBeUndefined()
     const index = run.artifacts.get("dbc_signals_index.json")!.json()
     const counts = new Map<string, number>()
-    for (const f of oracleFrames("rav4_seg40.frames.csv")) counts.set(`0x${f.address.toString(16).toUpperCase()}`, (counts.get(`0x${f.address.toString(16).toUpperCase()}`) ?? 0) + 1)
+    for (const f of oracleFrames("rav4_seg40.frames.csv"))
+      counts.set(`0x${f.address.toString(16).toUpperCase()}`, (counts.get(`0x${f.address.toString(16).toUpperCase()}`) ?? 0) + 1)
     expect(index.files.length).toBeGreaterThan(10)
     for (const f of index.files) {
       expect(f.rows, f.message).toBe(counts.get(f.address))
@@ -69,20 +70,25 @@ describe("dbc-signals on the RAV4 log", () => {
 describe("dbc-signals on a truncated log", () => {
   it("decodes every complete event and reports the truncation", async () => {
     const expected = JSON.parse(readFileSync(dataPath("rlog", "bad", "EXPECTED.json"), "utf8"))
-    const run = await runToolInMemory(dbcSignals, { dbc: "toyota_new_mc_pt_generated", messages: ["STEER_ANGLE_SENSOR"] }, [fileInput(dataPath("rlog", "bad", "truncated.rlog.zst"))])
+    const run = await runToolInMemory(dbcSignals, { dbc: "toyota_new_mc_pt_generated", messages: ["STEER_ANGLE_SENSOR"] }, [
+      fileInput(dataPath("rlog", "bad", "truncated.rlog.zst"))
+    ])
     expect(run.error).toBeUndefined()
     const prefix = oracleFrames("rav4_seg40.frames.csv").slice(0, expected["truncated.rlog.zst"].complete_can_frames)
     const { rows } = parseCsvText(run.artifacts.get("STEER_ANGLE_SENSOR.csv")!.text())
-    expect(rows.length).toBe(prefix.filter((f) => f.address === 0x25).length)
-    expect((run.result!.summary.log_warnings as Array<{ code: string }>).map((w) => w.code)).toContain("truncated_log")
-    expect(run.logs.some((l) => l.level === "warn" && l.message.startsWith("truncated_log"))).toBe(true)
+    expect(rows.length).toBe(prefix.filter(f => f.address === 0x25).length)
+    expect((run.result!.summary.log_warnings as Array<{ code: string }>).map(w => w.code)).toContain("truncated_log")
+    expect(run.logs.some(l => l.level === "warn" && l.message.startsWith("truncated_log"))).toBe(true)
   })
 })
 
 describe("dbc-signals bad input", () => {
   it("names the line of a DBC that does not parse", async () => {
-    const broken = readFileSync(dataPath("opendbc", "toyota_new_mc_pt_generated.dbc"), "utf8").replace("BO_ 37 STEER_ANGLE_SENSOR: 8 XXX", "BO_ 37 STEER_ANGLE_SENSOR 8 XXX")
-    const line = broken.split("\n").findIndex((l) => l.startsWith("BO_ 37 STEER_ANGLE_SENSOR 8")) + 1
+    const broken = readFileSync(dataPath("opendbc", "toyota_new_mc_pt_generated.dbc"), "utf8").replace(
+      "BO_ 37 STEER_ANGLE_SENSOR: 8 XXX",
+      "BO_ 37 STEER_ANGLE_SENSOR 8 XXX"
+    )
+    const line = broken.split("\n").findIndex(l => l.startsWith("BO_ 37 STEER_ANGLE_SENSOR 8")) + 1
     const run = await runToolInMemory(dbcSignals, {}, [rav4(), bytesInput("broken.dbc", broken)])
     expect(run.error?._tag).toBe("ValidationError")
     expect(run.error?.code).toBe("dbc_parse_error")

@@ -7,7 +7,7 @@ import { fileInput, runToolInMemory, type TestRun } from "./helpers/tool-context
 
 const truth = subaruTruth()
 const subaru = () => fileInput(dataPath("rlog", "subaru_cruise_demo.rlog.zst"))
-const row = (rows: any[], hex: string, bus: number, bit: number) => rows.find((r) => r.address_hex === hex && r.bus === bus && r.bit_global === bit)
+const row = (rows: any[], hex: string, bus: number, bit: number) => rows.find(r => r.address_hex === hex && r.bus === bus && r.bit_global === bit)
 
 /**
  * The truth file's carState model, independently of the tool: carState comes 2 ms after each can
@@ -35,7 +35,9 @@ const expectedMismatch = (address: number, bus: number, bit: number): number => 
 describe("find-similar-bits on the Subaru demo", () => {
   let run: TestRun
   beforeAll(async () => {
-    run = await runToolInMemory(findSimilarBits, { signal: "cruiseState.enabled", dbc: "subaru_global_2017_generated" }, [{ ...subaru(), name: "<img src=x onerror=alert(1)>.zst" }])
+    run = await runToolInMemory(findSimilarBits, { signal: "cruiseState.enabled", dbc: "subaru_global_2017_generated" }, [
+      { ...subaru(), name: "<img src=x onerror=alert(1)>.zst" }
+    ])
     expect(run.error).toBeUndefined()
   })
 
@@ -95,7 +97,7 @@ describe("find-similar-bits on the Subaru demo", () => {
     const rows = r.artifacts.get("similar_bits.json")!.json()
     const brake = row(rows, "0x13C", 0, truth.bits.Brake.lsb_bit)
     const runs = truth.observed_from_decoded_frames.bit_runs_s.Brake.bus_0 as Array<{ first_off_after: number | null }>
-    const changes = runs.length + runs.filter((x) => x.first_off_after !== null).length
+    const changes = runs.length + runs.filter(x => x.first_off_after !== null).length
     const samples = truth.frame_counts_by_bus_address["0:0x13C"] - 1
     expect(brake.samples).toBe(samples)
     expect(brake.mismatch_share).toBe(Math.round((changes / samples) * 1e6) / 1e6)
@@ -116,11 +118,11 @@ describe("find-similar-bits bit statistics", () => {
       sim.observe(0, 0x100, data, s)
     })
     const { bits } = sim.rank(1, () => false)
-    const b0 = bits.find((b) => b.bit === 0)!
+    const b0 = bits.find(b => b.bit === 0)!
     expect([b0.mismatch, b0.invertedMismatch, b0.inverted, b0.best]).toEqual([1, 0, true, 0])
-    const b15 = bits.find((b) => b.bit === 15)!
+    const b15 = bits.find(b => b.bit === 15)!
     expect([b15.mismatch, b15.inverted, b15.samplesSignalTrue, b15.samples]).toEqual([0.1, false, 4, 10])
-    expect(bits.map((b) => b.bit)).toEqual([0, 15])
+    expect(bits.map(b => b.bit)).toEqual([0, 15])
   })
 })
 

@@ -34,14 +34,14 @@ describe("params of every built-in tool, as `cts cap` and GET /v1/capabilities s
   }
 
   it("engaged_bit documents both bit-spec forms and its DBC default, and carries the accepted pattern", () => {
-    const engaged = paramsOf(builtinTools.find((t) => t.id === "cruise-control-analyzer")!).properties.engaged_bit as ParamSchema & {
+    const engaged = paramsOf(builtinTools.find(t => t.id === "cruise-control-analyzer")!).properties.engaged_bit as ParamSchema & {
       pattern?: string
     }
     expect(engaged.description).toContain("0xADDR:bNN")
     expect(engaged.description).toContain("0xADDR:B<byte>b<msb>")
     expect(engaged.description).toContain("CruiseControl.Cruise_Activated")
     const pattern = new RegExp(engaged.pattern!)
-    expect(["0x146:b43", "0x146:B5b4", "0x240:b41"].every((s) => pattern.test(s))).toBe(true)
-    expect(["146:b43", "0x146", "0x146:c4", "0xZZ:b1"].some((s) => pattern.test(s))).toBe(false)
+    expect(["0x146:b43", "0x146:B5b4", "0x240:b41"].every(s => pattern.test(s))).toBe(true)
+    expect(["146:b43", "0x146", "0x146:c4", "0xZZ:b1"].some(s => pattern.test(s))).toBe(false)
   })
 })

@@ -21,7 +21,15 @@ const file = (name: string, bytes: Uint8Array) => {
 }
 
 /** 100 good `can` events of two 8-byte frames each: the real part ahead of a flood. */
-const goodHead = () => concat(...Array.from({ length: 100 }, (_, i) => canEvent(1_000 + i, [{ address: 0x100, src: 0, data: [1, 2, 3, 4, 5, 6, 7, 8] }, { address: 0x200, src: 1, data: [i] }])))
+const goodHead = () =>
+  concat(
+    ...Array.from({ length: 100 }, (_, i) =>
+      canEvent(1_000 + i, [
+        { address: 0x100, src: 0, data: [1, 2, 3, 4, 5, 6, 7, 8] },
+        { address: 0x200, src: 1, data: [i] }
+      ])
+    )
+  )
 
 describe("rlog-to-csv through the SDK ends bombs with a typed error", () => {
   for (const [name, bytes] of [
@@ -46,10 +54,10 @@ describe("rlog-to-csv through the SDK ends bombs with a typed error", () => {
   it("an 8 MiB flood under the 16 MiB grace is read, counted and warned about in the log and summary; config.logReadLimits reaches the worker", async () => {
     const logs: Array<Extract<RunEvent, { type: "log" }>> = []
     const input = file("flood-8mib.rlog.zst", zstdRleFrame(8 << 20, 0, goodHead()))
-    const result = await runTool("rlog-to-csv", { input, config, onLog: (e) => logs.push(e) })
+    const result = await runTool("rlog-to-csv", { input, config, onLog: e => logs.push(e) })
     expect(result.status).toBe("completed")
     expect(result.summary).toMatchObject({ frames_written: 200, events: 100, malformed_events: (8 << 20) / 8, warnings: ["malformed_event"] })
-    expect(logs.some((l) => l.level === "warn" && l.message.includes(`${(8 << 20) / 8} consecutive events`))).toBe(true)
+    expect(logs.some(l => l.level === "warn" && l.message.includes(`${(8 << 20) / 8} consecutive events`))).toBe(true)
     const strict = await runTool("rlog-to-csv", { input, config: { ...config, logReadLimits: { ratioGraceBytes: 1 << 20 } } })
     expect(strict.status).toBe("failed")
     expect(strict.error).toMatchObject({ code: "decompression_ratio_exceeded" })
@@ -57,7 +65,16 @@ describe("rlog-to-csv through the SDK ends bombs with a typed error", () => {
 
   it("an oversized dat never reaches the CSV: dropped and warned about", async () => {
     const big = Array.from({ length: 4096 }, () => 0xab)
-    const input = file("oversized.rlog", concat(goodHead(), canEvent(5_000, [{ address: 0x300, src: 0, data: big }, { address: 0x301, src: 0, data: [1] }])))
+    const input = file(
+      "oversized.rlog",
+      concat(
+        goodHead(),
+        canEvent(5_000, [
+          { address: 0x300, src: 0, data: big },
+          { address: 0x301, src: 0, data: [1] }
+        ])
+      )
+    )
     const result = await runTool("rlog-to-csv", { input, config, outDir: path.join(tmp.dir, "out-oversized") })
     expect(result.status).toBe("completed")
     expect(result.summary).toMatchObject({ frames_written: 201, oversized_can_frames: 1, warnings: ["oversized_can_frame"] })
@@ -71,7 +88,9 @@ describe("reader limits from CTS_LOG_* variables", () => {
       maxDecompressionRatio: 20,
       traversalLimitWords: 1000
     })
-    expect(resolveConfig({ logReadLimits: { maxDecompressionRatio: 5 } }, { ...env, CTS_LOG_MAX_DECOMPRESSION_RATIO: "20" }).logReadLimits).toEqual({ maxDecompressionRatio: 5 })
+    expect(resolveConfig({ logReadLimits: { maxDecompressionRatio: 5 } }, { ...env, CTS_LOG_MAX_DECOMPRESSION_RATIO: "20" }).logReadLimits).toEqual({
+      maxDecompressionRatio: 5
+    })
     expect(resolveConfig({}, { ...env, CTS_LOG_MAX_LEADING_MALFORMED: "Infinity" }).logReadLimits).toEqual({ maxLeadingMalformed: Infinity })
     expect(() => resolveConfig({}, { ...env, CTS_LOG_MAX_CAN_PAYLOAD_BYTES: "-1" })).toThrow(ValidationError)
   })

@@ -32,19 +32,19 @@ interface OracleRow {
   data: string
 }
 const parseOracle = (name: string): Array<OracleRow> =>
-  oracleRows(name).map((line) => {
+  oracleRows(name).map(line => {
     const [ns, bus, address, data] = line.split(",")
     return { ns: Number(ns), bus: Number(bus), address, data }
   })
 
 const convert = async (file: string, p: Record<string, unknown> = {}) => {
   let text = ""
-  const summary = await rlogToCsv(fileSource(rlogPath(file)), params(p), (chunk) => {
+  const summary = await rlogToCsv(fileSource(rlogPath(file)), params(p), chunk => {
     text += chunk
   })
   const lines = text.split("\n")
   expect(lines.pop()).toBe("")
-  return { header: lines[0], rows: lines.slice(1).map((l) => l.split(",")), summary }
+  return { header: lines[0], rows: lines.slice(1).map(l => l.split(",")), summary }
 }
 
 /** Old-tools rows back to oracle lines `mono_time_ns,bus,address,data_hex` (timestamp is logMonoTime seconds). */
@@ -67,7 +67,7 @@ describe("rlog-to-csv output equals the oracle", () => {
       expect(header).toBe("window,segment,timestamp,address,bus,data_hex")
       const expected = parseOracle(`${oracle}.frames.csv`)
       expectSameLines(fromOldTools(rows), oracleRows(`${oracle}.frames.csv`))
-      expect(new Set(rows.map((r) => `${r[0]},${r[1]}`))).toEqual(new Set(["1,window"]))
+      expect(new Set(rows.map(r => `${r[0]},${r[1]}`))).toEqual(new Set(["1,window"]))
       expect(summary).toMatchObject({ framesRead: expected.length, framesWritten: expected.length, firstFrameNs: expected[0].ns })
     })
   }
@@ -77,9 +77,12 @@ describe("rlog-to-csv output equals the oracle", () => {
     expect(header).toBe("time,addr,bus,data")
     const expected = parseOracle("subaru_cruise_demo.frames.csv")
     const first = expected[0].ns
-    expectSameLines(rows.map(([t, addr, bus, data]) => `${first + secondsToNs(t)},${bus},${addr},${data.replace(/^0x/, "")}`), expected.map(lineOf))
+    expectSameLines(
+      rows.map(([t, addr, bus, data]) => `${first + secondsToNs(t)},${bus},${addr},${data.replace(/^0x/, "")}`),
+      expected.map(lineOf)
+    )
     expect(rows[0][0]).toBe("0.000000000")
-    expect(rows.every((r) => r[3].startsWith("0x"))).toBe(true)
+    expect(rows.every(r => r[3].startsWith("0x"))).toBe(true)
   })
 })
 
@@ -89,7 +92,7 @@ describe("rlog-to-csv filters", () => {
 
   it("window_start / window_dur select [start, start + dur) after the first CAN frame", async () => {
     const { rows, summary } = await convert("rav4_seg40.rlog.zst", { window_start: 10, window_dur: 5.5 })
-    const expected = rav4.filter((r) => r.ns >= first + 10e9 && r.ns < first + 15.5e9)
+    const expected = rav4.filter(r => r.ns >= first + 10e9 && r.ns < first + 15.5e9)
     expect(expected.length).toBeGreaterThan(10_000)
     expectSameLines(fromOldTools(rows), expected.map(lineOf))
     expect(summary.windowStartNs).toBe(first + 10e9)
@@ -99,17 +102,15 @@ describe("rlog-to-csv filters", () => {
   it("bus (raw src) and addresses (hex text or numbers)", async () => {
     const { rows } = await convert("rav4_seg40.rlog", { bus: [128, 0], addresses: ["0x2E4", 0x260, "0x25"] })
     const wanted = new Set(["0x2E4", "0x260", "0x25"])
-    const expected = rav4.filter((r) => (r.bus === 128 || r.bus === 0) && wanted.has(r.address))
+    const expected = rav4.filter(r => (r.bus === 128 || r.bus === 0) && wanted.has(r.address))
     expect(expected.length).toBeGreaterThan(1000)
     expectSameLines(fromOldTools(rows), expected.map(lineOf))
   })
 
   it("mark_start / mark_dur label the segment column pre / window / post", async () => {
     const { rows } = await convert("rav4_seg40.rlog", { mark_start: 20, mark_dur: 2, addresses: ["0x260"] })
-    const expected = rav4
-      .filter((r) => r.address === "0x260")
-      .map((r) => (r.ns < first + 20e9 ? "pre" : r.ns < first + 22e9 ? "window" : "post"))
-    expect(rows.map((r) => r[1])).toEqual(expected)
+    const expected = rav4.filter(r => r.address === "0x260").map(r => (r.ns < first + 20e9 ? "pre" : r.ns < first + 22e9 ? "window" : "post"))
+    expect(rows.map(r => r[1])).toEqual(expected)
     expect(new Set(expected)).toEqual(new Set(["pre", "window", "post"]))
   })
 
@@ -149,7 +150,7 @@ const runTool = async (files: ReadonlyArray<string>, p: Record<string, unknown> 
     input: resolved(files[0]),
     inputs: files.map(resolved),
     log: (level, message) => logs.push(`${level}: ${message}`),
-    progress: (f) => progress.push(f),
+    progress: f => progress.push(f),
     artifacts: {
       write: async (name: string, contentType: string, body: ArtifactBody) => {
         let text = ""
@@ -173,7 +174,7 @@ describe("rlogToCsvTool", () => {
     const rows = artifacts["frames.csv"].trim().split("\n").slice(1)
     expect(rows.length).toBe(135_468)
     expect(progress.at(-1)).toBe(1)
-    expect(progress.filter((f) => f > 0 && f < 1).length).toBeGreaterThan(3)
+    expect(progress.filter(f => f > 0 && f < 1).length).toBeGreaterThan(3)
     expect(logs.at(-1)).toMatch(/^info: Wrote 135468 of 135468 CAN frames/)
     if (result._tag === "Right") expect(result.right.summary).toMatchObject({ frames_written: 135_468, events: 6574, compression: "zstd", warnings: [] })
   })
@@ -182,19 +183,20 @@ describe("rlogToCsvTool", () => {
     const { result, artifacts, logs } = await runTool(["bad/truncated.rlog.zst", "rav4_seg40.rlog"])
     expect(result._tag).toBe("Right")
     expect(artifacts["frames.csv"].trim().split("\n").length - 1).toBe(6115 + 135_468)
-    expect(logs.some((l) => l.startsWith("warn: The log is truncated"))).toBe(true)
+    expect(logs.some(l => l.startsWith("warn: The log is truncated"))).toBe(true)
   })
 
   it("a header-only frames.csv comes with a typed warning, logged and in the summary", async () => {
-    const oracleAddresses = new Set(parseOracle("rav4_seg40.frames.csv").map((r) => parseInt(r.address, 16)))
-    const absent = [0x7fe, 0x7fd, 0x7fc].find((a) => !oracleAddresses.has(a))!
+    const oracleAddresses = new Set(parseOracle("rav4_seg40.frames.csv").map(r => parseInt(r.address, 16)))
+    const absent = [0x7fe, 0x7fd, 0x7fc].find(a => !oracleAddresses.has(a))!
     const filtered = await runTool(["rav4_seg40.rlog.zst"], { addresses: [absent] })
     expect(filtered.artifacts["frames.csv"].trim().split("\n")).toHaveLength(1)
-    expect(filtered.logs.some((l) => l.startsWith("warn: None of the 135468 CAN frames passed"))).toBe(true)
-    if (filtered.result._tag === "Right") expect(filtered.result.right.summary).toMatchObject({ frames_written: 0, frames_read: 135_468, warnings: ["no_frames_written"] })
+    expect(filtered.logs.some(l => l.startsWith("warn: None of the 135468 CAN frames passed"))).toBe(true)
+    if (filtered.result._tag === "Right")
+      expect(filtered.result.right.summary).toMatchObject({ frames_written: 0, frames_read: 135_468, warnings: ["no_frames_written"] })
     else expect.fail("the filtered run failed")
     const empty = await runTool(["bad/empty.rlog"])
-    expect(empty.logs.some((l) => l.startsWith("warn: The log is empty"))).toBe(true)
+    expect(empty.logs.some(l => l.startsWith("warn: The log is empty"))).toBe(true)
     if (empty.result._tag === "Right") expect(empty.result.right.summary).toMatchObject({ frames_written: 0, warnings: ["empty_log"] })
     else expect.fail("the empty run failed")
   })

@@ -26,9 +26,9 @@ const read = (file: string) => readFileSync(file, "utf8")
 describe("the analyzers through the SDK (executor, worker thread, artifact store)", () => {
   it("lists the four analyzers with their params as JSON Schema", async () => {
     const caps = await cts.capabilities()
-    const ids = caps.tools.map((t) => t.id)
+    const ids = caps.tools.map(t => t.id)
     for (const id of ["cruise-control-analyzer", "can-bitwatch", "find-similar-bits", "dbc-signals"]) expect(ids).toContain(id)
-    const cruise = caps.tools.find((t) => t.id === "cruise-control-analyzer")!
+    const cruise = caps.tools.find(t => t.id === "cruise-control-analyzer")!
     expect(JSON.stringify(cruise.paramsJsonSchema)).toContain("speed_min")
   })
 
@@ -37,9 +37,14 @@ describe("the analyzers through the SDK (executor, worker thread, artifact store
     expect(r.status).toBe("completed")
     expect(r.summary?.set_presses_s).toEqual([truth.events_s.set_button_pressed[0][0]])
     const rows = JSON.parse(read(path.join(out("cruise"), "candidates.json")))
-    expect(rows.slice(0, 2).map((x: any) => `${x.address_hex}:${x.bit_global}`).sort()).toEqual(["0x146:43", "0x221:57"])
+    expect(
+      rows
+        .slice(0, 2)
+        .map((x: any) => `${x.address_hex}:${x.bit_global}`)
+        .sort()
+    ).toEqual(["0x146:43", "0x221:57"])
     expect(read(path.join(out("cruise"), "analysis_report.html"))).toContain("<svg")
-    expect(r.artifacts.map((a) => a.name)).toContain("engaged_intervals.csv")
+    expect(r.artifacts.map(a => a.name)).toContain("engaged_intervals.csv")
   })
 
   it("can-bitwatch: reads the rlog and finds the Set bit among the window-only bits", async () => {
@@ -47,7 +52,7 @@ describe("the analyzers through the SDK (executor, worker thread, artifact store
     expect(r.status).toBe("completed")
     const { header, rows } = parseCsvText(read(path.join(out("bitwatch"), "candidates_window_only.csv")))
     const at = (n: string) => header.indexOf(n)
-    expect(rows.some((x) => x[at("address")] === "0x146" && x[at("bus")] === "0" && x[at("global_idx")] === "43")).toBe(true)
+    expect(rows.some(x => x[at("address")] === "0x146" && x[at("bus")] === "0" && x[at("global_idx")] === "43")).toBe(true)
   })
 
   it("find-similar-bits: puts CruiseControl.Cruise_Activated in the top ten", async () => {
@@ -69,18 +74,22 @@ describe("the analyzers through the SDK (executor, worker thread, artifact store
     const want = readNpyFloat64(dataPath("comma2k19_rav4_seg40", "processed_log", "CAN", "steering_angle", "value")).values
     const a = header.indexOf("STEER_ANGLE")
     const f = header.indexOf("STEER_FRACTION")
-    expect(rows.map((x) => Number(x[a]) + Number(x[f]))).toEqual(Array.from(want))
+    expect(rows.map(x => Number(x[a]) + Number(x[f]))).toEqual(Array.from(want))
   })
 
   it("refuses bad input with a typed error before any run is made, not a crash", async () => {
     const before = (await cts.list({})).items.length
-    const r = await runTool("cruise-control-analyzer", { input: dataPath("rlog", "subaru_cruise_demo.frames.csv"), cts }).catch((e) => e)
+    const r = await runTool("cruise-control-analyzer", { input: dataPath("rlog", "subaru_cruise_demo.frames.csv"), cts }).catch(e => e)
     expect(r).toMatchObject({ _tag: "ValidationError", code: "wrong_input_type" })
     expect(r.message).toContain('"subaru_cruise_demo.frames.csv" looks like a text file')
-    const dbc = await runTool("dbc-signals", { input: [subaru, dataPath("opendbc", "subaru_global_2017_generated.dbc")], params: { messages: ["NO_SUCH_MESSAGE"] }, cts }).catch((e) => e)
+    const dbc = await runTool("dbc-signals", {
+      input: [subaru, dataPath("opendbc", "subaru_global_2017_generated.dbc")],
+      params: { messages: ["NO_SUCH_MESSAGE"] },
+      cts
+    }).catch(e => e)
     expect(dbc).toMatchObject({ _tag: "ValidationError", code: "unknown_dbc_name" })
     expect((await cts.list({})).items.length).toBe(before)
-    const bad = await runTool("cruise-control-analyzer", { input: subaru, params: { engaged_bit: "0x146" }, cts }).catch((e) => e)
+    const bad = await runTool("cruise-control-analyzer", { input: subaru, params: { engaged_bit: "0x146" }, cts }).catch(e => e)
     expect(bad).toMatchObject({ _tag: "ValidationError", code: "invalid_param" })
     expect(bad.message).toContain('Bad bit spec "0x146"')
   })

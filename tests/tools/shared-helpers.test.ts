@@ -24,10 +24,19 @@ describe("CSV with # metadata", () => {
     await fc.assert(
       fc.asyncProperty(
         fc.array(fc.array(fc.string(), { minLength: 3, maxLength: 3 }), { maxLength: 20 }),
-        fc.dictionary(fc.string({ minLength: 1 }).filter((k) => !/[\r\n:#]/.test(k) && k.trim() === k), fc.jsonValue()),
+        fc.dictionary(
+          fc.string({ minLength: 1 }).filter(k => !/[\r\n:#]/.test(k) && k.trim() === k),
+          fc.jsonValue()
+        ),
         async (rows, meta) => {
           const columns = ["a", "b", "c"]
-          const text = await collect(csvChunks(columns, rows.map(([a, b, c]) => ({ a, b, c })), meta))
+          const text = await collect(
+            csvChunks(
+              columns,
+              rows.map(([a, b, c]) => ({ a, b, c })),
+              meta
+            )
+          )
           const parsed = parseCsvText(text)
           expect(parsed.header).toEqual(columns)
           expect(parsed.rows).toEqual(rows)
@@ -47,7 +56,7 @@ describe("CSV with # metadata", () => {
 describe("time formatting", () => {
   it("formats ns as exact seconds (property)", () => {
     fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), (ns) => {
+      fc.property(fc.integer({ min: -(2 ** 53) + 1, max: 2 ** 53 - 1 }), ns => {
         const text = formatNsAsDecimalSeconds(ns, 9)
         const [whole, frac] = text.replace("-", "").split(".")
         expect(BigInt(whole) * 1_000_000_000n + BigInt(frac)).toBe(BigInt(Math.abs(ns)))
@@ -56,7 +65,13 @@ describe("time formatting", () => {
     )
   })
   it("formats mm:ss.mmm", () => {
-    expect([formatMmss(0), formatMmss(40.2), formatMmss(119.999), formatMmss(3600.5), formatMmss(-1.25)]).toEqual(["00:00.000", "00:40.200", "01:59.999", "60:00.500", "-00:01.250"])
+    expect([formatMmss(0), formatMmss(40.2), formatMmss(119.999), formatMmss(3600.5), formatMmss(-1.25)]).toEqual([
+      "00:00.000",
+      "00:40.200",
+      "01:59.999",
+      "60:00.500",
+      "-00:01.250"
+    ])
   })
 })
 
@@ -100,7 +115,13 @@ describe("marker windows", () => {
 describe("runs, series and intervals", () => {
   it("tracks boolean runs and the value at any time", () => {
     const t = createBooleanRunTracker()
-    ;[[0, false], [10, true], [20, true], [30, false], [40, true]].forEach(([ts, v]) => t.push(ts as number, v as boolean))
+    ;[
+      [0, false],
+      [10, true],
+      [20, true],
+      [30, false],
+      [40, true]
+    ].forEach(([ts, v]) => t.push(ts as number, v as boolean))
     expect(t.runs()).toEqual([
       { startNs: 10, lastOnNs: 20, offNs: 30, samples: 2 },
       { startNs: 40, lastOnNs: 40, offNs: null, samples: 1 }
@@ -116,14 +137,35 @@ describe("runs, series and intervals", () => {
     ])
   })
   it("unions, intersects and measures intervals", () => {
-    expect(unionIntervals([{ startNs: 5, endNs: 9 }, { startNs: 0, endNs: 5 }, { startNs: 20, endNs: 30 }])).toEqual([{ startNs: 0, endNs: 9 }, { startNs: 20, endNs: 30 }])
+    expect(
+      unionIntervals([
+        { startNs: 5, endNs: 9 },
+        { startNs: 0, endNs: 5 },
+        { startNs: 20, endNs: 30 }
+      ])
+    ).toEqual([
+      { startNs: 0, endNs: 9 },
+      { startNs: 20, endNs: 30 }
+    ])
     expect(intersectIntervals([{ startNs: 0, endNs: 10 }], [{ startNs: 5, endNs: 25 }])).toEqual([{ startNs: 5, endNs: 10 }])
-    expect(measureIntervals([{ startNs: 0, endNs: 10 }, { startNs: 5, endNs: 15 }])).toBe(15)
+    expect(
+      measureIntervals([
+        { startNs: 0, endNs: 10 },
+        { startNs: 5, endNs: 15 }
+      ])
+    ).toBe(15)
   })
 })
 
 describe("frame cache", () => {
-  const frames = Array.from({ length: 10_000 }, (_, i) => makeCanFrame(i * 1000, i % 3 === 0 ? 128 : i % 3, 0x100 + (i % 7), Uint8Array.from({ length: i % 9 }, (_, k) => (i + k) & 0xff)))
+  const frames = Array.from({ length: 10_000 }, (_, i) =>
+    makeCanFrame(
+      i * 1000,
+      i % 3 === 0 ? 128 : i % 3,
+      0x100 + (i % 7),
+      Uint8Array.from({ length: i % 9 }, (_, k) => (i + k) & 0xff)
+    )
+  )
   async function* batches() {
     for (let i = 0; i < frames.length; i += 333) yield frames.slice(i, i + 333)
   }
@@ -135,7 +177,9 @@ describe("frame cache", () => {
     expect(cache.complete()).toBe(true)
     const replayed = []
     for await (const b of cache.replay()) replayed.push(...b)
-    expect(replayed.map((f) => [f.timeNs, f.src, f.bus, f.echo, f.address, Array.from(f.data)])).toEqual(frames.map((f) => [f.timeNs, f.src, f.bus, f.echo, f.address, Array.from(f.data)]))
+    expect(replayed.map(f => [f.timeNs, f.src, f.bus, f.echo, f.address, Array.from(f.data)])).toEqual(
+      frames.map(f => [f.timeNs, f.src, f.bus, f.echo, f.address, Array.from(f.data)])
+    )
   })
   it("gives up past its limit instead of growing", async () => {
     const cache = createFrameCache(5000)

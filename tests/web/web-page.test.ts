@@ -36,7 +36,7 @@ let page: Page
 /** Puts alice's token in the tab (as the Token field does), so each test also runs alone. */
 const asAlice = async (p: Page) => {
   await p.goto(`${server.url}/#/runs`)
-  await p.evaluate((t) => sessionStorage.setItem("cts-token", t), tokens.alice)
+  await p.evaluate(t => sessionStorage.setItem("cts-token", t), tokens.alice)
 }
 
 const login = async (p: Page, token: string) => {
@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 } })
     await context.addInitScript({ content: await simulatedUsbScript(demo) })
     page = await context.newPage()
-    page.on("pageerror", (e) => console.error("page error:", e.message))
+    page.on("pageerror", e => console.error("page error:", e.message))
   }, 60_000)
   afterAll(async () => {
     await browser?.close()
@@ -85,33 +85,33 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     await page.goto(`${server.url}/#/new`)
     await page.selectOption("#tool", "cruise-control-analyzer")
     expect(await page.inputValue("#param-speed_min")).toBe("55")
-    expect(await page.$$eval("#param-marker_type option", (o) => o.map((x) => (x as HTMLOptionElement).value))).toEqual(["", "none", "blinkers"])
+    expect(await page.$$eval("#param-marker_type option", o => o.map(x => (x as HTMLOptionElement).value))).toEqual(["", "none", "blinkers"])
     await dropFile(page, "#drop-zone", demo)
     await expect.poll(() => page.textContent("#picked-file")).toContain("subaru_cruise_demo.rlog.zst")
     await shot(page, "new-run")
     await page.click("#submit-run")
     await page.waitForURL(/#\/run\/run_/)
-    expect(await page.$eval("#upload-progress", (p) => (p as HTMLProgressElement).value).catch(() => 1)).toBe(1)
+    expect(await page.$eval("#upload-progress", p => (p as HTMLProgressElement).value).catch(() => 1)).toBe(1)
     const runId = decodeURIComponent(page.url().split("#/run/")[1]!)
     await page.waitForSelector("#stream-state:text('Log complete.')", { timeout: 60_000 })
     await expect.poll(() => page.textContent("#run-status")).toBe("completed")
-    expect(await page.$eval("#run-progress", (p) => (p as HTMLProgressElement).value)).toBe(1)
+    expect(await page.$eval("#run-progress", p => (p as HTMLProgressElement).value)).toBe(1)
     const events = (await (await server.api(`/v1/runs/${runId}/logs?limit=5000`)).json()).items as Array<{ type: string; message?: string }>
-    const logLines = events.filter((e) => e.type === "log")
-    expect(await page.$$eval("#run-log > div", (d) => d.length)).toBe(logLines.length)
+    const logLines = events.filter(e => e.type === "log")
+    expect(await page.$$eval("#run-log > div", d => d.length)).toBe(logLines.length)
     expect(await page.textContent("#run-log")).toContain(logLines.at(-1)!.message!)
     await page.waitForSelector("#artifacts tbody tr")
     const artifacts = (await (await server.api(`/v1/runs/${runId}/artifacts`)).json()).items as Array<{ name: string; sha256: string; content_type: string }>
 
-    const report = artifacts.find((a) => a.content_type.startsWith("text/html"))!
+    const report = artifacts.find(a => a.content_type.startsWith("text/html"))!
     await page.click(`tr[data-artifact="${report.name}"] button[data-action=preview]`)
     const frame = await (await page.waitForSelector("iframe.report")).contentFrame()
-    expect(await page.$eval("iframe.report", (f) => f.getAttribute("sandbox"))).toBe("")
+    expect(await page.$eval("iframe.report", f => f.getAttribute("sandbox"))).toBe("")
     await expect.poll(async () => (await frame!.textContent("body")) ?? "").toMatch(/cruise/i)
     await page.locator("iframe.report").scrollIntoViewIfNeeded()
     await shot(page, "run-report-preview", false)
 
-    const csv = artifacts.find((a) => a.content_type.startsWith("text/csv"))!
+    const csv = artifacts.find(a => a.content_type.startsWith("text/csv"))!
     // Headless Chromium leaves focus in the sandboxed report iframe, and a synthetic pointer click on the parent
     // page is then not delivered; this step goes by keyboard instead (focus the button, Enter), as a user can.
     await page.focus(`tr[data-artifact="${csv.name}"] button[data-action=preview]`)
@@ -127,12 +127,22 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     await page.click(`tr[data-artifact="${csv.name}"] button[data-action=copy-link]`)
     await expect.poll(() => page.inputValue("#signed-link")).toMatch(/\/v1\/files\//)
     const signed = await fetch(await page.inputValue("#signed-link"))
-    expect(createHash("sha256").update(Buffer.from(await signed.arrayBuffer())).digest("hex")).toBe(csv.sha256)
+    expect(
+      createHash("sha256")
+        .update(Buffer.from(await signed.arrayBuffer()))
+        .digest("hex")
+    ).toBe(csv.sha256)
 
     const bundleDownload = page.waitForEvent("download")
     await page.click("#download-bundle")
     const zip = zipEntries(readFileSync((await (await bundleDownload).path())!))
-    for (const a of artifacts) expect(createHash("sha256").update(zip.get(a.name) ?? zip.get([...zip.keys()].find((k) => k.endsWith(`/${a.name}`))!)!).digest("hex"), a.name).toBe(a.sha256)
+    for (const a of artifacts)
+      expect(
+        createHash("sha256")
+          .update(zip.get(a.name) ?? zip.get([...zip.keys()].find(k => k.endsWith(`/${a.name}`))!)!)
+          .digest("hex"),
+        a.name
+      ).toBe(a.sha256)
     await shot(page, "run")
 
     await page.goto(`${server.url}/#/runs`)
@@ -145,16 +155,22 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
   }, 120_000)
 
   it("the live log resumes after a network drop with no line lost or repeated", async () => {
-    const run = await (await server.api("/v1/runs", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ tool_id: "http-chatty", params: { lines: 60, everyMs: 80 } }) })).json()
+    const run = await (
+      await server.api("/v1/runs", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tool_id: "http-chatty", params: { lines: 60, everyMs: 80 } })
+      })
+    ).json()
     await asAlice(page)
     await page.goto(`${server.url}/#/run/${run.id}`)
-    await expect.poll(() => page.$$eval("#run-log > div", (d) => d.length), { timeout: 20_000 }).toBeGreaterThan(3)
+    await expect.poll(() => page.$$eval("#run-log > div", d => d.length), { timeout: 20_000 }).toBeGreaterThan(3)
     await context.setOffline(true)
     await expect.poll(() => page.textContent("#stream-state"), { timeout: 10_000 }).not.toBe("Live.")
     await page.waitForTimeout(800)
     await context.setOffline(false)
     await page.waitForSelector("#stream-state:text('Log complete.')", { timeout: 30_000 })
-    const lines = await page.$$eval("#run-log > div", (d) => d.map((x) => /line \d+$/.exec(x.textContent ?? "")?.[0]).filter(Boolean))
+    const lines = await page.$$eval("#run-log > div", d => d.map(x => /line \d+$/.exec(x.textContent ?? "")?.[0]).filter(Boolean))
     expect(lines).toEqual(Array.from({ length: 60 }, (_, i) => `line ${i + 1}`))
   })
 
@@ -178,9 +194,11 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     const oracle = oracleCounts("rav4_seg40.frames.csv")
     const total = [...oracle.values()].reduce((a, b) => a + b, 0)
     expect(Number(await page.textContent("#frame-total"))).toBe(total)
-    const shown = new Map(await page.$$eval("#frame-counts tbody tr", (rows) => rows.map((r) => [r.getAttribute("data-stream")!, Number(r.lastElementChild!.textContent)] as const)))
+    const shown = new Map(
+      await page.$$eval("#frame-counts tbody tr", rows => rows.map(r => [r.getAttribute("data-stream")!, Number(r.lastElementChild!.textContent)] as const))
+    )
     expect(shown).toEqual(oracle)
-    expect(await page.$$eval("#heat-map span", (s) => s.length)).toBeGreaterThanOrEqual(64)
+    expect(await page.$$eval("#heat-map span", s => s.length)).toBeGreaterThanOrEqual(64)
     await page.setInputFiles("#dbc-file", path.join(rlogPath(".."), "opendbc/toyota_new_mc_pt_generated.dbc"))
     await page.fill("#signal-name", "SPEED.SPEED")
     await page.click("#local-result form button[type=submit]")
@@ -189,7 +207,9 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     expect(decoded).toBe([...oracle].filter(([k]) => k.endsWith(":0xB4")).reduce((a, [, n]) => a + n, 0))
     const cabana = page.waitForEvent("download")
     await page.click("#export-cabana")
-    const lines = readFileSync((await (await cabana).path())!, "utf8").trimEnd().split("\n")
+    const lines = readFileSync((await (await cabana).path())!, "utf8")
+      .trimEnd()
+      .split("\n")
     expect(lines.length - 1).toBe(total)
     await shot(page, "local-analysis")
 
@@ -214,11 +234,15 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
     await expect.poll(async () => Number(await page.textContent("#bus-check-total")), { timeout: 60_000 }).toBe(total)
     const capture = page.waitForEvent("download")
     await page.click("#bus-check-stop")
-    const lines = readFileSync((await (await capture).path())!, "utf8").trimEnd().split("\n")
+    const lines = readFileSync((await (await capture).path())!, "utf8")
+      .trimEnd()
+      .split("\n")
     expect(lines.length - 1).toBe(total)
     await expect.poll(() => page.textContent("#check-log")).toContain(`bus check ended: ${total} frames`)
     expect(await page.textContent("#check-log")).toMatch(/window \d+: \d+ frames/)
-    const shown = new Map(await page.$$eval("#bus-check tbody tr", (rows) => rows.map((r) => [r.getAttribute("data-stream")!, Number(r.lastElementChild!.textContent)] as const)))
+    const shown = new Map(
+      await page.$$eval("#bus-check tbody tr", rows => rows.map(r => [r.getAttribute("data-stream")!, Number(r.lastElementChild!.textContent)] as const))
+    )
     expect(shown).toEqual(oracleCounts("subaru_cruise_demo.frames.csv"))
     await shot(page, "live-panda")
   }, 90_000)
@@ -226,7 +250,7 @@ describe.skipIf(!hasChromium)("the web page in Chromium", () => {
   it("fits a 375 px wide screen and is usable by keyboard", async () => {
     const narrow = await browser.newPage({ viewport: { width: 375, height: 800 } })
     await narrow.goto(`${server.url}/#/runs`)
-    await narrow.evaluate((t) => sessionStorage.setItem("cts-token", t), tokens.alice)
+    await narrow.evaluate(t => sessionStorage.setItem("cts-token", t), tokens.alice)
     for (const route of ["runs", "new", "local", "panda"]) {
       await narrow.goto(`${server.url}/#/${route}`)
       await narrow.reload()

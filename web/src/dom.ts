@@ -10,7 +10,7 @@ export const h = <K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = 
     else if (key === "value" && "value" in el) (el as HTMLInputElement).value = String(value)
     else el.setAttribute(key, value === true ? "" : String(value))
   }
-  el.append(...(children.filter((c) => c !== null && c !== undefined && c !== false) as Array<Node | string>).map((c) => (typeof c === "number" ? String(c) : c)))
+  el.append(...(children.filter(c => c !== null && c !== undefined && c !== false) as Array<Node | string>).map(c => (typeof c === "number" ? String(c) : c)))
   return el
 }
 

@@ -16,7 +16,14 @@ export interface StreamCount {
 /** What the worker answers. */
 export type LocalReply =
   | { readonly type: "progress"; readonly bytes: number; readonly total: number }
-  | { readonly type: "analyzed"; readonly frames: number; readonly events: number; readonly streams: ReadonlyArray<StreamCount>; readonly firstNs: number | null; readonly lastNs: number | null }
+  | {
+      readonly type: "analyzed"
+      readonly frames: number
+      readonly events: number
+      readonly streams: ReadonlyArray<StreamCount>
+      readonly firstNs: number | null
+      readonly lastNs: number | null
+    }
   | { readonly type: "signal"; readonly unit: string; readonly points: ReadonlyArray<readonly [number, number]>; readonly decoded: number }
   | { readonly type: "cabana"; readonly csv: Blob; readonly rows: number }
   | { readonly type: "error"; readonly code: string; readonly message: string; readonly suggestedAction?: string }

@@ -40,11 +40,16 @@ const analyze = async (file: File) => {
       let s = streams.get(key)
       if (!s) streams.set(key, (s = { src: f.src, address: f.address, frames: 0, flips: [], prev: null }))
       s.frames++
-      if (s.prev) forEachChangedBit(s.prev, f.data, (g) => void (s.flips[g] = (s.flips[g] ?? 0) + 1))
+      if (s.prev) forEachChangedBit(s.prev, f.data, g => void (s.flips[g] = (s.flips[g] ?? 0) + 1))
       s.prev = f.data.slice()
     }
   }
-  const out: StreamCount[] = [...streams.values()].map((s) => ({ src: s.src, address: s.address, frames: s.frames, flips: Array.from({ length: Math.max(64, s.flips.length) }, (_, i) => s.flips[i] ?? 0) }))
+  const out: StreamCount[] = [...streams.values()].map(s => ({
+    src: s.src,
+    address: s.address,
+    frames: s.frames,
+    flips: Array.from({ length: Math.max(64, s.flips.length) }, (_, i) => s.flips[i] ?? 0)
+  }))
   out.sort((a, b) => a.src - b.src || a.address - b.address)
   post({ type: "analyzed", frames: total, events: reader.stats.totalEvents, streams: out, firstNs, lastNs })
 }
@@ -91,6 +96,11 @@ self.onmessage = async (e: MessageEvent<LocalRequest>) => {
     else await cabana(e.data.file)
   } catch (error) {
     const err = error as { code?: string; message?: string; suggestedAction?: string }
-    post({ type: "error", code: err.code ?? "failed", message: err.message ?? String(error), ...(isCtsError(error) && error.suggestedAction ? { suggestedAction: error.suggestedAction } : {}) })
+    post({
+      type: "error",
+      code: err.code ?? "failed",
+      message: err.message ?? String(error),
+      ...(isCtsError(error) && error.suggestedAction ? { suggestedAction: error.suggestedAction } : {})
+    })
   }
 }

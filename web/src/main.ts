@@ -30,7 +30,7 @@ const route = () => {
 const form = document.getElementById("token-form") as HTMLFormElement
 const input = document.getElementById("token-input") as HTMLInputElement
 input.value = currentToken()
-form.addEventListener("submit", (e) => {
+form.addEventListener("submit", e => {
   e.preventDefault()
   setToken(input.value.trim())
   route()

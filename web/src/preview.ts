@@ -38,7 +38,7 @@ const csvTable = (text: string, truncated: boolean): HTMLElement => {
   const [header = [], ...rows] = complete
   const shown = rows.slice(0, CSV_PREVIEW_ROWS)
   const body = h("tbody")
-  const draw = () => body.replaceChildren(...shown.map((r) => h("tr", {}, ...r.map((v) => h("td", {}, v)))))
+  const draw = () => body.replaceChildren(...shown.map(r => h("tr", {}, ...r.map(v => h("td", {}, v)))))
   let sortedBy = -1
   let ascending = true
   const sortBy = (col: number) => {
@@ -57,7 +57,16 @@ const csvTable = (text: string, truncated: boolean): HTMLElement => {
     "div",
     {},
     h("p", { class: "muted" }, `First ${shown.length} rows${rows.length > shown.length || truncated ? " (more in the file)" : ""}. Click a column to sort.`),
-    h("div", { class: "scroll" }, h("table", { class: "csv-preview" }, h("thead", {}, h("tr", {}, ...header.map((name, i) => h("th", {}, h("button", { type: "button", onclick: () => sortBy(i) }, name))))), body))
+    h(
+      "div",
+      { class: "scroll" },
+      h(
+        "table",
+        { class: "csv-preview" },
+        h("thead", {}, h("tr", {}, ...header.map((name, i) => h("th", {}, h("button", { type: "button", onclick: () => sortBy(i) }, name))))),
+        body
+      )
+    )
   )
 }
 
@@ -87,6 +96,11 @@ export const previewArtifact = async (client: HttpClient, a: ArtifactWire): Prom
     const url = URL.createObjectURL(new Blob([await (await client.download(a.id)).arrayBuffer()], { type: "image/svg+xml" }))
     return h("img", { src: url, alt: a.name })
   }
-  if (type.startsWith("text/")) return h("pre", { class: "json" }, await (await client.download(a.id, a.size > CSV_PREVIEW_BYTES ? { range: `bytes=0-${CSV_PREVIEW_BYTES - 1}` } : {})).text())
+  if (type.startsWith("text/"))
+    return h(
+      "pre",
+      { class: "json" },
+      await (await client.download(a.id, a.size > CSV_PREVIEW_BYTES ? { range: `bytes=0-${CSV_PREVIEW_BYTES - 1}` } : {})).text()
+    )
   return null
 }

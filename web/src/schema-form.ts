@@ -19,7 +19,7 @@ type JsonSchema = {
 const resolve = (root: JsonSchema, s: JsonSchema): JsonSchema => {
   let out = s
   if (s.$ref?.startsWith("#/$defs/")) out = { ...root.$defs?.[s.$ref.slice(8)], ...s }
-  if (out.anyOf) out = { ...resolve(root, out.anyOf.find((b) => b.type !== "null") ?? {}), ...out, anyOf: undefined }
+  if (out.anyOf) out = { ...resolve(root, out.anyOf.find(b => b.type !== "null") ?? {}), ...out, anyOf: undefined }
   return out
 }
 
@@ -29,23 +29,36 @@ export const schemaForm = (schema: JsonSchema) => {
   const elements: HTMLElement[] = []
   for (const [name, raw] of Object.entries(schema.properties ?? {})) {
     const s = resolve(schema, raw)
-    const type = Array.isArray(s.type) ? s.type.find((t) => t !== "null") : s.type
+    const type = Array.isArray(s.type) ? s.type.find(t => t !== "null") : s.type
     const id = `param-${name}`
     const required = schema.required?.includes(name) ?? false
     let control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
     let read: () => unknown
     if (s.enum) {
-      control = h("select", { id, name }, ...(required ? [] : [h("option", { value: "" }, "(default)")]), ...s.enum.map((v) => h("option", { value: String(v) }, String(v))))
+      control = h(
+        "select",
+        { id, name },
+        ...(required ? [] : [h("option", { value: "" }, "(default)")]),
+        ...s.enum.map(v => h("option", { value: String(v) }, String(v)))
+      )
       if (s.default !== undefined) control.value = String(s.default)
       const sel = control
-      read = () => (sel.value === "" ? undefined : (s.enum!.find((v) => String(v) === sel.value) ?? sel.value))
+      read = () => (sel.value === "" ? undefined : (s.enum!.find(v => String(v) === sel.value) ?? sel.value))
     } else if (type === "boolean") {
       const box = h("input", { id, name, type: "checkbox" })
       box.checked = s.default === true
       control = box
       read = () => box.checked
     } else if (type === "number" || type === "integer") {
-      const num = h("input", { id, name, type: "number", step: type === "integer" ? "1" : "any", ...(s.minimum !== undefined ? { min: s.minimum } : {}), ...(s.maximum !== undefined ? { max: s.maximum } : {}), ...(s.default !== undefined ? { value: String(s.default) } : {}) })
+      const num = h("input", {
+        id,
+        name,
+        type: "number",
+        step: type === "integer" ? "1" : "any",
+        ...(s.minimum !== undefined ? { min: s.minimum } : {}),
+        ...(s.maximum !== undefined ? { max: s.maximum } : {}),
+        ...(s.default !== undefined ? { value: String(s.default) } : {})
+      })
       control = num
       read = () => (num.value === "" ? undefined : Number(num.value))
     } else if (type === "array" || type === "object") {
@@ -66,10 +79,12 @@ export const schemaForm = (schema: JsonSchema) => {
       read = () => (text.value === "" ? undefined : text.value)
     }
     fields.push({ name, read })
-    elements.push(h("div", { class: "field" }, h("label", { for: id }, name, required ? " *" : ""), control, s.description ? h("small", {}, s.description) : null))
+    elements.push(
+      h("div", { class: "field" }, h("label", { for: id }, name, required ? " *" : ""), control, s.description ? h("small", {}, s.description) : null)
+    )
   }
   return {
     elements,
-    read: (): Record<string, unknown> => Object.fromEntries(fields.map((f) => [f.name, f.read()]).filter(([, v]) => v !== undefined))
+    read: (): Record<string, unknown> => Object.fromEntries(fields.map(f => [f.name, f.read()]).filter(([, v]) => v !== undefined))
   }
 }

@@ -13,7 +13,7 @@ export const uploadWithProgress = (file: File, onProgress: (fraction: number) =>
     const token = currentToken()
     if (token) xhr.setRequestHeader("authorization", `Bearer ${token}`)
     xhr.setRequestHeader("content-type", "application/octet-stream")
-    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total)
+    xhr.upload.onprogress = e => e.lengthComputable && onProgress(e.loaded / e.total)
     xhr.onerror = () => reject(new Error("The upload failed: the server could not be reached."))
     xhr.onload = async () => {
       const response = new Response(xhr.responseText, { status: xhr.status, statusText: xhr.statusText })
@@ -30,9 +30,9 @@ export const dropZone = (zone: HTMLElement, input: HTMLInputElement, onFile: (fi
   choose.className = "choose-file"
   choose.textContent = "Choose file…"
   zone.append(" ", choose)
-  zone.addEventListener("dragover", (e) => (e.preventDefault(), zone.classList.add("over")))
+  zone.addEventListener("dragover", e => (e.preventDefault(), zone.classList.add("over")))
   zone.addEventListener("dragleave", () => zone.classList.remove("over"))
-  zone.addEventListener("drop", (e) => {
+  zone.addEventListener("drop", e => {
     e.preventDefault()
     zone.classList.remove("over")
     const file = e.dataTransfer?.files[0]

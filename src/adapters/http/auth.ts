@@ -56,7 +56,7 @@ export const JWT_CACHE_MS = 60_000
 /** Static tokens (looked up by their sha256) and JWTs (HS256 with a secret, RS256 with a public key); a bad key throws a ValidationError. */
 export const createAuthenticator = (settings: ServerSettings): Authenticator => {
   if (!hasAuth(settings)) return async () => anonymousPrincipal
-  const clash = settings.tokens.find((t) => t.principal.startsWith(JWT_PRINCIPAL_PREFIX))
+  const clash = settings.tokens.find(t => t.principal.startsWith(JWT_PRINCIPAL_PREFIX))
   if (clash !== undefined) {
     throw new ValidationError({
       code: "invalid_config",
@@ -64,7 +64,7 @@ export const createAuthenticator = (settings: ServerSettings): Authenticator => 
       suggestedAction: "Rename the principal in CTS_TOKENS."
     })
   }
-  const byHash = new Map(settings.tokens.map((t) => [sha256(t.token), t.principal]))
+  const byHash = new Map(settings.tokens.map(t => [sha256(t.token), t.principal]))
   const hsKey = settings.jwtSecret ? new TextEncoder().encode(settings.jwtSecret) : null
   const rsKey = settings.jwtPublicKey ? rsaPublicKey(settings.jwtPublicKey) : null
   const verifyOptions: JWTVerifyOptions = {
@@ -105,12 +105,13 @@ export const createAuthenticator = (settings: ServerSettings): Authenticator => 
     } catch (error) {
       if (error instanceof ApiError) throw error
       if (error instanceof joseErrors.JWTExpired) throw unauthorized("token_expired", "The JWT has expired.")
-      if (error instanceof joseErrors.JWTClaimValidationFailed) throw unauthorized("invalid_token", `The JWT claim "${error.claim}" is not accepted: ${error.reason}.`)
+      if (error instanceof joseErrors.JWTClaimValidationFailed)
+        throw unauthorized("invalid_token", `The JWT claim "${error.claim}" is not accepted: ${error.reason}.`)
       throw unauthorized("invalid_token", "The bearer token is not valid.")
     }
   }
 
-  return async (headers) => {
+  return async headers => {
     const header = headers.get("authorization")
     if (!header) throw unauthorized("unauthorized", "This endpoint needs authentication.")
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header)

@@ -28,7 +28,7 @@ export async function* pacedBody(chunks: AsyncIterable<Uint8Array>, pace: BodyPa
   for (;;) {
     pending ??= iterator.next()
     let timer: NodeJS.Timeout | undefined
-    const deadline = new Promise<typeof TIMED_OUT>((resolve) => (timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, windowEnd - Date.now()))))
+    const deadline = new Promise<typeof TIMED_OUT>(resolve => (timer = setTimeout(() => resolve(TIMED_OUT), Math.max(0, windowEnd - Date.now()))))
     const next = await Promise.race([pending, deadline]).finally(() => clearTimeout(timer))
     if (next === TIMED_OUT) {
       if (inWindow < pace.minBytes) {

@@ -3,7 +3,12 @@ import type { Duplex } from "node:stream"
 import { ApiError } from "./api-error.js"
 
 const answers: Record<string, { readonly status: number; readonly reason: string; readonly code: string; readonly message: string }> = {
-  HPE_HEADER_OVERFLOW: { status: 431, reason: "Request Header Fields Too Large", code: "headers_too_large", message: "The request's headers are larger than the server accepts." },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    reason: "Request Header Fields Too Large",
+    code: "headers_too_large",
+    message: "The request's headers are larger than the server accepts."
+  },
   ERR_HTTP_REQUEST_TIMEOUT: { status: 408, reason: "Request Timeout", code: "request_timeout", message: "The request was not received in time." }
 }
 const malformed = { status: 400, reason: "Bad Request", code: "bad_request", message: "The request is not valid HTTP/1.1." }

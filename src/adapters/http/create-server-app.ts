@@ -65,7 +65,7 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
 
   const app = new H3({
     silent: true,
-    onRequest: (event) => void started.set(event, performance.now()),
+    onRequest: event => void started.set(event, performance.now()),
     onError: (error: HTTPError) => {
       const status = error.status >= 400 && error.status < 600 ? error.status : 500
       const code = h3Codes[status] ?? (status >= 500 ? "internal_error" : "http_error")
@@ -86,7 +86,9 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
     const allowed = settings.corsOrigins.includes("*") || settings.corsOrigins.includes(origin)
     if (!allowed) {
       if (isPreflightRequest(event)) {
-        return new ApiError(403, "cors_origin_not_allowed", `Origin ${origin} is not allowed.`, { suggestedAction: "Add the origin to CTS_CORS_ORIGINS." }).toResponse()
+        return new ApiError(403, "cors_origin_not_allowed", `Origin ${origin} is not allowed.`, {
+          suggestedAction: "Add the origin to CTS_CORS_ORIGINS."
+        }).toResponse()
       }
       return next()
     }
@@ -106,7 +108,7 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
   }
 
   for (const route of apiRoutes()) {
-    app.on(route.method, route.path, async (event) => {
+    app.on(route.method, route.path, async event => {
       try {
         const ip = event.req.ip ?? "unknown"
         let principal: Principal = anonymousPrincipal
@@ -128,12 +130,13 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
           metrics,
           runtime,
           baseUrl: linkBase(settings, event),
-          core: (effect) => runCore(runtime, effect)
+          core: effect => runCore(runtime, effect)
         }
         return await route.handler(ctx)
       } catch (error) {
         const apiError = toApiError(error)
-        if (apiError.status >= 500) console.error(`[cts-lite] ${event.req.method} ${event.url.pathname} failed:`, (apiError as { cause?: unknown }).cause ?? error)
+        if (apiError.status >= 500)
+          console.error(`[cts-lite] ${event.req.method} ${event.url.pathname} failed:`, (apiError as { cause?: unknown }).cause ?? error)
         const response = apiError.toResponse()
         if (apiError.status === 413 || apiError.status === 408) response.headers.set("connection", "close")
         return response
@@ -142,7 +145,8 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
   }
   const webRoot = options.webRoot === undefined ? defaultWebRoot() : options.webRoot
   if (webRoot !== null) {
-    const page = async (event: H3Event) => (await serveWebFile(webRoot, event.url.pathname)) ?? new ApiError(404, "route_not_found", "No such endpoint.").toResponse()
+    const page = async (event: H3Event) =>
+      (await serveWebFile(webRoot, event.url.pathname)) ?? new ApiError(404, "route_not_found", "No such endpoint.").toResponse()
     for (const route of ["/", "/favicon.svg", "/assets/**"]) app.on("GET", route, page)
   }
   return app

@@ -51,7 +51,7 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
   const schemas: Record<string, unknown> = { Error: errorSchema }
   for (const route of routes) {
     const path = route.path.replace(/:(\w+)/g, "{$1}")
-    const pathParams = [...route.path.matchAll(/:(\w+)/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }))
+    const pathParams = [...route.path.matchAll(/:(\w+)/g)].map(m => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }))
     const responses: Record<string, unknown> = {}
     for (const [status, r] of Object.entries(route.responses)) {
       const isError = Number(status) >= 400
@@ -59,7 +59,11 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
       responses[status] = {
         description: r.description,
         ...(contentType && Number(status) !== 204 && Number(status) !== 304
-          ? { content: { [contentType]: { schema: isError ? { $ref: "#/components/schemas/Error" } : r.schema ? hoistDefs(r.schema, route.operationId, schemas) : {} } } }
+          ? {
+              content: {
+                [contentType]: { schema: isError ? { $ref: "#/components/schemas/Error" } : r.schema ? hoistDefs(r.schema, route.operationId, schemas) : {} }
+              }
+            }
           : {})
       }
     }
@@ -73,9 +77,17 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
       summary: route.summary,
       tags: [route.tag],
       ...(route.auth === "public" ? { security: [] } : {}),
-      parameters: [...pathParams, ...(route.query ?? []).map((q) => ({ name: q.name, in: "query", required: false, description: q.description, schema: q.schema }))],
+      parameters: [
+        ...pathParams,
+        ...(route.query ?? []).map(q => ({ name: q.name, in: "query", required: false, description: q.description, schema: q.schema }))
+      ],
       ...(route.requestBody
-        ? { requestBody: { required: !route.requestBody.optional, content: { [route.requestBody.contentType]: { schema: hoistDefs(route.requestBody.schema, route.operationId, schemas) } } } }
+        ? {
+            requestBody: {
+              required: !route.requestBody.optional,
+              content: { [route.requestBody.contentType]: { schema: hoistDefs(route.requestBody.schema, route.operationId, schemas) } }
+            }
+          }
         : {}),
       responses
     }
@@ -95,9 +107,11 @@ export const buildOpenApi = (routes: ReadonlyArray<ApiRoute>, tools: ReadonlyArr
     tags: [{ name: "system" }, { name: "runs" }, { name: "artifacts" }, { name: "uploads" }, { name: "monitors" }],
     paths,
     components: {
-      securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A static token (CTS_TOKENS) or a JWT (HS256/RS256) whose `sub` is the principal." } },
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "A static token (CTS_TOKENS) or a JWT (HS256/RS256) whose `sub` is the principal." }
+      },
       schemas
     },
-    "x-tools": tools.map((t) => ({ id: t.id, params: { $ref: `#/components/schemas/ToolParams.${t.id}` } }))
+    "x-tools": tools.map(t => ({ id: t.id, params: { $ref: `#/components/schemas/ToolParams.${t.id}` } }))
   }
 }

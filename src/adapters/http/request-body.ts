@@ -11,7 +11,8 @@ const tooLarge = (what: string, limit: number) =>
   new ValidationError({
     code: "payload_too_large",
     message: `The ${what} is larger than the server's limit of ${limit} bytes.`,
-    suggestedAction: what === "upload" ? "Upload a smaller file, or raise CTS_MAX_UPLOAD_BYTES on the server." : "Send a smaller request body (CTS_MAX_JSON_BYTES).",
+    suggestedAction:
+      what === "upload" ? "Upload a smaller file, or raise CTS_MAX_UPLOAD_BYTES on the server." : "Send a smaller request body (CTS_MAX_JSON_BYTES).",
     details: { limit_bytes: limit }
   })
 
@@ -31,7 +32,9 @@ export async function* limitedBody(event: H3Event, limit: number, what: string):
   const req = event.req
   assertContentLength(req, limit, what)
   const node = event.runtime?.node?.req as (AsyncIterable<Buffer> & { iterator?: (o: { destroyOnReturn: boolean }) => AsyncIterable<Buffer> }) | undefined
-  const chunks: AsyncIterable<Uint8Array> | null = node?.iterator ? node.iterator({ destroyOnReturn: false }) : (req.body as unknown as AsyncIterable<Uint8Array> | null)
+  const chunks: AsyncIterable<Uint8Array> | null = node?.iterator
+    ? node.iterator({ destroyOnReturn: false })
+    : (req.body as unknown as AsyncIterable<Uint8Array> | null)
   if (!chunks) return
   let total = 0
   const pace = (event.context as { bodyPace?: BodyPace }).bodyPace ?? DEFAULT_BODY_PACE
@@ -53,7 +56,8 @@ export const readJsonBody = async (event: H3Event, limit: number): Promise<unkno
   const chunks: Uint8Array[] = []
   for await (const chunk of limitedBody(event, limit, "JSON request body")) chunks.push(chunk)
   const text = Buffer.concat(chunks).toString("utf8")
-  if (text.trim() === "") throw new ApiError(400, "malformed_json", "The request body is empty; a JSON object was expected.", { suggestedAction: "Send a JSON object." })
+  if (text.trim() === "")
+    throw new ApiError(400, "malformed_json", "The request body is empty; a JSON object was expected.", { suggestedAction: "Send a JSON object." })
   if (jsonDepthExceeds(text)) {
     throw new ApiError(400, "json_too_deep", `The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`, {
       suggestedAction: "Send the flat JSON object the endpoint documents (see GET /v1/openapi.json).",

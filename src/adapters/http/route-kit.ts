@@ -70,4 +70,3 @@ export const runCore = async <A>(runtime: CtsRuntime, effect: Effect.Effect<A, C
   if (Option.isSome(failure)) throw toApiError(failure.value)
   throw Object.assign(toApiError(Cause.squash(exit.cause)), { cause: Cause.pretty(exit.cause) })
 }
-

@@ -29,14 +29,20 @@ const bool = (raw: unknown, where: string): boolean => {
   if (["0", "false", "no", "off", ""].includes(s)) return false
   throw invalid(where, "true or false", raw)
 }
-const int = (min: number, max: number) => (raw: unknown, where: string): number => {
-  const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN
-  if (Number.isInteger(n) && n >= min && n <= max) return n
-  throw invalid(where, `an integer from ${min} to ${max}`, raw)
-}
+const int =
+  (min: number, max: number) =>
+  (raw: unknown, where: string): number => {
+    const n = typeof raw === "number" ? raw : typeof raw === "string" && /^\s*\d+\s*$/.test(raw) ? Number(raw) : NaN
+    if (Number.isInteger(n) && n >= min && n <= max) return n
+    throw invalid(where, `an integer from ${min} to ${max}`, raw)
+  }
 const list = (raw: unknown, where: string): ReadonlyArray<string> => {
-  if (Array.isArray(raw) && raw.every((x) => typeof x === "string")) return raw.map((x) => x.trim()).filter(Boolean)
-  if (typeof raw === "string") return raw.split(",").map((x) => x.trim()).filter(Boolean)
+  if (Array.isArray(raw) && raw.every(x => typeof x === "string")) return raw.map(x => x.trim()).filter(Boolean)
+  if (typeof raw === "string")
+    return raw
+      .split(",")
+      .map(x => x.trim())
+      .filter(Boolean)
   throw invalid(where, "a comma-separated list (or array) of strings", raw)
 }
 
@@ -69,11 +75,12 @@ export const parseRateLimit = (raw: unknown, where: string): RateLimit | null =>
 const principalRe = /^[A-Za-z0-9._@:-]{1,128}$/
 /** `alice=tok1,bob=tok2` (or a bare token for principal `default`); arrays of the same in files. */
 export const parseTokens = (raw: unknown, where: string): ReadonlyArray<StaticToken> =>
-  list(raw, where).map((entry) => {
+  list(raw, where).map(entry => {
     const eq = entry.indexOf("=")
     const principal = eq > 0 ? entry.slice(0, eq) : "default"
     const token = eq > 0 ? entry.slice(eq + 1) : entry
-    if (!principalRe.test(principal) || principal.startsWith("jwt:")) throw invalid(where, "entries of principal=token (principal: letters, digits, . _ @ : -, not starting with jwt:)", principal)
+    if (!principalRe.test(principal) || principal.startsWith("jwt:"))
+      throw invalid(where, "entries of principal=token (principal: letters, digits, . _ @ : -, not starting with jwt:)", principal)
     if (token.length < 16) throw invalid(where, "tokens of at least 16 characters", `${principal}=…`)
     return { principal, token }
   })
@@ -113,7 +120,11 @@ const publicUrl = (raw: unknown, where: string): string | null => {
 
 const parsers: Parsers = {
   preset,
-  host: (raw, where) => str(raw, where) || (() => { throw invalid(where, "a host name or IP", raw) })(),
+  host: (raw, where) =>
+    str(raw, where) ||
+    (() => {
+      throw invalid(where, "a host name or IP", raw)
+    })(),
   port: int(0, 65535),
   publicUrl,
   tokens: parseTokens,
@@ -174,16 +185,28 @@ export const readConfigFile = (path: string): Record<string, unknown> => {
   try {
     text = readFileSync(path, "utf8")
   } catch (cause) {
-    throw new ValidationError({ code: "config_file_unreadable", message: `Cannot read config file ${path}: ${(cause as Error).message}.`, suggestedAction: "Check CTS_CONFIG_FILE." })
+    throw new ValidationError({
+      code: "config_file_unreadable",
+      message: `Cannot read config file ${path}: ${(cause as Error).message}.`,
+      suggestedAction: "Check CTS_CONFIG_FILE."
+    })
   }
   try {
     const ext = extname(path).toLowerCase()
     if (ext === ".toml") return parseToml(text) as Record<string, unknown>
     if (ext === ".json") return JSON.parse(text) as Record<string, unknown>
   } catch (cause) {
-    throw new ValidationError({ code: "invalid_config", message: `Config file ${path} does not parse: ${(cause as Error).message}.`, suggestedAction: "Fix the file's syntax." })
+    throw new ValidationError({
+      code: "invalid_config",
+      message: `Config file ${path} does not parse: ${(cause as Error).message}.`,
+      suggestedAction: "Fix the file's syntax."
+    })
   }
-  throw new ValidationError({ code: "invalid_config", message: `Config file ${path} must end in .toml or .json.`, suggestedAction: "Rename the file or point CTS_CONFIG_FILE at a .toml/.json file." })
+  throw new ValidationError({
+    code: "invalid_config",
+    message: `Config file ${path} must end in .toml or .json.`,
+    suggestedAction: "Rename the file or point CTS_CONFIG_FILE at a .toml/.json file."
+  })
 }
 
 export interface ResolveServerSettingsInput {
@@ -200,8 +223,13 @@ export const resolveServerSettings = (input: ResolveServerSettingsInput = {}): S
   const env = input.env ?? process.env
   const file = input.file ?? {}
   for (const key of Object.keys(file)) {
-    if (!Object.values(settingNames).some((n) => n.file === key)) {
-      throw new ValidationError({ code: "invalid_config", message: `Unknown setting "${key}" in the [server] section of the config file.`, suggestedAction: "See docs/configuration.md for the valid server settings.", details: { setting: key } })
+    if (!Object.values(settingNames).some(n => n.file === key)) {
+      throw new ValidationError({
+        code: "invalid_config",
+        message: `Unknown setting "${key}" in the [server] section of the config file.`,
+        suggestedAction: "See docs/configuration.md for the valid server settings.",
+        details: { setting: key }
+      })
     }
   }
   const pick = <K extends keyof ServerSettings>(key: K): ServerSettings[K] | undefined => {

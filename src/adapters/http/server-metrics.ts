@@ -34,7 +34,7 @@ export const createServerMetrics = (runtime: ManagedRuntime.ManagedRuntime<Execu
 
   registry.onCollect(async () => {
     const [depth, stats] = await runtime.runPromise(
-      Effect.all([Effect.flatMap(Executor, (e) => e.queueDepth), collectRunStatistics.pipe(Effect.orElseSucceed(() => null))])
+      Effect.all([Effect.flatMap(Executor, e => e.queueDepth), collectRunStatistics.pipe(Effect.orElseSucceed(() => null))])
     )
     queue.set({ state: "queued" }, depth.queued)
     queue.set({ state: "running" }, depth.running)
@@ -52,7 +52,7 @@ export const createServerMetrics = (runtime: ManagedRuntime.ManagedRuntime<Execu
       latency.observe({ method, route }, seconds)
     },
     artifactBytesSent: (kind, bytes) => sent.inc({ kind }, bytes),
-    uploadBytesReceived: (bytes) => received.inc({}, bytes),
+    uploadBytesReceived: bytes => received.inc({}, bytes),
     sseClientOpened: () => sse.set({}, ++live),
     sseClientClosed: () => sse.set({}, --live),
     sseClients: () => live

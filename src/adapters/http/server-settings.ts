@@ -115,9 +115,7 @@ export const presetDefaults: Record<ServerPreset, ServerSettings> = {
 }
 
 /** True for 127.0.0.0/8, ::1 and `localhost`. */
-export const isLoopbackHost = (host: string): boolean =>
-  host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host)
+export const isLoopbackHost = (host: string): boolean => host === "localhost" || host === "::1" || host === "[::1]" || /^127(\.\d{1,3}){3}$/.test(host)
 
 /** True when tokens or a JWT key are configured. */
-export const hasAuth = (s: ServerSettings): boolean =>
-  s.tokens.length > 0 || s.jwtSecret !== null || s.jwtPublicKey !== null
+export const hasAuth = (s: ServerSettings): boolean => s.tokens.length > 0 || s.jwtSecret !== null || s.jwtPublicKey !== null

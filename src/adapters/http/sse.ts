@@ -40,8 +40,7 @@ export interface SseOptions {
 const encoder = new TextEncoder()
 
 /** Serialises one event in the `text/event-stream` wire format (data is one JSON line). */
-export const formatSseEvent = (e: SseEvent): string =>
-  `${e.id !== undefined ? `id: ${e.id}\n` : ""}event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`
+export const formatSseEvent = (e: SseEvent): string => `${e.id !== undefined ? `id: ${e.id}\n` : ""}event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`
 
 /** One event as the bytes written to the wire. */
 export const encodeSseEvent = (e: SseEvent): Uint8Array => encoder.encode(formatSseEvent(e))
@@ -92,11 +91,11 @@ const openSse = (channel: SseChannel, start: (sink: SseSink) => SseProducer, opt
     return true
   }
   const producer = start({
-    write: (bytes) => !closed && channel.push(bytes),
+    write: bytes => !closed && channel.push(bytes),
     end: () => {
       if (finish()) channel.close()
     },
-    fail: (reason) => {
+    fail: reason => {
       if (closed) return
       channel.push(failureComment(reason))
       if (finish()) channel.close()
@@ -156,7 +155,7 @@ const webSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOptio
         const hasRoom = () => (controller.desiredSize ?? 0) > 0
         opened = openSse(
           {
-            push: (bytes) => {
+            push: bytes => {
               controller.enqueue(bytes)
               return hasRoom()
             },
@@ -174,7 +173,7 @@ const webSseResponse = (start: (sink: SseSink) => SseProducer, options: SseOptio
         if (opened?.finish()) opened.producer.cancel()
       }
     },
-    { highWaterMark: options.highWaterBytes ?? 256 * 1024, size: (chunk) => chunk.byteLength }
+    { highWaterMark: options.highWaterBytes ?? 256 * 1024, size: chunk => chunk.byteLength }
   )
   return new Response(body, { status: 200, headers: sseHeaders })
 }

@@ -15,7 +15,11 @@ const PREFIX = "stream:"
 /** Stream tokens use their own HMAC key, derived from the signing key, so they never verify as artifact download tokens (nor the reverse). */
 const streamKey = (signingKey: string) => `${signingKey}\u0000stream-token`
 
-const signingKeyOf = (runtime: CtsRuntime) => runCore(runtime, Effect.map(CtsConfig, (c) => c.signingKey))
+const signingKeyOf = (runtime: CtsRuntime) =>
+  runCore(
+    runtime,
+    Effect.map(CtsConfig, c => c.signingKey)
+  )
 
 /** A token that opens the event stream of `runId` as `principalId` until it expires (a browser `EventSource` cannot send headers). */
 export const issueStreamToken = async (runtime: CtsRuntime, principalId: string, runId: string, ttlSeconds = STREAM_TOKEN_TTL_SECONDS) => {

@@ -36,14 +36,14 @@ const types: Record<string, string> = {
 export const defaultWebRoot = (): string | null => {
   const here = path.dirname(fileURLToPath(import.meta.url))
   const candidates = [path.join(here, "web"), path.join(here, "..", "web"), path.join(here, "../../../dist/web")]
-  return candidates.find((dir) => existsSync(path.join(dir, "index.html"))) ?? null
+  return candidates.find(dir => existsSync(path.join(dir, "index.html"))) ?? null
 }
 
 /** A file of the built page (`/` is index.html), with the page's CSP; null when there is no such file. */
 export const serveWebFile = async (root: string, pathname: string): Promise<Response | null> => {
   const relative = pathname === "/" ? "index.html" : decodeURIComponent(pathname).replace(/^\/+/, "")
   const file = path.resolve(root, relative)
-  if (!file.startsWith(path.resolve(root) + path.sep) || relative.split("/").some((part) => part.startsWith("."))) return null
+  if (!file.startsWith(path.resolve(root) + path.sep) || relative.split("/").some(part => part.startsWith("."))) return null
   const body = await readFile(file).catch(() => null)
   if (body === null) return null
   const immutable = relative.startsWith("assets/")

@@ -31,9 +31,7 @@ export const RunWire = Schema.Struct({
   finished_at: run.finishedAt,
   timeout_ms: run.timeoutMs,
   progress: run.progress,
-  error: Schema.NullOr(
-    Schema.Struct({ category: ErrorCategory, code: Schema.String, message: Schema.String, suggested_actions: Schema.Array(Schema.String) })
-  ),
+  error: Schema.NullOr(Schema.Struct({ category: ErrorCategory, code: Schema.String, message: Schema.String, suggested_actions: Schema.Array(Schema.String) })),
   summary: run.summary,
   artifact_ids: run.artifactIds,
   links: Schema.Struct({ self: Url, logs: Url, stream: Url, artifacts: Url, bundle: Url })

@@ -9,14 +9,18 @@ import { httpHints } from "./http-hints.js"
 import type { ArtifactWire, RunEventWire, RunWire } from "./wire-schemas.js"
 
 const InputBody = Schema.Struct({
-  type: Schema.Literal("path", "upload").annotations({ description: "`path`: a file under the server's input roots; `upload`: the artifact id returned by POST /v1/uploads." }),
+  type: Schema.Literal("path", "upload").annotations({
+    description: "`path`: a file under the server's input roots; `upload`: the artifact id returned by POST /v1/uploads."
+  }),
   value: Schema.String.pipe(Schema.minLength(1), Schema.maxLength(4096))
 })
 
 /** Body of `POST /v1/runs`. */
 export const RunCreateBody = Schema.Struct({
   tool_id: Schema.String.annotations({ description: "A tool id from GET /v1/capabilities." }),
-  params: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({ description: "Tool params; validated by the tool's schema (see capabilities)." }),
+  params: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })).annotations({
+    description: "Tool params; validated by the tool's schema (see capabilities)."
+  }),
   input: Schema.optional(Schema.Union(InputBody, Schema.Array(InputBody).pipe(Schema.maxItems(1000)))).annotations({
     description: "One input, or several read in order (route segments); omit for tools that take none."
   }),
@@ -40,11 +44,19 @@ export const jsonSchemaOf = (schema: Schema.Schema<any, any>): Record<string, un
 export const decodeBody = <A, I>(schema: Schema.Schema<A, I>, body: unknown, what: string): A => {
   const result = Schema.decodeUnknownEither(schema, { onExcessProperty: "error", errors: "all" })(body)
   if (Either.isRight(result)) return result.right
-  const issues = ParseResult.ArrayFormatter.formatErrorSync(result.left).map((i) => ({ path: clip(i.path.join(".")), message: clip(i.message) }))
-  throw new ApiError(422, "invalid_body", `The ${what} body is invalid: ${listFew(issues.map((i) => `${i.path || "(body)"}: ${i.message}`), "; ")}`, {
-    details: { issues: issues.slice(0, LISTED_AT_MOST), issue_count: issues.length },
-    suggestedAction: "Fix the listed fields; see GET /v1/openapi.json for the request schema."
-  })
+  const issues = ParseResult.ArrayFormatter.formatErrorSync(result.left).map(i => ({ path: clip(i.path.join(".")), message: clip(i.message) }))
+  throw new ApiError(
+    422,
+    "invalid_body",
+    `The ${what} body is invalid: ${listFew(
+      issues.map(i => `${i.path || "(body)"}: ${i.message}`),
+      "; "
+    )}`,
+    {
+      details: { issues: issues.slice(0, LISTED_AT_MOST), issue_count: issues.length },
+      suggestedAction: "Fix the listed fields; see GET /v1/openapi.json for the request schema."
+    }
+  )
 }
 
 /** `scheme:` of two or more characters (a one-letter prefix is a Windows drive). */
@@ -56,7 +68,7 @@ export const toInputRef = (input: { readonly type: "path" | "upload"; readonly v
   if (urlLike.test(input.value)) {
     throw new ApiError(422, "input_url_not_allowed", "A `path` input must be a file path on the server, not a URL.", {
       details: { value: input.value.slice(0, 200) },
-      suggestedAction: "Upload the file with POST /v1/uploads and pass {type: \"upload\", value: <id>}."
+      suggestedAction: 'Upload the file with POST /v1/uploads and pass {type: "upload", value: <id>}.'
     })
   }
   return { type: "path", path: input.value }
@@ -74,7 +86,7 @@ export const runToWire = (run: RunRecord, baseUrl: string): RunWire => {
     name: run.name,
     status: run.status,
     params: run.params,
-    inputs: run.inputs.map((i) => ({ name: i.name, size: i.size, sha256: i.sha256, ...wireInput(i.ref) })),
+    inputs: run.inputs.map(i => ({ name: i.name, size: i.size, sha256: i.sha256, ...wireInput(i.ref) })),
     created_at: run.createdAt,
     started_at: run.startedAt,
     finished_at: run.finishedAt,
@@ -84,7 +96,7 @@ export const runToWire = (run: RunRecord, baseUrl: string): RunWire => {
       category: run.error.category,
       code: run.error.code,
       message: run.error.message,
-      suggested_actions: [hintFor(httpHints, run.error)].filter((hint) => hint !== undefined)
+      suggested_actions: [hintFor(httpHints, run.error)].filter(hint => hint !== undefined)
     },
     summary: run.summary,
     artifact_ids: run.artifactIds,

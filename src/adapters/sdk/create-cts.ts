@@ -51,14 +51,26 @@ export interface CtsClient {
   /** Every artifact a run produced, in creation order. */
   readonly artifacts: (runId: string) => Promise<ReadonlyArray<ArtifactMeta>>
   /** One page of artifacts by key prefix (e.g. `uploads/`) and/or run id. */
-  readonly listArtifacts: (query: { readonly prefix?: string; readonly runId?: string; readonly cursor?: string; readonly limit?: number }) => Promise<ArtifactPage>
+  readonly listArtifacts: (query: {
+    readonly prefix?: string
+    readonly runId?: string
+    readonly cursor?: string
+    readonly limit?: number
+  }) => Promise<ArtifactPage>
   readonly artifact: (artifactId: string) => Promise<ArtifactMeta>
   /** An artifact's bytes (optionally an inclusive byte range); rejects before streaming when missing or out of range. */
-  readonly download: (artifactId: string, options?: { readonly range?: ByteRange }) => Promise<{ readonly meta: ArtifactMeta; readonly body: ReadableStream<Uint8Array> }>
+  readonly download: (
+    artifactId: string,
+    options?: { readonly range?: ByteRange }
+  ) => Promise<{ readonly meta: ArtifactMeta; readonly body: ReadableStream<Uint8Array> }>
   /** A run's artifacts as a ZIP, produced while it is read. */
   readonly bundle: (runId: string) => Promise<ReadableStream<Uint8Array>>
   /** Stores bytes as an artifact under `uploads/` (run id null); use it as an input with `{ type: "artifact", id }`. */
-  readonly upload: (source: UploadSource, name?: string, options?: { readonly contentType?: string; readonly metadata?: Record<string, unknown> }) => Promise<ArtifactMeta>
+  readonly upload: (
+    source: UploadSource,
+    name?: string,
+    options?: { readonly contentType?: string; readonly metadata?: Record<string, unknown> }
+  ) => Promise<ArtifactMeta>
   /** A signed, expiring download token for an artifact (default 1 hour). */
   readonly signUrl: (artifactId: string, ttlSeconds?: number) => Promise<{ readonly token: string; readonly expiresAt: string }>
   /** The artifact id a token was signed for; rejects `invalid_token` or `token_expired`. */
@@ -81,9 +93,10 @@ const toInputRefs = (input: InputSpec): InputRef | ReadonlyArray<InputRef> => {
 }
 
 const uploadStream = (source: UploadSource): Effect.Effect<Stream.Stream<Uint8Array, CtsError>, CtsError, CtsConfig> => {
-  const streamError = (e: unknown) => new SystemError({ code: "upload_failed", message: `Reading the upload failed: ${e instanceof Error ? e.message : String(e)}` })
+  const streamError = (e: unknown) =>
+    new SystemError({ code: "upload_failed", message: `Reading the upload failed: ${e instanceof Error ? e.message : String(e)}` })
   if (typeof source === "string") {
-    return Effect.flatMap(CtsConfig, (c) => Effect.map(resolveInputPath(source, c.inputRoots), (file) => fileStream(file)))
+    return Effect.flatMap(CtsConfig, c => Effect.map(resolveInputPath(source, c.inputRoots), file => fileStream(file)))
   }
   if (source instanceof Uint8Array) return Effect.succeed(Stream.make(source))
   if (typeof (source as ReadableStream<Uint8Array>).getReader === "function") {
@@ -92,7 +105,9 @@ const uploadStream = (source: UploadSource): Effect.Effect<Stream.Stream<Uint8Ar
   if (source && typeof (source as AsyncIterable<Uint8Array>)[Symbol.asyncIterator] === "function") {
     return Effect.succeed(Stream.fromAsyncIterable(source as AsyncIterable<Uint8Array>, streamError))
   }
-  return Effect.fail(new ValidationError({ code: "invalid_upload", message: "upload() takes a file path, a Uint8Array, a ReadableStream or an async iterable of bytes" }))
+  return Effect.fail(
+    new ValidationError({ code: "invalid_upload", message: "upload() takes a file path, a Uint8Array, a ReadableStream or an async iterable of bytes" })
+  )
 }
 
 /** Starts a cts-lite core in this process (one ManagedRuntime over `makeCtsLayer`) and returns a Promise-based client. */
@@ -110,7 +125,7 @@ export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClie
       : runOrThrow(runtime, effect).catch((e: unknown) => Promise.reject(isCtsError(e) ? withErrorHint(sdkHints, e) : e))
   const sdkRun = (record: RunRecord) => withRunHint(sdkHints, record)
 
-  const runExists = (runId: string) => Effect.flatMap(Executor, (e) => e.get(runId))
+  const runExists = (runId: string) => Effect.flatMap(Executor, e => e.get(runId))
 
   const allArtifacts = (runId: string) =>
     Effect.gen(function* () {
@@ -127,40 +142,55 @@ export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClie
     })
 
   const pagedRead = (runId: string, after: number): Stream.Stream<RunEvent, CtsError, CtsServices> =>
-    Stream.paginateChunkEffect(after, (cursor) =>
-      Effect.map(Effect.flatMap(LogStream, (l) => l.read(runId, cursor, 500)), (page) =>
-        [Chunk.fromIterable(page), page.length === 500 ? Option.some(page[page.length - 1]!.seq) : Option.none<number>()] as const
+    Stream.paginateChunkEffect(after, cursor =>
+      Effect.map(
+        Effect.flatMap(LogStream, l => l.read(runId, cursor, 500)),
+        page => [Chunk.fromIterable(page), page.length === 500 ? Option.some(page[page.length - 1]!.seq) : Option.none<number>()] as const
       )
     )
 
   const client: CtsClient = {
     submit: (toolId, o) =>
-      run(Effect.flatMap(Executor, (e) =>
-        Effect.map(e.submit({ toolId, input: toInputRefs(o?.input as InputSpec), ...(o?.params ? { params: o.params } : {}), ...(o?.name !== undefined ? { name: o.name } : {}), ...(o?.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}), ...(o?.owner !== undefined ? { owner: o.owner } : {}) }), sdkRun)
-      )),
-    get: (id) => run(Effect.map(runExists(id), sdkRun)),
-    list: (query = {}) => run(Effect.flatMap(Executor, (e) => Effect.map(e.list(query), (page) => ({ ...page, items: page.items.map(sdkRun) })))),
-    cancel: (id) => run(Effect.flatMap(Executor, (e) => e.cancel(id))),
-    wait: (id) => run(Effect.flatMap(Executor, (e) => Effect.map(e.await(id), sdkRun))),
+      run(
+        Effect.flatMap(Executor, e =>
+          Effect.map(
+            e.submit({
+              toolId,
+              input: toInputRefs(o?.input as InputSpec),
+              ...(o?.params ? { params: o.params } : {}),
+              ...(o?.name !== undefined ? { name: o.name } : {}),
+              ...(o?.timeoutMs !== undefined ? { timeoutMs: o.timeoutMs } : {}),
+              ...(o?.owner !== undefined ? { owner: o.owner } : {})
+            }),
+            sdkRun
+          )
+        )
+      ),
+    get: id => run(Effect.map(runExists(id), sdkRun)),
+    list: (query = {}) => run(Effect.flatMap(Executor, e => Effect.map(e.list(query), page => ({ ...page, items: page.items.map(sdkRun) })))),
+    cancel: id => run(Effect.flatMap(Executor, e => e.cancel(id))),
+    wait: id => run(Effect.flatMap(Executor, e => Effect.map(e.await(id), sdkRun))),
     logs: (id, o = {}) =>
       iterateStream(
         runtime,
         Stream.unwrap(
-          Effect.map(runExists(id), (): Stream.Stream<RunEvent, CtsError, CtsServices> =>
-            o.follow ? Stream.unwrap(Effect.map(LogStream, (l) => l.subscribe(id, o.after ?? 0))) : pagedRead(id, o.after ?? 0)
+          Effect.map(
+            runExists(id),
+            (): Stream.Stream<RunEvent, CtsError, CtsServices> =>
+              o.follow ? Stream.unwrap(Effect.map(LogStream, l => l.subscribe(id, o.after ?? 0))) : pagedRead(id, o.after ?? 0)
           )
         )
       ),
-    artifacts: (runId) => run(allArtifacts(runId)),
-    listArtifacts: (query) => run(Effect.flatMap(ArtifactStore, (s) => s.list(query))),
-    artifact: (id) => run(Effect.flatMap(ArtifactStore, (s) => s.stat(id))),
+    artifacts: runId => run(allArtifacts(runId)),
+    listArtifacts: query => run(Effect.flatMap(ArtifactStore, s => s.list(query))),
+    artifact: id => run(Effect.flatMap(ArtifactStore, s => s.stat(id))),
     download: async (id, o = {}) => {
-      const { meta, body } = await run(Effect.flatMap(ArtifactStore, (s) => s.get(id, o.range)))
+      const { meta, body } = await run(Effect.flatMap(ArtifactStore, s => s.get(id, o.range)))
       return { meta, body: toWebStream(iterateStream(runtime, body)) }
     },
-    bundle: async (runId) => {
+    bundle: async runId => {
       await run(runExists(runId))
-      return toWebStream(iterateStream(runtime, Stream.unwrap(Effect.map(ArtifactStore, (s) => s.bundle(runId)))))
+      return toWebStream(iterateStream(runtime, Stream.unwrap(Effect.map(ArtifactStore, s => s.bundle(runId)))))
     },
     upload: (source, name, o = {}) =>
       run(
@@ -173,10 +203,10 @@ export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClie
           )
         })
       ),
-    signUrl: (id, ttlSeconds = 3600) => run(Effect.flatMap(ArtifactStore, (s) => s.signUrl(id, ttlSeconds))),
-    verifyToken: (token) => run(Effect.flatMap(ArtifactStore, (s) => s.verifyToken(token))),
+    signUrl: (id, ttlSeconds = 3600) => run(Effect.flatMap(ArtifactStore, s => s.signUrl(id, ttlSeconds))),
+    verifyToken: token => run(Effect.flatMap(ArtifactStore, s => s.verifyToken(token))),
     capabilities: () => run(describeCapabilities),
-    sweep: () => run(Effect.flatMap(Retention, (r) => r.sweep)),
+    sweep: () => run(Effect.flatMap(Retention, r => r.sweep)),
     close: async () => {
       if (closed) return
       closed = true

@@ -88,16 +88,23 @@ export const runTool = async (toolId: string, options: RunToolOptions): Promise<
     const run = await cts.wait(submitted.id)
     const metas = await cts.artifacts(run.id)
     const artifacts: Array<RunToolArtifact> = []
-    if (options.outDir && run.status === "completed") await mkdir(options.outDir, { recursive: true }).catch((e) => Promise.reject(fsError("Creating outDir")(e)))
+    if (options.outDir && run.status === "completed") await mkdir(options.outDir, { recursive: true }).catch(e => Promise.reject(fsError("Creating outDir")(e)))
     for (const meta of metas) {
-      const base = { id: meta.id, name: meta.name, size: meta.size, sha256: meta.sha256, contentType: meta.contentType, ...(meta.partial ? { partial: true } : {}) }
+      const base = {
+        id: meta.id,
+        name: meta.name,
+        size: meta.size,
+        sha256: meta.sha256,
+        contentType: meta.contentType,
+        ...(meta.partial ? { partial: true } : {})
+      }
       if (!options.outDir || run.status !== "completed") {
         artifacts.push(base)
         continue
       }
       const target = path.join(options.outDir, safeFileName(meta.name))
       const { body } = await cts.download(meta.id)
-      await pipeline(Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>), createWriteStream(target)).catch((e) =>
+      await pipeline(Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>), createWriteStream(target)).catch(e =>
         Promise.reject(fsError(`Writing ${target}`)(e))
       )
       artifacts.push({ ...base, path: target })
@@ -110,9 +117,7 @@ export const runTool = async (toolId: string, options: RunToolOptions): Promise<
 
 /** The tools available (built-in plus those of `extraToolModules`), with params as JSON Schema. Needs no data dir. */
 export const listTools = async (options: { readonly extraToolModules?: ReadonlyArray<string> } = {}): Promise<ReadonlyArray<ToolInfo>> => {
-  const exit = await Effect.runPromiseExit(
-    Effect.flatMap(ToolRegistry, (r) => r.list).pipe(Effect.provide(ToolRegistryLive(options.extraToolModules ?? [])))
-  )
+  const exit = await Effect.runPromiseExit(Effect.flatMap(ToolRegistry, r => r.list).pipe(Effect.provide(ToolRegistryLive(options.extraToolModules ?? []))))
   if (exit._tag === "Success") return exit.value
   throw errorOfCause(exit.cause)
 }

@@ -84,7 +84,6 @@ export const artifactView = (m: ArtifactMeta): ArtifactView => ({
   partial: m.partial === true
 })
 
-
 /** The artifact ids of an upload or artifact input, in order: each file of an upload is sent (one at a time, in order) with `send`. */
 export const inputArtifactIds = async (
   input: Extract<CliInput, { type: "upload" | "artifact" }>,

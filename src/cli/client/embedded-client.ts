@@ -7,13 +7,12 @@ import { VERSION } from "../../core/version.js"
 import type { InputRef } from "../../core/executor/executor.js"
 import { artifactView, inputArtifactIds, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
 
-const bytes = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> =>
-  Readable.fromWeb(stream as unknown as NodeReadableStream<Uint8Array>)
+const bytes = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> => Readable.fromWeb(stream as unknown as NodeReadableStream<Uint8Array>)
 
 /** Yields `source` until it ends or `signal` aborts (then it stops at once, even while a next item is awaited). */
 async function* untilAborted<A>(source: AsyncIterable<A>, signal: AbortSignal): AsyncGenerator<A> {
   const iterator = source[Symbol.asyncIterator]()
-  const aborted = new Promise<"aborted">((resolve) => signal.addEventListener("abort", () => resolve("aborted"), { once: true }))
+  const aborted = new Promise<"aborted">(resolve => signal.addEventListener("abort", () => resolve("aborted"), { once: true }))
   try {
     while (!signal.aborted) {
       const next = await Promise.race([iterator.next(), aborted])
@@ -33,7 +32,7 @@ async function* untilAborted<A>(source: AsyncIterable<A>, signal: AbortSignal): 
 export const createEmbeddedClient = async (): Promise<CtsClient> => {
   const config = resolveConfig({}, process.env)
   let started: Promise<CoreClient> | undefined
-  const core = () => (started ??= import("../../adapters/sdk/create-cts.js").then((m) => m.createCts()))
+  const core = () => (started ??= import("../../adapters/sdk/create-cts.js").then(m => m.createCts()))
   async function* logs(...args: Parameters<CoreClient["logs"]>): AsyncGenerator<RunEvent> {
     yield* (await core()).logs(...args)
   }
@@ -50,14 +49,13 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
   return {
     mode: "embedded",
     location: config.dataDir,
-    capabilities: async () =>
-      (await import("../../core/registry/tool-manifest.js")).loadToolInfos({ defaultTimeoutMs: config.defaultTimeoutMs }),
+    capabilities: async () => (await import("../../core/registry/tool-manifest.js")).loadToolInfos({ defaultTimeoutMs: config.defaultTimeoutMs }),
     version: async () => ({ name: "cts-lite", version: VERSION }),
     submit: async (req: CliSubmit) => {
       const refs: ReadonlyArray<InputRef> =
         req.input.type === "path"
-          ? req.input.paths.map((path) => ({ type: "path", path }))
-          : (await inputArtifactIds(req.input, async (file) => (await (await core()).upload(file)).id)).map((id) => ({ type: "artifact", id }))
+          ? req.input.paths.map(path => ({ type: "path", path }))
+          : (await inputArtifactIds(req.input, async file => (await (await core()).upload(file)).id)).map(id => ({ type: "artifact", id }))
       const input = refs.length === 1 ? refs[0]! : refs
       return (await core()).submit(req.toolId, {
         input,
@@ -66,25 +64,25 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
         ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {})
       })
     },
-    getRun: async (id) => (await core()).get(id),
-    listRuns: async (q) =>
+    getRun: async id => (await core()).get(id),
+    listRuns: async q =>
       (await core()).list({
         ...(q.status ? { status: q.status } : {}),
         ...(q.toolId ? { toolId: q.toolId } : {}),
         ...(q.limit ? { limit: q.limit } : {}),
         ...(q.cursor ? { cursor: q.cursor } : {})
       }),
-    cancel: async (id) => (await core()).cancel(id),
+    cancel: async id => (await core()).cancel(id),
     readEvents: (runId, after, limit) => readPage(runId, after, limit),
     followEvents: (runId, after, signal) => untilAborted(logs(runId, { after, follow: true }), signal),
-    listArtifacts: async (runId) => (await (await core()).artifacts(runId)).map(artifactView),
-    getArtifact: async (id) => artifactView(await (await core()).artifact(id)),
+    listArtifacts: async runId => (await (await core()).artifacts(runId)).map(artifactView),
+    getArtifact: async id => artifactView(await (await core()).artifact(id)),
     downloadArtifact: async (id): Promise<Download> => {
       const { meta, body } = await (await core()).download(id)
       return { body: bytes(body), size: meta.size }
     },
     bundle: async (runId): Promise<Download> => ({ body: bytes(await (await core()).bundle(runId)), size: null }),
-    upload: async (file) => artifactView(await (await core()).upload(file)),
+    upload: async file => artifactView(await (await core()).upload(file)),
     close: async () => {
       if (started) await (await started).close()
     }

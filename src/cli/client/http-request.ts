@@ -1,4 +1,4 @@
-import { CtsApiError } from "../../client/api-error.js"
+import type { CtsApiError } from "../../client/api-error.js"
 import { CliError, ExitCode, storeError } from "../cli-error.js"
 
 const exitForStatus = (status: number, category: string | undefined): ExitCode => {

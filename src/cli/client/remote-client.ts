@@ -36,8 +36,8 @@ export const createRemoteClient = (options: { readonly baseUrl: string; readonly
     submit: async (req: CliSubmit) => {
       const refs =
         req.input.type === "path"
-          ? req.input.paths.map((value) => ({ type: "path" as const, value }))
-          : (await inputArtifactIds(req.input, async (file) => (await upload(file)).id)).map((value) => ({ type: "upload" as const, value }))
+          ? req.input.paths.map(value => ({ type: "path" as const, value }))
+          : (await inputArtifactIds(req.input, async file => (await upload(file)).id)).map(value => ({ type: "upload" as const, value }))
       const run = await http.submit({
         toolId: req.toolId,
         params: req.params,
@@ -47,8 +47,8 @@ export const createRemoteClient = (options: { readonly baseUrl: string; readonly
       })
       return runFromWire(run)
     },
-    getRun: async (id) => runFromWire(await http.getRun(id)),
-    listRuns: async (q) => {
+    getRun: async id => runFromWire(await http.getRun(id)),
+    listRuns: async q => {
       const page = await http.listRuns({
         ...(q.status ? { status: q.status } : {}),
         ...(q.toolId ? { tool: q.toolId } : {}),
@@ -57,16 +57,16 @@ export const createRemoteClient = (options: { readonly baseUrl: string; readonly
       })
       return { items: page.items.map(runFromWire), nextCursor: page.nextCursor }
     },
-    cancel: async (id) => {
+    cancel: async id => {
       const body = await http.cancel(id)
       return { run: runFromWire(body.run), outcome: body.outcome }
     },
-    readEvents: async (runId, after, limit) => (await http.readEvents(runId, after, limit)).map((w) => eventFromWire(runId, w)),
+    readEvents: async (runId, after, limit) => (await http.readEvents(runId, after, limit)).map(w => eventFromWire(runId, w)),
     followEvents,
-    listArtifacts: async (runId) => (await http.listArtifacts(runId)).map(artifactFromWire),
-    getArtifact: async (id) => artifactFromWire(await http.getArtifact(id)),
-    downloadArtifact: async (id) => bodyOf(await http.download(id)),
-    bundle: async (runId) => bodyOf(await http.bundle(runId)),
+    listArtifacts: async runId => (await http.listArtifacts(runId)).map(artifactFromWire),
+    getArtifact: async id => artifactFromWire(await http.getArtifact(id)),
+    downloadArtifact: async id => bodyOf(await http.download(id)),
+    bundle: async runId => bodyOf(await http.bundle(runId)),
     upload,
     close: async () => {}
   }

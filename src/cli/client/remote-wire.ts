@@ -6,8 +6,7 @@ import type { ArtifactView } from "./cts-client.js"
 
 type Wire = Record<string, any>
 
-const firstAction = (actions: unknown): string | undefined =>
-  Array.isArray(actions) && typeof actions[0] === "string" ? actions[0] : undefined
+const firstAction = (actions: unknown): string | undefined => (Array.isArray(actions) && typeof actions[0] === "string" ? actions[0] : undefined)
 
 /** API run (snake_case, links) → the core's RunRecord, so `--json` prints the same shape in both modes. */
 export const runFromWire = (w: Wire): RunRecord => ({
@@ -58,7 +57,14 @@ export const eventFromWire = (runId: string, w: Wire): RunEvent => {
   const base = { runId, seq: Number(w.seq), time: String(w.time) }
   switch (w.type) {
     case "log":
-      return { ...base, type: "log", level: w.level as LogLevel, source: w.source ?? "tool", message: String(w.message), ...(w.data && typeof w.data === "object" ? { data: w.data as LogData } : {}) }
+      return {
+        ...base,
+        type: "log",
+        level: w.level as LogLevel,
+        source: w.source ?? "tool",
+        message: String(w.message),
+        ...(w.data && typeof w.data === "object" ? { data: w.data as LogData } : {})
+      }
     case "progress":
       return { ...base, type: "progress", fraction: Number(w.fraction), ...(w.note ? { note: String(w.note) } : {}) }
     case "status":
@@ -77,7 +83,11 @@ export const toolFromWire = (w: Wire): ToolInfo => ({
   version: w.version ?? "",
   paramsJsonSchema: w.params_schema ?? {},
   inputs: (w.inputs ?? []) as ReadonlyArray<ToolInputSpec>,
-  outputs: (w.outputs ?? []).map((o: Wire) => ({ name: o.name, contentType: o.content_type, description: o.description ?? "" })) as ReadonlyArray<ToolOutputSpec>,
+  outputs: (w.outputs ?? []).map((o: Wire) => ({
+    name: o.name,
+    contentType: o.content_type,
+    description: o.description ?? ""
+  })) as ReadonlyArray<ToolOutputSpec>,
   defaultTimeoutMs: w.default_timeout_ms ?? 0,
   requiresHardware: w.requires_hardware === true,
   ...(Array.isArray(w.sources) ? { sources: w.sources } : {})

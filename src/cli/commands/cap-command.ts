@@ -25,9 +25,9 @@ export const capCommand = defineCommand({
   run: async ({ args }) => {
     const { settings, out } = commandEnv()
     const all = await capabilities(settings.server)
-    const tools = args.tool ? all.filter((t) => t.id === args.tool) : all
+    const tools = args.tool ? all.filter(t => t.id === args.tool) : all
     if (args.tool && tools.length === 0) {
-      throw usageError("unknown_tool", `Unknown tool "${args.tool}"`, `Available tools: ${all.map((t) => t.id).join(", ") || "(none)"}.`)
+      throw usageError("unknown_tool", `Unknown tool "${args.tool}"`, `Available tools: ${all.map(t => t.id).join(", ") || "(none)"}.`)
     }
     if (out.json) {
       out.printJson({ tools })
@@ -40,18 +40,25 @@ export const capCommand = defineCommand({
     for (const tool of tools) {
       out.line(`${out.paint.bold(out.paint.cyan(tool.id))} ${out.paint.dim(`v${tool.version} · ${tool.category}`)}  ${tool.name}`)
       out.line(`  ${tool.description}`)
-      out.line(`  ${out.paint.bold("input")}: ${tool.inputs.map((i) => `${i.kind}${i.multiple ? " (one or more)" : ""} — ${i.description}`).join("; ") || "none"}`)
-      if (tool.sources) out.line(`  ${out.paint.bold("sources")}: ${tool.sources.join(", ")} · ${tool.requiresHardware ? "requires a panda" : "runs without hardware (log or simulate)"}`)
-      out.line(`  ${out.paint.bold("outputs")}: ${tool.outputs.map((o) => o.name).join(", ") || "none"}`)
+      out.line(
+        `  ${out.paint.bold("input")}: ${tool.inputs.map(i => `${i.kind}${i.multiple ? " (one or more)" : ""} — ${i.description}`).join("; ") || "none"}`
+      )
+      if (tool.sources)
+        out.line(
+          `  ${out.paint.bold("sources")}: ${tool.sources.join(", ")} · ${tool.requiresHardware ? "requires a panda" : "runs without hardware (log or simulate)"}`
+        )
+      out.line(`  ${out.paint.bold("outputs")}: ${tool.outputs.map(o => o.name).join(", ") || "none"}`)
       const specs = paramSpecs(tool.paramsJsonSchema)
       if (specs.length === 0) {
         out.line(`  ${out.paint.bold("params")}: none`)
       } else {
         out.line(`  ${out.paint.bold("params")}:`)
-        const width = Math.max(...specs.map((s) => s.name.length))
+        const width = Math.max(...specs.map(s => s.name.length))
         for (const s of specs) {
           const extras = [s.required ? "required" : "", s.default !== undefined ? `default ${formatDefault(s.default)}` : ""].filter(Boolean).join(", ")
-          out.line(`    ${s.name.padEnd(width)}  ${out.paint.yellow(s.type)}${extras ? out.paint.dim(` (${extras})`) : ""}${s.description ? `  ${s.description}` : ""}`)
+          out.line(
+            `    ${s.name.padEnd(width)}  ${out.paint.yellow(s.type)}${extras ? out.paint.dim(` (${extras})`) : ""}${s.description ? `  ${s.description}` : ""}`
+          )
         }
       }
       out.line()

@@ -11,7 +11,7 @@ const startCommand = defineCommand({
   meta: { name: "start", description: "Start a monitor on a panda (--panda), a simulated panda (--simulate FILE) or a recorded log (--path FILE)" },
   args: {
     monitor: { type: "positional", description: "Monitor id (can-bus-check, can-capture…; see cts cap)", required: true },
-    panda: { type: "string", description: "Read the panda with this serial (\"\" or omitted with no other source: the first panda)", valueHint: "SERIAL" },
+    panda: { type: "string", description: 'Read the panda with this serial ("" or omitted with no other source: the first panda)', valueHint: "SERIAL" },
     simulate: { type: "string", description: "Replay this rlog through a simulated panda", valueHint: "FILE" },
     path: { type: "string", description: "Read this recorded rlog directly", valueHint: "FILE" },
     param: { type: "string", alias: "p", description: "Monitor param (repeatable), e.g. -p window_s=2", valueHint: "key=value" },
@@ -24,9 +24,14 @@ const startCommand = defineCommand({
   run: async ({ args, rawArgs }) => {
     const sources = [args.panda !== undefined, args.simulate !== undefined, args.path !== undefined].filter(Boolean).length
     if (sources > 1) throw usageError("conflicting_inputs", "Give only one of --panda, --simulate and --path", "Choose one source.")
-    const params = readStringFlags(rawArgs, { param: { short: "p", repeatable: true } }).param.flatMap((p) => ["-p", p])
-    const source = args.simulate !== undefined ? ["--path", args.simulate, "-p", "source=simulate"] : args.path !== undefined ? ["--path", args.path, "-p", "source=log"] : ["-p", "source=panda", ...(args.panda ? ["-p", `serial=${args.panda}`] : [])]
-    const passed = (["follow", "json", "embedded"] as const).filter((k) => args[k] === true).map((k) => `--${k}`)
+    const params = readStringFlags(rawArgs, { param: { short: "p", repeatable: true } }).param.flatMap(p => ["-p", p])
+    const source =
+      args.simulate !== undefined
+        ? ["--path", args.simulate, "-p", "source=simulate"]
+        : args.path !== undefined
+          ? ["--path", args.path, "-p", "source=log"]
+          : ["-p", "source=panda", ...(args.panda ? ["-p", `serial=${args.panda}`] : [])]
+    const passed = (["follow", "json", "embedded"] as const).filter(k => args[k] === true).map(k => `--${k}`)
     for (const k of ["out-dir", "name", "server", "token"] as const) if (args[k] !== undefined) passed.push(`--${k}`, String(args[k]))
     if (args.duration !== undefined) params.push("-p", `duration_s=${args.duration}`)
     await runCitty(runCommand, { rawArgs: [args.monitor, ...source, ...params, ...passed] })
@@ -38,8 +43,8 @@ const lsCommand = defineCommand({
   args: { ...globalArgs },
   run: async () => {
     const { out, client } = await commandClient()
-    const monitors = new Set((await client.capabilities()).filter((t) => t.category === "monitor").map((t) => t.id))
-    const items = (await client.listRuns({ limit: 200 })).items.filter((r) => monitors.has(r.toolId))
+    const monitors = new Set((await client.capabilities()).filter(t => t.category === "monitor").map(t => t.id))
+    const items = (await client.listRuns({ limit: 200 })).items.filter(r => monitors.has(r.toolId))
     if (out.json) return out.printJson({ items })
     if (items.length === 0) out.log.info("No monitor runs.")
     else printRunTable(out, items)

@@ -16,16 +16,20 @@ const pandaArgs = {
 } as const
 
 const layerFor = (simulate: string | undefined): Layer.Layer<PandaDevice> =>
-  simulate === undefined ? PandaDeviceNodeLive : PandaDevice.layerSimulated(() => [createSimulatedPanda(openLog(fileSource(resolve(simulate))).frames()).device])
+  simulate === undefined
+    ? PandaDeviceNodeLive
+    : PandaDevice.layerSimulated(() => [createSimulatedPanda(openLog(fileSource(resolve(simulate))).frames()).device])
 
 const run = async <A>(simulate: string | undefined, f: (svc: PandaDevice["Type"]) => Effect.Effect<A, unknown, any>): Promise<A> => {
-  const r = await Effect.runPromise(Effect.either(Effect.scoped(Effect.flatMap(PandaDevice, f)).pipe(Effect.provide(layerFor(simulate))) as Effect.Effect<A, unknown>))
+  const r = await Effect.runPromise(
+    Effect.either(Effect.scoped(Effect.flatMap(PandaDevice, f)).pipe(Effect.provide(layerFor(simulate))) as Effect.Effect<A, unknown>)
+  )
   if (r._tag === "Left") throw r.left
   return r.right
 }
 
 const withHandle = <A>(args: { serial?: string; simulate?: string }, f: (h: PandaHandle) => Effect.Effect<A, unknown>) =>
-  run(args.simulate, (svc) => Effect.flatMap(svc.open(args.serial), f))
+  run(args.simulate, svc => Effect.flatMap(svc.open(args.serial), f))
 
 const hex = (n: number, digits: number) => `0x${n.toString(16).padStart(digits, "0")}`
 
@@ -34,10 +38,13 @@ const listCommand = defineCommand({
   args: { simulate: pandaArgs.simulate, json: pandaArgs.json },
   run: async ({ args }) => {
     const { out } = commandEnv()
-    const pandas = await run(args.simulate, (svc) => svc.list)
+    const pandas = await run(args.simulate, svc => svc.list)
     if (out.json) return out.printJson(pandas)
     if (pandas.length === 0) return out.log.info("No panda found.")
-    out.table(["serial", "vendor", "product", "mode"], pandas.map((p) => [p.serial, hex(p.vendorId, 4), hex(p.productId, 4), p.bootstub ? "bootstub" : "app"]))
+    out.table(
+      ["serial", "vendor", "product", "mode"],
+      pandas.map(p => [p.serial, hex(p.vendorId, 4), hex(p.productId, 4), p.bootstub ? "bootstub" : "app"])
+    )
   }
 })
 
@@ -46,12 +53,19 @@ const infoCommand = defineCommand({
   args: pandaArgs,
   run: async ({ args }) => {
     const { out } = commandEnv()
-    const info = await withHandle(args, (h) => Effect.succeed(h.info))
+    const info = await withHandle(args, h => Effect.succeed(h.info))
     if (out.json) return out.printJson(info)
-    out.table(["field", "value"], [
-      ["serial", info.serial], ["hardware", `${info.hwTypeName} (${hex(info.hwType, 2)})`], ["firmware", info.firmwareVersion],
-      ["usb id", `${hex(info.vendorId, 4)}:${hex(info.productId, 4)}`], ["health version", hex(info.packetVersions.health, 8)], ["CAN packet version", hex(info.packetVersions.can, 8)]
-    ])
+    out.table(
+      ["field", "value"],
+      [
+        ["serial", info.serial],
+        ["hardware", `${info.hwTypeName} (${hex(info.hwType, 2)})`],
+        ["firmware", info.firmwareVersion],
+        ["usb id", `${hex(info.vendorId, 4)}:${hex(info.productId, 4)}`],
+        ["health version", hex(info.packetVersions.health, 8)],
+        ["CAN packet version", hex(info.packetVersions.can, 8)]
+      ]
+    )
   }
 })
 
@@ -60,17 +74,37 @@ const healthCommand = defineCommand({
   args: pandaArgs,
   run: async ({ args }) => {
     const { out } = commandEnv()
-    const report = await withHandle(args, (h) => Effect.all({ health: h.health, can: Effect.forEach([0, 1, 2], (bus) => h.canHealth(bus)) }))
+    const report = await withHandle(args, h => Effect.all({ health: h.health, can: Effect.forEach([0, 1, 2], bus => h.canHealth(bus)) }))
     if (out.json) return out.printJson(report)
     const h = report.health
-    out.table(["field", "value"], [
-      ["uptime", `${h.uptime} s`], ["voltage", `${(h.voltage / 1000).toFixed(2)} V`], ["current", `${h.current} mA`],
-      ["ignition", `line ${h.ignitionLine}, can ${h.ignitionCan}`], ["controls allowed", String(h.controlsAllowed)],
-      ["safety mode", `${safetyModeName(h.safetyMode)} (param ${h.safetyParam})`], ["rx invalid", String(h.safetyRxInvalid)],
-      ["rx checks invalid", String(h.safetyRxChecksInvalid)], ["tx blocked", String(h.safetyTxBlocked)], ["faults", hex(h.faults, 8)],
-      ["heartbeat lost", String(h.heartbeatLost)], ["harness", String(h.carHarnessStatus)]
-    ])
-    out.table(["bus", "speed kbps", "rx frames", "tx frames", "errors", "bus off"], report.can.map((c, bus) => [String(bus), String(c.canSpeedKbps), String(c.totalRxCount), String(c.totalTxCount), String(c.totalErrorCount), String(c.busOffCount)]))
+    out.table(
+      ["field", "value"],
+      [
+        ["uptime", `${h.uptime} s`],
+        ["voltage", `${(h.voltage / 1000).toFixed(2)} V`],
+        ["current", `${h.current} mA`],
+        ["ignition", `line ${h.ignitionLine}, can ${h.ignitionCan}`],
+        ["controls allowed", String(h.controlsAllowed)],
+        ["safety mode", `${safetyModeName(h.safetyMode)} (param ${h.safetyParam})`],
+        ["rx invalid", String(h.safetyRxInvalid)],
+        ["rx checks invalid", String(h.safetyRxChecksInvalid)],
+        ["tx blocked", String(h.safetyTxBlocked)],
+        ["faults", hex(h.faults, 8)],
+        ["heartbeat lost", String(h.heartbeatLost)],
+        ["harness", String(h.carHarnessStatus)]
+      ]
+    )
+    out.table(
+      ["bus", "speed kbps", "rx frames", "tx frames", "errors", "bus off"],
+      report.can.map((c, bus) => [
+        String(bus),
+        String(c.canSpeedKbps),
+        String(c.totalRxCount),
+        String(c.totalTxCount),
+        String(c.totalErrorCount),
+        String(c.busOffCount)
+      ])
+    )
   }
 })
 

@@ -28,11 +28,11 @@ const RUN_STRING_FLAGS = {
 } as const
 
 const findTool = (tools: ReadonlyArray<ToolInfo>, id: string): ToolInfo => {
-  const tool = tools.find((t) => t.id === id)
+  const tool = tools.find(t => t.id === id)
   if (!tool) {
-    throw usageError("unknown_tool", `Unknown tool "${id}"`, `Available tools: ${tools.map((t) => t.id).join(", ") || "(none)"}. See cts cap.`, {
+    throw usageError("unknown_tool", `Unknown tool "${id}"`, `Available tools: ${tools.map(t => t.id).join(", ") || "(none)"}. See cts cap.`, {
       tool: id,
-      valid: tools.map((t) => t.id)
+      valid: tools.map(t => t.id)
     })
   }
   return tool
@@ -57,11 +57,16 @@ const resolveInput = async (
 ): Promise<CliInput> => {
   const counts = { path: given.paths.length, upload: given.uploads.length, artifact: given.artifacts.length }
   const used = Object.entries(counts).filter(([, n]) => n > 0)
-  if (used.length === 0 && tool.inputs.every((i) => i.optional)) return { type: "path", paths: [] }
-  if (used.length === 0) throw usageError("missing_input", `${tool.id} needs an input`, "Pass --path FILE, --upload FILE or --artifact ID (each repeatable for a route's segments, read in order).")
+  if (used.length === 0 && tool.inputs.every(i => i.optional)) return { type: "path", paths: [] }
+  if (used.length === 0)
+    throw usageError(
+      "missing_input",
+      `${tool.id} needs an input`,
+      "Pass --path FILE, --upload FILE or --artifact ID (each repeatable for a route's segments, read in order)."
+    )
   if (used.length > 1) throw usageError("conflicting_inputs", "Give only one of --path, --upload and --artifact", "Choose one input source (it may repeat).")
   const [flag, count] = used[0]!
-  if (count > 1 && !tool.inputs.some((i) => i.multiple)) {
+  if (count > 1 && !tool.inputs.some(i => i.multiple)) {
     throw usageError("too_many_inputs", `${tool.id} takes one input file, got ${count} --${flag} flags`, `Pass a single --${flag}.`)
   }
   if (given.uploads.length > 0) {
@@ -80,7 +85,14 @@ const resolveInput = async (
 const withUploadHint = async (client: CtsClient, input: CliInput, error: unknown): Promise<unknown> => {
   const code = (error as { code?: unknown }).code
   if (client.mode !== "remote" || input.type !== "path" || (code !== "path_not_allowed" && code !== "input_not_found")) return error
-  const local = await Promise.all(input.paths.map((p) => stat(p).then((s) => s.isFile(), () => false)))
+  const local = await Promise.all(
+    input.paths.map(p =>
+      stat(p).then(
+        s => s.isFile(),
+        () => false
+      )
+    )
+  )
   if (!local.some(Boolean)) return error
   const e = toCliError(error)
   return new CliError({
@@ -124,7 +136,8 @@ export const runCommand = defineCommand({
     let timeoutMs: number | undefined
     if (args.timeout !== undefined) {
       const seconds = Number(args.timeout)
-      if (!Number.isFinite(seconds) || seconds <= 0) throw usageError("invalid_timeout", `--timeout expects seconds > 0, got "${args.timeout}"`, "Pass e.g. --timeout 300.")
+      if (!Number.isFinite(seconds) || seconds <= 0)
+        throw usageError("invalid_timeout", `--timeout expects seconds > 0, got "${args.timeout}"`, "Pass e.g. --timeout 300.")
       timeoutMs = Math.round(seconds * 1000)
     }
     const outDirFlag = args["out-dir"] ?? settings.outDir ?? undefined
@@ -137,8 +150,11 @@ export const runCommand = defineCommand({
     const input = await resolveInput(client, tool, { paths: flags.path, uploads: flags.upload, artifacts: flags.artifact })
     const force = args.force === true
     if (outDir !== null) {
-      const fixedNames = tool.outputs.map((o) => o.name).filter((n) => !/[<>*]/.test(n))
-      await refuseOverwrite(fixedNames.map((n) => join(outDir, safeFileName(n))), force)
+      const fixedNames = tool.outputs.map(o => o.name).filter(n => !/[<>*]/.test(n))
+      await refuseOverwrite(
+        fixedNames.map(n => join(outDir, safeFileName(n))),
+        force
+      )
     }
 
     const submitted = await client.submit({ toolId: tool.id, params, input, name: args.name, timeoutMs }).catch(async (error: unknown) => {

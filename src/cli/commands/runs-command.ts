@@ -22,7 +22,8 @@ const listCommand = defineCommand({
       throw usageError("invalid_status", `Unknown status "${args.status}"`, `Use one of: ${statuses.join(", ")}.`)
     }
     const limit = args.limit === undefined ? 50 : Number(args.limit)
-    if (!Number.isInteger(limit) || limit < 1) throw usageError("invalid_limit", `--limit expects a positive integer, got "${args.limit}"`, "Pass e.g. --limit 20.")
+    if (!Number.isInteger(limit) || limit < 1)
+      throw usageError("invalid_limit", `--limit expects a positive integer, got "${args.limit}"`, "Pass e.g. --limit 20.")
     const client = await openClient(settings)
     const page = await client.listRuns({ status: args.status as RunStatus | undefined, toolId: args.tool, limit, cursor: args.cursor })
     if (out.json) {
@@ -66,4 +67,3 @@ export const runsCommand = defineCommand({
   meta: { name: "runs", description: "List, inspect and cancel runs" },
   subCommands: { list: listCommand, get: getCommand, cancel: cancelCommand }
 })
-

@@ -14,7 +14,11 @@ export const serveCommand = defineCommand({
     host: { type: "string", description: "Interface to bind (default 127.0.0.1; CTS_HOST)", valueHint: "HOST" },
     port: { type: "string", description: "TCP port, 0 = any free port (default 8765; CTS_PORT)", valueHint: "PORT" },
     store: { type: "string", description: "Run store: sqlite (default) or postgres://user@host:port/db (CTS_STORE)", valueHint: "URL" },
-    artifacts: { type: "string", description: "Artifact bytes: local (default) or s3://bucket/prefix (CTS_ARTIFACTS; endpoint and keys: CTS_S3_*)", valueHint: "URL" },
+    artifacts: {
+      type: "string",
+      description: "Artifact bytes: local (default) or s3://bucket/prefix (CTS_ARTIFACTS; endpoint and keys: CTS_S3_*)",
+      valueHint: "URL"
+    },
     json: globalArgs.json
   },
   run: async ({ args }) => {
@@ -23,7 +27,7 @@ export const serveCommand = defineCommand({
       setExitCode((await runWithServerFlags(process.argv.slice(2))) as ExitCode)
       return
     }
-    const stopRequested = new Promise<"SIGINT" | "SIGTERM">((resolve) => {
+    const stopRequested = new Promise<"SIGINT" | "SIGTERM">(resolve => {
       onInterrupt(() => resolve("SIGINT"))
       for (const signal of ["SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve("SIGTERM"))
     })
@@ -31,7 +35,8 @@ export const serveCommand = defineCommand({
     let port: number | undefined
     if (args.port !== undefined) {
       port = Number(args.port)
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw usageError("invalid_port", `--port expects 0–65535, got "${args.port}"`, "Pass e.g. --port 8765 (0 picks a free port).")
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw usageError("invalid_port", `--port expects 0–65535, got "${args.port}"`, "Pass e.g. --port 8765 (0 picks a free port).")
     }
     const { startServer } = await import("../../adapters/http/start-server.js")
     const backends = { ...(args.store !== undefined ? { store: args.store } : {}), ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}) }

@@ -22,9 +22,12 @@ export const isPlausibleId = (id: string | undefined): id is string => id !== un
 export const ownedRun = (principal: string, id: string | undefined): Effect.Effect<RunRecord, CtsError, Executor> => {
   const missing = notFound("run", String(id ?? ""), "Check the run id.")
   if (!isPlausibleId(id)) return Effect.fail(missing)
-  return Effect.flatMap(Executor, (e) => e.get(id)).pipe(
+  return Effect.flatMap(Executor, e => e.get(id)).pipe(
     Effect.catchIf(isNotFound, () => Effect.fail(missing)),
-    Effect.filterOrFail((run) => run.owner === principal, () => missing)
+    Effect.filterOrFail(
+      run => run.owner === principal,
+      () => missing
+    )
   )
 }
 
@@ -32,8 +35,8 @@ export const ownedRun = (principal: string, id: string | undefined): Effect.Effe
 export const mayReadArtifact = (principal: string, meta: ArtifactMeta): Effect.Effect<boolean, never, Executor> =>
   meta.runId === null
     ? Effect.succeed(meta.metadata?.[UPLOAD_OWNER_KEY] === principal)
-    : Effect.flatMap(Executor, (e) => e.get(meta.runId!)).pipe(
-        Effect.map((run) => run.owner === principal),
+    : Effect.flatMap(Executor, e => e.get(meta.runId!)).pipe(
+        Effect.map(run => run.owner === principal),
         Effect.orElseSucceed(() => false)
       )
 
@@ -41,9 +44,9 @@ export const mayReadArtifact = (principal: string, meta: ArtifactMeta): Effect.E
 export const readableArtifact = (principal: string, id: string | undefined): Effect.Effect<ArtifactMeta, CtsError, Executor | ArtifactStore> => {
   const missing = notFound("artifact", String(id ?? ""), "Check the artifact id.")
   if (!isPlausibleId(id)) return Effect.fail(missing)
-  return Effect.flatMap(ArtifactStore, (s) => s.stat(id)).pipe(
+  return Effect.flatMap(ArtifactStore, s => s.stat(id)).pipe(
     Effect.catchIf(isNotFound, () => Effect.fail(missing)),
-    Effect.filterEffectOrFail({ predicate: (meta) => mayReadArtifact(principal, meta), orFailWith: () => missing })
+    Effect.filterEffectOrFail({ predicate: meta => mayReadArtifact(principal, meta), orFailWith: () => missing })
   )
 }
 
@@ -52,6 +55,9 @@ export const ownedUpload = (principal: string, id: string): Effect.Effect<Artifa
   const missing = notFound("upload", id, "Upload the file first and use the id it returns.")
   return readableArtifact(principal, id).pipe(
     Effect.catchIf(isNotFound, () => Effect.fail(missing)),
-    Effect.filterOrFail((meta) => meta.runId === null && meta.metadata?.[UPLOAD_OWNER_KEY] === principal, () => missing)
+    Effect.filterOrFail(
+      meta => meta.runId === null && meta.metadata?.[UPLOAD_OWNER_KEY] === principal,
+      () => missing
+    )
   )
 }

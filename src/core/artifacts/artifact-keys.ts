@@ -25,7 +25,7 @@ export const normalizeKey = (raw: string): string => {
   if (raw.includes("\\")) throw invalid(raw, "it contains a backslash")
   if (raw.includes("%")) throw invalid(raw, "it contains '%' (percent-encoding is not accepted)")
   if (raw.startsWith("/")) throw invalid(raw, "it is absolute")
-  const segments = raw.split("/").filter((s) => s !== "" && s !== ".")
+  const segments = raw.split("/").filter(s => s !== "" && s !== ".")
   if (segments.length === 0) throw invalid(raw, "it has no name")
   for (const segment of segments) {
     if (segment === "..") throw invalid(raw, "it contains '..'")
@@ -36,4 +36,3 @@ export const normalizeKey = (raw: string): string => {
   }
   return segments.join("/")
 }
-

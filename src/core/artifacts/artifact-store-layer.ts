@@ -8,5 +8,5 @@ import { ArtifactStoreS3 } from "./s3-artifact-store.js"
 
 /** The ArtifactStore the config's `artifacts` names: S3 for `s3://…`, else files under the data dir. */
 export const ArtifactStoreFromConfig: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.unwrapEffect(
-  Effect.map(CtsConfig, (config) => (config.artifacts?.startsWith("s3://") ? ArtifactStoreS3 : ArtifactStoreLocal))
+  Effect.map(CtsConfig, config => (config.artifacts?.startsWith("s3://") ? ArtifactStoreS3 : ArtifactStoreLocal))
 )

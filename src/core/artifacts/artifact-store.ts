@@ -19,10 +19,7 @@ export interface PutArtifact {
 /** Stores artifacts by key; keys never escape the store. */
 export interface ArtifactStoreService {
   readonly put: (spec: PutArtifact, body: Stream.Stream<Uint8Array, CtsError>) => Effect.Effect<ArtifactMeta, CtsError>
-  readonly get: (
-    id: string,
-    range?: ByteRange
-  ) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: Stream.Stream<Uint8Array, CtsError> }, CtsError>
+  readonly get: (id: string, range?: ByteRange) => Effect.Effect<{ readonly meta: ArtifactMeta; readonly body: Stream.Stream<Uint8Array, CtsError> }, CtsError>
   /**
    * The same bytes as `get` as a Node Readable read straight from storage in large pieces (no
    * Effect Stream in between); for adapters that pipe the body to an HTTP response. The caller

@@ -17,5 +17,5 @@ export const tokenMethods = (
       const expiresAtMs = Date.now() + Math.ceil(ttlSeconds) * 1000
       return { token: signToken(signingKey, id, expiresAtMs), expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() }
     }),
-  verifyToken: (token) => Effect.try({ try: () => verifyToken(signingKey, token), catch: (e) => e as ValidationError })
+  verifyToken: token => Effect.try({ try: () => verifyToken(signingKey, token), catch: e => e as ValidationError })
 })

@@ -9,13 +9,15 @@ const codes: Record<string, { code: string; action: string }> = {
 }
 
 /** Maps a file-system failure to a SystemError with a stable code (`disk_full`, `permission_denied`, `io_error`…). */
-export const fsError = (what: string) => (e: unknown): SystemError => {
-  const errno = (e as NodeJS.ErrnoException)?.code ?? ""
-  const known = codes[errno]
-  return new SystemError({
-    code: known?.code ?? "io_error",
-    message: `${what}: ${(e as Error)?.message ?? String(e)}`,
-    ...(known ? { suggestedAction: known.action } : {}),
-    details: { errno }
-  })
-}
+export const fsError =
+  (what: string) =>
+  (e: unknown): SystemError => {
+    const errno = (e as NodeJS.ErrnoException)?.code ?? ""
+    const known = codes[errno]
+    return new SystemError({
+      code: known?.code ?? "io_error",
+      message: `${what}: ${(e as Error)?.message ?? String(e)}`,
+      ...(known ? { suggestedAction: known.action } : {}),
+      details: { errno }
+    })
+  }

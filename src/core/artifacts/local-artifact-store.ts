@@ -46,20 +46,17 @@ const make = Effect.gen(function* () {
   const fileOf = (key: string) => path.join(realRoot, ...key.split("/"))
   const checkInside = (dir: string) =>
     attempt("Resolving an artifact directory", () => realpath(dir)).pipe(
-      Effect.filterOrFail(inside, () =>
-        new ValidationError({ code: "invalid_key", message: "Artifact key resolves outside the store (symbolic link)" })
-      )
+      Effect.filterOrFail(inside, () => new ValidationError({ code: "invalid_key", message: "Artifact key resolves outside the store (symbolic link)" }))
     )
 
-  const stat_ = (id: string) =>
-    runs.getArtifact(id).pipe(Effect.flatMap((m) => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
+  const stat_ = (id: string) => runs.getArtifact(id).pipe(Effect.flatMap(m => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
 
   const existingFile = (meta: ArtifactMeta) => {
     const file = fileOf(meta.key)
     return checkInside(path.dirname(file)).pipe(
       Effect.zipRight(attempt("Reading an artifact", () => stat(file))),
       Effect.as(file),
-      Effect.catchTag("SystemError", (e) =>
+      Effect.catchTag("SystemError", e =>
         Effect.fail(
           new SystemError({
             code: "artifact_missing",
@@ -86,11 +83,19 @@ const make = Effect.gen(function* () {
       const file = fileOf(key)
       yield* checkInside(path.dirname(file))
       yield* attempt("Deleting an artifact", () => unlink(file)).pipe(
-        Effect.catchIf((e) => (e.details as { errno?: string })?.errno === "ENOENT", () => Effect.void)
+        Effect.catchIf(
+          e => (e.details as { errno?: string })?.errno === "ENOENT",
+          () => Effect.void
+        )
       )
       let dir = path.dirname(file)
       while (dir !== realRoot && inside(dir)) {
-        const removed = yield* Effect.promise(() => rmdir(dir).then(() => true, () => false))
+        const removed = yield* Effect.promise(() =>
+          rmdir(dir).then(
+            () => true,
+            () => false
+          )
+        )
         if (!removed) break
         dir = path.dirname(dir)
       }
@@ -99,7 +104,7 @@ const make = Effect.gen(function* () {
   const service: ArtifactStoreService = {
     put: (spec, body) =>
       Effect.gen(function* () {
-        const key = yield* Effect.try({ try: () => normalizeKey(spec.key), catch: (e) => e as ValidationError })
+        const key = yield* Effect.try({ try: () => normalizeKey(spec.key), catch: e => e as ValidationError })
         if (yield* runs.getArtifactByKey(key)) {
           return yield* new ValidationError({
             code: "artifact_exists",
@@ -112,15 +117,15 @@ const make = Effect.gen(function* () {
         let size = 0
         const write = Effect.acquireUseRelease(
           attempt("Creating an artifact", () => open(tmp, "wx", PRIVATE_FILE_MODE)),
-          (fh) =>
-            Stream.runForEach(body, (chunk) =>
+          fh =>
+            Stream.runForEach(body, chunk =>
               Effect.suspend(() => {
                 hash.update(chunk)
                 size += chunk.byteLength
                 return attempt("Writing an artifact", () => fh.write(chunk))
               })
             ).pipe(Effect.zipRight(attempt("Flushing an artifact", () => fh.sync()))),
-          (fh) => Effect.promise(() => fh.close())
+          fh => Effect.promise(() => fh.close())
         )
         const final = fileOf(key)
         const commit = Effect.gen(function* () {
@@ -128,7 +133,7 @@ const make = Effect.gen(function* () {
           yield* checkInside(path.dirname(final))
           yield* attempt("Storing an artifact", () => link(tmp, final)).pipe(
             Effect.catchIf(
-              (e) => (e.details as { errno?: string })?.errno === "EEXIST",
+              e => (e.details as { errno?: string })?.errno === "EEXIST",
               () => new ValidationError({ code: "artifact_exists", message: `An artifact with key ${JSON.stringify(key)} already exists` })
             )
           )
@@ -158,9 +163,9 @@ const make = Effect.gen(function* () {
 
     stat: stat_,
 
-    list: (query) => runs.listArtifacts(query),
+    list: query => runs.listArtifacts(query),
 
-    delete: (id) =>
+    delete: id =>
       Effect.gen(function* () {
         const meta = yield* stat_(id)
         yield* removeFile(meta.key)
@@ -171,7 +176,7 @@ const make = Effect.gen(function* () {
 
     ping: Effect.asVoid(attempt("Reading the artifact store", () => stat(realRoot))),
 
-    bundle: (runId) =>
+    bundle: runId =>
       Stream.unwrap(
         Effect.gen(function* () {
           const run = yield* runs.getRun(runId)
@@ -188,7 +193,7 @@ const make = Effect.gen(function* () {
       )
   }
 
-  const files: ArtifactFilesService = { pathOf: (meta) => existingFile(meta) }
+  const files: ArtifactFilesService = { pathOf: meta => existingFile(meta) }
   return Context.make(ArtifactStore, service).pipe(Context.add(ArtifactFiles, files))
 })
 

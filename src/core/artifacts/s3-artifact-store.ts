@@ -31,7 +31,11 @@ const s3Error = (what: string) => (e: unknown) =>
       })
 
 const notFound = (id: string) =>
-  new ValidationError({ code: "artifact_not_found", message: `No artifact with id ${JSON.stringify(id)}`, suggestedAction: "List a run's artifacts to find valid ids" })
+  new ValidationError({
+    code: "artifact_not_found",
+    message: `No artifact with id ${JSON.stringify(id)}`,
+    suggestedAction: "List a run's artifacts to find valid ids"
+  })
 
 /** Longest presigned URL S3 accepts (SigV4): 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600
@@ -42,7 +46,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
     const config = yield* CtsConfig
     const runs = yield* RunStore
     const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: s3Error(what) })
-    const stat_ = (id: string) => runs.getArtifact(id).pipe(Effect.flatMap((m) => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
+    const stat_ = (id: string) => runs.getArtifact(id).pipe(Effect.flatMap(m => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
 
     const openObject = (meta: ArtifactMeta, range?: ByteRange) =>
       attempt(`Reading artifact ${meta.id}`, async () => {
@@ -52,7 +56,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
         return out.Body as Readable
       }).pipe(
         Effect.catchIf(
-          (e) => e.message.includes("NoSuchKey"),
+          e => e.message.includes("NoSuchKey"),
           () =>
             new SystemError({
               code: "artifact_missing",
@@ -72,22 +76,28 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
 
     /** Lists at most one key under the prefix: proves the bucket is reachable and readable. */
     const ping = Effect.asVoid(
-      attempt("Listing the bucket", () => client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.prefix ? `${loc.prefix}/` : undefined, MaxKeys: 1 })))
+      attempt("Listing the bucket", () =>
+        client.send(new ListObjectsV2Command({ Bucket: loc.bucket, Prefix: loc.prefix ? `${loc.prefix}/` : undefined, MaxKeys: 1 }))
+      )
     )
 
     const service: ArtifactStoreService = {
       put: (spec, body) =>
         Effect.gen(function* () {
-          const key = yield* Effect.try({ try: () => normalizeKey(spec.key), catch: (e) => e as ValidationError })
+          const key = yield* Effect.try({ try: () => normalizeKey(spec.key), catch: e => e as ValidationError })
           if (yield* runs.getArtifactByKey(key)) {
-            return yield* new ValidationError({ code: "artifact_exists", message: `An artifact with key ${JSON.stringify(key)} already exists`, suggestedAction: "Use a different artifact name" })
+            return yield* new ValidationError({
+              code: "artifact_exists",
+              message: `An artifact with key ${JSON.stringify(key)} already exists`,
+              suggestedAction: "Use a different artifact name"
+            })
           }
           const hash = createHash("sha256")
           let size = 0
           let bodyError: CtsError | undefined
           const counted = body.pipe(
-            Stream.tap((chunk) => Effect.sync(() => (hash.update(chunk), (size += chunk.byteLength)))),
-            Stream.tapError((e) => Effect.sync(() => void (bodyError = e)))
+            Stream.tap(chunk => Effect.sync(() => (hash.update(chunk), (size += chunk.byteLength)))),
+            Stream.tapError(e => Effect.sync(() => void (bodyError = e)))
           )
           const upload = new Upload({
             client,
@@ -96,29 +106,43 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
             partSize: 8 * 1024 * 1024
           })
           yield* attempt(`Storing ${key}`, () => upload.done()).pipe(
-            Effect.mapError((e) => bodyError ?? e),
+            Effect.mapError(e => bodyError ?? e),
             Effect.onInterrupt(() => Effect.promise(() => upload.abort().catch(() => undefined)))
           )
           const meta: ArtifactMeta = {
-            id: newId("art"), key, runId: spec.runId ?? null, name: spec.name, size, sha256: hash.digest("hex"),
-            contentType: spec.contentType, createdAt: new Date().toISOString(), ...(spec.metadata ? { metadata: spec.metadata } : {})
+            id: newId("art"),
+            key,
+            runId: spec.runId ?? null,
+            name: spec.name,
+            size,
+            sha256: hash.digest("hex"),
+            contentType: spec.contentType,
+            createdAt: new Date().toISOString(),
+            ...(spec.metadata ? { metadata: spec.metadata } : {})
           }
-          yield* runs.insertArtifact(meta).pipe(
-            Effect.tapError(() => Effect.promise(() => client.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: objectKey(loc, key) })).catch(() => undefined)))
-          )
+          yield* runs
+            .insertArtifact(meta)
+            .pipe(
+              Effect.tapError(() =>
+                Effect.promise(() => client.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: objectKey(loc, key) })).catch(() => undefined))
+              )
+            )
           return meta
         }),
 
       get: (id, range) =>
-        Effect.map(located(id, range), ({ meta, body }) => ({ meta, body: Stream.fromAsyncIterable(body as AsyncIterable<Uint8Array>, s3Error(`Reading artifact ${id}`)) })),
+        Effect.map(located(id, range), ({ meta, body }) => ({
+          meta,
+          body: Stream.fromAsyncIterable(body as AsyncIterable<Uint8Array>, s3Error(`Reading artifact ${id}`))
+        })),
 
       openRead: located,
 
       stat: stat_,
 
-      list: (query) => runs.listArtifacts(query),
+      list: query => runs.listArtifacts(query),
 
-      delete: (id) =>
+      delete: id =>
         Effect.gen(function* () {
           const meta = yield* stat_(id)
           yield* attempt(`Deleting artifact ${id}`, () => client.send(new DeleteObjectCommand({ Bucket: loc.bucket, Key: objectKey(loc, meta.key) })))
@@ -131,19 +155,23 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
         Effect.gen(function* () {
           const seconds = Math.ceil(ttlSeconds)
           if (!(seconds > 0) || seconds > MAX_PRESIGN_SECONDS) {
-            return yield* new ValidationError({ code: "invalid_ttl", message: `ttlSeconds must be from 1 to ${MAX_PRESIGN_SECONDS} (7 days), got ${ttlSeconds}` })
+            return yield* new ValidationError({
+              code: "invalid_ttl",
+              message: `ttlSeconds must be from 1 to ${MAX_PRESIGN_SECONDS} (7 days), got ${ttlSeconds}`
+            })
           }
           const meta = yield* stat_(id)
           const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000)
           const command = new GetObjectCommand({
-            Bucket: loc.bucket, Key: objectKey(loc, meta.key),
+            Bucket: loc.bucket,
+            Key: objectKey(loc, meta.key),
             ResponseContentDisposition: `attachment; filename="${meta.name.replace(/["\\\r\n]/g, "_")}"`
           })
           const url = yield* attempt("Signing a download URL", () => getSignedUrl(client, command, { expiresIn: seconds, signingDate: signedAt }))
           return { url, expiresAt: new Date(signedAt.getTime() + seconds * 1000).toISOString() }
         }),
 
-      bundle: (runId) =>
+      bundle: runId =>
         Stream.unwrap(
           Effect.gen(function* () {
             const run = yield* runs.getRun(runId)
@@ -156,7 +184,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
               cursor = page.nextCursor ?? undefined
             } while (cursor)
             return zipStream(
-              metas.map((meta) => ({ name: meta.name, size: meta.size, mtime: new Date(meta.createdAt), open: () => Effect.runPromise(openObject(meta)) }))
+              metas.map(meta => ({ name: meta.name, size: meta.size, mtime: new Date(meta.createdAt), open: () => Effect.runPromise(openObject(meta)) }))
             )
           })
         )
@@ -165,10 +193,15 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
     /** Tool workers read inputs from files: an S3 artifact used as an input is copied once into `<dataDir>/s3-cache/`. */
     const cacheDir = path.join(config.dataDir, "s3-cache")
     const files: ArtifactFilesService = {
-      pathOf: (meta) =>
+      pathOf: meta =>
         Effect.gen(function* () {
           const file = path.join(cacheDir, `${meta.id}-${meta.sha256.slice(0, 16)}`)
-          const cached = yield* Effect.promise(() => stat(file).then((s) => s.size === meta.size, () => false))
+          const cached = yield* Effect.promise(() =>
+            stat(file).then(
+              s => s.size === meta.size,
+              () => false
+            )
+          )
           if (cached) return file
           const body = yield* openObject(meta)
           const tmp = `${file}.${newId("upl")}.part`
@@ -194,7 +227,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
 export const ArtifactStoreS3: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.effectContext(
   Effect.gen(function* () {
     const config = yield* CtsConfig
-    const loc = yield* Effect.try({ try: () => parseS3Url(config.artifacts ?? ""), catch: (e) => e as ValidationError })
+    const loc = yield* Effect.try({ try: () => parseS3Url(config.artifacts ?? ""), catch: e => e as ValidationError })
     const { service, files } = yield* makeS3ArtifactStore(createS3Client(config.s3), loc)
     return Context.make(ArtifactStore, service).pipe(Context.add(ArtifactFiles, files))
   })

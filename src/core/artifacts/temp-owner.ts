@@ -63,7 +63,7 @@ export const sweepDeadTemp = async (tmpRoot: string): Promise<ReadonlyArray<stri
  */
 export const claimTempDir = (tmpRoot: string) =>
   Effect.gen(function* () {
-    const instance = yield* Effect.acquireRelease(Effect.sync(registerInstance), (i) => Effect.sync(i.release))
+    const instance = yield* Effect.acquireRelease(Effect.sync(registerInstance), i => Effect.sync(i.release))
     const dir = path.join(tmpRoot, instance.host.replace(":", "."))
     const ownerFile = path.join(dir, OWNER_FILE)
     yield* Effect.acquireRelease(
@@ -71,7 +71,9 @@ export const claimTempDir = (tmpRoot: string) =>
         try: async () => {
           ensurePrivateDir(tmpRoot)
           ensurePrivateDir(dir)
-          await writeFile(ownerFile, JSON.stringify({ host: instance.host, hostname: hostname(), pid: process.pid, createdAt: new Date().toISOString() }), { mode: PRIVATE_FILE_MODE })
+          await writeFile(ownerFile, JSON.stringify({ host: instance.host, hostname: hostname(), pid: process.pid, createdAt: new Date().toISOString() }), {
+            mode: PRIVATE_FILE_MODE
+          })
         },
         catch: fsError("Creating the artifact store's temp directory")
       }),
@@ -86,7 +88,7 @@ export const claimTempDir = (tmpRoot: string) =>
         timer.unref()
         return timer
       }),
-      (timer) => Effect.sync(() => clearInterval(timer))
+      timer => Effect.sync(() => clearInterval(timer))
     )
     yield* Effect.promise(() => sweepDeadTemp(tmpRoot))
     return dir

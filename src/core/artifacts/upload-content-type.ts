@@ -8,7 +8,8 @@ const sniffed: Partial<Record<SniffedKind, string>> = {
 }
 
 /** Types a client may not declare for stored bytes: form encodings (curl's default) and content a browser would run. */
-const refused = /^(multipart\/|application\/x-www-form-urlencoded$|text\/html$|application\/xhtml\+xml$|image\/svg\+xml$|text\/xml$|application\/xml$|text\/javascript$|application\/javascript$|application\/ecmascript$)/
+const refused =
+  /^(multipart\/|application\/x-www-form-urlencoded$|text\/html$|application\/xhtml\+xml$|image\/svg\+xml$|text\/xml$|application\/xml$|text\/javascript$|application\/javascript$|application\/ecmascript$)/
 
 /** A declared `Content-Type` reduced to its lower-case `type/subtype`, or null when it is absent, malformed or refused. */
 export const saneContentType = (declared: string | null): string | null => {

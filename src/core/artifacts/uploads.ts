@@ -23,7 +23,9 @@ export interface UploadRequest {
 /** A checked upload name: one plain file name (letters, digits, `._+=@,()-` and spaces; no path, no `..`, no control characters). */
 export const checkUploadName = (name: string): Effect.Effect<string, ValidationError> => {
   if (name === "") {
-    return Effect.fail(new ValidationError({ code: "missing_upload_name", message: "The upload has no file name.", suggestedAction: "Give the upload its file's base name." }))
+    return Effect.fail(
+      new ValidationError({ code: "missing_upload_name", message: "The upload has no file name.", suggestedAction: "Give the upload its file's base name." })
+    )
   }
   if (!isSafeName(name)) {
     return Effect.fail(
@@ -39,7 +41,13 @@ export const checkUploadName = (name: string): Effect.Effect<string, ValidationE
 }
 
 const broken = (e: unknown): CtsError =>
-  isCtsError(e) ? e : new ValidationError({ code: "upload_incomplete", message: `The upload stream broke off: ${(e as Error)?.message ?? e}.`, suggestedAction: "Retry the upload." })
+  isCtsError(e)
+    ? e
+    : new ValidationError({
+        code: "upload_incomplete",
+        message: `The upload stream broke off: ${(e as Error)?.message ?? e}.`,
+        suggestedAction: "Retry the upload."
+      })
 
 /**
  * Stores an upload under `uploads/<id>/<name>` (run id null): checks the name, sniffs the first bytes for the

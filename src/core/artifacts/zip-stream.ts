@@ -32,10 +32,10 @@ export const zipStream = (entries: ReadonlyArray<ZipEntry>): Stream.Stream<Uint8
       let name = base
       for (let i = 2; used.has(name); i++) name = `${i}-${base}`
       used.add(name)
-      zip.addReadStreamLazy(name, { mtime: entry.mtime, size: entry.size }, (cb) => {
+      zip.addReadStreamLazy(name, { mtime: entry.mtime, size: entry.size }, cb => {
         const opening = entry.open ? entry.open() : Promise.resolve(createReadStream(entry.file!, { highWaterMark: 64 * 1024 }))
         opening.then(
-          (stream) => {
+          stream => {
             opened.push(stream)
             cb(null, stream)
           },
@@ -45,6 +45,6 @@ export const zipStream = (entries: ReadonlyArray<ZipEntry>): Stream.Stream<Uint8
     }
     zip.end()
     return Stream.fromAsyncIterable(zip.outputStream as AsyncIterable<Buffer>, fsError("Building a ZIP bundle")).pipe(
-      Stream.ensuring(Effect.sync(() => opened.forEach((s) => s.destroy())))
+      Stream.ensuring(Effect.sync(() => opened.forEach(s => s.destroy())))
     )
   })

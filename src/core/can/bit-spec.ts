@@ -23,8 +23,7 @@ export interface BitSpec {
   readonly msbInByte: number
 }
 
-const ACCEPTED =
-  "`0xADDR:bNN` (global LSB bit, e.g. 0x146:b43) or `0xADDR:B<byte>b<msb>` (byte and MSB-numbered bit, e.g. 0x146:B5b4)"
+const ACCEPTED = "`0xADDR:bNN` (global LSB bit, e.g. 0x146:b43) or `0xADDR:B<byte>b<msb>` (byte and MSB-numbered bit, e.g. 0x146:B5b4)"
 
 const LSB_FORM = /^0x([0-9a-fA-F]{1,8}):b(\d{1,3})$/
 const MSB_FORM = /^0x([0-9a-fA-F]{1,8}):B(\d{1,2})b(\d{1,2})$/
@@ -49,9 +48,7 @@ const build = (text: string, form: "lsb" | "msb", address: number, bit: number):
 
 const checkAddress = (text: string, hex: string): Either.Either<number, ValidationError> => {
   const address = parseInt(hex, 16)
-  return address > MAX_CAN_ADDRESS
-    ? Either.left(badSpec(text, `address 0x${hex} is above the 29-bit maximum 0x1FFFFFFF`))
-    : Either.right(address)
+  return address > MAX_CAN_ADDRESS ? Either.left(badSpec(text, `address 0x${hex} is above the 29-bit maximum 0x1FFFFFFF`)) : Either.right(address)
 }
 
 /**
@@ -65,7 +62,7 @@ export const parseBitSpec = (input: string): Either.Either<BitSpec, ValidationEr
   if (lsb) {
     const bit = Number(lsb[2])
     if (bit >= MAX_PAYLOAD_BYTES * 8) return Either.left(badSpec(text, `bit ${bit} is beyond a 64-byte payload (0–511)`))
-    return Either.map(checkAddress(text, lsb[1]), (address) => build(text, "lsb", address, bit))
+    return Either.map(checkAddress(text, lsb[1]), address => build(text, "lsb", address, bit))
   }
   const msb = MSB_FORM.exec(text)
   if (msb) {
@@ -73,7 +70,7 @@ export const parseBitSpec = (input: string): Either.Either<BitSpec, ValidationEr
     const msbBit = Number(msb[3])
     if (byte >= MAX_PAYLOAD_BYTES) return Either.left(badSpec(text, `byte ${byte} is beyond a 64-byte payload (0–63)`))
     if (msbBit > 7) return Either.left(badSpec(text, `bit b${msbBit} is not 0–7`))
-    return Either.map(checkAddress(text, msb[1]), (address) => build(text, "msb", address, byte * 8 + (7 - msbBit)))
+    return Either.map(checkAddress(text, msb[1]), address => build(text, "msb", address, byte * 8 + (7 - msbBit)))
   }
   if (!text.includes(":")) return Either.left(badSpec(text, "missing ':' between address and bit"))
   if (!/^0x[0-9a-fA-F]+:/.test(text)) return Either.left(badSpec(text, "the address must be hexadecimal with a 0x prefix"))
@@ -84,5 +81,4 @@ export const parseBitSpec = (input: string): Either.Either<BitSpec, ValidationEr
 export const formatLsbBitSpec = (address: number, bit: number): string => `0x${address.toString(16).toUpperCase()}:b${bit}`
 
 /** Formats a bit in the `0xADDR:B<byte>b<msb>` form (uppercase hex address). */
-export const formatMsbBitSpec = (address: number, bit: number): string =>
-  `0x${address.toString(16).toUpperCase()}:B${bit >> 3}b${7 - (bit & 7)}`
+export const formatMsbBitSpec = (address: number, bit: number): string => `0x${address.toString(16).toUpperCase()}:B${bit >> 3}b${7 - (bit & 7)}`

@@ -102,7 +102,7 @@ export const createBitTracker = (options: BitTrackerOptions = {}): BitTracker =>
 
   const observe = (timeNs: number, bus: number, address: number, data: Uint8Array) => {
     let s = streams.find(bus, address)
-    const n = Math.min(data.length , bytes)
+    const n = Math.min(data.length, bytes)
     if (s < 0) {
       s = addStream(bus, address)
       storePayload(last, s * bytes, 0, data, n)

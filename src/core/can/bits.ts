@@ -36,11 +36,7 @@ export const bitValue = (data: Uint8Array, g: number): 0 | 1 => {
  * order. The shorter payload is treated as zero-padded, like the old tools' u64 comparison.
  * Allocation-free; the building block of the trackers.
  */
-export const forEachChangedBit = (
-  previous: Uint8Array,
-  current: Uint8Array,
-  onBit: (g: number, newValue: 0 | 1) => void
-): void => {
+export const forEachChangedBit = (previous: Uint8Array, current: Uint8Array, onBit: (g: number, newValue: 0 | 1) => void): void => {
   const n = Math.max(previous.length, current.length)
   for (let i = 0; i < n; i++) {
     const cur = i < current.length ? current[i] : 0
@@ -57,6 +53,6 @@ export const forEachChangedBit = (
 /** Global bits (ascending) that differ between two payloads; the shorter one reads as zero-padded. */
 export const changedBits = (previous: Uint8Array, current: Uint8Array): number[] => {
   const out: number[] = []
-  forEachChangedBit(previous, current, (g) => out.push(g))
+  forEachChangedBit(previous, current, g => out.push(g))
   return out
 }

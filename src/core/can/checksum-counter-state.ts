@@ -142,7 +142,7 @@ export const observeFrame = (st: StreamState, address: number, data: Uint8Array)
 const findCounters = (st: StreamState, ratio: number, checksums: ReadonlyArray<ChecksumByte>): CounterField[] => {
   const byLsb = new Map<number, Array<{ width: number; inc: number; topMoved: boolean }>>()
   FIELDS.forEach((fd, f) => {
-    if (checksums.some((c) => c.byte === fd.byte)) return
+    if (checksums.some(c => c.byte === fd.byte)) return
     const lsb = fd.byte * 8 + fd.shift
     const list = byLsb.get(lsb) ?? []
     const topMoved = (st.everChanged[fd.byte] & (1 << (fd.shift + fd.width - 1))) !== 0
@@ -154,21 +154,20 @@ const findCounters = (st: StreamState, ratio: number, checksums: ReadonlyArray<C
     list.sort((a, b) => a.width - b.width)
     const narrow = list[0]
     if (narrow.inc < ratio * st.pairs) continue
-    const widest = list.filter((c) => c.inc >= narrow.inc && c.topMoved).pop() ?? narrow
+    const widest = list.filter(c => c.inc >= narrow.inc && c.topMoved).pop() ?? narrow
     found.push({ lsbBit, width: widest.width, increments: widest.inc, pairs: st.pairs })
   }
   found.sort((a, b) => b.width - a.width)
   const kept: CounterField[] = []
   for (const c of found) {
-    if (!kept.some((k) => c.lsbBit >= k.lsbBit && c.lsbBit + c.width <= k.lsbBit + k.width)) kept.push(c)
+    if (!kept.some(k => c.lsbBit >= k.lsbBit && c.lsbBit + c.width <= k.lsbBit + k.width)) kept.push(c)
   }
   return kept.sort((a, b) => a.lsbBit - b.lsbBit)
 }
 
 const findChecksums = (st: StreamState, minPairs: number, ratio: number): ChecksumByte[] => {
   const out: ChecksumByte[] = []
-  const holds = (matched: number, checked: number, evidence: number) =>
-    checked >= minPairs && matched >= ratio * checked && evidence >= MIN_EVIDENCE
+  const holds = (matched: number, checked: number, evidence: number) => checked >= minPairs && matched >= ratio * checked && evidence >= MIN_EVIDENCE
   if (holds(st.subaruMatched, st.subaruChecked, st.subaruEvidence)) {
     out.push({ byte: 0, rule: "subaru_sum", matched: st.subaruMatched, checked: st.subaruChecked })
   }
@@ -206,7 +205,7 @@ export const summariseStream = (
     frames: st.frames,
     checksums,
     counters,
-    checksumBits: checksums.flatMap((c) => bitsOfByte(c.byte)).sort((a, b) => a - b),
-    counterBits: counters.flatMap((c) => Array.from({ length: c.width }, (_, i) => c.lsbBit + i))
+    checksumBits: checksums.flatMap(c => bitsOfByte(c.byte)).sort((a, b) => a - b),
+    counterBits: counters.flatMap(c => Array.from({ length: c.width }, (_, i) => c.lsbBit + i))
   }
 }

@@ -107,8 +107,7 @@ export const formatCabanaRow = (row: CsvRowInput): string =>
   `${formatNsAsSeconds(row.timeNs)},${formatCanAddress(row.address)},${row.src},0x${bytesToHex(row.data)}`
 
 /** Header line of a dialect, with its line break. */
-export const canCsvHeaderLine = (dialect: CanCsvDialect): string =>
-  (dialect === "old-tools" ? OLD_TOOLS_CSV_HEADER : CABANA_CSV_HEADER) + "\n"
+export const canCsvHeaderLine = (dialect: CanCsvDialect): string => (dialect === "old-tools" ? OLD_TOOLS_CSV_HEADER : CABANA_CSV_HEADER) + "\n"
 
 /** Many old-tools rows as one string, each ending in `\n` (no header). */
 export const formatOldToolsRows = (rows: Iterable<OldToolsRowInput>): string => {

@@ -1,13 +1,7 @@
 import { ValidationError } from "../errors.js"
 import { MAX_CAN_ADDRESS, MAX_PAYLOAD_BYTES } from "./bit-spec.js"
 import { makeCanFrame, type CanFrame } from "./can-frame.js"
-import {
-  CABANA_CSV_HEADER,
-  OLD_TOOLS_CSV_HEADER,
-  parseSecondsToNs,
-  type CanCsvDialect,
-  type OldToolsSegment
-} from "./csv-format.js"
+import { CABANA_CSV_HEADER, OLD_TOOLS_CSV_HEADER, parseSecondsToNs, type CanCsvDialect, type OldToolsSegment } from "./csv-format.js"
 import { readCsvRecords, type CsvRecord, type TextSource } from "./csv-lines.js"
 import { parseHexBytes } from "./hex.js"
 
@@ -59,7 +53,7 @@ const headerError = (line: number, text: string, why: string) =>
 
 /** Recognises a dialect from header column names; undefined when neither fits. */
 export const detectCanCsvDialect = (columns: ReadonlyArray<string>): CanCsvDialect | undefined => {
-  const names = new Set(columns.map((c) => c.trim().toLowerCase()))
+  const names = new Set(columns.map(c => c.trim().toLowerCase()))
   if (names.has("timestamp") && names.has("address") && names.has("data_hex")) return "old-tools"
   if (names.has("time") && names.has("addr") && names.has("data")) return "cabana"
   return undefined
@@ -67,7 +61,7 @@ export const detectCanCsvDialect = (columns: ReadonlyArray<string>): CanCsvDiale
 
 const layoutOf = (record: CsvRecord, forced: CanCsvDialect | undefined): Layout => {
   const text = record.fields.join(",")
-  const names = record.fields.map((c) => c.trim().toLowerCase())
+  const names = record.fields.map(c => c.trim().toLowerCase())
   const dialect = detectCanCsvDialect(names)
   if (!dialect) throw headerError(record.line, text, "not a CAN CSV header")
   if (forced && forced !== dialect) throw headerError(record.line, text, `expected the ${forced} dialect, found ${dialect}`)
@@ -159,7 +153,7 @@ export async function* readCanCsv(source: TextSource, options: ReadCanCsvOptions
       if (!layout) {
         if (record.fields[0].trimStart().startsWith("#")) continue
         layout = layoutOf(record, options.dialect)
-        options.onHeader?.({ dialect: layout.dialect, columns: record.fields.map((c) => c.trim()), line: record.line })
+        options.onHeader?.({ dialect: layout.dialect, columns: record.fields.map(c => c.trim()), line: record.line })
         continue
       }
       batch.push(frameOf(record, layout))

@@ -8,7 +8,7 @@ import { readCanCsv, type CsvFrame, type ReadCanCsvOptions } from "./csv-reader.
  * by the source passes through when it is a CtsError and becomes a SystemError (`read_failed`) otherwise.
  */
 export const canCsvStream = (source: TextSource, options: ReadCanCsvOptions = {}): Stream.Stream<CsvFrame[], CtsError> =>
-  Stream.fromAsyncIterable(readCanCsv(source, options), (e) =>
+  Stream.fromAsyncIterable(readCanCsv(source, options), e =>
     isCtsError(e)
       ? e
       : new SystemError({

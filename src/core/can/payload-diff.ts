@@ -19,7 +19,7 @@ export const diffAndStorePayload = (
   currentLength: number,
   out: Uint32Array
 ): number => {
-  const span = Math.max(currentLength , storedLength)
+  const span = Math.max(currentLength, storedLength)
   let count = 0
   for (let i = 0; i < span; i++) {
     const cur = i < currentLength ? current[i] : 0
@@ -37,13 +37,7 @@ export const diffAndStorePayload = (
 }
 
 /** Stores `current[0, currentLength)` at `offset`, zeroing what is left of a longer stored payload. */
-export const storePayload = (
-  stored: Uint8Array,
-  offset: number,
-  storedLength: number,
-  current: Uint8Array,
-  currentLength: number
-): void => {
+export const storePayload = (stored: Uint8Array, offset: number, storedLength: number, current: Uint8Array, currentLength: number): void => {
   for (let i = 0; i < currentLength; i++) stored[offset + i] = current[i]
   for (let i = currentLength; i < storedLength; i++) stored[offset + i] = 0
 }

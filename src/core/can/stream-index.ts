@@ -34,6 +34,6 @@ export const createStreamIndex = (): StreamIndex => {
       return index
     },
     size: () => keys.length,
-    keyOf: (index) => keys[index]
+    keyOf: index => keys[index]
   }
 }

@@ -40,10 +40,10 @@ export const listBundledDbcs = (): Effect.Effect<string[], SystemError> =>
     return Effect.try({
       try: () =>
         readdirSync(dir)
-          .filter((f) => f.endsWith(".dbc"))
-          .map((f) => f.slice(0, -4))
+          .filter(f => f.endsWith(".dbc"))
+          .map(f => f.slice(0, -4))
           .sort(),
-      catch: (e) => new SystemError({ code: "bundled_dbc_unreadable", message: `Cannot list ${dir}: ${String(e)}` })
+      catch: e => new SystemError({ code: "bundled_dbc_unreadable", message: `Cannot list ${dir}: ${String(e)}` })
     })
   })
 
@@ -73,7 +73,7 @@ export const loadBundledDbc = (name: string): Effect.Effect<Dbc, ValidationError
     const path = join(bundledDbcDir() ?? "", `${base}.dbc`)
     const bytes = yield* Effect.try({
       try: () => readFileSync(path),
-      catch: (e) => new SystemError({ code: "bundled_dbc_unreadable", message: `Cannot read bundled DBC ${base}: ${String(e)}` })
+      catch: e => new SystemError({ code: "bundled_dbc_unreadable", message: `Cannot read bundled DBC ${base}: ${String(e)}` })
     })
     const dbc = yield* parseDbc(decodeDbcBytes(bytes))
     parsed.set(base, dbc)

@@ -58,5 +58,5 @@ export const signalBits = (signal: DbcSignal): ReadonlyArray<number> => signal.b
 /** True when two signals share at least one bit. */
 export const signalsOverlap = (a: DbcSignal, b: DbcSignal): boolean => {
   const mine = new Set(a.bits)
-  return b.bits.some((bit) => mine.has(bit))
+  return b.bits.some(bit => mine.has(bit))
 }

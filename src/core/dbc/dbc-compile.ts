@@ -49,13 +49,13 @@ export const physicalValueExpression = (signal: DbcSignal, data: string, scratch
  */
 export const compileSignalDecoder = (signal: DbcSignal): ((data: Uint8Array) => number) => {
   const expression = physicalValueExpression(signal, "data", "u")
-  if (expression === undefined) return (data) => decodeSignal(signal, data)
+  if (expression === undefined) return data => decodeSignal(signal, data)
   return new Function("data", `let u\nreturn ${expression}`) as (data: Uint8Array) => number
 }
 
 /** Like compileSignalDecoder for the raw integer (multiplexor values): equal to `Number(decodeSignalRaw(signal, data))`. */
 export const compileRawDecoder = (signal: DbcSignal): ((data: Uint8Array) => number) => {
   const expression = rawValueExpression(signal, "data", "u")
-  if (expression === undefined) return (data) => Number(decodeSignalRaw(signal, data))
+  if (expression === undefined) return data => Number(decodeSignalRaw(signal, data))
   return new Function("data", `let u\nreturn ${expression}`) as (data: Uint8Array) => number
 }

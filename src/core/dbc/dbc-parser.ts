@@ -18,17 +18,39 @@ import type { Dbc, DbcMessage, DbcSignal } from "./dbc-types.js"
 
 /** Statements cts-lite does not use; they are skipped up to their `;`. */
 const SKIPPED = new Set([
-  "BA_DEF_", "BA_", "BA_DEF_DEF_", "BA_DEF_REL_", "BA_REL_", "BA_DEF_DEF_REL_", "BA_DEF_SGTYPE_", "BA_SGTYPE_",
-  "VAL_TABLE_", "BO_TX_BU_", "SIG_GROUP_", "EV_", "ENVVAR_DATA_", "SGTYPE_", "SGTYPE_VAL_", "SIG_TYPE_REF_",
-  "SIGTYPE_VALTYPE_", "BU_SG_REL_", "BU_EV_REL_", "BU_BO_REL_", "SG_MUL_VAL_", "CAT_DEF_", "CAT_", "FILTER",
-  "NS_DESC_", "EV_DATA_"
+  "BA_DEF_",
+  "BA_",
+  "BA_DEF_DEF_",
+  "BA_DEF_REL_",
+  "BA_REL_",
+  "BA_DEF_DEF_REL_",
+  "BA_DEF_SGTYPE_",
+  "BA_SGTYPE_",
+  "VAL_TABLE_",
+  "BO_TX_BU_",
+  "SIG_GROUP_",
+  "EV_",
+  "ENVVAR_DATA_",
+  "SGTYPE_",
+  "SGTYPE_VAL_",
+  "SIG_TYPE_REF_",
+  "SIGTYPE_VALTYPE_",
+  "BU_SG_REL_",
+  "BU_EV_REL_",
+  "BU_BO_REL_",
+  "SG_MUL_VAL_",
+  "CAT_DEF_",
+  "CAT_",
+  "FILTER",
+  "NS_DESC_",
+  "EV_DATA_"
 ])
 
 /** 1-based line number of a text offset, by binary search over line starts. */
 const createLineIndex = (text: string): ((pos: number) => number) => {
   const starts = [0]
   for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1)
-  return (pos) => {
+  return pos => {
     let lo = 0
     let hi = starts.length - 1
     while (lo < hi) {
@@ -69,7 +91,7 @@ const parseStatements = (s: DbcScanner, draft: DbcDraft): void => {
       if (current.name !== INDEPENDENT_SIGNALS_MESSAGE) {
         const id = current.address + (current.extended ? 0x80000000 : 0)
         if (draft.byId.has(id)) s.fail(`message id ${id} is defined twice`, pos)
-        if (draft.messages.some((m) => m.name === current?.name)) s.fail(`message name ${current.name} is defined twice`, pos)
+        if (draft.messages.some(m => m.name === current?.name)) s.fail(`message name ${current.name} is defined twice`, pos)
         draft.byId.set(id, current)
         draft.messages.push(current)
       }
@@ -83,7 +105,7 @@ const parseStatements = (s: DbcScanner, draft: DbcDraft): void => {
 
 const checkMessage = (s: DbcScanner, m: MessageDraft): void => {
   const names = new Set<string>()
-  const muxes = m.signals.filter((sig) => sig.isMultiplexor && sig.multiplexValue === undefined)
+  const muxes = m.signals.filter(sig => sig.isMultiplexor && sig.multiplexValue === undefined)
   if (muxes.length > 1) s.fail(`message ${m.name} has more than one multiplexor (M)`, muxes[1].pos)
   for (const sig of m.signals) {
     if (names.has(sig.name)) s.fail(`signal ${sig.name} appears twice in message ${m.name}`, sig.pos)
@@ -92,7 +114,7 @@ const checkMessage = (s: DbcScanner, m: MessageDraft): void => {
       s.fail(`signal ${sig.name} is multiplexed (m${sig.multiplexValue}) but ${m.name} has no multiplexor (M)`, sig.pos)
     }
     const bits = layoutBits(sig.startBit, sig.length, sig.byteOrder)
-    const bad = bits.find((b) => b < 0 || b >= m.size * 8)
+    const bad = bits.find(b => b < 0 || b >= m.size * 8)
     if (bad !== undefined) {
       s.fail(`signal ${sig.name} reaches bit ${bad}, outside the ${m.size}-byte message ${m.name}`, sig.pos)
     }
@@ -100,8 +122,8 @@ const checkMessage = (s: DbcScanner, m: MessageDraft): void => {
 }
 
 const finish = (draft: DbcDraft): Dbc => {
-  const messages: DbcMessage[] = draft.messages.map((m) => {
-    const signals: DbcSignal[] = m.signals.map((sig) => {
+  const messages: DbcMessage[] = draft.messages.map(m => {
+    const signals: DbcSignal[] = m.signals.map(sig => {
       const bits = layoutBits(sig.startBit, sig.length, sig.byteOrder)
       const { pos, ...rest } = sig
       return { ...rest, bits, plan: buildBitPlan(bits), line: draft.lineAt(pos) }
@@ -113,8 +135,8 @@ const finish = (draft: DbcDraft): Dbc => {
       size: m.size,
       transmitter: m.transmitter,
       signals,
-      signalsByName: new Map(signals.map((sig) => [sig.name, sig])),
-      multiplexor: signals.find((sig) => sig.isMultiplexor && sig.multiplexValue === undefined),
+      signalsByName: new Map(signals.map(sig => [sig.name, sig])),
+      multiplexor: signals.find(sig => sig.isMultiplexor && sig.multiplexValue === undefined),
       comment: m.comment,
       line: draft.lineAt(m.pos)
     }
@@ -123,8 +145,8 @@ const finish = (draft: DbcDraft): Dbc => {
     version: draft.version,
     nodes: draft.nodes,
     messages,
-    messagesByAddress: new Map(messages.map((m) => [m.address, m])),
-    messagesByName: new Map(messages.map((m) => [m.name, m])),
+    messagesByAddress: new Map(messages.map(m => [m.address, m])),
+    messagesByName: new Map(messages.map(m => [m.name, m])),
     comments: draft.comments,
     warnings: draft.warnings
   }

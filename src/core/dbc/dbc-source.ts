@@ -42,7 +42,7 @@ export const parseDbcSource = (
         }
         return decodeDbcBytes(all)
       },
-      catch: (e) =>
+      catch: e =>
         e instanceof ValidationError || e instanceof SystemError
           ? e
           : new SystemError({

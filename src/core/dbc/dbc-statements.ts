@@ -172,7 +172,7 @@ const endStatement = (s: DbcScanner, draft: DbcDraft, what: string, pos: number)
 const signalOf = (s: DbcScanner, draft: DbcDraft, pos: number, what: string): SignalDraft | undefined => {
   const id = s.uint("message id", MAX_ID)
   const name = s.ident("signal name")
-  const signal = draft.byId.get(id)?.signals.find((sig) => sig.name === name)
+  const signal = draft.byId.get(id)?.signals.find(sig => sig.name === name)
   if (!signal) draft.warnings.push(`line ${draft.lineAt(pos)}: ${what} names unknown signal ${id} ${name}; ignored`)
   return signal
 }
@@ -187,7 +187,7 @@ export const parseComment = (s: DbcScanner, draft: DbcDraft, pos: number): void 
     if (kind === "BU_" || kind === "EV_") {
       const name = s.ident("node name")
       const text = s.string("comment")
-      const node = kind === "BU_" ? draft.nodes.find((n) => n.name === name) : undefined
+      const node = kind === "BU_" ? draft.nodes.find(n => n.name === name) : undefined
       if (node) node.comment = text
       else if (kind === "BU_") draft.warnings.push(`line ${draft.lineAt(pos)}: CM_ BU_ names unknown node ${name}; ignored`)
     } else if (kind === "BO_") {

@@ -1,13 +1,13 @@
 import { Deferred, Effect, Layer } from "effect"
 import type { CtsError } from "../../model/errors.js"
 import { RUN_STATUSES, isTerminalStatus, type RunError, type RunRecord, type RunStatus } from "../../model/run.js"
-import { ArtifactStore } from "../artifacts/artifact-store.js"
-import { ArtifactFiles } from "../artifacts/local-artifact-store.js"
+import type { ArtifactStore } from "../artifacts/artifact-store.js"
+import type { ArtifactFiles } from "../artifacts/local-artifact-store.js"
 import { CtsConfig } from "../config.js"
 import { ValidationError } from "../errors.js"
 import { LogStream } from "../logs/log-stream.js"
-import { ToolRegistry } from "../registry/tool-registry.js"
-import { ToolSources } from "../registry/tool-registry-live.js"
+import type { ToolRegistry } from "../registry/tool-registry.js"
+import type { ToolSources } from "../registry/tool-registry-live.js"
 import { RunStore, type LeasedRun } from "../store/run-store.js"
 import { registerInstance } from "../util/process-instance.js"
 import { Executor, type ExecutorService } from "./executor.js"
@@ -53,7 +53,7 @@ const make = (options: RunServiceOptions) =>
     const runner = yield* ToolRunner
     const submission = yield* Effect.context<CtsConfig | ToolRegistry | ToolSources | ArtifactStore | ArtifactFiles>()
     const timing: LeaseTiming = { ...DEFAULT_LEASE_TIMING, ...options.leases }
-    const { host } = yield* Effect.acquireRelease(Effect.sync(registerInstance), (i) => Effect.sync(i.release))
+    const { host } = yield* Effect.acquireRelease(Effect.sync(registerInstance), i => Effect.sync(i.release))
     const self = leaseOwnerId(host)
     const leaseUntil = () => new Date(Date.now() + timing.leaseMs).toISOString()
     const entries = new Map<string, Entry>()
@@ -75,11 +75,11 @@ const make = (options: RunServiceOptions) =>
         if (entry.state === "done") return Effect.void
         entry.state = "done"
         return finish(id, status, extra).pipe(
-          Effect.catchAll((e) =>
+          Effect.catchAll(e =>
             finish(id, "failed", { error: { category: "system_error", code: "finalize_failed", message: `Recording the end of the run failed: ${e.message}` } })
           ),
-          Effect.tap((record) => Deferred.succeed(entry.finished, record)),
-          Effect.tapError((e) => Deferred.fail(entry.finished, e)),
+          Effect.tap(record => Deferred.succeed(entry.finished, record)),
+          Effect.tapError(e => Deferred.fail(entry.finished, e)),
           Effect.ensuring(Effect.sync(() => entries.delete(id))),
           Effect.asVoid
         )
@@ -94,7 +94,13 @@ const make = (options: RunServiceOptions) =>
         if (!(yield* runs.takeLease(taken.runId, self, leaseUntil(), now()))) return null
         const record = yield* runs.getRun(taken.runId)
         if (!record || isTerminalStatus(record.status)) return null
-        const entry: Entry = { state: "queued", cancel: yield* Deferred.make<void>(), finished: yield* Deferred.make<RunRecord, CtsError>(), timeoutMs: taken.timeoutMs, inputs: record.inputs }
+        const entry: Entry = {
+          state: "queued",
+          cancel: yield* Deferred.make<void>(),
+          finished: yield* Deferred.make<RunRecord, CtsError>(),
+          timeoutMs: taken.timeoutMs,
+          inputs: record.inputs
+        }
         entries.set(taken.runId, entry)
         return entry
       })
@@ -113,12 +119,24 @@ const make = (options: RunServiceOptions) =>
           current.inputs = current.inputs.map((input, i) => (i === index ? { ...input, sha256 } : input))
           return current.inputs
         })
-        const outcome = yield* runner.run({ job: taken.job, timeoutMs: entry.timeoutMs, cancel: entry.cancel, hooks, ...(taken.stopGraceMs !== undefined ? { stopGraceMs: taken.stopGraceMs } : {}) })
+        const outcome = yield* runner.run({
+          job: taken.job,
+          timeoutMs: entry.timeoutMs,
+          cancel: entry.cancel,
+          hooks,
+          ...(taken.stopGraceMs !== undefined ? { stopGraceMs: taken.stopGraceMs } : {})
+        })
         if (outcome._tag === "completed") return yield* complete(id, entry, "completed", { summary: outcome.summary })
-        if (outcome._tag === "stopped" && outcome.reason === "canceled") return yield* complete(id, entry, "canceled", outcome.summary ? { summary: outcome.summary } : {})
+        if (outcome._tag === "stopped" && outcome.reason === "canceled")
+          return yield* complete(id, entry, "canceled", outcome.summary ? { summary: outcome.summary } : {})
         const error: RunError =
           outcome._tag === "failed"
-            ? { category: categoryOf[outcome.error._tag], code: outcome.error.code, message: outcome.error.message, ...(outcome.error.suggestedAction ? { suggestedAction: outcome.error.suggestedAction } : {}) }
+            ? {
+                category: categoryOf[outcome.error._tag],
+                code: outcome.error.code,
+                message: outcome.error.message,
+                ...(outcome.error.suggestedAction ? { suggestedAction: outcome.error.suggestedAction } : {})
+              }
             : {
                 category: "tool_error",
                 code: "timeout",
@@ -131,7 +149,7 @@ const make = (options: RunServiceOptions) =>
           const entry = entries.get(id)
           return entry ? Effect.ignore(complete(id, entry, "failed", { error: INTERRUPTED })) : Effect.void
         }),
-        Effect.catchAllCause((cause) => {
+        Effect.catchAllCause(cause => {
           const entry = entries.get(id)
           const error: RunError = { category: "system_error", code: "executor_error", message: `The executor failed while running the tool: ${cause}` }
           return entry ? Effect.ignore(complete(id, entry, "failed", { error })) : Effect.void
@@ -143,19 +161,32 @@ const make = (options: RunServiceOptions) =>
     const takeNext = Effect.flatMap(queue.take, execute).pipe(Effect.catchAll(() => Effect.sleep("1 second")))
     for (let i = 0; i < config.concurrency; i++) yield* Effect.forkScoped(Effect.forever(takeNext))
     yield* Effect.addFinalizer(() =>
-      Effect.forEach([...entries].filter(([, e]) => e.state === "queued"), ([id, e]) => Effect.ignore(complete(id, e, "failed", { error: INTERRUPTED })))
+      Effect.forEach(
+        [...entries].filter(([, e]) => e.state === "queued"),
+        ([id, e]) => Effect.ignore(complete(id, e, "failed", { error: INTERRUPTED }))
+      )
     )
 
     const get = (id: string) =>
-      Effect.flatMap(runs.getRun(id), (r) =>
-        r ? Effect.succeed(r) : Effect.fail(new ValidationError({ code: "run_not_found", message: `No run with id ${JSON.stringify(id)}`, suggestedAction: "List runs to find valid ids" }))
+      Effect.flatMap(runs.getRun(id), r =>
+        r
+          ? Effect.succeed(r)
+          : Effect.fail(
+              new ValidationError({ code: "run_not_found", message: `No run with id ${JSON.stringify(id)}`, suggestedAction: "List runs to find valid ids" })
+            )
       )
 
-    const submit: ExecutorService["submit"] = (req) =>
+    const submit: ExecutorService["submit"] = req =>
       Effect.gen(function* () {
         const { record, queued } = yield* Effect.provide(validateSubmission(req), submission)
         yield* queue.inProcess ? runs.insertRun(record, self, leaseUntil()) : runs.insertRun(record, self)
-        entries.set(record.id, { state: "queued", cancel: yield* Deferred.make<void>(), finished: yield* Deferred.make<RunRecord, CtsError>(), timeoutMs: queued.timeoutMs, inputs: record.inputs })
+        entries.set(record.id, {
+          state: "queued",
+          cancel: yield* Deferred.make<void>(),
+          finished: yield* Deferred.make<RunRecord, CtsError>(),
+          timeoutMs: queued.timeoutMs,
+          inputs: record.inputs
+        })
         yield* logs.append(record.id, { type: "status", status: "queued" })
         yield* queue.offer(queued)
         return record
@@ -164,11 +195,13 @@ const make = (options: RunServiceOptions) =>
     const service: ExecutorService = {
       submit,
       get,
-      list: (query) =>
+      list: query =>
         query.status !== undefined && !RUN_STATUSES.includes(query.status)
-          ? Effect.fail(new ValidationError({ code: "invalid_query", message: `Unknown status ${JSON.stringify(query.status)}; use one of ${RUN_STATUSES.join(", ")}` }))
+          ? Effect.fail(
+              new ValidationError({ code: "invalid_query", message: `Unknown status ${JSON.stringify(query.status)}; use one of ${RUN_STATUSES.join(", ")}` })
+            )
           : runs.listRuns(query),
-      cancel: (id) =>
+      cancel: id =>
         Effect.gen(function* () {
           const run = yield* get(id)
           const entry = entries.get(id)
@@ -184,7 +217,7 @@ const make = (options: RunServiceOptions) =>
           const finished = yield* Deferred.await(entry.finished)
           return { run: finished, outcome: first && finished.status === "canceled" ? ("canceled" as const) : ("already_finished" as const) }
         }),
-      await: (id) =>
+      await: id =>
         Effect.gen(function* () {
           const run = yield* get(id)
           if (isTerminalStatus(run.status)) return run

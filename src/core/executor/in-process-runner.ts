@@ -24,14 +24,19 @@ const bodyStream = (body: ArtifactBody): Stream.Stream<Uint8Array, ToolError> =>
 export const runInProcess = (tools: ReadonlyArray<ToolDefinition>, run: ToolRun, store: ArtifactStoreService): Effect.Effect<WorkerOutcome> =>
   Effect.gen(function* () {
     const { job, hooks } = run
-    const tool = tools.find((t) => t.id === job.toolId)
-    if (!tool) return { _tag: "failed", error: { _tag: "SystemError", code: "unknown_tool", message: `Tool ${job.toolId} is not available in process` } } as const
+    const tool = tools.find(t => t.id === job.toolId)
+    if (!tool)
+      return { _tag: "failed", error: { _tag: "SystemError", code: "unknown_tool", message: `Tool ${job.toolId} is not available in process` } } as const
     const params = Schema.decodeUnknownEither(tool.params, { onExcessProperty: "error" })(job.params)
-    if (params._tag === "Left") return { _tag: "failed", error: { _tag: "ValidationError", code: "invalid_param", message: `Params for tool ${tool.id}: ${params.left.message}` } } as const
+    if (params._tag === "Left")
+      return {
+        _tag: "failed",
+        error: { _tag: "ValidationError", code: "invalid_param", message: `Params for tool ${tool.id}: ${params.left.message}` }
+      } as const
     const opened = yield* Effect.either(
       Effect.tryPromise({
-        try: () => Promise.all(job.inputs.map((input, i) => openWorkerInput(input, (sha) => Effect.runFork(hooks.inputHashed(i, sha))))),
-        catch: (e) => e
+        try: () => Promise.all(job.inputs.map((input, i) => openWorkerInput(input, sha => Effect.runFork(hooks.inputHashed(i, sha))))),
+        catch: e => e
       })
     )
     if (opened._tag === "Left") return { _tag: "failed", error: toWireError(opened.left) } as const
@@ -47,31 +52,42 @@ export const runInProcess = (tools: ReadonlyArray<ToolDefinition>, run: ToolRun,
       progress: (fraction, note) => void Effect.runFork(hooks.progress(fraction, note)),
       artifacts: {
         write: async (name, contentType, body, metadata) => {
-          if (!isSafeName(name)) throw new ToolError({ code: "invalid_artifact_name", message: `Artifact name ${JSON.stringify(name)} is not a safe file name` })
+          if (!isSafeName(name))
+            throw new ToolError({ code: "invalid_artifact_name", message: `Artifact name ${JSON.stringify(name)} is not a safe file name` })
           let meta: Record<string, unknown> | undefined
-          const ended = Stream.concat(bodyStream(body), Stream.fromEffect(Effect.promise(async () => {
-            meta = typeof metadata === "function" ? await metadata() : metadata
-          })).pipe(Stream.drain))
-          const spec = { key: `runs/${job.runId}/${name}`, name, contentType, runId: job.runId, get metadata() { return meta } }
+          const ended = Stream.concat(
+            bodyStream(body),
+            Stream.fromEffect(
+              Effect.promise(async () => {
+                meta = typeof metadata === "function" ? await metadata() : metadata
+              })
+            ).pipe(Stream.drain)
+          )
+          const spec = {
+            key: `runs/${job.runId}/${name}`,
+            name,
+            contentType,
+            runId: job.runId,
+            get metadata() {
+              return meta
+            }
+          }
           return Effect.runPromise(Effect.tap(store.put(spec, ended), hooks.artifactStored))
         }
       },
       signal: controller.signal,
       ...(job.readLimits ? { readLimits: job.readLimits } : {})
     }
-    const stopped = Effect.raceFirst(
-      Effect.as(Deferred.await(run.cancel), "canceled" as const),
-      Effect.as(Effect.sleep(run.timeoutMs), "timeout" as const)
-    )
+    const stopped = Effect.raceFirst(Effect.as(Deferred.await(run.cancel), "canceled" as const), Effect.as(Effect.sleep(run.timeoutMs), "timeout" as const))
     const outcome = yield* Effect.raceFirst(
-      Effect.exit(Effect.suspend(() => runDefinedTool(tool, context))).pipe(Effect.map((exit) => ({ exit }))),
-      Effect.map(stopped, (reason) => (controller.abort(reason), { reason }))
+      Effect.exit(Effect.suspend(() => runDefinedTool(tool, context))).pipe(Effect.map(exit => ({ exit }))),
+      Effect.map(stopped, reason => (controller.abort(reason), { reason }))
     )
-    const closeInputs = Effect.promise(() => Promise.all(inputs.map((i) => i.close())))
+    const closeInputs = Effect.promise(() => Promise.all(inputs.map(i => i.close())))
     if ("reason" in outcome) return yield* Effect.as(closeInputs, { _tag: "stopped", reason: outcome.reason } as const)
     const exit = outcome.exit
     if (Exit.isSuccess(exit)) {
-      const hashed = yield* Effect.either(Effect.tryPromise({ try: () => Promise.all(inputs.map((i) => i.digest())), catch: (e) => e }))
+      const hashed = yield* Effect.either(Effect.tryPromise({ try: () => Promise.all(inputs.map(i => i.digest())), catch: e => e }))
       yield* closeInputs
       if (hashed._tag === "Left") return { _tag: "failed", error: toWireError(hashed.left) } as const
       return { _tag: "completed", summary: exit.value?.summary ?? {} } as const

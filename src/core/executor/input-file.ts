@@ -91,7 +91,7 @@ export const openWorkerInput = async (input: WorkerInput, onHashed: (sha256: str
 
   const readAt = async (pos: number, length: number): Promise<Uint8Array> => {
     const buffer = Buffer.allocUnsafeSlow(length)
-    const { bytesRead } = await fh.read(buffer, 0, length, pos).catch((e) => Promise.reject(fsError(`Reading input ${input.name}`)(e)))
+    const { bytesRead } = await fh.read(buffer, 0, length, pos).catch(e => Promise.reject(fsError(`Reading input ${input.name}`)(e)))
     if (bytesRead === 0) {
       throw new ToolError({
         code: "input_changed",

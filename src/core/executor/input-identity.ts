@@ -14,14 +14,14 @@ export const identityOf = (s: Stats): FileIdentity => ({ dev: s.dev, ino: s.ino,
 
 /** Names of the identity fields that differ (empty when the file is the same, unchanged). */
 export const identityChanges = (expected: FileIdentity, actual: FileIdentity): ReadonlyArray<keyof FileIdentity> =>
-  (["dev", "ino", "size", "mtimeMs"] as const).filter((k) => expected[k] !== actual[k])
+  (["dev", "ino", "size", "mtimeMs"] as const).filter(k => expected[k] !== actual[k])
 
 /** Kernel pseudo-file systems whose files are never inputs (devices, /proc and /sys files report sizes that are not their contents). */
 export const PSEUDO_FS_PREFIXES: ReadonlyArray<string> = ["/dev/", "/proc/", "/sys/"]
 
 /** True for a real path inside /dev, /proc or /sys. */
-export const isPseudoFsPath = (real: string): boolean => PSEUDO_FS_PREFIXES.some((p) => real.startsWith(p))
+export const isPseudoFsPath = (real: string): boolean => PSEUDO_FS_PREFIXES.some(p => real.startsWith(p))
 
 /** Whether `p` is one of `roots` or below one (plain string prefix on resolved paths). */
 export const isWithinRoots = (roots: ReadonlyArray<string>, p: string): boolean =>
-  roots.some((r) => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep))
+  roots.some(r => p === r || p.startsWith(r.endsWith(path.sep) ? r : r + path.sep))

@@ -7,10 +7,9 @@ import type { WorkerInput } from "./worker-protocol.js"
 
 /** Opens every checked input the way a worker does (once, identity and roots re-checked), closing them with the scope. */
 const openAll = (inputs: ReadonlyArray<WorkerInput>): Effect.Effect<ReadonlyArray<ResolvedInput>, CtsError, Scope.Scope> =>
-  Effect.forEach(inputs, (input) =>
-    Effect.acquireRelease(
-      Effect.tryPromise({ try: () => openWorkerInput(input, () => {}), catch: readFailed(input.name) }),
-      (opened) => Effect.promise(() => opened.close())
+  Effect.forEach(inputs, input =>
+    Effect.acquireRelease(Effect.tryPromise({ try: () => openWorkerInput(input, () => {}), catch: readFailed(input.name) }), opened =>
+      Effect.promise(() => opened.close())
     )
   )
 
@@ -23,11 +22,18 @@ const openAll = (inputs: ReadonlyArray<WorkerInput>): Effect.Effect<ReadonlyArra
 export const precheckInputs = (tool: ToolDefinition, inputs: ReadonlyArray<WorkerInput>, params: unknown): Effect.Effect<void, CtsError> =>
   Effect.gen(function* () {
     const opened = yield* openAll(inputs)
-    const resolved = checksInputKinds(tool) && opened.length > 0 ? yield* Effect.tryPromise({ try: () => typedInputs(tool, opened), catch: readFailed(opened.map((i) => i.name).join(", ")) }) : opened
+    const resolved =
+      checksInputKinds(tool) && opened.length > 0
+        ? yield* Effect.tryPromise({ try: () => typedInputs(tool, opened), catch: readFailed(opened.map(i => i.name).join(", ")) })
+        : opened
     if (tool.precheck) yield* tool.precheck({ inputs: resolved, params })
   }).pipe(Effect.scoped)
 
 const readFailed = (name: string) => (e: unknown) =>
   isCtsError(e)
     ? e
-    : new SystemError({ code: "io_error", message: `Reading input ${name} failed: ${(e as Error)?.message ?? String(e)}`, suggestedAction: "Check that the file is readable." })
+    : new SystemError({
+        code: "io_error",
+        message: `Reading input ${name} failed: ${(e as Error)?.message ?? String(e)}`,
+        suggestedAction: "Check that the file is readable."
+      })

@@ -39,7 +39,17 @@ const invalidInput = (message: string) =>
 const realpathOrNull = (p: string) => realpath(p).catch((e: NodeJS.ErrnoException) => (e.code === "ENOENT" || e.code === "ENOTDIR" ? null : Promise.reject(e)))
 
 const kindOf = (s: Stats): string =>
-  s.isDirectory() ? "a directory" : s.isFIFO() ? "a FIFO" : s.isCharacterDevice() ? "a character device" : s.isBlockDevice() ? "a block device" : s.isSocket() ? "a socket" : "not a regular file"
+  s.isDirectory()
+    ? "a directory"
+    : s.isFIFO()
+      ? "a FIFO"
+      : s.isCharacterDevice()
+        ? "a character device"
+        : s.isBlockDevice()
+          ? "a block device"
+          : s.isSocket()
+            ? "a socket"
+            : "not a regular file"
 
 const notFile = (given: string, what: string) =>
   new ValidationError({
@@ -68,7 +78,7 @@ export const locateInputPath = (given: string, roots: ReadonlyArray<string> | nu
       return yield* invalidInput(`Input path ${JSON.stringify(given)} is empty or contains NUL`)
     }
     const attempt = <A>(f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: fsError(`Reading input ${given}`) })
-    const candidates = path.isAbsolute(given) ? [path.resolve(given)] : (roots ?? [process.cwd()]).map((r) => path.resolve(r, given))
+    const candidates = path.isAbsolute(given) ? [path.resolve(given)] : (roots ?? [process.cwd()]).map(r => path.resolve(r, given))
     let realRoots: Array<string> | null = null
     if (roots) {
       realRoots = []
@@ -76,7 +86,7 @@ export const locateInputPath = (given: string, roots: ReadonlyArray<string> | nu
         const real = yield* attempt(() => realpathOrNull(root))
         if (real) realRoots.push(real)
       }
-      if (!candidates.some((c) => isWithinRoots(roots, c))) return yield* notAllowed(given)
+      if (!candidates.some(c => isWithinRoots(roots, c))) return yield* notAllowed(given)
     }
     for (const candidate of candidates) {
       if (roots && !isWithinRoots(roots, candidate)) continue
@@ -93,7 +103,7 @@ export const locateInputPath = (given: string, roots: ReadonlyArray<string> | nu
 
 /** The real path of a path input (see `locateInputPath`). */
 export const resolveInputPath = (given: string, roots: ReadonlyArray<string> | null): Effect.Effect<string, CtsError> =>
-  Effect.map(locateInputPath(given, roots), (l) => l.real)
+  Effect.map(locateInputPath(given, roots), l => l.real)
 
 /** Limits on what one run may take as input. */
 export interface InputLimits {
@@ -132,14 +142,14 @@ export const checkInputs = (
 ): Effect.Effect<ReadonlyArray<CheckedInput>, CtsError> =>
   Effect.gen(function* () {
     const refs: ReadonlyArray<unknown> = Array.isArray(input) ? input : input === undefined || input === null ? [] : [input]
-    if (refs.length === 0 && tool.inputs.some((i) => !i.optional)) {
+    if (refs.length === 0 && tool.inputs.some(i => !i.optional)) {
       return yield* new ValidationError({
         code: "missing_input",
-        message: `Tool ${tool.id} needs an input: ${tool.inputs.map((i) => `${i.kind} (${i.description})`).join(", ")}`,
+        message: `Tool ${tool.id} needs an input: ${tool.inputs.map(i => `${i.kind} (${i.description})`).join(", ")}`,
         suggestedAction: "Pass an input path or an uploaded artifact id"
       })
     }
-    if (refs.length > 1 && !tool.inputs.some((i) => i.multiple)) {
+    if (refs.length > 1 && !tool.inputs.some(i => i.multiple)) {
       return yield* new ValidationError({ code: "too_many_inputs", message: `Tool ${tool.id} takes one input, got ${refs.length}` })
     }
     if (refs.length > limits.maxInputs) return yield* tooMany(refs.length, limits)
@@ -158,8 +168,9 @@ export const checkInputs = (
       } else if (r && r.type === "artifact" && typeof r.id === "string") {
         const meta = yield* store.stat(r.id).pipe(
           Effect.catchIf(
-            (e) => e.code === "artifact_not_found",
-            () => new ValidationError({ code: "input_not_found", message: `Input artifact ${JSON.stringify(r.id)} does not exist`, details: { artifactId: r.id } })
+            e => e.code === "artifact_not_found",
+            () =>
+              new ValidationError({ code: "input_not_found", message: `Input artifact ${JSON.stringify(r.id)} does not exist`, details: { artifactId: r.id } })
           )
         )
         const file = yield* files.pathOf(meta)

@@ -50,10 +50,10 @@ export const watchCancelRequests = (
     const ids = localRuns()
     for (const id of started) if (!ids.includes(id)) started.delete(id)
     if (ids.length === 0) return Effect.void
-    return Effect.flatMap(runs.cancelRequested(ids), (requested) =>
+    return Effect.flatMap(runs.cancelRequested(ids), requested =>
       Effect.forEach(
-        requested.filter((id) => !started.has(id)),
-        (id) => (started.add(id), Effect.fork(Effect.ignore(cancelLocal(id)))),
+        requested.filter(id => !started.has(id)),
+        id => (started.add(id), Effect.fork(Effect.ignore(cancelLocal(id)))),
         { discard: true }
       )
     )

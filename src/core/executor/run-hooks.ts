@@ -26,7 +26,12 @@ export const makeRunHooks = (
         lines++
         if (lines <= MAX_LOG_LINES_PER_RUN) return logs.append(id, { type: "log", level, source, message, ...(data ? { data } : {}) })
         if (lines > MAX_LOG_LINES_PER_RUN + 1) return Effect.void
-        return logs.append(id, { type: "log", level: "warn", source: "executor", message: `More than ${MAX_LOG_LINES_PER_RUN} log lines: further lines are dropped` })
+        return logs.append(id, {
+          type: "log",
+          level: "warn",
+          source: "executor",
+          message: `More than ${MAX_LOG_LINES_PER_RUN} log lines: further lines are dropped`
+        })
       }).pipe(Effect.ignore),
     progress: (fraction, note) =>
       Effect.ignore(

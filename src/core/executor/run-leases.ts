@@ -31,7 +31,12 @@ export const ownerKnownGone = (owner: string): boolean => {
 /** The error of a run whose owner is gone: `interrupted` when it is known gone (or left the run without a lease), else `worker_lost`. */
 export const lostRunError = (run: LeasedRun, knownGone: boolean): RunError =>
   knownGone || run.expiresAt === NO_LEASE_EXPIRY
-    ? { category: "tool_error", code: "interrupted", message: "The run was interrupted: cts-lite stopped while the run was queued or running", suggestedAction: "Submit the run again" }
+    ? {
+        category: "tool_error",
+        code: "interrupted",
+        message: "The run was interrupted: cts-lite stopped while the run was queued or running",
+        suggestedAction: "Submit the run again"
+      }
     : {
         category: "system_error",
         code: "worker_lost",

@@ -47,7 +47,7 @@ export class RunQueue extends Context.Tag("cts/RunQueue")<RunQueue, RunQueueServ
       const ids = yield* Queue.unbounded<string>()
       const waiting = new Map<string, QueuedRun>()
       const taken = new Map<string, QueuedRun>()
-      const take: Effect.Effect<QueuedRun> = Effect.flatMap(Queue.take(ids), (id) => {
+      const take: Effect.Effect<QueuedRun> = Effect.flatMap(Queue.take(ids), id => {
         const run = waiting.get(id)
         if (!run) return take
         waiting.delete(id)
@@ -56,15 +56,15 @@ export class RunQueue extends Context.Tag("cts/RunQueue")<RunQueue, RunQueueServ
       })
       return {
         inProcess: true,
-        offer: (run) =>
+        offer: run =>
           Effect.suspend(() => {
             if (waiting.has(run.runId) || taken.has(run.runId)) return Effect.void
             waiting.set(run.runId, run)
             return Queue.offer(ids, run.runId)
           }),
         take,
-        ack: (runId) => Effect.sync(() => void taken.delete(runId)),
-        nack: (runId) =>
+        ack: runId => Effect.sync(() => void taken.delete(runId)),
+        nack: runId =>
           Effect.suspend(() => {
             const run = taken.get(runId)
             if (!run) return Effect.void
@@ -72,7 +72,7 @@ export class RunQueue extends Context.Tag("cts/RunQueue")<RunQueue, RunQueueServ
             waiting.set(runId, run)
             return Queue.offer(ids, runId)
           }),
-        remove: (runId) => Effect.sync(() => waiting.delete(runId)),
+        remove: runId => Effect.sync(() => waiting.delete(runId)),
         depth: Effect.sync(() => ({ waiting: waiting.size, taken: taken.size }))
       }
     })

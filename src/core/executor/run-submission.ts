@@ -23,7 +23,9 @@ export type SubmissionServices = CtsConfig | ToolRegistry | ToolSources | Artifa
  * Checks everything about a submit before a run exists (tool, params, timeout, inputs, the tool's
  * precheck) and builds the queued record and the job a node runs. Reads no input's content.
  */
-export const validateSubmission = (req: SubmitRequest): Effect.Effect<{ readonly record: RunRecord; readonly queued: QueuedRun }, CtsError, SubmissionServices> =>
+export const validateSubmission = (
+  req: SubmitRequest
+): Effect.Effect<{ readonly record: RunRecord; readonly queued: QueuedRun }, CtsError, SubmissionServices> =>
   Effect.gen(function* () {
     const config = yield* CtsConfig
     const registry = yield* ToolRegistry
@@ -33,18 +35,49 @@ export const validateSubmission = (req: SubmitRequest): Effect.Effect<{ readonly
     const encoded = Schema.encodeUnknownEither(tool.params)(decoded)
     const params = (encoded._tag === "Right" ? encoded.right : (req.params ?? {})) as Record<string, unknown>
     if (req.timeoutMs !== undefined && !(Number.isInteger(req.timeoutMs) && req.timeoutMs > 0 && req.timeoutMs <= MAX_TIMEOUT_MS)) {
-      return yield* new ValidationError({ code: "invalid_timeout", message: `timeoutMs must be a whole number of ms between 1 and ${MAX_TIMEOUT_MS}, got ${req.timeoutMs}` })
+      return yield* new ValidationError({
+        code: "invalid_timeout",
+        message: `timeoutMs must be a whole number of ms between 1 and ${MAX_TIMEOUT_MS}, got ${req.timeoutMs}`
+      })
     }
     const timeoutMs = req.timeoutMs ?? tool.defaultTimeoutMs ?? config.defaultTimeoutMs
-    const limits = { maxInputs: config.maxInputsPerRun ?? DEFAULT_MAX_INPUTS_PER_RUN, maxInputBytes: config.maxInputBytesPerRun ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN }
+    const limits = {
+      maxInputs: config.maxInputsPerRun ?? DEFAULT_MAX_INPUTS_PER_RUN,
+      maxInputBytes: config.maxInputBytesPerRun ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN
+    }
     const inputs = yield* checkInputs(tool, req.input, config.inputRoots, limits, yield* ArtifactStore, yield* ArtifactFiles)
-    yield* precheckInputs(tool, inputs.map((i) => i.worker), decoded)
+    yield* precheckInputs(
+      tool,
+      inputs.map(i => i.worker),
+      decoded
+    )
     const id = newId("run")
     const record: RunRecord = {
-      id, toolId: tool.id, toolVersion: tool.version, name: req.name ?? null, owner: req.owner ?? null, status: "queued",
-      params, inputs: inputs.map((i) => i.record), createdAt: new Date().toISOString(), startedAt: null, finishedAt: null, timeoutMs,
-      progress: null, error: null, summary: null, artifactIds: []
+      id,
+      toolId: tool.id,
+      toolVersion: tool.version,
+      name: req.name ?? null,
+      owner: req.owner ?? null,
+      status: "queued",
+      params,
+      inputs: inputs.map(i => i.record),
+      createdAt: new Date().toISOString(),
+      startedAt: null,
+      finishedAt: null,
+      timeoutMs,
+      progress: null,
+      error: null,
+      summary: null,
+      artifactIds: []
     }
-    const job = { runId: id, toolId: tool.id, toolVersion: tool.version, moduleUrl: sources.moduleOf(tool.id), params, inputs: inputs.map((i) => i.worker), readLimits: config.logReadLimits }
+    const job = {
+      runId: id,
+      toolId: tool.id,
+      toolVersion: tool.version,
+      moduleUrl: sources.moduleOf(tool.id),
+      params,
+      inputs: inputs.map(i => i.worker),
+      readLimits: config.logReadLimits
+    }
     return { record, queued: { runId: id, job, timeoutMs, ...(tool.stopGraceMs !== undefined ? { stopGraceMs: tool.stopGraceMs } : {}) } }
   })

@@ -67,13 +67,12 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
       const exited = yield* Deferred.make<void>()
       const started = yield* Deferred.make<void>()
       worker.on("message", (m: FromWorker) => Queue.unsafeOffer(inbox, m))
-      worker.on("error", (e) => Queue.unsafeOffer(inbox, { type: "crash", message: e instanceof Error ? e.message : String(e) }))
-      worker.on("exit", (code) => {
+      worker.on("error", e => Queue.unsafeOffer(inbox, { type: "crash", message: e instanceof Error ? e.message : String(e) }))
+      worker.on("exit", code => {
         Queue.unsafeOffer(inbox, { type: "exit", code })
         Deferred.unsafeDone(exited, Exit.void)
       })
-      const consoleLine = (level: LogLevel) => (message: string) =>
-        Queue.unsafeOffer(inbox, { type: "log", level, source: "console", message })
+      const consoleLine = (level: LogLevel) => (message: string) => Queue.unsafeOffer(inbox, { type: "log", level, source: "console", message })
       pipeLines(worker.stdout, consoleLine("info"))
       pipeLines(worker.stderr, consoleLine("warn"))
       worker.postMessage({ type: "start", job } satisfies ToWorker)
@@ -96,11 +95,11 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
           writes.set(msg.writeId, queue)
           let metadata = msg.metadata
           const body = Stream.fromQueue(queue).pipe(
-            Stream.takeWhile((item) => {
+            Stream.takeWhile(item => {
               if ("end" in item && item.metadata) metadata = item.metadata
               return !("end" in item)
             }),
-            Stream.mapEffect((item) =>
+            Stream.mapEffect(item =>
               "abort" in item
                 ? Effect.fail(new ToolError({ code: "artifact_aborted", message: `Writing ${msg.name} failed in the tool: ${item.abort}` }))
                 : Effect.as(post({ type: "artifact-ack", writeId: msg.writeId }), (item as { chunk: Uint8Array }).chunk)
@@ -119,8 +118,8 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
             store.put(spec, body).pipe(
               Effect.tap(hooks.artifactStored),
               Effect.matchEffect({
-                onSuccess: (meta) => post({ type: "artifact-done", writeId: msg.writeId, meta }),
-                onFailure: (e) => post({ type: "artifact-failed", writeId: msg.writeId, error: toWireError(e) })
+                onSuccess: meta => post({ type: "artifact-done", writeId: msg.writeId, meta }),
+                onFailure: e => post({ type: "artifact-failed", writeId: msg.writeId, error: toWireError(e) })
               })
             )
           )
@@ -187,14 +186,14 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
       const stop = Effect.raceFirst(
         Effect.as(Deferred.await(options.cancel), "canceled" as const),
         Effect.as(
-          Effect.flatMap(Effect.option(Effect.timeout(Deferred.await(started), WORKER_START_LIMIT_MS)), (ready) =>
+          Effect.flatMap(Effect.option(Effect.timeout(Deferred.await(started), WORKER_START_LIMIT_MS)), ready =>
             ready._tag === "Some" ? Effect.sleep(options.timeoutMs) : Effect.void
           ),
           "timeout" as const
         )
       ).pipe(
-        Effect.tap((reason) => Effect.sync(() => (stopReason = reason))),
-        Effect.tap((reason) => Effect.ignore(post({ type: "abort", reason }))),
+        Effect.tap(reason => Effect.sync(() => (stopReason = reason))),
+        Effect.tap(reason => Effect.ignore(post({ type: "abort", reason }))),
         Effect.tap(() => Effect.ignore(Effect.timeout(Deferred.await(exited), options.stopGraceMs ?? STOP_GRACE_MS))),
         Effect.map((reason): WorkerOutcome => ({ _tag: "stopped", reason }))
       )

@@ -23,7 +23,7 @@ export class ToolRunner extends Context.Tag("cts/ToolRunner")<ToolRunner, ToolRu
     Effect.gen(function* () {
       const store = yield* ArtifactStore
       const pool = yield* makeWorkerPool(1)
-      return { run: (run) => runInWorker({ ...run, store, pool }) }
+      return { run: run => runInWorker({ ...run, store, pool }) }
     })
   )
 
@@ -35,6 +35,6 @@ export class ToolRunner extends Context.Tag("cts/ToolRunner")<ToolRunner, ToolRu
   static readonly layerInProcess = (tools: ReadonlyArray<ToolDefinition>): Layer.Layer<ToolRunner, never, ArtifactStore> =>
     Layer.effect(
       ToolRunner,
-      Effect.map(ArtifactStore, (store) => ({ run: (run) => runInProcess(tools, run, store) }))
+      Effect.map(ArtifactStore, store => ({ run: run => runInProcess(tools, run, store) }))
     )
 }

@@ -59,7 +59,7 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
       writes.set(writeId, state)
       post({ type: "artifact-open", writeId, name, contentType, ...(metadata && typeof metadata !== "function" ? { metadata } : {}) })
       const send = async (bytes: Uint8Array) => {
-        while (state.inFlight >= MAX_IN_FLIGHT && settled === null) await new Promise<void>((r) => (state.wake = r))
+        while (state.inFlight >= MAX_IN_FLIGHT && settled === null) await new Promise<void>(r => (state.wake = r))
         state.wake = null
         if (settled !== null) return
         state.inFlight++
@@ -88,7 +88,7 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
         const late = typeof metadata === "function" ? await metadata() : undefined
         post({ type: "artifact-close", writeId, ...(late ? { metadata: late } : {}) })
       }
-      pump().catch((e) => {
+      pump().catch(e => {
         if (settled !== null) return
         post({ type: "artifact-abort", writeId, message: e instanceof Error ? e.message : String(e) })
         writes.delete(writeId)
@@ -130,12 +130,12 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
   /** Opens every input once (checked against its identity at submit) before the tool starts; fails with the first refusal. */
   const openInputs = async () => {
     for (const [index, input] of job.inputs.entries()) {
-      inputs.push(await openWorkerInput(input, (sha256) => post({ type: "input-hashed", index, sha256, size: input.identity.size })))
+      inputs.push(await openWorkerInput(input, sha256 => post({ type: "input-hashed", index, sha256, size: input.identity.size })))
     }
   }
   /** Hashes what the tool did not read of each input, so a completed run records every sha256. */
-  const digestInputs = () => Promise.all(inputs.map((i) => i.digest()))
-  const closeInputs = () => Promise.all(inputs.map((i) => i.close().catch(() => undefined)))
+  const digestInputs = () => Promise.all(inputs.map(i => i.digest()))
+  const closeInputs = () => Promise.all(inputs.map(i => i.close().catch(() => undefined)))
 
   const captureConsole = () => {
     const levels: Record<string, LogLevel> = { log: "info", info: "info", debug: "debug", trace: "debug", warn: "warn", error: "error" }

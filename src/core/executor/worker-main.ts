@@ -10,7 +10,7 @@ import { toWireError, type ToWorker, type WireError, type WorkerJob } from "./wo
 
 const findTool = async (job: WorkerJob): Promise<ToolDefinition | undefined> => {
   const tools = job.moduleUrl === null ? builtinTools : await loadToolModule(job.moduleUrl)
-  return tools.find((t) => t.id === job.toolId)
+  return tools.find(t => t.id === job.toolId)
 }
 
 const run = async (job: WorkerJob) => {
@@ -54,7 +54,10 @@ const run = async (job: WorkerJob) => {
   const exit = await Effect.runPromise(Fiber.await(running))
   await link.drain()
   if (Exit.isSuccess(exit)) {
-    const hashed = await link.digestInputs().then(() => null, (e: unknown) => toWireError(e))
+    const hashed = await link.digestInputs().then(
+      () => null,
+      (e: unknown) => toWireError(e)
+    )
     if (hashed) return fail(hashed)
     await link.closeInputs()
     return link.post({ type: "done", summary: exit.value?.summary ?? {} })
@@ -69,5 +72,5 @@ const run = async (job: WorkerJob) => {
 
 parentPort!.once("message", (msg: ToWorker) => {
   if (msg.type !== "start") return
-  run(msg.job).catch((e) => parentPort!.postMessage({ type: "failed", error: toWireError(e) }))
+  run(msg.job).catch(e => parentPort!.postMessage({ type: "failed", error: toWireError(e) }))
 })

@@ -34,7 +34,7 @@ export const makeWorkerPool = (spares = 1): Effect.Effect<WorkerPool, never, Sco
         closed = true
         const all = [...idle]
         idle.clear()
-        await Promise.all(all.map((w) => w.terminate()))
+        await Promise.all(all.map(w => w.terminate()))
       })
     )
 
@@ -52,7 +52,7 @@ export const makeWorkerPool = (spares = 1): Effect.Effect<WorkerPool, never, Sco
         refill()
         return worker
       },
-      catch: (e) => e as CtsError
+      catch: e => e as CtsError
     })
-    return { acquire: Effect.acquireRelease(take, (w) => Effect.promise(() => w.terminate())) }
+    return { acquire: Effect.acquireRelease(take, w => Effect.promise(() => w.terminate())) }
   })

@@ -39,7 +39,13 @@ export type FromWorker =
   | { readonly type: "progress"; readonly fraction: number; readonly note?: string }
   /** Input `index` has been hashed to its end (by the tool's reads, or by finishing the rest). */
   | { readonly type: "input-hashed"; readonly index: number; readonly sha256: string; readonly size: number }
-  | { readonly type: "artifact-open"; readonly writeId: number; readonly name: string; readonly contentType: string; readonly metadata?: Record<string, unknown> }
+  | {
+      readonly type: "artifact-open"
+      readonly writeId: number
+      readonly name: string
+      readonly contentType: string
+      readonly metadata?: Record<string, unknown>
+    }
   | { readonly type: "artifact-chunk"; readonly writeId: number; readonly chunk: Uint8Array }
   /** The body ended; `metadata`, when given, replaces what `artifact-open` carried (values known only at the end). */
   | { readonly type: "artifact-close"; readonly writeId: number; readonly metadata?: Record<string, unknown> }

@@ -151,8 +151,7 @@ export class Bz2Decoder implements ChunkDecoder {
 
   private checkBlockCrc(): void {
     const crc = this.block.blockCrc
-    if (crc !== this.expectedBlockCrc)
-      throw new Bz2Corrupt(`block CRC mismatch (stored ${this.expectedBlockCrc.toString(16)}, computed ${crc.toString(16)})`)
+    if (crc !== this.expectedBlockCrc) throw new Bz2Corrupt(`block CRC mismatch (stored ${this.expectedBlockCrc.toString(16)}, computed ${crc.toString(16)})`)
     this.streamCrc = ((this.streamCrc << 1) | (this.streamCrc >>> 31)) ^ crc
   }
 }

@@ -1,4 +1,4 @@
-import { CapnpMessage, MAX_SEGMENTS } from "./capnp-message.js"
+import { type CapnpMessage, MAX_SEGMENTS } from "./capnp-message.js"
 import { logError } from "./log-errors.js"
 
 /** Largest message accepted, in bytes of segments (8 Mi words). */

@@ -52,8 +52,7 @@ export class CapnpMessage {
   /** Charges `bytes` of visited content (at least one word) against the traversal budget. */
   charge(bytes: number): void {
     this.budget -= bytes > 8 ? Math.ceil(bytes / 8) : 1
-    if (this.budget < 0)
-      malformed(`it visits more than ${this.traversalLimitWords} words (the traversal limit): its pointers share or repeat data`)
+    if (this.budget < 0) malformed(`it visits more than ${this.traversalLimitWords} words (the traversal limit): its pointers share or repeat data`)
   }
 
   /** True when the message has a non-empty first segment (so a root pointer). */

@@ -22,16 +22,16 @@ export const packFrames = <B extends ArrayBufferLike>(batches: ReadonlyArray<Rea
   let at = 0
   let i = 0
   for (const frames of batches)
-  for (const f of frames) {
-    times[i] = f.timeNs
-    addresses[i] = f.address
-    srcs[i] = f.src
-    const d = f.data
-    if (d.length <= 16) for (let j = 0; j < d.length; j++) data[at + j] = d[j]!
-    else data.set(d, at)
-    at += d.length
-    ends[i++] = at
-  }
+    for (const f of frames) {
+      times[i] = f.timeNs
+      addresses[i] = f.address
+      srcs[i] = f.src
+      const d = f.data
+      if (d.length <= 16) for (let j = 0; j < d.length; j++) data[at + j] = d[j]!
+      else data.set(d, at)
+      at += d.length
+      ends[i++] = at
+    }
   return buffer
 }
 

@@ -32,9 +32,9 @@ const suggestedActions: Record<LogErrorCode, string> = {
   aborted: "The read was canceled; start it again if the result is still needed.",
   log_already_read: "A LogReader reads its source once; call openLog again with a fresh source for another pass.",
   not_a_log:
-    "Check that the input is an openpilot rlog or qlog (raw, .zst or .bz2), not zeros or other data. If it is a real log that starts damaged, raise the `maxLeadingMalformed` reader limit (docs/log-reader.md, \"Reader limits\").",
+    'Check that the input is an openpilot rlog or qlog (raw, .zst or .bz2), not zeros or other data. If it is a real log that starts damaged, raise the `maxLeadingMalformed` reader limit (docs/log-reader.md, "Reader limits").',
   decompression_ratio_exceeded:
-    "The file expands far more than any log does (a decompression bomb, or a log of mostly zeros). If it is a genuine log, raise the `maxDecompressionRatio` reader limit (docs/log-reader.md, \"Reader limits\").",
+    'The file expands far more than any log does (a decompression bomb, or a log of mostly zeros). If it is a genuine log, raise the `maxDecompressionRatio` reader limit (docs/log-reader.md, "Reader limits").',
   window_too_large:
     "The zstd file was written with a window above 8 MiB (`zstd --long`, or `--ultra -20` and up). Recompress it without them, e.g. `zstd -d -c in.zst | zstd -19 -o out.zst`."
 }

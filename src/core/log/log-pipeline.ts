@@ -42,8 +42,7 @@ const openDecoder = async (head: ReadonlyArray<Uint8Array>, stats: StatsCollecto
 }
 
 const checkAbort = (signal: AbortSignal | undefined, stats: StatsCollector) => {
-  if (signal?.aborted)
-    throw logError("aborted", `Reading the log was aborted after ${stats.bytesIn} input bytes and ${stats.totalEvents} events`, {})
+  if (signal?.aborted) throw logError("aborted", `Reading the log was aborted after ${stats.bytesIn} input bytes and ${stats.totalEvents} events`, {})
 }
 
 /** Decompressed pieces → messages → sink, yielding each batch as it fills. */
@@ -120,7 +119,10 @@ export async function* readLog<T>(source: LogSource, stats: StatsCollector, sink
         const where = `byte ${framer.offset} of the decompressed stream, inside message ${framer.messageIndex}`
         stats.warn({
           code: "truncated_log",
-          message: segmentLabel(segment, `The log is truncated: it ends at ${where}; the ${framer.messageIndex} complete events before it were read.${cut ? ` Also, ${cut}.` : ""}`),
+          message: segmentLabel(
+            segment,
+            `The log is truncated: it ends at ${where}; the ${framer.messageIndex} complete events before it were read.${cut ? ` Also, ${cut}.` : ""}`
+          ),
           offset: framer.offset,
           messageIndex: framer.messageIndex,
           segment

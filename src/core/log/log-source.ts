@@ -11,8 +11,7 @@ const isByteSource = (u: unknown): u is ByteSource =>
   typeof u === "object" && u !== null && (Symbol.asyncIterator in u || typeof (u as ReadableStream).getReader === "function")
 
 /** The segments of a source, in reading order. */
-export const sourceSegments = (source: LogSource): ReadonlyArray<ByteSource> =>
-  isByteSource(source) ? [source] : source
+export const sourceSegments = (source: LogSource): ReadonlyArray<ByteSource> => (isByteSource(source) ? [source] : source)
 
 /** Iterates a segment's chunks; a ReadableStream is read through its reader and canceled on early exit. */
 export async function* readChunks(source: ByteSource): AsyncGenerator<Uint8Array> {

@@ -170,9 +170,16 @@ export class StatsCollector {
       compression: this.compression,
       firstLogMonoTime: this.firstLogMonoTime,
       lastLogMonoTime: this.lastLogMonoTime,
-      warnings: this.warnings.map((w) =>
+      warnings: this.warnings.map(w =>
         "first" in w
-          ? { code: w.first.code, message: describeProblem(w), offset: w.first.offset, messageIndex: w.first.messageIndex, segment: w.first.segment, count: w.count }
+          ? {
+              code: w.first.code,
+              message: describeProblem(w),
+              offset: w.first.offset,
+              messageIndex: w.first.messageIndex,
+              segment: w.first.segment,
+              count: w.count
+            }
           : w
       )
     }

@@ -5,10 +5,9 @@ import { createReadStream } from "node:fs"
  * byte source for `openLog`. The file is opened when iteration starts and closed when it ends or stops early.
  */
 export const fileSource = (path: string, options: { readonly highWaterMark?: number } = {}): AsyncIterable<Uint8Array> => ({
-  [Symbol.asyncIterator]: () =>
-    createReadStream(path, { highWaterMark: options.highWaterMark ?? 1 << 16 })[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>
+  [Symbol.asyncIterator]: () => createReadStream(path, { highWaterMark: options.highWaterMark ?? 1 << 16 })[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>
 })
 
 /** A route's segment files, in order, as one LogSource for `openLog`. */
 export const routeSource = (paths: ReadonlyArray<string>, options: { readonly highWaterMark?: number } = {}): ReadonlyArray<AsyncIterable<Uint8Array>> =>
-  paths.map((p) => fileSource(p, options))
+  paths.map(p => fileSource(p, options))

@@ -64,7 +64,14 @@ export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteRead
     const dispatch = () => {
       while (next < paths.length && idle.length > 0) {
         const worker = idle.pop()!
-        const job: SegmentJob = { type: "read", path: paths[next]!, segment: next, includeSendcan: options.includeSendcan ?? false, limits: options.limits, window: options.window ?? 4 }
+        const job: SegmentJob = {
+          type: "read",
+          path: paths[next]!,
+          segment: next,
+          includeSendcan: options.includeSendcan ?? false,
+          limits: options.limits,
+          window: options.window ?? 4
+        }
         states[next++]!.worker = worker
         worker.postMessage(job)
       }
@@ -74,7 +81,8 @@ export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteRead
       const worker = new Worker(builtEntryUrl("segment-worker.js"))
       worker.on("message", (reply: SegmentReply) => {
         const state = states[reply.segment]!
-        if (reply.type === "batch") reply.buffers.forEach((buffer, i) => state.batches.push({ buffer, bytesIn: reply.bytesIn, last: i === reply.buffers.length - 1 }))
+        if (reply.type === "batch")
+          reply.buffers.forEach((buffer, i) => state.batches.push({ buffer, bytesIn: reply.bytesIn, last: i === reply.buffers.length - 1 }))
         else {
           state.end = reply
           idle.push(worker)
@@ -82,7 +90,7 @@ export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteRead
         }
         notify()
       })
-      worker.on("error", (e) => {
+      worker.on("error", e => {
         crash = new SystemError({ code: "worker_failed", message: `A segment reader thread failed: ${e.message}` })
         notify()
       })
@@ -106,11 +114,11 @@ export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteRead
             stats.absorb(state.end.stats)
             if (state.end.type === "error") throw rebuild(state.end.error)
             break
-          } else await new Promise<void>((resolve) => (wake = resolve))
+          } else await new Promise<void>(resolve => (wake = resolve))
         }
       }
     } finally {
-      await Promise.all(all.map((w) => w.terminate()))
+      await Promise.all(all.map(w => w.terminate()))
     }
   }
   return {

@@ -31,7 +31,10 @@ export class SegmentGuard {
     if (this.bytesOut <= grace || this.bytesOut <= ratio * this.bytesIn) return
     throw logError(
       "decompression_ratio_exceeded",
-      segmentLabel(this.segment, `${this.bytesIn} compressed bytes decompressed to more than ${this.bytesOut} bytes (over ${Math.floor(this.bytesOut / this.bytesIn)}×), above the ${ratio}× limit; reading stopped at byte ${offset} of the decompressed stream (message ${messageIndex}).`),
+      segmentLabel(
+        this.segment,
+        `${this.bytesIn} compressed bytes decompressed to more than ${this.bytesOut} bytes (over ${Math.floor(this.bytesOut / this.bytesIn)}×), above the ${ratio}× limit; reading stopped at byte ${offset} of the decompressed stream (message ${messageIndex}).`
+      ),
       { offset, messageIndex, segment: this.segment, compressedBytes: this.bytesIn, decompressedBytes: this.bytesOut, limit: ratio }
     )
   }
@@ -49,7 +52,10 @@ export class SegmentGuard {
     if (run < this.limits.maxLeadingMalformed) return
     throw logError(
       "not_a_log",
-      segmentLabel(this.segment, `The input is not an rlog: its first ${run} messages are all malformed (e.g. empty, as zeros frame), the last at byte ${offset} (message ${messageIndex}).`),
+      segmentLabel(
+        this.segment,
+        `The input is not an rlog: its first ${run} messages are all malformed (e.g. empty, as zeros frame), the last at byte ${offset} (message ${messageIndex}).`
+      ),
       { offset, messageIndex, segment: this.segment, count: run, limit: this.limits.maxLeadingMalformed }
     )
   }

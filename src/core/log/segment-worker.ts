@@ -26,7 +26,7 @@ const run = async (job: SegmentJob): Promise<void> => {
     let buffers: Array<SharedArrayBuffer> = []
     let frames = 0
     const flush = async () => {
-      while (credit === 0) await new Promise<void>((resolve) => (wake = resolve))
+      while (credit === 0) await new Promise<void>(resolve => (wake = resolve))
       credit--
       post({ type: "batch", segment: job.segment, buffers, bytesIn: stats.bytesIn })
       buffers = []
@@ -35,7 +35,7 @@ const run = async (job: SegmentJob): Promise<void> => {
     try {
       for await (const batch of readLog(fileSource(job.path), stats, sink, { limits }, job.segment)) {
         // Packed as each batch comes, so the decompressed bytes the frames view can be collected.
-        buffers.push(packFrames([batch], (bytes) => new SharedArrayBuffer(bytes)))
+        buffers.push(packFrames([batch], bytes => new SharedArrayBuffer(bytes)))
         frames += batch.length
         if (frames >= FRAMES_PER_MESSAGE) await flush()
       }
@@ -49,7 +49,13 @@ const run = async (job: SegmentJob): Promise<void> => {
       type: "error",
       segment: job.segment,
       stats: stats.snapshot(),
-      error: { tag: typeof err?._tag === "string" ? err._tag : null, code: err?.code, message: String(err?.message ?? e), suggestedAction: err?.suggestedAction, details: err?.details }
+      error: {
+        tag: typeof err?._tag === "string" ? err._tag : null,
+        code: err?.code,
+        message: String(err?.message ?? e),
+        suggestedAction: err?.suggestedAction,
+        details: err?.details
+      }
     })
   }
 }

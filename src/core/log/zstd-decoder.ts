@@ -39,7 +39,7 @@ export class ZstdDecoder implements ChunkDecoder {
   consumed = 0
 
   constructor(factory: ZstdEngineFactory) {
-    this.engine = factory((data) => {
+    this.engine = factory(data => {
       this.produced += data.length
       this.out.push(data)
     })
@@ -135,7 +135,11 @@ export class ZstdDecoder implements ChunkDecoder {
       if (type === 3)
         throw new DecodeFailure("decompression_failed", `zstd data corrupt: reserved block type in the block header at byte ${this.unitStart}`, this.unitStart)
       if (size > MAX_BLOCK_BYTES)
-        throw new DecodeFailure("decompression_failed", `zstd data corrupt: ${size}-byte block at byte ${this.unitStart} exceeds the 128 KiB block limit`, this.unitStart)
+        throw new DecodeFailure(
+          "decompression_failed",
+          `zstd data corrupt: ${size}-byte block at byte ${this.unitStart} exceeds the 128 KiB block limit`,
+          this.unitStart
+        )
       this.lastBlock = (h[0] & 1) === 1
       this.engine.push(h.slice(0, 3))
       this.stage = Stage.BlockBody

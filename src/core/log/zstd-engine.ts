@@ -38,7 +38,7 @@ const isChecksumError = (e: unknown) => /checksum/i.test(`${(e as { code?: strin
  */
 export const nativeEngine =
   (newStep: () => NativeStep): ZstdEngineFactory =>
-  (emit) => {
+  emit => {
     const step = newStep()
     let slab = new Uint8Array(SLAB_BYTES)
     let used = 0
@@ -57,7 +57,7 @@ export const nativeEngine =
       }
     }
     return {
-      begin: (header) => feed(header),
+      begin: header => feed(header),
       push: feed,
       end(checksum) {
         if (checksum === undefined) return undefined

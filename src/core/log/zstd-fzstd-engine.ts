@@ -16,20 +16,20 @@ const EMPTY = new Uint8Array(0)
  */
 export const fzstdEngine = async (): Promise<ZstdEngineFactory> => {
   const xxh = await loadXxhash()
-  return (emit) => {
+  return emit => {
     let fz: Decompress | undefined
     let hasher: ReturnType<XxhashApi["create64"]> | undefined
     return {
       begin(header, frame) {
         hasher = frame.hasChecksum ? xxh.create64() : undefined
-        fz = new Decompress((data) => {
+        fz = new Decompress(data => {
           if (data.length === 0) return
           hasher?.update(data)
           emit(data)
         })
         fz.push(header)
       },
-      push: (bytes) => fz!.push(bytes),
+      push: bytes => fz!.push(bytes),
       end(checksum) {
         if (checksum) fz!.push(checksum)
         fz!.push(EMPTY, true)

@@ -61,7 +61,7 @@ const makeBus = (options: EventBusOptions, lastSeqs: LastSeqs | null) =>
           hub.subscribers++
           return hub
         }),
-        (hub) =>
+        hub =>
           Effect.suspend(() => {
             hub.subscribers--
             if (hub.subscribers > 0 || hubs.get(runId) !== hub) return Effect.void
@@ -84,12 +84,12 @@ const makeBus = (options: EventBusOptions, lastSeqs: LastSeqs | null) =>
     }
 
     const service: EventBusService = {
-      publish: (event) =>
+      publish: event =>
         Effect.suspend(() => {
           const hub = hubs.get(event.runId)
           return hub ? Effect.asVoid(announce(hub, { seq: event.seq, event })) : Effect.void
         }),
-      subscribe: (runId) => Effect.flatMap(acquireHub(runId), (hub) => PubSub.subscribe(hub.pubsub))
+      subscribe: runId => Effect.flatMap(acquireHub(runId), hub => PubSub.subscribe(hub.pubsub))
     }
     return service
   })
@@ -97,8 +97,7 @@ const makeBus = (options: EventBusOptions, lastSeqs: LastSeqs | null) =>
 /** The EventBus port: how followers of a run learn that new events exist. */
 export class EventBus extends Context.Tag("cts/EventBus")<EventBus, EventBusService>() {
   /** In-process only (one PubSub per followed run): for tests and a single process. */
-  static readonly layerMemory = (options: EventBusOptions = {}): Layer.Layer<EventBus> =>
-    Layer.scoped(EventBus, makeBus(options, null))
+  static readonly layerMemory = (options: EventBusOptions = {}): Layer.Layer<EventBus> => Layer.scoped(EventBus, makeBus(options, null))
 
   /**
    * The embedded default: in-process notices, plus — only while a run has followers — a poll of the
@@ -108,6 +107,6 @@ export class EventBus extends Context.Tag("cts/EventBus")<EventBus, EventBusServ
   static readonly layerStore = (options: EventBusOptions = {}): Layer.Layer<EventBus, never, RunStore> =>
     Layer.scoped(
       EventBus,
-      Effect.flatMap(RunStore, (store) => makeBus(options, store.lastSeqs))
+      Effect.flatMap(RunStore, store => makeBus(options, store.lastSeqs))
     )
 }

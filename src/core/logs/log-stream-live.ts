@@ -95,5 +95,4 @@ const make = (options: LogStreamOptions) =>
  * LogStream persisted in the RunStore; live followers learn of new events through the EventBus
  * (joined before the replay), take events it carries in order, and fill every other seq from the store.
  */
-export const LogStreamLive = (options: LogStreamOptions = {}): Layer.Layer<LogStream, never, RunStore | EventBus> =>
-  Layer.effect(LogStream, make(options))
+export const LogStreamLive = (options: LogStreamOptions = {}): Layer.Layer<LogStream, never, RunStore | EventBus> => Layer.effect(LogStream, make(options))

@@ -36,7 +36,10 @@ interface Hub {
 }
 
 const errorOf = (cause: Cause.Cause<CtsError>): CtsError =>
-  Option.getOrElse(Cause.failureOption(cause), () => new SystemError({ code: "log_stream_failed", message: `Reading the run's events failed: ${Cause.pretty(cause)}` }))
+  Option.getOrElse(
+    Cause.failureOption(cause),
+    () => new SystemError({ code: "log_stream_failed", message: `Reading the run's events failed: ${Cause.pretty(cause)}` })
+  )
 
 const PAGE = 1000
 const MAX_PENDING = 10_000
@@ -62,7 +65,7 @@ export const makeRunEventFanout: Effect.Effect<RunEventFanout, never, LogStream>
 
   /** Hands `events` (seq-ordered) to a live client; false when a gap means it must catch up first. */
   const offer = (client: Client, events: ReadonlyArray<RunEvent>): boolean => {
-    const fresh = events.length > 0 && events[0]!.seq > client.last ? events : events.filter((e) => e.seq > client.last)
+    const fresh = events.length > 0 && events[0]!.seq > client.last ? events : events.filter(e => e.seq > client.last)
     if (fresh.length === 0) return true
     if (fresh[0]!.seq !== client.last + 1) return false
     client.last = fresh[fresh.length - 1]!.seq
@@ -112,9 +115,9 @@ export const makeRunEventFanout: Effect.Effect<RunEventFanout, never, LogStream>
   }
 
   const start = (runId: string, hub: Hub, after: number) => {
-    const feed = Stream.runForEachChunk(logs.subscribe(runId, after), (chunk) => Effect.sync(() => broadcast(runId, hub, [...chunk])))
+    const feed = Stream.runForEachChunk(logs.subscribe(runId, after), chunk => Effect.sync(() => broadcast(runId, hub, [...chunk])))
     hub.fiber = runFork(feed)
-    hub.fiber.addObserver((exit) => {
+    hub.fiber.addObserver(exit => {
       if (hubs.get(runId) === hub) hubs.delete(runId)
       if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) {
         for (const client of hub.clients) {

@@ -8,7 +8,9 @@ export const MONITOR_TIMEOUT_MS = 7 * 24 * 3600 * 1000
 export const MONITOR_STOP_GRACE_MS = 10_000
 
 /** Declares a monitor: a tool of category `monitor` taking an optional recorded log and no default time limit; `sources` defaults to all three. */
-export const defineMonitor = <P, I>(def: Omit<ToolDefinition<P, I>, "category" | "inputs" | "defaultTimeoutMs" | "version"> & { readonly version?: string }): ToolDefinition<P, I> => ({
+export const defineMonitor = <P, I>(
+  def: Omit<ToolDefinition<P, I>, "category" | "inputs" | "defaultTimeoutMs" | "version"> & { readonly version?: string }
+): ToolDefinition<P, I> => ({
   version: "1.0.0",
   sources: ["log", "simulate", "panda"],
   ...def,

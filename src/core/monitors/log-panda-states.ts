@@ -32,7 +32,8 @@ export const splitLogPandaStates = (events: AsyncIterable<ReadonlyArray<LogEvent
       const out: CanFrame[] = []
       for (const e of batch) {
         if (e.which === "can" && e.can) out.push(...e.can)
-        else if (e.which === "pandaStates" && e.pandaStates && e.pandaStates.length > 0) ahead.push({ timeNs: e.logMonoTime, health: healthOfPandaState(e.pandaStates[0]) })
+        else if (e.which === "pandaStates" && e.pandaStates && e.pandaStates.length > 0)
+          ahead.push({ timeNs: e.logMonoTime, health: healthOfPandaState(e.pandaStates[0]) })
       }
       if (out.length > 0) yield out
     }

@@ -34,12 +34,14 @@ export interface MonitorSourceParams {
   readonly serial?: string | undefined
   readonly speed?: number | undefined
   readonly duration_s?: number | undefined
-  readonly simulate_faults?: {
-    readonly unplug_after_frames?: number | undefined
-    readonly corrupt_frames?: ReadonlyArray<number> | undefined
-    readonly stall_at_transfers?: ReadonlyArray<number> | undefined
-    readonly open_delay_ms?: number | undefined
-  } | undefined
+  readonly simulate_faults?:
+    | {
+        readonly unplug_after_frames?: number | undefined
+        readonly corrupt_frames?: ReadonlyArray<number> | undefined
+        readonly stall_at_transfers?: ReadonlyArray<number> | undefined
+        readonly open_delay_ms?: number | undefined
+      }
+    | undefined
 }
 
 /** The one input a monitor takes (a recorded log), optional because a panda source needs none. */

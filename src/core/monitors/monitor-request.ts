@@ -17,9 +17,9 @@ export const monitorSubmission = (
 
 /** Refuses a tool that is not a monitor (`not_a_monitor`), naming the monitors there are. */
 export const requireMonitor = (tools: ReadonlyArray<ToolInfo>, id: string): ToolInfo => {
-  const tool = tools.find((t) => t.id === id)
+  const tool = tools.find(t => t.id === id)
   if (tool?.category === "monitor") return tool
-  const monitors = tools.filter((t) => t.category === "monitor").map((t) => t.id)
+  const monitors = tools.filter(t => t.category === "monitor").map(t => t.id)
   throw new ValidationError({
     code: tool ? "not_a_monitor" : "unknown_tool",
     message: tool ? `${id} is an analyzer, not a monitor.` : `No monitor ${JSON.stringify(id)}.`,

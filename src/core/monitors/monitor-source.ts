@@ -31,7 +31,7 @@ const promiseOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
 }
 
 const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
+  new Promise<void>(resolve => {
     const t = setTimeout(resolve, ms)
     signal.addEventListener("abort", () => (clearTimeout(t), resolve()), { once: true })
   })
@@ -52,14 +52,18 @@ async function* paced(frames: AsyncIterable<ReadonlyArray<CanFrame>>, speed: num
 }
 
 /** Cuts a frame stream at `durationS` seconds after its first frame and when `signal` aborts. */
-async function* bounded(frames: AsyncIterable<ReadonlyArray<CanFrame>>, durationS: number | undefined, signal: AbortSignal): AsyncGenerator<ReadonlyArray<CanFrame>> {
+async function* bounded(
+  frames: AsyncIterable<ReadonlyArray<CanFrame>>,
+  durationS: number | undefined,
+  signal: AbortSignal
+): AsyncGenerator<ReadonlyArray<CanFrame>> {
   let end: number | undefined
   for await (const batch of frames) {
     if (signal.aborted) return
     if (batch.length === 0) continue
     if (durationS !== undefined) {
       end ??= batch[0].timeNs + durationS * 1e9
-      const keep = batch[batch.length - 1].timeNs < end ? batch : batch.filter((f) => f.timeNs < end!)
+      const keep = batch[batch.length - 1].timeNs < end ? batch : batch.filter(f => f.timeNs < end!)
       if (keep.length > 0) yield keep
       if (keep.length < batch.length) return
     } else yield batch
@@ -71,7 +75,7 @@ async function* bounded(frames: AsyncIterable<ReadonlyArray<CanFrame>>, duration
  * it at once, even while a transfer waits on a quiet bus (closing the device ends that transfer).
  */
 async function* handleFrames(handle: PandaHandle, signal: AbortSignal, finished: () => boolean): AsyncGenerator<ReadonlyArray<CanFrame>> {
-  const stopped = new Promise<null>((resolve) => signal.addEventListener("abort", () => resolve(null), { once: true }))
+  const stopped = new Promise<null>(resolve => signal.addEventListener("abort", () => resolve(null), { once: true }))
   while (!signal.aborted) {
     const receiving = promiseOf(handle.receiveOnce)
     receiving.catch(() => undefined)
@@ -111,22 +115,30 @@ export const monitorSourceKind = (ctx: ToolContext<MonitorSourceParams>): "log" 
   ctx.params.source === "auto" ? (ctx.inputs.length > 0 ? "log" : "panda") : ctx.params.source
 
 /** What a log source is, for the run log. */
-export const logSourceLabel = (ctx: ToolContext<MonitorSourceParams>): string => `log ${ctx.inputs.map((i) => i.name).join(", ")}`
+export const logSourceLabel = (ctx: ToolContext<MonitorSourceParams>): string => `log ${ctx.inputs.map(i => i.name).join(", ")}`
 
 /** Opens the source a monitor's params name: the input log, a simulated panda replaying it, or a real panda. */
 export const openMonitorSource = async (ctx: ToolContext<MonitorSourceParams>, toolId: string): Promise<MonitorSource> => {
   const p = ctx.params
   const kind = monitorSourceKind(ctx)
   if (kind !== "panda" && ctx.inputs.length === 0)
-    throw new ValidationError({ code: "missing_input", message: `${toolId} with source ${kind} needs a recorded rlog as input; none was given.`, suggestedAction: "Pass --path FILE (or --simulate FILE), or use source panda." })
+    throw new ValidationError({
+      code: "missing_input",
+      message: `${toolId} with source ${kind} needs a recorded rlog as input; none was given.`,
+      suggestedAction: "Pass --path FILE (or --simulate FILE), or use source panda."
+    })
   if (kind === "panda" && ctx.inputs.length > 0)
-    throw new ValidationError({ code: "invalid_param", message: `${toolId}: source panda takes no input file.`, suggestedAction: "Drop the input, or use source log / simulate." })
+    throw new ValidationError({
+      code: "invalid_param",
+      message: `${toolId}: source panda takes no input file.`,
+      suggestedAction: "Drop the input, or use source log / simulate."
+    })
   if (kind === "log") {
-    const frames = paced(openLog(ctx.inputs.map((i) => i.open())).frames(), p.speed ?? 0, ctx.signal)
+    const frames = paced(openLog(ctx.inputs.map(i => i.open())).frames(), p.speed ?? 0, ctx.signal)
     return { kind, label: logSourceLabel(ctx), frames: bounded(frames, p.duration_s, ctx.signal), counters: () => ({}), close: async () => undefined }
   }
   if (kind === "simulate") {
-    const replay = splitLogPandaStates(openLog(ctx.inputs.map((i) => i.open())).events())
+    const replay = splitLogPandaStates(openLog(ctx.inputs.map(i => i.open())).events())
     const sim = createSimulatedPanda(replay.frames, {
       health: replay.healthAt,
       speed: p.speed === 0 ? Infinity : (p.speed ?? 1),
@@ -139,7 +151,15 @@ export const openMonitorSource = async (ctx: ToolContext<MonitorSourceParams>, t
     return pandaSource("simulate", `simulated panda replaying ${ctx.inputs[0].name}`, handle, close, p, ctx.signal, sim.finished)
   }
   const { handle, close } = await openPanda(monitorPandaDevice ?? (await nodePandaDevice()), p.serial)
-  return pandaSource("panda", `panda ${handle.info.serial} (${handle.info.hwTypeName}, firmware ${handle.info.firmwareVersion})`, handle, close, p, ctx.signal, () => false)
+  return pandaSource(
+    "panda",
+    `panda ${handle.info.serial} (${handle.info.hwTypeName}, firmware ${handle.info.firmwareVersion})`,
+    handle,
+    close,
+    p,
+    ctx.signal,
+    () => false
+  )
 }
 
 const pandaSource = (

@@ -23,7 +23,7 @@ const isCell = (v: unknown): v is TableCell => v === null || ["string", "number"
 export const tableOfData = (data: unknown): MonitorTable | undefined => {
   const t = (data as { table?: unknown } | null | undefined)?.table as Partial<MonitorTable> | undefined
   if (!t || typeof t.title !== "string" || !Array.isArray(t.columns) || !Array.isArray(t.rows)) return undefined
-  if (!t.columns.every((c) => typeof c === "string")) return undefined
-  if (!t.rows.every((r) => Array.isArray(r) && r.every(isCell))) return undefined
+  if (!t.columns.every(c => typeof c === "string")) return undefined
+  if (!t.rows.every(r => Array.isArray(r) && r.every(isCell))) return undefined
   return t as MonitorTable
 }

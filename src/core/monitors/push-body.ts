@@ -11,7 +11,7 @@ export const createPushBody = <T>(highWater = 4) => {
   async function* body(): AsyncGenerator<T> {
     try {
       for (;;) {
-        while (items.length === 0 && !ended) await new Promise<void>((r) => (wakeConsumer = r))
+        while (items.length === 0 && !ended) await new Promise<void>(r => (wakeConsumer = r))
         if (items.length === 0) return
         yield items.shift()!
         wakeProducer?.()
@@ -28,7 +28,7 @@ export const createPushBody = <T>(highWater = 4) => {
       if (stopped) return
       items.push(item)
       wakeConsumer?.()
-      while (items.length > highWater && !stopped) await new Promise<void>((r) => (wakeProducer = r))
+      while (items.length > highWater && !stopped) await new Promise<void>(r => (wakeProducer = r))
     },
     end(): void {
       ended = true

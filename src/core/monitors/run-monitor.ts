@@ -31,13 +31,19 @@ export const runMonitor = async (
 ): Promise<MonitorEnd> => {
   if (ctx.signal.aborted) {
     ctx.log("info", `${toolId} was stopped while starting, before its source was opened`)
-    return { label: "not opened", endedBy: "stopped_while_starting", frames: 0, finish: (summary) => ({ summary: { source: "not opened", ended_by: "stopped_while_starting", frames_received: 0, ...summary } }) }
+    return {
+      label: "not opened",
+      endedBy: "stopped_while_starting",
+      frames: 0,
+      finish: summary => ({ summary: { source: "not opened", ended_by: "stopped_while_starting", frames_received: 0, ...summary } })
+    }
   }
   const source = await openMonitorSource(ctx, toolId)
   const stoppedWhileStarting = ctx.signal.aborted
   if (stoppedWhileStarting) ctx.log("info", `${toolId} was stopped while starting: ${source.label} was opened and closed again before any frame was read`)
   else onOpen?.(source)
-  if (!stoppedWhileStarting) ctx.log("info", `${toolId} reading ${source.label}${ctx.params.duration_s ? ` for ${ctx.params.duration_s} s` : " until stopped or the source ends"}`)
+  if (!stoppedWhileStarting)
+    ctx.log("info", `${toolId} reading ${source.label}${ctx.params.duration_s ? ` for ${ctx.params.duration_s} s` : " until stopped or the source ends"}`)
   let frames = 0
   let failure: unknown
   try {
@@ -51,7 +57,15 @@ export const runMonitor = async (
     await source.close()
   }
   const error = failure === undefined ? undefined : toCtsError(toolId, ctx.signal, failure)
-  const endedBy = error ? error.code : stoppedWhileStarting ? "stopped_while_starting" : ctx.signal.aborted ? "stopped" : ctx.params.duration_s !== undefined ? "duration_or_source_end" : "source_end"
+  const endedBy = error
+    ? error.code
+    : stoppedWhileStarting
+      ? "stopped_while_starting"
+      : ctx.signal.aborted
+        ? "stopped"
+        : ctx.params.duration_s !== undefined
+          ? "duration_or_source_end"
+          : "source_end"
   const counters = source.counters()
   if (error) ctx.log("error", `${toolId}: ${error.message} (${frames} frames received before it; results so far are kept)`)
   return {
@@ -60,7 +74,15 @@ export const runMonitor = async (
     frames,
     finish(summary) {
       if (error) throw isCtsError(error) ? error : toCtsError(toolId, ctx.signal, error)
-      return { summary: { source: source.label, ended_by: endedBy, frames_received: frames, ...(Object.keys(counters).length > 0 ? { receive: counters } : {}), ...summary } }
+      return {
+        summary: {
+          source: source.label,
+          ended_by: endedBy,
+          frames_received: frames,
+          ...(Object.keys(counters).length > 0 ? { receive: counters } : {}),
+          ...summary
+        }
+      }
     }
   }
 }

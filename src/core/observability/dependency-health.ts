@@ -40,7 +40,12 @@ export const checkDependencies: Effect.Effect<{ readonly store: DependencyHealth
     const runs = yield* Effect.serviceOption(RunStore)
     const storeProbe = Option.isSome(runs)
       ? runs.value.lastSeq("health-probe")
-      : artifacts.stat("health-probe").pipe(Effect.catchIf((e) => e.code === "artifact_not_found", () => Effect.void))
+      : artifacts.stat("health-probe").pipe(
+          Effect.catchIf(
+            e => e.code === "artifact_not_found",
+            () => Effect.void
+          )
+        )
     return yield* Effect.all(
       {
         store: timed(config.store?.startsWith("postgres") ? "postgres" : "sqlite", storeProbe),

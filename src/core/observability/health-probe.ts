@@ -36,7 +36,7 @@ export const checkHealth: Effect.Effect<HealthReport, never, CtsConfig | ToolReg
     if (fs.bavail * fs.bsize < minFree) throw new Error(`Free space in the data dir is below the ${minFree}-byte threshold (CTS_MIN_FREE_BYTES)`)
   }).pipe(
     Effect.as({ ok: true, dataDir: config.dataDir }),
-    Effect.catchAll((e) => Effect.succeed({ ok: false, dataDir: config.dataDir, error: String((e.error as Error)?.message ?? e.error) }))
+    Effect.catchAll(e => Effect.succeed({ ok: false, dataDir: config.dataDir, error: String((e.error as Error)?.message ?? e.error) }))
   )
   const tools = (yield* registry.list).length
   const depth = yield* executor.queueDepth

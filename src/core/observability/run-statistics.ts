@@ -26,7 +26,6 @@ export const scanRunStatistics: Effect.Effect<RunStatistics, CtsError, Executor>
  * The run figures: the run store's running totals when it keeps them (the SQLite store does; constant
  * cost per scrape), otherwise a scan of every run.
  */
-export const collectRunStatistics: Effect.Effect<RunStatistics, CtsError, Executor> = Effect.flatMap(
-  Effect.serviceOption(RunStore),
-  (store) => (Option.isSome(store) && store.value.statistics ? store.value.statistics : scanRunStatistics)
+export const collectRunStatistics: Effect.Effect<RunStatistics, CtsError, Executor> = Effect.flatMap(Effect.serviceOption(RunStore), store =>
+  Option.isSome(store) && store.value.statistics ? store.value.statistics : scanRunStatistics
 )

@@ -48,7 +48,8 @@ const writePacket = (out: Uint8Array, at: number, f: PacketFrame): number => {
 /** The bytes of one CANPacket v4 (header with XOR checksum + payload). Throws RangeError on a bad length or address. */
 export const packCanPacket = (f: PacketFrame): Uint8Array => {
   if (!isCanPayloadLength(f.data.length)) throw new RangeError(`CAN payload of ${f.data.length} bytes: the DLC table allows 0–8, 12, 16, 20, 24, 32, 48 or 64`)
-  if (!(f.address >= 0 && f.address <= 0x1fffffff && Number.isInteger(f.address))) throw new RangeError(`CAN address ${f.address} is not an 11/29-bit identifier`)
+  if (!(f.address >= 0 && f.address <= 0x1fffffff && Number.isInteger(f.address)))
+    throw new RangeError(`CAN address ${f.address} is not an 11/29-bit identifier`)
   const out = new Uint8Array(CAN_PACKET_HEADER + f.data.length)
   writePacket(out, 0, f)
   return out

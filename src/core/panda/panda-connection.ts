@@ -4,11 +4,31 @@ import type { CtsError } from "../errors.js"
 import { createCanUnpacker, isCanPayloadLength, packCanTransfers, type PacketFrame } from "./can-packet.js"
 import { pandaInBootloader, pandaInvalidRequest, pandaVersionMismatch } from "./panda-errors.js"
 import {
-  CAN_DATA_SPEEDS_KBPS, CAN_SPEEDS_KBPS, HW_TYPE_NAMES, isBootstubPid, isKnownPacketVersion, KNOWN_PACKET_VERSIONS,
-  PANDA_CAN_IN_ENDPOINT, PANDA_CAN_OUT_ENDPOINT, PANDA_INTERFACE, PANDA_RECEIVE_TRANSFER, PandaRequest,
-  READ_ONLY_SAFETY_MODES, SafetyMode, safetyModeName
+  CAN_DATA_SPEEDS_KBPS,
+  CAN_SPEEDS_KBPS,
+  HW_TYPE_NAMES,
+  isBootstubPid,
+  isKnownPacketVersion,
+  KNOWN_PACKET_VERSIONS,
+  PANDA_CAN_IN_ENDPOINT,
+  PANDA_CAN_OUT_ENDPOINT,
+  PANDA_INTERFACE,
+  PANDA_RECEIVE_TRANSFER,
+  PandaRequest,
+  READ_ONLY_SAFETY_MODES,
+  SafetyMode,
+  safetyModeName
 } from "./panda-protocol.js"
-import { type CanHealth, CAN_HEALTH_SIZE, decodeAscii, decodeCanHealth, decodeHealth, decodePacketVersions, HEALTH_SIZE, type PandaHealth } from "./panda-structs.js"
+import {
+  type CanHealth,
+  CAN_HEALTH_SIZE,
+  decodeAscii,
+  decodeCanHealth,
+  decodeHealth,
+  decodePacketVersions,
+  HEALTH_SIZE,
+  type PandaHealth
+} from "./panda-structs.js"
 import { fromUsbError } from "./usb-errors.js"
 
 /** Who the panda is. */
@@ -72,8 +92,13 @@ export class PandaConnection {
       const firmwareVersion = decodeAscii(await controlIn(device, PandaRequest.firmwareVersion, 0, 0, 0x40))
       const serial = serialHint || decodeAscii(await controlIn(device, PandaRequest.serial, 0, 0, 0x20))
       const info: PandaInfo = {
-        serial, vendorId: device.vendorId, productId: device.productId, hwType,
-        hwTypeName: HW_TYPE_NAMES[hwType] ?? `unknown (0x${hwType.toString(16)})`, firmwareVersion, packetVersions
+        serial,
+        vendorId: device.vendorId,
+        productId: device.productId,
+        hwType,
+        hwTypeName: HW_TYPE_NAMES[hwType] ?? `unknown (0x${hwType.toString(16)})`,
+        firmwareVersion,
+        packetVersions
       }
       const conn = new PandaConnection(device, info, options)
       await conn.initialize()
@@ -112,7 +137,11 @@ export class PandaConnection {
   /** Sets the safety mode; a transmitting mode needs `allowSending`. */
   async setSafetyMode(mode: number, param = 0): Promise<void> {
     if (!this.options.allowSending && !READ_ONLY_SAFETY_MODES.includes(mode))
-      throw pandaInvalidRequest("panda_read_only", `Safety mode ${safetyModeName(mode)} can transmit; this panda was opened read-only.`, "Open the panda with allowSending: true to use a sending mode.")
+      throw pandaInvalidRequest(
+        "panda_read_only",
+        `Safety mode ${safetyModeName(mode)} can transmit; this panda was opened read-only.`,
+        "Open the panda with allowSending: true to use a sending mode."
+      )
     await this.controlOut(PandaRequest.setSafetyMode, mode, param)
   }
 
@@ -161,11 +190,22 @@ export class PandaConnection {
 
   /** Sends frames (needs `allowSending`); split into transfers of ≤ 256 bytes / 51 packets. */
   async send(frames: ReadonlyArray<PacketFrame>): Promise<void> {
-    if (!this.options.allowSending) throw pandaInvalidRequest("panda_read_only", "This panda was opened read-only; send() is refused.", "Open the panda with allowSending: true and set a safety mode that allows the frames.")
+    if (!this.options.allowSending)
+      throw pandaInvalidRequest(
+        "panda_read_only",
+        "This panda was opened read-only; send() is refused.",
+        "Open the panda with allowSending: true and set a safety mode that allows the frames."
+      )
     for (const f of frames) {
       checkBus(f.bus)
-      if (!isCanPayloadLength(f.data.length)) throw pandaInvalidRequest("invalid_can_frame", `A CAN payload of ${f.data.length} bytes cannot be sent; lengths are 0–8, 12, 16, 20, 24, 32, 48 or 64.`, "Pad the payload to a DLC length.")
-      if (!(Number.isInteger(f.address) && f.address >= 0 && f.address <= 0x1fffffff)) throw pandaInvalidRequest("invalid_can_frame", `CAN address ${f.address} is not an 11/29-bit identifier.`, "Use an address from 0 to 0x1FFFFFFF.")
+      if (!isCanPayloadLength(f.data.length))
+        throw pandaInvalidRequest(
+          "invalid_can_frame",
+          `A CAN payload of ${f.data.length} bytes cannot be sent; lengths are 0–8, 12, 16, 20, 24, 32, 48 or 64.`,
+          "Pad the payload to a DLC length."
+        )
+      if (!(Number.isInteger(f.address) && f.address >= 0 && f.address <= 0x1fffffff))
+        throw pandaInvalidRequest("invalid_can_frame", `CAN address ${f.address} is not an 11/29-bit identifier.`, "Use an address from 0 to 0x1FFFFFFF.")
     }
     for (const t of packCanTransfers(frames)) {
       const r = await usb("CAN send", () => this.device.transferOut(PANDA_CAN_OUT_ENDPOINT, t))
@@ -205,7 +245,8 @@ const controlIn = async (device: USBDevice, request: number, value: number, inde
 }
 
 const checkBus = (bus: number) => {
-  if (!(Number.isInteger(bus) && bus >= 0 && bus <= 2)) throw pandaInvalidRequest("invalid_bus", `Bus ${bus} does not exist; a panda has buses 0, 1 and 2.`, "Use bus 0, 1 or 2.")
+  if (!(Number.isInteger(bus) && bus >= 0 && bus <= 2))
+    throw pandaInvalidRequest("invalid_bus", `Bus ${bus} does not exist; a panda has buses 0, 1 and 2.`, "Use bus 0, 1 or 2.")
 }
 
 const badSpeed = (kbps: number, allowed: ReadonlyArray<number>): CtsError =>

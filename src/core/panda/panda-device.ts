@@ -62,7 +62,10 @@ export class PandaDevice extends Context.Tag("cts-lite/PandaDevice")<
   }
 }
 
-const toCts = (what: string) => (e: unknown): CtsError => (isCtsError(e) ? e : fromUsbError(what, e))
+const toCts =
+  (what: string) =>
+  (e: unknown): CtsError =>
+    isCtsError(e) ? e : fromUsbError(what, e)
 
 const isPanda = (d: USBDevice) => PANDA_VENDOR_IDS.includes(d.vendorId)
 
@@ -75,18 +78,18 @@ export const makePandaDevice = (usb: Pick<USB, "getDevices">): PandaDevice["Type
   const shared = new Map<string, SharedConnection>()
   const devices = Effect.tryPromise({
     try: () => usb.getDevices(),
-    catch: (e) => noPandaFound(e instanceof Error ? e.message : String(e))
-  }).pipe(Effect.map((all) => all.filter(isPanda)))
+    catch: e => noPandaFound(e instanceof Error ? e.message : String(e))
+  }).pipe(Effect.map(all => all.filter(isPanda)))
 
   const list = devices.pipe(
-    Effect.map((all) => all.map((d) => ({ serial: d.serialNumber ?? "", vendorId: d.vendorId, productId: d.productId, bootstub: isBootstubPid(d.productId) })))
+    Effect.map(all => all.map(d => ({ serial: d.serialNumber ?? "", vendorId: d.vendorId, productId: d.productId, bootstub: isBootstubPid(d.productId) })))
   )
 
   const open = (serial?: string, options: OpenOptions = {}) =>
     Effect.gen(function* () {
       const all = yield* devices
-      const matching = serial ? all.filter((d) => d.serialNumber === serial) : all
-      const device = matching.find((d) => !isBootstubPid(d.productId)) ?? matching[0]
+      const matching = serial ? all.filter(d => d.serialNumber === serial) : all
+      const device = matching.find(d => !isBootstubPid(d.productId)) ?? matching[0]
       if (!device) return yield* Effect.fail(noPandaFound(undefined, serial))
       if (isBootstubPid(device.productId)) return yield* Effect.fail(pandaInBootloader(device.serialNumber ?? ""))
       const key = device.serialNumber ?? `${device.vendorId}:${device.productId}`
@@ -113,7 +116,11 @@ interface SharedConnection {
 const acquireShared = async (shared: Map<string, SharedConnection>, key: string, device: USBDevice, options: OpenOptions) => {
   let entry = shared.get(key)
   if (entry && entry.allowSending !== (options.allowSending === true))
-    throw pandaInvalidRequest("panda_busy", `The panda ${key} is already open ${entry.allowSending ? "for sending" : "read-only"} in this process; a handle ${options.allowSending ? "for sending" : "read-only"} cannot share it.`, "Stop the other monitor or close the other handle first.")
+    throw pandaInvalidRequest(
+      "panda_busy",
+      `The panda ${key} is already open ${entry.allowSending ? "for sending" : "read-only"} in this process; a handle ${options.allowSending ? "for sending" : "read-only"} cannot share it.`,
+      "Stop the other monitor or close the other handle first."
+    )
   if (!entry) shared.set(key, (entry = { allowSending: options.allowSending === true, connection: PandaConnection.connect(device, options), refs: 0 }))
   const owner = entry
   owner.refs++
@@ -139,19 +146,19 @@ const makeHandle = (conn: PandaConnection, sub: ReceiveSubscriber): PandaHandle 
   info: conn.info,
   stats: conn.stats,
   health: call("health", () => conn.health()),
-  canHealth: (bus) => call("CAN health", () => conn.canHealth(bus)),
+  canHealth: bus => call("CAN health", () => conn.canHealth(bus)),
   setSafetyMode: (mode, param) => call("set safety mode", () => conn.setSafetyMode(mode, param)),
   setCanSpeed: (bus, kbps, dataKbps) => call("set CAN speed", () => conn.setCanSpeed(bus, kbps, dataKbps)),
-  heartbeat: (engaged) => call("heartbeat", () => conn.heartbeat(engaged)),
+  heartbeat: engaged => call("heartbeat", () => conn.heartbeat(engaged)),
   receiveOnce: call("CAN receive", () => sub.next()),
-  receive: Stream.repeatEffect(call("CAN receive", () => sub.next())).pipe(Stream.filter((b) => b.length > 0)),
+  receive: Stream.repeatEffect(call("CAN receive", () => sub.next())).pipe(Stream.filter(b => b.length > 0)),
   frames: async function* (signal) {
     while (!signal?.aborted) {
       const batch = await sub.next()
       if (batch.length > 0) yield batch
     }
   },
-  send: (frames) => call("CAN send", () => conn.send(frames))
+  send: frames => call("CAN send", () => conn.send(frames))
 })
 
 /** A WebUSB `USB` whose devices are the given (simulated) ones; a function is called on every look-up. */

@@ -12,9 +12,7 @@ export const PANDA_UDEV_HINT =
 export const noPandaFound = (detail?: string, serial?: string) =>
   new SystemError({
     code: "no_panda",
-    message: serial
-      ? `No panda with serial ${serial} found${detail ? ` (${detail})` : ""}.`
-      : `No panda found${detail ? ` (${detail})` : ""}.`,
+    message: serial ? `No panda with serial ${serial} found${detail ? ` (${detail})` : ""}.` : `No panda found${detail ? ` (${detail})` : ""}.`,
     suggestedAction: `Plug the panda in (USB, powered through the car harness or a USB-C supply). ${PANDA_UDEV_HINT}`,
     details: { serial, detail }
   })
@@ -43,7 +41,7 @@ export const pandaVersionMismatch = (got: { health: number; can: number }, known
     code: "panda_version_mismatch",
     message:
       `The panda reports packet versions health ${hex32(got.health)} / CAN ${hex32(got.can)}; cts-lite knows ` +
-      known.map((k) => `health ${hex32(k.health)} / CAN ${k.can === undefined ? "any" : hex32(k.can)}`).join(", ") +
+      known.map(k => `health ${hex32(k.health)} / CAN ${k.can === undefined ? "any" : hex32(k.can)}`).join(", ") +
       ". Refusing to stream frames that might be decoded wrongly.",
     suggestedAction: "Update the panda's firmware or cts-lite so both speak the same packet versions.",
     details: { health: got.health, can: got.can }
@@ -68,14 +66,14 @@ export const pandaUsbError = (what: string, detail: string) =>
   })
 
 /** A caller asked for something the panda or this handle refuses (bad bus, speed, frame, mode). */
-export const pandaInvalidRequest = (code: string, message: string, suggestedAction: string) =>
-  new ValidationError({ code, message, suggestedAction })
+export const pandaInvalidRequest = (code: string, message: string, suggestedAction: string) => new ValidationError({ code, message, suggestedAction })
 
 /** Another process or thread holds the panda's interface (a second monitor on the same panda outside this process's shared handle). */
 export const pandaBusy = (detail: string) =>
   new ToolError({
     code: "panda_busy",
     message: `The panda is in use by another program or monitor: ${detail}.`,
-    suggestedAction: "Stop the other monitor (cts mon ls / cts mon stop) or program using the panda; monitors started together in one process share the panda instead.",
+    suggestedAction:
+      "Stop the other monitor (cts mon ls / cts mon stop) or program using the panda; monitors started together in one process share the panda instead.",
     details: { detail }
   })

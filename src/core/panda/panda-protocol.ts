@@ -14,7 +14,7 @@ export const PANDA_BOOTSTUB_PID = 0xddee
 export const isBootstubPid = (pid: number): boolean => (pid & 0xf0) === 0xe0
 
 /** The WebUSB filters that match any panda (application or bootstub). */
-export const PANDA_USB_FILTERS: ReadonlyArray<{ vendorId: number }> = PANDA_VENDOR_IDS.map((vendorId) => ({ vendorId }))
+export const PANDA_USB_FILTERS: ReadonlyArray<{ vendorId: number }> = PANDA_VENDOR_IDS.map(vendorId => ({ vendorId }))
 
 /** Vendor control requests (bRequest). */
 export const PandaRequest = {
@@ -62,8 +62,7 @@ export type SafetyModeName = keyof typeof SafetyMode
 export const READ_ONLY_SAFETY_MODES: ReadonlyArray<number> = [SafetyMode.silent, SafetyMode.noOutput]
 
 /** The name of a safety mode number, or `mode <n>`. */
-export const safetyModeName = (mode: number): string =>
-  (Object.keys(SafetyMode) as SafetyModeName[]).find((k) => SafetyMode[k] === mode) ?? `mode ${mode}`
+export const safetyModeName = (mode: number): string => (Object.keys(SafetyMode) as SafetyModeName[]).find(k => SafetyMode[k] === mode) ?? `mode ${mode}`
 
 /** CAN bit rates the firmware accepts (kbps); data phase also 2000 and 5000. */
 export const CAN_SPEEDS_KBPS: ReadonlyArray<number> = [10, 20, 50, 100, 125, 250, 500, 1000]
@@ -83,7 +82,7 @@ export const KNOWN_PACKET_VERSIONS: ReadonlyArray<{ readonly firmware: string; r
 
 /** True when a (health, CAN) hash pair is in KNOWN_PACKET_VERSIONS. */
 export const isKnownPacketVersion = (health: number, can: number): boolean =>
-  KNOWN_PACKET_VERSIONS.some((v) => v.health === health && (v.can === undefined || v.can === can))
+  KNOWN_PACKET_VERSIONS.some(v => v.health === health && (v.can === undefined || v.can === can))
 
 /** A u32 as `0x` + 8 hex digits. */
 export const hex32 = (n: number): string => `0x${(n >>> 0).toString(16).padStart(8, "0")}`

@@ -4,21 +4,61 @@ type FieldType = "u8" | "u16" | "u32" | "f32"
 const SIZE: Record<FieldType, number> = { u8: 1, u16: 2, u32: 4, f32: 4 }
 
 const HEALTH_FIELDS = [
-  ["uptime", "u32"], ["voltage", "u32"], ["current", "u32"], ["safetyTxBlocked", "u32"], ["safetyRxInvalid", "u32"],
-  ["txBufferOverflow", "u32"], ["rxBufferOverflow", "u32"], ["faults", "u32"],
-  ["ignitionLine", "u8"], ["ignitionCan", "u8"], ["controlsAllowed", "u8"], ["carHarnessStatus", "u8"], ["safetyMode", "u8"],
-  ["safetyParam", "u16"], ["faultStatus", "u8"], ["powerSaveEnabled", "u8"], ["heartbeatLost", "u8"],
-  ["alternativeExperience", "u16"], ["interruptLoad", "f32"], ["fanPower", "u8"], ["safetyRxChecksInvalid", "u8"],
-  ["spiErrorCount", "u16"], ["sbu1mV", "u16"], ["sbu2mV", "u16"], ["somResetTriggered", "u8"], ["soundOutputLevel", "u16"]
+  ["uptime", "u32"],
+  ["voltage", "u32"],
+  ["current", "u32"],
+  ["safetyTxBlocked", "u32"],
+  ["safetyRxInvalid", "u32"],
+  ["txBufferOverflow", "u32"],
+  ["rxBufferOverflow", "u32"],
+  ["faults", "u32"],
+  ["ignitionLine", "u8"],
+  ["ignitionCan", "u8"],
+  ["controlsAllowed", "u8"],
+  ["carHarnessStatus", "u8"],
+  ["safetyMode", "u8"],
+  ["safetyParam", "u16"],
+  ["faultStatus", "u8"],
+  ["powerSaveEnabled", "u8"],
+  ["heartbeatLost", "u8"],
+  ["alternativeExperience", "u16"],
+  ["interruptLoad", "f32"],
+  ["fanPower", "u8"],
+  ["safetyRxChecksInvalid", "u8"],
+  ["spiErrorCount", "u16"],
+  ["sbu1mV", "u16"],
+  ["sbu2mV", "u16"],
+  ["somResetTriggered", "u8"],
+  ["soundOutputLevel", "u16"]
 ] as const satisfies ReadonlyArray<readonly [string, FieldType]>
 
 const CAN_HEALTH_FIELDS = [
-  ["busOff", "u8"], ["busOffCount", "u32"], ["errorWarning", "u8"], ["errorPassive", "u8"], ["lastError", "u8"],
-  ["lastStoredError", "u8"], ["lastDataError", "u8"], ["lastDataStoredError", "u8"], ["receiveErrorCount", "u8"],
-  ["transmitErrorCount", "u8"], ["totalErrorCount", "u32"], ["totalTxLostCount", "u32"], ["totalRxLostCount", "u32"],
-  ["totalTxCount", "u32"], ["totalRxCount", "u32"], ["totalForwardedCount", "u32"], ["totalTxChecksumErrorCount", "u32"],
-  ["canSpeedKbps", "u16"], ["canDataSpeedKbps", "u16"], ["canfdEnabled", "u8"], ["brsEnabled", "u8"], ["canfdNonIso", "u8"],
-  ["irq0CallRate", "u32"], ["irq1CallRate", "u32"], ["irq2CallRate", "u32"], ["canCoreResetCount", "u32"]
+  ["busOff", "u8"],
+  ["busOffCount", "u32"],
+  ["errorWarning", "u8"],
+  ["errorPassive", "u8"],
+  ["lastError", "u8"],
+  ["lastStoredError", "u8"],
+  ["lastDataError", "u8"],
+  ["lastDataStoredError", "u8"],
+  ["receiveErrorCount", "u8"],
+  ["transmitErrorCount", "u8"],
+  ["totalErrorCount", "u32"],
+  ["totalTxLostCount", "u32"],
+  ["totalRxLostCount", "u32"],
+  ["totalTxCount", "u32"],
+  ["totalRxCount", "u32"],
+  ["totalForwardedCount", "u32"],
+  ["totalTxChecksumErrorCount", "u32"],
+  ["canSpeedKbps", "u16"],
+  ["canDataSpeedKbps", "u16"],
+  ["canfdEnabled", "u8"],
+  ["brsEnabled", "u8"],
+  ["canfdNonIso", "u8"],
+  ["irq0CallRate", "u32"],
+  ["irq1CallRate", "u32"],
+  ["irq2CallRate", "u32"],
+  ["canCoreResetCount", "u32"]
 ] as const satisfies ReadonlyArray<readonly [string, FieldType]>
 
 type Decoded<F extends ReadonlyArray<readonly [string, FieldType]>> = { readonly [K in F[number][0]]: number }

@@ -29,12 +29,12 @@ export const createSharedReceive = (read: () => Promise<ReadonlyArray<CanFrame>>
 
   const readOnce = (): Promise<ReadonlyArray<CanFrame>> => {
     inFlight ??= read().then(
-      (batch) => {
+      batch => {
         inFlight = null
         if (batch.length > 0)
           for (const s of subs) {
             s.queue.push(batch)
-            if (s.queue.length > MAX_QUEUED_BATCHES) (s.queue.shift(), s.dropped++)
+            if (s.queue.length > MAX_QUEUED_BATCHES) s.queue.shift(), s.dropped++
           }
         return batch
       },

@@ -2,8 +2,14 @@
 import type { CanFrame } from "../can/can-frame.js"
 import { createCanUnpacker, packCanPacket, type PacketFrame } from "./can-packet.js"
 import {
-  KNOWN_PACKET_VERSIONS, PANDA_APP_PID, PANDA_CAN_IN_ENDPOINT, PANDA_CAN_OUT_ENDPOINT, PANDA_VENDOR_IDS, PandaRequest,
-  READ_ONLY_SAFETY_MODES, SafetyMode
+  KNOWN_PACKET_VERSIONS,
+  PANDA_APP_PID,
+  PANDA_CAN_IN_ENDPOINT,
+  PANDA_CAN_OUT_ENDPOINT,
+  PANDA_VENDOR_IDS,
+  PandaRequest,
+  READ_ONLY_SAFETY_MODES,
+  SafetyMode
 } from "./panda-protocol.js"
 import { encodeCanHealth, encodeHealth, type PandaHealth } from "./panda-structs.js"
 import { concatBytes } from "../util/concat-bytes.js"
@@ -54,7 +60,7 @@ export interface SimulatedPanda {
 }
 
 const disconnected = () => Object.assign(new Error("The device was disconnected."), { name: "NotFoundError" })
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+const sleep = (ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms))
 const IDLE_WAIT_MS = 20
 
 /**
@@ -96,7 +102,7 @@ export const createSimulatedPanda = (frames: AsyncIterable<ReadonlyArray<CanFram
     while (queue.length === 0 && !sourceDone) {
       const r = await iterator.next()
       if (r.done) sourceDone = true
-      else queue.push(...r.value.map((f) => ({ ...f, data: f.data.slice() })))
+      else queue.push(...r.value.map(f => ({ ...f, data: f.data.slice() })))
     }
   }
   const dueInMs = (f: CanFrame) => {
@@ -143,7 +149,17 @@ export const createSimulatedPanda = (frames: AsyncIterable<ReadonlyArray<CanFram
         return out
       }
       case PandaRequest.health:
-        return encodeHealth({ uptime: Math.floor((performance.now() - startMs) / 1000), voltage: 12_150, current: 310, ignitionLine: 1, safetyMode: mode, safetyParam: param, carHarnessStatus: 1, interruptLoad: 0.12, ...options.health?.(lastDeliveredNs) })
+        return encodeHealth({
+          uptime: Math.floor((performance.now() - startMs) / 1000),
+          voltage: 12_150,
+          current: 310,
+          ignitionLine: 1,
+          safetyMode: mode,
+          safetyParam: param,
+          carHarnessStatus: 1,
+          interruptLoad: 0.12,
+          ...options.health?.(lastDeliveredNs)
+        })
       case PandaRequest.canHealth:
         return encodeCanHealth({ totalRxCount: rxPerBus[value] ?? 0, canSpeedKbps: 500, canDataSpeedKbps: 2000 })
       case PandaRequest.hwType:

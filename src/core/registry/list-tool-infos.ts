@@ -11,7 +11,7 @@ export const listToolInfos = async (
   options: { readonly extraToolModules?: ReadonlyArray<string>; readonly defaultTimeoutMs?: number } = {}
 ): Promise<ReadonlyArray<ToolInfo>> => {
   const layer = ToolRegistryLive(options.extraToolModules ?? [], options.defaultTimeoutMs ?? DEFAULT_TIMEOUT_MS)
-  const listed = Effect.scoped(Effect.flatMap(Layer.build(layer), (context) => Context.get(context, ToolRegistry).list))
+  const listed = Effect.scoped(Effect.flatMap(Layer.build(layer), context => Context.get(context, ToolRegistry).list))
   const result = await Effect.runPromise(Effect.either(listed))
   if (Either.isLeft(result)) throw result.left
   return result.right

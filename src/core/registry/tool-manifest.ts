@@ -18,7 +18,7 @@ export interface ToolManifest {
 
 /** The capabilities a manifest describes, with `defaultTimeoutMs` for tools that set no timeout of their own. */
 export const toolInfosOfManifest = (manifest: ToolManifest, defaultTimeoutMs = manifest.defaultTimeoutMs): ReadonlyArray<ToolInfo> =>
-  manifest.tools.map((t) => ({ ...t, defaultTimeoutMs: t.defaultTimeoutMs ?? defaultTimeoutMs }))
+  manifest.tools.map(t => ({ ...t, defaultTimeoutMs: t.defaultTimeoutMs ?? defaultTimeoutMs }))
 
 /** Reads the manifest at `url`; null when there is none (running from source) or it is not one. */
 export const readToolManifest = async (url: URL): Promise<ToolManifest | null> => {

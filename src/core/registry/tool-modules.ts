@@ -19,7 +19,7 @@ export const toolsOfModule = (mod: Record<string, unknown>): ReadonlyArray<ToolD
   const found = new Set<ToolDefinition>()
   const add = (value: unknown) => {
     if (isToolDefinition(value)) found.add(value)
-    else if (Array.isArray(value)) value.filter(isToolDefinition).forEach((t) => found.add(t))
+    else if (Array.isArray(value)) value.filter(isToolDefinition).forEach(t => found.add(t))
   }
   add(mod.default)
   for (const [name, value] of Object.entries(mod)) if (name !== "default") add(value)
@@ -27,9 +27,7 @@ export const toolsOfModule = (mod: Record<string, unknown>): ReadonlyArray<ToolD
 }
 
 /** A tool module reference as an importable URL: `file:`/`data:` URLs are kept, paths are resolved against the cwd. */
-export const toModuleUrl = (spec: string): string =>
-  /^(file|data):/.test(spec) ? spec : pathToFileURL(path.resolve(spec)).href
+export const toModuleUrl = (spec: string): string => (/^(file|data):/.test(spec) ? spec : pathToFileURL(path.resolve(spec)).href)
 
 /** Imports a tool module and returns its tools. */
-export const loadToolModule = async (url: string): Promise<ReadonlyArray<ToolDefinition>> =>
-  toolsOfModule((await import(url)) as Record<string, unknown>)
+export const loadToolModule = async (url: string): Promise<ReadonlyArray<ToolDefinition>> => toolsOfModule((await import(url)) as Record<string, unknown>)

@@ -30,8 +30,7 @@ const paramNamesOf = (jsonSchema: Record<string, unknown>): ReadonlyArray<string
 }
 
 /** A monitor needs a panda unless it can read a log or a simulated panda; analyzers read files only. */
-const requiresHardware = (def: ToolDefinition): boolean =>
-  def.category === "monitor" && !(def.sources ?? ["panda"]).some((s) => s === "log" || s === "simulate")
+const requiresHardware = (def: ToolDefinition): boolean => def.category === "monitor" && !(def.sources ?? ["panda"]).some(s => s === "log" || s === "simulate")
 
 const infoOf = (def: ToolDefinition, defaultTimeoutMs: number): ToolInfo => {
   let paramsJsonSchema: Record<string, unknown>
@@ -62,24 +61,24 @@ const infoOf = (def: ToolDefinition, defaultTimeoutMs: number): ToolInfo => {
 /** Turns a params decoding failure into `unknown_param` / `invalid_param`, naming each bad param and listing the valid ones. */
 const paramsError = (toolId: string, validParams: ReadonlyArray<string>, error: ParseResult.ParseError): ValidationError => {
   const issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const unknown = issues.filter((i) => i._tag === "Unexpected").map((i) => clip(String(i.path[0] ?? "")))
+  const unknown = issues.filter(i => i._tag === "Unexpected").map(i => clip(String(i.path[0] ?? "")))
   const valid = `Valid parameters: ${validParams.join(", ") || "(none)"}`
   if (unknown.length > 0) {
     return new ValidationError({
       code: "unknown_param",
-      message: `Unknown parameter${unknown.length > 1 ? "s" : ""} ${listFew(unknown.map((u) => JSON.stringify(u)))} for tool ${toolId}. ${valid}`,
+      message: `Unknown parameter${unknown.length > 1 ? "s" : ""} ${listFew(unknown.map(u => JSON.stringify(u)))} for tool ${toolId}. ${valid}`,
       suggestedAction: "Remove or rename the unknown parameters",
       details: { tool: toolId, params: unknown.slice(0, LISTED_AT_MOST), unknown_count: unknown.length, validParams }
     })
   }
-  const described = issues.map((i) => clip(`${i.path.length ? `"${i.path.map(String).join(".")}"` : "params"}: ${i.message}`))
+  const described = issues.map(i => clip(`${i.path.length ? `"${i.path.map(String).join(".")}"` : "params"}: ${i.message}`))
   return new ValidationError({
     code: "invalid_param",
     message: `Invalid parameter${issues.length > 1 ? "s" : ""} for tool ${toolId}: ${listFew(described, "; ")}. ${valid}`,
     suggestedAction: "Fix the parameter values to match the tool's params schema (see capabilities)",
     details: {
       tool: toolId,
-      params: issues.slice(0, LISTED_AT_MOST).map((i) => i.path.map(String).join(".")),
+      params: issues.slice(0, LISTED_AT_MOST).map(i => i.path.map(String).join(".")),
       validParams,
       issues: described.slice(0, LISTED_AT_MOST),
       issue_count: issues.length
@@ -103,18 +102,18 @@ export const makeToolRegistry = (
       }
       return byId
     },
-    catch: (e) => (e instanceof SystemError ? e : new SystemError({ code: "invalid_tool", message: String(e) }))
+    catch: e => (e instanceof SystemError ? e : new SystemError({ code: "invalid_tool", message: String(e) }))
   }).pipe(
-    Effect.map((byId) => {
+    Effect.map(byId => {
       const ids = [...byId.keys()]
       const entry = (id: string) => {
         const found = byId.get(id)
         return found ? Effect.succeed(found) : Effect.fail(unknownTool(id, ids))
       }
       const registry: ToolRegistryService = {
-        list: Effect.succeed([...byId.values()].map((e) => e.info)),
-        get: (id) => Effect.map(entry(id), (e) => e.def),
-        info: (id) => Effect.map(entry(id), (e) => e.info),
+        list: Effect.succeed([...byId.values()].map(e => e.info)),
+        get: id => Effect.map(entry(id), e => e.def),
+        info: id => Effect.map(entry(id), e => e.info),
         decodeParams: (id, raw) =>
           Effect.flatMap(entry(id), ({ def, info }): Effect.Effect<Record<string, unknown>, CtsError> => {
             const validParams = paramNamesOf(info.paramsJsonSchema)
@@ -128,12 +127,10 @@ export const makeToolRegistry = (
               )
             }
             const decoded = Schema.decodeUnknownEither(def.params, { onExcessProperty: "error", errors: "all" })(raw ?? {})
-            return Either.isLeft(decoded)
-              ? Effect.fail(paramsError(id, validParams, decoded.left))
-              : Effect.succeed(decoded.right as Record<string, unknown>)
+            return Either.isLeft(decoded) ? Effect.fail(paramsError(id, validParams, decoded.left)) : Effect.succeed(decoded.right as Record<string, unknown>)
           })
       }
-      const sources: ToolSourcesService = { moduleOf: (id) => byId.get(id)?.moduleUrl ?? null }
+      const sources: ToolSourcesService = { moduleOf: id => byId.get(id)?.moduleUrl ?? null }
       return Context.make(ToolRegistry, registry).pipe(Context.add(ToolSources, sources))
     })
   )
@@ -153,7 +150,7 @@ export const ToolRegistryLive = (
         const url = toModuleUrl(spec)
         const defs = yield* Effect.tryPromise({
           try: () => loadToolModule(url),
-          catch: (e) =>
+          catch: e =>
             new SystemError({
               code: "tool_module_failed",
               message: `Cannot load tool module ${spec}: ${(e as Error).message}`,
@@ -165,6 +162,6 @@ export const ToolRegistryLive = (
         }
         for (const def of defs) extras.push({ def, moduleUrl: url })
       }
-      return yield* makeToolRegistry([...builtinTools.map((def) => ({ def, moduleUrl: null })), ...extras], defaultTimeoutMs)
+      return yield* makeToolRegistry([...builtinTools.map(def => ({ def, moduleUrl: null })), ...extras], defaultTimeoutMs)
     })
   )

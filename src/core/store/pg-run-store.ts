@@ -38,7 +38,7 @@ export const RunStorePostgres = (url: string, options: PgRunStoreOptions = {}): 
         applicationName: "cts-lite"
       })
     ),
-    Layer.mapError((e) =>
+    Layer.mapError(e =>
       e instanceof SystemError
         ? e
         : new SystemError({

@@ -47,7 +47,7 @@ export const createRunCache = (capacity = DEFAULT_RUN_CACHE_SIZE): RunCache => {
   }
 
   return {
-    get: (id) => {
+    get: id => {
       const run = entries.get(id)
       if (run !== undefined && !localLive.has(id)) {
         entries.delete(id)
@@ -55,7 +55,7 @@ export const createRunCache = (capacity = DEFAULT_RUN_CACHE_SIZE): RunCache => {
       }
       return run
     },
-    inserted: (run) => {
+    inserted: run => {
       touch(run.id)
       if (!isTerminalStatus(run.status)) localLive.add(run.id)
       put(run)
@@ -66,7 +66,7 @@ export const createRunCache = (capacity = DEFAULT_RUN_CACHE_SIZE): RunCache => {
       const run = entries.get(id)
       if (run !== undefined) entries.set(id, { ...run, ...patch })
     },
-    invalidate: (id) => {
+    invalidate: id => {
       touch(id)
       entries.delete(id)
     },
@@ -77,7 +77,7 @@ export const createRunCache = (capacity = DEFAULT_RUN_CACHE_SIZE): RunCache => {
         const flight = f
         flight.readers++
         return load.pipe(
-          Effect.tap((run) => {
+          Effect.tap(run => {
             if (run !== null && !flight.dirty && (isTerminalStatus(run.status) || localLive.has(id))) put(run)
           }),
           Effect.ensuring(

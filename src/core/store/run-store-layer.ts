@@ -2,7 +2,7 @@ import { Effect, Layer } from "effect"
 import { CtsConfig } from "../config.js"
 import type { SystemError } from "../errors.js"
 import { RunStorePostgres } from "./pg-run-store.js"
-import { RunStore } from "./run-store.js"
+import type { RunStore } from "./run-store.js"
 import { RunStoreSqlite } from "./sqlite-run-store.js"
 
 /** True when a `store` setting names a PostgreSQL database. */
@@ -10,7 +10,5 @@ export const isPostgresStore = (store: string | undefined): store is string => s
 
 /** The RunStore the config's `store` names: PostgreSQL for a `postgres://` URL, else SQLite in the data dir. */
 export const RunStoreFromConfig: Layer.Layer<RunStore, SystemError | import("effect/ConfigError").ConfigError, CtsConfig> = Layer.unwrapEffect(
-  Effect.map(CtsConfig, (config) =>
-    isPostgresStore(config.store) ? RunStorePostgres(config.store) : RunStoreSqlite
-  )
+  Effect.map(CtsConfig, config => (isPostgresStore(config.store) ? RunStorePostgres(config.store) : RunStoreSqlite))
 )

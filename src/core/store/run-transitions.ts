@@ -31,19 +31,23 @@ export const makeRunTransitions = (query: Query, cache: RunCache): Effect.Effect
       const cached = cache.get(id)
       if (cached !== undefined) return Effect.succeed({ toolId: cached.toolId, status: cached.status, startedAt: cached.startedAt })
       return query<{ tool_id: string; status: RunStatus; started_at: string | null }>("SELECT tool_id, status, started_at FROM runs WHERE id = ?", [id]).pipe(
-        Effect.map((rows) => (rows[0] ? { toolId: rows[0].tool_id, status: rows[0].status, startedAt: rows[0].started_at } : null))
+        Effect.map(rows => (rows[0] ? { toolId: rows[0].tool_id, status: rows[0].status, startedAt: rows[0].started_at } : null))
       )
     }
 
     return {
-      inserted: (run) =>
+      inserted: run =>
         Effect.sync(() => {
           cache.inserted(run)
           tally.add(run.toolId, run.status, 1)
         }),
       updated: (id, patch, write) => {
         const next = patch.status
-        if (next === undefined) return Effect.zipRight(write, Effect.sync(() => cache.patched(id, patch)))
+        if (next === undefined)
+          return Effect.zipRight(
+            write,
+            Effect.sync(() => cache.patched(id, patch))
+          )
         return Effect.gen(function* () {
           const prior = yield* before(id)
           yield* write

@@ -28,7 +28,7 @@ const dbErrorWith = (suggestedAction: string) => (e: unknown) =>
 /** SQLite: `?` placeholders, PRAGMA-based migrations. */
 export const sqliteDialect: SqlDialect = {
   migrate,
-  statement: (text) => text,
+  statement: text => text,
   contains: (haystack, needle) => `instr(${haystack}, ${needle}) > 0`,
   suggestedAction: "Check that the data dir is writable and not full"
 }
@@ -50,195 +50,213 @@ const chunksOf = <A>(items: ReadonlyArray<A>, size: number): Array<ReadonlyArray
 }
 
 /** The run store over any `SqlClient`; `dialect` holds what differs between engines. */
-export const makeSqlRunStore = (dialect: SqlDialect) => Effect.gen(function* () {
-  const sql = yield* SqlClient.SqlClient
-  const dbError = dbErrorWith(dialect.suggestedAction)
-  yield* dialect.migrate(sql).pipe(Effect.mapError(dbError))
+export const makeSqlRunStore = (dialect: SqlDialect) =>
+  Effect.gen(function* () {
+    const sql = yield* SqlClient.SqlClient
+    const dbError = dbErrorWith(dialect.suggestedAction)
+    yield* dialect.migrate(sql).pipe(Effect.mapError(dbError))
 
-  const query = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
-    sql.unsafe<A>(dialect.statement(text), params).pipe(Effect.mapError(dbError))
+    const query = <A extends object>(text: string, params: ReadonlyArray<unknown> = []) =>
+      sql.unsafe<A>(dialect.statement(text), params).pipe(Effect.mapError(dbError))
 
-  const artifactIdsOf = (runId: string) =>
-    query<{ id: string }>("SELECT id FROM artifacts WHERE run_id = ? ORDER BY created_at, id", [runId]).pipe(
-      Effect.map((rows) => rows.map((r) => r.id))
-    )
+    const artifactIdsOf = (runId: string) =>
+      query<{ id: string }>("SELECT id FROM artifacts WHERE run_id = ? ORDER BY created_at, id", [runId]).pipe(Effect.map(rows => rows.map(r => r.id)))
 
-  const cache = createRunCache()
-  const transitions = yield* makeRunTransitions(query, cache)
+    const cache = createRunCache()
+    const transitions = yield* makeRunTransitions(query, cache)
 
-  const loadRun = (id: string) =>
-    query<RunRow>("SELECT * FROM runs WHERE id = ?", [id]).pipe(
-      Effect.flatMap((rows) => (rows[0] ? Effect.map(artifactIdsOf(id), (ids) => runFromRow(rows[0]!, ids)) : Effect.succeed(null)))
-    )
+    const loadRun = (id: string) =>
+      query<RunRow>("SELECT * FROM runs WHERE id = ?", [id]).pipe(
+        Effect.flatMap(rows => (rows[0] ? Effect.map(artifactIdsOf(id), ids => runFromRow(rows[0]!, ids)) : Effect.succeed(null)))
+      )
 
-  const withArtifacts = (rows: ReadonlyArray<RunRow>) =>
-    Effect.forEach(rows, (row) => Effect.map(artifactIdsOf(row.id), (ids) => runFromRow(row, ids)))
+    const withArtifacts = (rows: ReadonlyArray<RunRow>) => Effect.forEach(rows, row => Effect.map(artifactIdsOf(row.id), ids => runFromRow(row, ids)))
 
-  const service: RunStoreService = {
-    insertRun: (run: RunRecord, host: string, leaseExpiresAt?: string) =>
-      query(
-        `INSERT INTO runs (id, tool_id, tool_version, name, owner, status, params, inputs, created_at, started_at,
+    const service: RunStoreService = {
+      insertRun: (run: RunRecord, host: string, leaseExpiresAt?: string) =>
+        query(
+          `INSERT INTO runs (id, tool_id, tool_version, name, owner, status, params, inputs, created_at, started_at,
            finished_at, timeout_ms, progress, error, summary, host, lease_owner, lease_expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-        [run.id, run.toolId, run.toolVersion, run.name, run.owner, run.status, json(run.params) ?? "{}",
-          json(run.inputs) ?? "[]", run.createdAt, run.startedAt, run.finishedAt, run.timeoutMs,
-          json(run.progress), json(run.error), json(run.summary), host,
-          leaseExpiresAt === undefined ? null : host, leaseExpiresAt ?? null]
-      ).pipe(Effect.tap(() => transitions.inserted(run)), Effect.asVoid),
+          [
+            run.id,
+            run.toolId,
+            run.toolVersion,
+            run.name,
+            run.owner,
+            run.status,
+            json(run.params) ?? "{}",
+            json(run.inputs) ?? "[]",
+            run.createdAt,
+            run.startedAt,
+            run.finishedAt,
+            run.timeoutMs,
+            json(run.progress),
+            json(run.error),
+            json(run.summary),
+            host,
+            leaseExpiresAt === undefined ? null : host,
+            leaseExpiresAt ?? null
+          ]
+        ).pipe(
+          Effect.tap(() => transitions.inserted(run)),
+          Effect.asVoid
+        ),
 
-    updateRun: (id, patch) => {
-      const keys = Object.keys(patch) as Array<keyof RunPatch>
-      if (keys.length === 0) return Effect.void
-      const values = keys.map((k) => (k === "status" || k === "startedAt" || k === "finishedAt" ? patch[k] ?? null : json(patch[k])))
-      const write = query(`UPDATE runs SET ${keys.map((k) => `${patchColumns[k]} = ?`).join(", ")} WHERE id = ?`, [...values, id])
-      return transitions.updated(id, patch, write)
-    },
+      updateRun: (id, patch) => {
+        const keys = Object.keys(patch) as Array<keyof RunPatch>
+        if (keys.length === 0) return Effect.void
+        const values = keys.map(k => (k === "status" || k === "startedAt" || k === "finishedAt" ? (patch[k] ?? null) : json(patch[k])))
+        const write = query(`UPDATE runs SET ${keys.map(k => `${patchColumns[k]} = ?`).join(", ")} WHERE id = ?`, [...values, id])
+        return transitions.updated(id, patch, write)
+      },
 
-    getRun: (id) => {
-      const cached = cache.get(id)
-      return cached !== undefined ? Effect.succeed(cached) : cache.readThrough(id, loadRun(id))
-    },
+      getRun: id => {
+        const cached = cache.get(id)
+        return cached !== undefined ? Effect.succeed(cached) : cache.readThrough(id, loadRun(id))
+      },
 
-    listRuns: (q) => {
-      const limit = Math.min(Math.max(q.limit ?? 50, 1), 500)
-      const where: Array<string> = []
-      const params: Array<unknown> = []
-      if (q.status) (where.push("status = ?"), params.push(q.status))
-      if (q.toolId) (where.push("tool_id = ?"), params.push(q.toolId))
-      if (q.owner) (where.push("owner = ?"), params.push(q.owner))
-      if (q.cursor) (where.push("id < ?"), params.push(q.cursor))
-      const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
-      return query<RunRow>(`SELECT * FROM runs ${clause} ORDER BY id DESC LIMIT ?`, [...params, limit + 1]).pipe(
-        Effect.flatMap((rows) =>
-          Effect.map(withArtifacts(rows.slice(0, limit)), (items) => ({
-            items,
-            nextCursor: rows.length > limit ? items[items.length - 1]!.id : null
-          }))
+      listRuns: q => {
+        const limit = Math.min(Math.max(q.limit ?? 50, 1), 500)
+        const where: Array<string> = []
+        const params: Array<unknown> = []
+        if (q.status) where.push("status = ?"), params.push(q.status)
+        if (q.toolId) where.push("tool_id = ?"), params.push(q.toolId)
+        if (q.owner) where.push("owner = ?"), params.push(q.owner)
+        if (q.cursor) where.push("id < ?"), params.push(q.cursor)
+        const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
+        return query<RunRow>(`SELECT * FROM runs ${clause} ORDER BY id DESC LIMIT ?`, [...params, limit + 1]).pipe(
+          Effect.flatMap(rows =>
+            Effect.map(withArtifacts(rows.slice(0, limit)), items => ({
+              items,
+              nextCursor: rows.length > limit ? items[items.length - 1]!.id : null
+            }))
+          )
         )
-      )
-    },
+      },
 
-    unfinishedRuns: query<UnfinishedRun>("SELECT id, status, host FROM runs WHERE status IN ('queued', 'running')"),
+      unfinishedRuns: query<UnfinishedRun>("SELECT id, status, host FROM runs WHERE status IN ('queued', 'running')"),
 
-    insertArtifact: (meta: ArtifactMeta) =>
-      query(
-        `INSERT INTO artifacts (id, key, run_id, name, size, sha256, content_type, created_at, partial, metadata)
+      insertArtifact: (meta: ArtifactMeta) =>
+        query(
+          `INSERT INTO artifacts (id, key, run_id, name, size, sha256, content_type, created_at, partial, metadata)
          VALUES (?,?,?,?,?,?,?,?,?,?)`,
-        [meta.id, meta.key, meta.runId, meta.name, meta.size, meta.sha256, meta.contentType, meta.createdAt,
-          meta.partial ? 1 : 0, json(meta.metadata)]
-      ).pipe(Effect.tap(() => Effect.sync(() => meta.runId !== null && cache.invalidate(meta.runId))), Effect.asVoid),
+          [meta.id, meta.key, meta.runId, meta.name, meta.size, meta.sha256, meta.contentType, meta.createdAt, meta.partial ? 1 : 0, json(meta.metadata)]
+        ).pipe(
+          Effect.tap(() => Effect.sync(() => meta.runId !== null && cache.invalidate(meta.runId))),
+          Effect.asVoid
+        ),
 
-    getArtifact: (id) =>
-      query<ArtifactRow>("SELECT * FROM artifacts WHERE id = ?", [id]).pipe(Effect.map((r) => (r[0] ? artifactFromRow(r[0]) : null))),
+      getArtifact: id => query<ArtifactRow>("SELECT * FROM artifacts WHERE id = ?", [id]).pipe(Effect.map(r => (r[0] ? artifactFromRow(r[0]) : null))),
 
-    getArtifactByKey: (key) =>
-      query<ArtifactRow>("SELECT * FROM artifacts WHERE key = ?", [key]).pipe(Effect.map((r) => (r[0] ? artifactFromRow(r[0]) : null))),
+      getArtifactByKey: key => query<ArtifactRow>("SELECT * FROM artifacts WHERE key = ?", [key]).pipe(Effect.map(r => (r[0] ? artifactFromRow(r[0]) : null))),
 
-    listArtifacts: (q: ArtifactQuery) => {
-      const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000)
-      const where: Array<string> = []
-      const params: Array<unknown> = []
-      if (q.prefix) (where.push("substr(key, 1, ?) = ?"), params.push(q.prefix.length, q.prefix))
-      if (q.runId) (where.push("run_id = ?"), params.push(q.runId))
-      if (q.cursor) (where.push("id > ?"), params.push(q.cursor))
-      const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
-      return query<ArtifactRow>(`SELECT * FROM artifacts ${clause} ORDER BY id LIMIT ?`, [...params, limit + 1]).pipe(
-        Effect.map((rows) => {
-          const items = rows.slice(0, limit).map(artifactFromRow)
-          return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null }
-        })
-      )
-    },
+      listArtifacts: (q: ArtifactQuery) => {
+        const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000)
+        const where: Array<string> = []
+        const params: Array<unknown> = []
+        if (q.prefix) where.push("substr(key, 1, ?) = ?"), params.push(q.prefix.length, q.prefix)
+        if (q.runId) where.push("run_id = ?"), params.push(q.runId)
+        if (q.cursor) where.push("id > ?"), params.push(q.cursor)
+        const clause = where.length ? `WHERE ${where.join(" AND ")}` : ""
+        return query<ArtifactRow>(`SELECT * FROM artifacts ${clause} ORDER BY id LIMIT ?`, [...params, limit + 1]).pipe(
+          Effect.map(rows => {
+            const items = rows.slice(0, limit).map(artifactFromRow)
+            return { items, nextCursor: rows.length > limit ? items[items.length - 1]!.id : null }
+          })
+        )
+      },
 
-    deleteArtifact: (id) =>
-      Effect.gen(function* () {
-        const owner = yield* query<{ run_id: string | null }>("SELECT run_id FROM artifacts WHERE id = ?", [id])
-        yield* query("DELETE FROM artifacts WHERE id = ?", [id])
-        if (owner[0]?.run_id) cache.invalidate(owner[0].run_id)
-      }),
+      deleteArtifact: id =>
+        Effect.gen(function* () {
+          const owner = yield* query<{ run_id: string | null }>("SELECT run_id FROM artifacts WHERE id = ?", [id])
+          yield* query("DELETE FROM artifacts WHERE id = ?", [id])
+          if (owner[0]?.run_id) cache.invalidate(owner[0].run_id)
+        }),
 
-    markRunArtifactsPartial: (runId) => query("UPDATE artifacts SET partial = 1 WHERE run_id = ?", [runId]).pipe(Effect.asVoid),
+      markRunArtifactsPartial: runId => query("UPDATE artifacts SET partial = 1 WHERE run_id = ?", [runId]).pipe(Effect.asVoid),
 
-    expiredArtifacts: (cutoffIso, afterId, limit) =>
-      query<ArtifactRow>(
-        `SELECT a.* FROM artifacts a LEFT JOIN runs r ON r.id = a.run_id
+      expiredArtifacts: (cutoffIso, afterId, limit) =>
+        query<ArtifactRow>(
+          `SELECT a.* FROM artifacts a LEFT JOIN runs r ON r.id = a.run_id
          WHERE a.id > ? AND (
               (a.run_id IS NOT NULL AND r.finished_at IS NOT NULL AND r.finished_at < ?)
            OR (a.run_id IS NOT NULL AND r.id IS NULL AND a.created_at < ?)
            OR (a.run_id IS NULL AND a.created_at < ? AND NOT EXISTS (
                  SELECT 1 FROM runs u WHERE u.status IN ('queued', 'running') AND ${dialect.contains("u.inputs", "a.id")})))
          ORDER BY a.id LIMIT ?`,
-        [afterId, cutoffIso, cutoffIso, cutoffIso, limit]
-      ).pipe(Effect.map((rows) => rows.map(artifactFromRow))),
+          [afterId, cutoffIso, cutoffIso, cutoffIso, limit]
+        ).pipe(Effect.map(rows => rows.map(artifactFromRow))),
 
-    insertEvent: (event: RunEvent) =>
-      query("INSERT INTO run_events (run_id, seq, time, type, body) VALUES (?,?,?,?,?)", [
-        event.runId, event.seq, event.time, event.type, eventBody(event)
-      ]).pipe(Effect.asVoid),
+      insertEvent: (event: RunEvent) =>
+        query("INSERT INTO run_events (run_id, seq, time, type, body) VALUES (?,?,?,?,?)", [
+          event.runId,
+          event.seq,
+          event.time,
+          event.type,
+          eventBody(event)
+        ]).pipe(Effect.asVoid),
 
-    readEvents: (runId, after, limit) =>
-      query<EventRow>("SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?", [runId, after, limit]).pipe(
-        Effect.map((rows) => rows.map(eventFromRow))
-      ),
-
-    lastSeq: (runId) =>
-      query<{ s: number | null }>("SELECT MAX(seq) AS s FROM run_events WHERE run_id = ?", [runId]).pipe(
-        Effect.map((rows) => rows[0]?.s ?? 0)
-      ),
-
-    lastSeqs: (runIds) =>
-      Effect.map(
-        Effect.forEach(chunksOf(runIds, 500), (ids) =>
-          query<{ run_id: string; s: number }>(
-            `SELECT run_id, MAX(seq) AS s FROM run_events WHERE run_id IN (${ids.map(() => "?").join(",")}) GROUP BY run_id`,
-            ids
-          )
+      readEvents: (runId, after, limit) =>
+        query<EventRow>("SELECT * FROM run_events WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?", [runId, after, limit]).pipe(
+          Effect.map(rows => rows.map(eventFromRow))
         ),
-        (pages) => new Map(pages.flat().map((r) => [r.run_id, r.s] as const))
-      ),
 
-    requestCancel: (id) =>
-      query<{ id: string }>("UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND status IN ('queued', 'running') RETURNING id", [
-        new Date().toISOString(),
-        id
-      ]).pipe(Effect.map((rows) => rows.length > 0)),
+      lastSeq: runId => query<{ s: number | null }>("SELECT MAX(seq) AS s FROM run_events WHERE run_id = ?", [runId]).pipe(Effect.map(rows => rows[0]?.s ?? 0)),
 
-    cancelRequested: (ids) =>
-      Effect.map(
-        Effect.forEach(chunksOf(ids, 500), (part) =>
-          query<{ id: string }>(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (${part.map(() => "?").join(",")})`, part)
+      lastSeqs: runIds =>
+        Effect.map(
+          Effect.forEach(chunksOf(runIds, 500), ids =>
+            query<{ run_id: string; s: number }>(
+              `SELECT run_id, MAX(seq) AS s FROM run_events WHERE run_id IN (${ids.map(() => "?").join(",")}) GROUP BY run_id`,
+              ids
+            )
+          ),
+          pages => new Map(pages.flat().map(r => [r.run_id, r.s] as const))
         ),
-        (pages) => pages.flat().map((r) => r.id)
-      ),
 
-    takeLease: (id, owner, expiresAt, now) =>
-      query<{ id: string }>(
-        `UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status IN ('queued', 'running')
+      requestCancel: id =>
+        query<{ id: string }>("UPDATE runs SET cancel_requested_at = ? WHERE id = ? AND status IN ('queued', 'running') RETURNING id", [
+          new Date().toISOString(),
+          id
+        ]).pipe(Effect.map(rows => rows.length > 0)),
+
+      cancelRequested: ids =>
+        Effect.map(
+          Effect.forEach(chunksOf(ids, 500), part =>
+            query<{ id: string }>(`SELECT id FROM runs WHERE cancel_requested_at IS NOT NULL AND id IN (${part.map(() => "?").join(",")})`, part)
+          ),
+          pages => pages.flat().map(r => r.id)
+        ),
+
+      takeLease: (id, owner, expiresAt, now) =>
+        query<{ id: string }>(
+          `UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status IN ('queued', 'running')
            AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?) RETURNING id`,
-        [owner, expiresAt, id, owner, now]
-      ).pipe(Effect.map((rows) => rows.length > 0)),
+          [owner, expiresAt, id, owner, now]
+        ).pipe(Effect.map(rows => rows.length > 0)),
 
-    renewLeases: (owner, expiresAt) =>
-      query<{ id: string }>(
-        "UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? AND status IN ('queued', 'running') RETURNING id",
-        [expiresAt, owner]
-      ).pipe(Effect.map((rows) => rows.length)),
+      renewLeases: (owner, expiresAt) =>
+        query<{ id: string }>("UPDATE runs SET lease_expires_at = ? WHERE lease_owner = ? AND status IN ('queued', 'running') RETURNING id", [
+          expiresAt,
+          owner
+        ]).pipe(Effect.map(rows => rows.length)),
 
-    leasedRuns: query<{ id: string; status: RunRecord["status"]; owner: string; expires_at: string }>(
-      `SELECT id, status, COALESCE(lease_owner, host) AS owner, COALESCE(lease_expires_at, '${NO_LEASE_EXPIRY}') AS expires_at FROM runs
+      leasedRuns: query<{ id: string; status: RunRecord["status"]; owner: string; expires_at: string }>(
+        `SELECT id, status, COALESCE(lease_owner, host) AS owner, COALESCE(lease_expires_at, '${NO_LEASE_EXPIRY}') AS expires_at FROM runs
          WHERE status IN ('queued', 'running') AND (lease_owner IS NOT NULL OR status = 'running')`
-    ).pipe(Effect.map((rows) => rows.map((r) => ({ id: r.id, status: r.status, owner: r.owner, expiresAt: r.expires_at })))),
+      ).pipe(Effect.map(rows => rows.map(r => ({ id: r.id, status: r.status, owner: r.owner, expiresAt: r.expires_at })))),
 
-    claimLease: (held, owner, expiresAt) =>
-      query<{ id: string }>(
-        `UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status IN ('queued', 'running')
+      claimLease: (held, owner, expiresAt) =>
+        query<{ id: string }>(
+          `UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status IN ('queued', 'running')
            AND COALESCE(lease_owner, host) = ? AND COALESCE(lease_expires_at, '${NO_LEASE_EXPIRY}') = ? RETURNING id`,
-        [owner, expiresAt, held.id, held.owner, held.expiresAt]
-      ).pipe(Effect.map((rows) => rows.length > 0)),
+          [owner, expiresAt, held.id, held.owner, held.expiresAt]
+        ).pipe(Effect.map(rows => rows.length > 0)),
 
-    statistics: Effect.sync(transitions.snapshot)
-  }
-  return service
-})
+      statistics: Effect.sync(transitions.snapshot)
+    }
+    return service
+  })
 
 /** Options of `layerSqlite`: the database file (default `<dataDir>/cts.sqlite`; `":memory:"` for a private in-memory database). */
 export interface SqliteRunStoreOptions {
@@ -255,7 +273,7 @@ const sqliteClient = (options: SqliteRunStoreOptions) =>
           ensurePrivateDir(dataDir)
           ensurePrivateFile(path.join(dataDir, DATABASE_FILE))
         },
-        catch: (e) => new SystemError({ code: "data_dir_unwritable", message: `Cannot create data dir ${dataDir}: ${(e as Error).message}` })
+        catch: e => new SystemError({ code: "data_dir_unwritable", message: `Cannot create data dir ${dataDir}: ${(e as Error).message}` })
       })
       return SqliteClient.layer({ filename: path.join(dataDir, DATABASE_FILE) })
     })

@@ -64,9 +64,9 @@ const revisionUpdates: Readonly<Record<number, ReadonlyArray<string>>> = {
 const LATEST_VERSION = 3
 
 const hasColumn = (sql: SqlClient, table: string, column: string) =>
-  Effect.map(sql.unsafe<{ name: string }>(`SELECT name FROM pragma_table_info('${table}') WHERE name = ?`, [column]), (rows) => rows.length > 0)
+  Effect.map(sql.unsafe<{ name: string }>(`SELECT name FROM pragma_table_info('${table}') WHERE name = ?`, [column]), rows => rows.length > 0)
 
-const userVersion = (sql: SqlClient) => Effect.map(sql.unsafe<{ user_version: number }>("PRAGMA user_version"), (rows) => rows[0]?.user_version ?? 0)
+const userVersion = (sql: SqlClient) => Effect.map(sql.unsafe<{ user_version: number }>("PRAGMA user_version"), rows => rows[0]?.user_version ?? 0)
 
 /**
  * Creates the tables and brings them to the latest revision. Idempotent, and safe when several
@@ -92,9 +92,9 @@ const migrateLocked = (sql: SqlClient) =>
     for (const statement of statements) yield* sql.unsafe(statement)
     for (const { version, table, column, type } of addedColumns) {
       if (!(yield* hasColumn(sql, table, column))) {
-        yield* sql.unsafe(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`).pipe(
-          Effect.catchAll((e) => (String(e.cause ?? e.message).includes("duplicate column") ? Effect.void : Effect.fail(e)))
-        )
+        yield* sql
+          .unsafe(`ALTER TABLE ${table} ADD COLUMN ${column} ${type}`)
+          .pipe(Effect.catchAll(e => (String(e.cause ?? e.message).includes("duplicate column") ? Effect.void : Effect.fail(e))))
       }
       yield* sql.unsafe(`PRAGMA user_version = ${version}`)
     }

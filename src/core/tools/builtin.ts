@@ -10,4 +10,14 @@ import { findSimilarBits } from "./find-similar-bits/tool.js"
 import { rlogToCsvTool } from "./rlog-to-csv/tool.js"
 
 /** Every tool that ships with cts-lite, in the order `capabilities` lists them. */
-export const builtinTools: ReadonlyArray<ToolDefinition> = [rlogToCsvTool, cruiseControlAnalyzer, canBitwatch, findSimilarBits, dbcSignals, canBusCheck, canCapture, hybridRxTrace, pandaState]
+export const builtinTools: ReadonlyArray<ToolDefinition> = [
+  rlogToCsvTool,
+  cruiseControlAnalyzer,
+  canBitwatch,
+  findSimilarBits,
+  dbcSignals,
+  canBusCheck,
+  canCapture,
+  hybridRxTrace,
+  pandaState
+]

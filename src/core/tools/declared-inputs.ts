@@ -21,10 +21,14 @@ export const checksInputKinds = (tool: ToolDefinition): boolean => tool.checkInp
  * Reads at most 4 KiB of each input. Inputs of a tool that does not check kinds are returned as they are.
  */
 export const typedInputs = async (tool: ToolDefinition, inputs: ReadonlyArray<ResolvedInput>): Promise<ReadonlyArray<ResolvedInput>> => {
-  const declared = tool.inputs.map((i) => i.kind)
-  const expected = declared.map((k) => expectedText[k]).join(" or ")
-  if (inputs.length === 0 && tool.inputs.some((i) => !i.optional)) {
-    throw new ValidationError({ code: "missing_input", message: `${tool.id} needs ${expected} as input; none was given.`, suggestedAction: `Pass ${expected}.` })
+  const declared = tool.inputs.map(i => i.kind)
+  const expected = declared.map(k => expectedText[k]).join(" or ")
+  if (inputs.length === 0 && tool.inputs.some(i => !i.optional)) {
+    throw new ValidationError({
+      code: "missing_input",
+      message: `${tool.id} needs ${expected} as input; none was given.`,
+      suggestedAction: `Pass ${expected}.`
+    })
   }
   if (!checksInputKinds(tool)) return inputs
   const typed: Array<ResolvedInput> = []
@@ -34,7 +38,7 @@ export const typedInputs = async (tool: ToolDefinition, inputs: ReadonlyArray<Re
       continue
     }
     const sniffed = await sniffInput(input)
-    const kind = declared.find((k) => accepts(k, sniffed))
+    const kind = declared.find(k => accepts(k, sniffed))
     if (kind === undefined) throw wrongInputType(tool.id, input, sniffed, expected)
     // Inherits from the input (its sha256 is a live getter) and adds the kind.
     typed.push(Object.create(input, { kind: { value: kind, enumerable: true } }) as ResolvedInput)

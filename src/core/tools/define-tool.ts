@@ -72,12 +72,7 @@ export interface ToolContext<P> {
      * Streams an artifact into the store. `metadata` may be a function: it is called once the body
      * has ended, for values known only then (such as the inputs' sha256 after a streamed pass).
      */
-    readonly write: (
-      name: string,
-      contentType: string,
-      body: ArtifactBody,
-      metadata?: ArtifactMetadata
-    ) => Promise<ArtifactMeta>
+    readonly write: (name: string, contentType: string, body: ArtifactBody, metadata?: ArtifactMetadata) => Promise<ArtifactMeta>
   }
   /** Aborted on cancel or timeout; long loops must check it (or `throwIfAborted`). */
   readonly signal: AbortSignal

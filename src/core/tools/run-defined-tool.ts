@@ -12,7 +12,7 @@ import { toCtsError } from "./shared/run-async.js"
 export const runDefinedTool = <P>(tool: ToolDefinition<P>, ctx: ToolContext<P>): Effect.Effect<ToolResult, CtsError> => {
   const fail = (cause: unknown) => toCtsError(tool.id, ctx.signal, cause)
   return Effect.tryPromise({ try: () => typedInputs(tool, ctx.inputs), catch: fail }).pipe(
-    Effect.flatMap((inputs) =>
+    Effect.flatMap(inputs =>
       Effect.suspend(() => {
         const typed: ToolContext<P> = inputs === ctx.inputs ? ctx : { ...ctx, inputs, input: inputs[0] ?? ctx.input }
         let out: ReturnType<ToolDefinition<P>["run"]>

@@ -5,12 +5,7 @@ export const MAX_SEGMENT = 200
 
 /** True when `name` is a single valid key segment (an artifact name). */
 export const isSafeName = (name: string): boolean =>
-  typeof name === "string" &&
-  name.length > 0 &&
-  name.length <= MAX_SEGMENT &&
-  SEGMENT.test(name) &&
-  !name.endsWith(".") &&
-  !name.endsWith(" ")
+  typeof name === "string" && name.length > 0 && name.length <= MAX_SEGMENT && SEGMENT.test(name) && !name.endsWith(".") && !name.endsWith(" ")
 
 /**
  * Turns any file name (a user's upload, an artifact written to disk) into one safe key segment:
@@ -18,7 +13,10 @@ export const isSafeName = (name: string): boolean =>
  */
 export const safeFileName = (name: string, fallback = "file"): string => {
   const base = String(name).split(/[\\/]/).pop() ?? ""
-  let cleaned = base.replace(/[^A-Za-z0-9._+=@,() -]/g, "_").replace(/^[^A-Za-z0-9_]+/, "").replace(/[. ]+$/, "")
+  let cleaned = base
+    .replace(/[^A-Za-z0-9._+=@,() -]/g, "_")
+    .replace(/^[^A-Za-z0-9_]+/, "")
+    .replace(/[. ]+$/, "")
   if (cleaned.length > MAX_SEGMENT) {
     const ext = /\.[A-Za-z0-9]{1,10}$/.exec(cleaned)?.[0] ?? ""
     cleaned = cleaned.slice(0, MAX_SEGMENT - ext.length).replace(/[. ]+$/, "") + ext

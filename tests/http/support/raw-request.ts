@@ -22,7 +22,7 @@ export interface RawResponse {
  * as the start of the next request.
  */
 const framed = (req: RawRequest): Record<string, string> => {
-  const names = Object.keys(req.headers).map((k) => k.toLowerCase())
+  const names = Object.keys(req.headers).map(k => k.toLowerCase())
   if (req.body === undefined || names.includes("content-length") || names.includes("transfer-encoding")) return req.headers
   return { ...req.headers, "content-length": String(Buffer.byteLength(req.body)) }
 }
@@ -31,7 +31,7 @@ const framed = (req: RawRequest): Record<string, string> => {
 export const sendRaw = (baseUrl: string, req: RawRequest, agent: Agent | false = false, timeoutMs = 10_000, maxBodyBytes = 64 * 1024): Promise<RawResponse> =>
   new Promise((resolve, reject) => {
     const url = new URL(baseUrl)
-    const r = request({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers: framed(req), agent }, (res) => {
+    const r = request({ host: url.hostname, port: url.port, method: req.method, path: req.path, headers: framed(req), agent }, res => {
       const done = (body: string) => {
         clearTimeout(timer)
         resolve({ status: res.statusCode!, headers: res.headers, body })
@@ -53,7 +53,7 @@ export const sendRaw = (baseUrl: string, req: RawRequest, agent: Agent | false =
       r.destroy()
       reject(new Error(`no answer within ${timeoutMs} ms to ${req.method} ${req.path}`))
     }, timeoutMs)
-    r.on("error", (e) => {
+    r.on("error", e => {
       clearTimeout(timer)
       reject(e)
     })

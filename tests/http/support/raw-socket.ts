@@ -22,7 +22,7 @@ export const parseResponses = (raw: string, headOnly: ReadonlyArray<boolean> = [
     const end = rest.indexOf("\r\n\r\n")
     if (end < 0) throw new Error(`truncated response head: ${JSON.stringify(rest.slice(0, 200))}`)
     const [statusLine, ...lines] = rest.slice(0, end).split("\r\n")
-    const headers = Object.fromEntries(lines.map((l) => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]))
+    const headers = Object.fromEntries(lines.map(l => [l.slice(0, l.indexOf(":")).toLowerCase(), l.slice(l.indexOf(":") + 1).trim()]))
     const status = Number(statusLine!.split(" ")[1])
     rest = rest.slice(end + 4)
     let body = ""
@@ -49,7 +49,11 @@ export const parseResponses = (raw: string, headOnly: ReadonlyArray<boolean> = [
  * Writes `chunks` to a fresh connection to `baseUrl` (waiting `gapMs` between them) and collects
  * everything the server sends until it closes the connection or stays silent for `idleMs`.
  */
-export const exchange = (baseUrl: string, chunks: ReadonlyArray<string | Buffer>, opts: { readonly idleMs?: number; readonly gapMs?: number; readonly headOnly?: ReadonlyArray<boolean> } = {}): Promise<WireExchange> =>
+export const exchange = (
+  baseUrl: string,
+  chunks: ReadonlyArray<string | Buffer>,
+  opts: { readonly idleMs?: number; readonly gapMs?: number; readonly headOnly?: ReadonlyArray<boolean> } = {}
+): Promise<WireExchange> =>
   new Promise((resolve, reject) => {
     const { port, hostname } = new URL(baseUrl)
     const socket = connect(Number(port), hostname)
@@ -69,7 +73,7 @@ export const exchange = (baseUrl: string, chunks: ReadonlyArray<string | Buffer>
       clearTimeout(idle)
       idle = setTimeout(() => finish(false), opts.idleMs ?? 500)
     }
-    socket.on("data", (chunk) => {
+    socket.on("data", chunk => {
       received.push(chunk)
       arm()
     })
@@ -77,7 +81,7 @@ export const exchange = (baseUrl: string, chunks: ReadonlyArray<string | Buffer>
     socket.on("error", reject)
     socket.on("connect", async () => {
       for (const [i, chunk] of chunks.entries()) {
-        if (i > 0 && opts.gapMs) await new Promise((r) => setTimeout(r, opts.gapMs))
+        if (i > 0 && opts.gapMs) await new Promise(r => setTimeout(r, opts.gapMs))
         socket.write(chunk)
       }
       arm()

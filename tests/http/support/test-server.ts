@@ -65,7 +65,7 @@ export const waitForRun = async (server: TestServer, id: string, who: keyof type
     const run = (await (await server.api(`/v1/runs/${id}`, { who })).json()) as { status: string } & Record<string, unknown>
     if (["completed", "failed", "canceled"].includes(run.status)) return run
     if (Date.now() > end) throw new Error(`run ${id} still ${run.status}`)
-    await new Promise((r) => setTimeout(r, 25))
+    await new Promise(r => setTimeout(r, 25))
   }
 }
 

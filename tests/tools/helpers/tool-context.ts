@@ -94,7 +94,7 @@ export const runToolInMemory = async (
     input: inputs[0],
     inputs,
     log: (level, message) => logs.push({ level, message }),
-    progress: (f) => progress.push(f),
+    progress: f => progress.push(f),
     signal: options.signal ?? new AbortController().signal,
     artifacts: {
       write: async (name, contentType, body, given) => {

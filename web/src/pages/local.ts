@@ -55,7 +55,7 @@ const plot = (points: ReadonlyArray<readonly [number, number]>, label: string) =
 }
 
 /** Local analysis: a dropped rlog is read in a Web Worker with cts-lite/log (nothing is uploaded). */
-export const renderLocal: Page = (main) => {
+export const renderLocal: Page = main => {
   const worker = new Worker(new URL("../local-worker.ts", import.meta.url), { type: "module" })
   let file: File | null = null
   let streams: ReadonlyArray<StreamCount> = []
@@ -85,15 +85,22 @@ export const renderLocal: Page = (main) => {
     busy(false)
     if (r.type === "error") {
       result.hidden = true
-      return showError(new Error(`${file?.name ?? "The file"} could not be read as an rlog (${r.code}): ${r.message}${r.suggestedAction ? ` — ${r.suggestedAction}` : ""}`))
+      return showError(
+        new Error(`${file?.name ?? "The file"} could not be read as an rlog (${r.code}): ${r.message}${r.suggestedAction ? ` — ${r.suggestedAction}` : ""}`)
+      )
     }
     if (r.type === "analyzed") {
       streams = [...r.streams].sort((a, b) => b.frames - a.frames)
       result.hidden = false
       const span = r.firstNs !== null && r.lastNs !== null ? ((r.lastNs - r.firstNs) / 1e9).toFixed(1) : "0"
-      document.getElementById("local-summary")!.textContent = `${file!.name}: ${r.frames} CAN frames in ${r.events} events, ${r.streams.length} streams, ${span} s.`
+      document.getElementById("local-summary")!.textContent =
+        `${file!.name}: ${r.frames} CAN frames in ${r.events} events, ${r.streams.length} streams, ${span} s.`
       document.getElementById("frame-total")!.textContent = String(r.frames)
-      counts.replaceChildren(...r.streams.map((s) => h("tr", { "data-stream": `${s.src}:${hex(s.address)}` }, h("td", {}, String(s.src)), h("td", {}, hex(s.address)), h("td", {}, String(s.frames)))))
+      counts.replaceChildren(
+        ...r.streams.map(s =>
+          h("tr", { "data-stream": `${s.src}:${hex(s.address)}` }, h("td", {}, String(s.src)), h("td", {}, hex(s.address)), h("td", {}, String(s.frames)))
+        )
+      )
       streamSelect.replaceChildren(...streams.map((s, i) => h("option", { value: String(i) }, `bus ${s.src} ${hex(s.address)} (${s.frames})`)))
       heatBox.replaceChildren(streams[0] ? heatMap(streams[0]) : "")
     } else if (r.type === "signal") {
@@ -102,7 +109,7 @@ export const renderLocal: Page = (main) => {
   }
 
   streamSelect.addEventListener("change", () => heatBox.replaceChildren(heatMap(streams[Number(streamSelect.value)]!)))
-  dropZone(zone, fileInput, (f) => {
+  dropZone(zone, fileInput, f => {
     file = f
     result.hidden = true
     ask({ type: "analyze", file: f })
@@ -119,16 +126,42 @@ export const renderLocal: Page = (main) => {
   result.hidden = true
   result.append(
     h("p", { id: "local-summary" }),
-    h("p", {}, "Frames: ", h("strong", { id: "frame-total" }), " ", h("button", { type: "button", id: "export-cabana", onclick: () => file && ask({ type: "cabana", file }) }, "Export cabana CSV")),
+    h(
+      "p",
+      {},
+      "Frames: ",
+      h("strong", { id: "frame-total" }),
+      " ",
+      h("button", { type: "button", id: "export-cabana", onclick: () => file && ask({ type: "cabana", file }) }, "Export cabana CSV")
+    ),
     h("h2", {}, "Frames per bus and address"),
-    h("div", { class: "scroll" }, h("table", { id: "frame-counts" }, h("thead", {}, h("tr", {}, h("th", {}, "Bus"), h("th", {}, "Address"), h("th", {}, "Frames"))), counts)),
+    h(
+      "div",
+      { class: "scroll" },
+      h("table", { id: "frame-counts" }, h("thead", {}, h("tr", {}, h("th", {}, "Bus"), h("th", {}, "Address"), h("th", {}, "Frames"))), counts)
+    ),
     h("h2", {}, "Bit flips"),
     streamSelect,
     heatBox,
     h("h2", {}, "DBC signal"),
-    h("form", { class: "row", onsubmit: onPlot }, h("label", { for: "dbc-file" }, "DBC"), dbcInput, signalInput, busInput, h("button", { type: "submit" }, "Plot")),
+    h(
+      "form",
+      { class: "row", onsubmit: onPlot },
+      h("label", { for: "dbc-file" }, "DBC"),
+      dbcInput,
+      signalInput,
+      busInput,
+      h("button", { type: "submit" }, "Plot")
+    ),
     plotBox
   )
-  main.append(h("h1", {}, "Local analysis"), zone, fileInput, progress, h("p", { class: "muted" }, "Read in a background worker: large logs stream and the page stays responsive."), result)
+  main.append(
+    h("h1", {}, "Local analysis"),
+    zone,
+    fileInput,
+    progress,
+    h("p", { class: "muted" }, "Read in a background worker: large logs stream and the page stays responsive."),
+    result
+  )
   return () => worker.terminate()
 }

@@ -6,7 +6,7 @@ import { schemaForm } from "../schema-form.js"
 import { dropZone, uploadWithProgress } from "../upload.js"
 
 /** New run: pick a tool, fill the form generated from its params schema, give the input by upload or server path, submit. */
-export const renderNewRun: Page = (main) => {
+export const renderNewRun: Page = main => {
   const toolSelect = h("select", { id: "tool" })
   const formBox = h("div")
   const picked = h("p", { id: "picked-file", class: "muted" }, "No file chosen.")
@@ -21,14 +21,14 @@ export const renderNewRun: Page = (main) => {
   let file: File | null = null
   let form = schemaForm({})
 
-  dropZone(zone, fileInput, (f) => {
+  dropZone(zone, fileInput, f => {
     file = f
     byUpload.checked = true
     picked.textContent = `${f.name} (${formatBytes(f.size)})`
   })
 
   const showTool = () => {
-    const tool = tools.find((t) => t.id === toolSelect.value)
+    const tool = tools.find(t => t.id === toolSelect.value)
     if (!tool) return
     form = schemaForm(tool.params_schema as never)
     formBox.replaceChildren(h("p", { class: "muted" }, tool.description), ...form.elements)
@@ -52,7 +52,7 @@ export const renderNewRun: Page = (main) => {
         input = { type: "path", value: pathInput.value.trim() }
       } else if (file) {
         progress.hidden = false
-        input = (await uploadWithProgress(file, (f) => (progress.value = f))).input
+        input = (await uploadWithProgress(file, f => (progress.value = f))).input
         progress.value = 1
       }
       const run = await api().submit({ toolId: toolSelect.value, params, ...(input ? { input } : {}) })
@@ -75,7 +75,14 @@ export const renderNewRun: Page = (main) => {
         "fieldset",
         {},
         h("legend", {}, "Input"),
-        h("div", { class: "row" }, byUpload, h("label", { for: "kind-upload" }, "Upload a file"), byPath, h("label", { for: "kind-path" }, "Path on the server")),
+        h(
+          "div",
+          { class: "row" },
+          byUpload,
+          h("label", { for: "kind-upload" }, "Upload a file"),
+          byPath,
+          h("label", { for: "kind-path" }, "Path on the server")
+        ),
         zone,
         fileInput,
         picked,
@@ -86,8 +93,8 @@ export const renderNewRun: Page = (main) => {
     )
   )
   void guarded(async () => {
-    tools = (await api().capabilities()).filter((t) => t.category !== "monitor")
-    toolSelect.replaceChildren(...tools.map((t) => h("option", { value: t.id }, `${t.name} (${t.id})`)))
+    tools = (await api().capabilities()).filter(t => t.category !== "monitor")
+    toolSelect.replaceChildren(...tools.map(t => h("option", { value: t.id }, `${t.name} (${t.id})`)))
     showTool()
   })
 }

@@ -16,12 +16,17 @@ const promiseOf = async <A, E>(effect: Effect.Effect<A, E>): Promise<A> => {
 }
 
 /** Live panda: WebUSB in this browser (cts-lite/panda): connect, health, a live bus check and panda state, capture to a cabana CSV. */
-export const renderPanda: Page = (main) => {
+export const renderPanda: Page = main => {
   const usb = (navigator as Navigator & { usb?: USB }).usb
   const info = h("pre", { class: "json", id: "panda-info" }, "Not connected.")
   const health = h("pre", { class: "json", id: "panda-health" }, "—")
   const windowInput = h("input", { id: "window-s", type: "number", min: 0.2, step: "any", value: "1" })
-  const preset = h("select", { id: "preset" }, h("option", { value: "" }, "no expected streams"), ...Object.keys(STREAM_PRESETS).map((p) => h("option", { value: p }, p)))
+  const preset = h(
+    "select",
+    { id: "preset" },
+    h("option", { value: "" }, "no expected streams"),
+    ...Object.keys(STREAM_PRESETS).map(p => h("option", { value: p }, p))
+  )
   const checkBody = h("tbody")
   const checkLog = h("div", { class: "log", id: "check-log", role: "log", "aria-live": "polite" })
   const captureInfo = h("span", { class: "muted", id: "capture-info" })
@@ -51,7 +56,9 @@ export const renderPanda: Page = (main) => {
     try {
       const device = await usb.requestDevice({ filters: [...PANDA_USB_FILTERS] })
       scope = Effect.runSync(Scope.make())
-      handle = await promiseOf(Effect.flatMap(PandaDevice, (svc) => svc.open(device.serialNumber ?? undefined)).pipe(Scope.extend(scope), Effect.provide(PandaDevice.layerWebUsb(usb))))
+      handle = await promiseOf(
+        Effect.flatMap(PandaDevice, svc => svc.open(device.serialNumber ?? undefined)).pipe(Scope.extend(scope), Effect.provide(PandaDevice.layerWebUsb(usb)))
+      )
       info.textContent = JSON.stringify(handle.info, null, 2)
       await showHealth()
       connect.disabled = true
@@ -94,12 +101,21 @@ export const renderPanda: Page = (main) => {
     checkLog.replaceChildren()
     const closeWindow = async () => {
       windows++
-      const missing = expected.filter((s) => !(tallies.get(streamId(s.bus, s.address))?.window ?? 0)).map(streamLabel)
-      const seen = [...tallies.values()].filter((t) => t.window > 0).length
-      line(`window ${windows}: ${windowFrames} frames (${(windowFrames / windowS).toFixed(1)}/s) on ${seen} streams; missing: ${missing.join(", ") || "none"}`, missing.length ? "warn" : "info")
+      const missing = expected.filter(s => !(tallies.get(streamId(s.bus, s.address))?.window ?? 0)).map(streamLabel)
+      const seen = [...tallies.values()].filter(t => t.window > 0).length
+      line(
+        `window ${windows}: ${windowFrames} frames (${(windowFrames / windowS).toFixed(1)}/s) on ${seen} streams; missing: ${missing.join(", ") || "none"}`,
+        missing.length ? "warn" : "info"
+      )
       for (const t of tallies.values()) t.window = 0
       windowFrames = 0
-      checkBody.replaceChildren(...[...tallies.values()].sort((a, b) => a.bus - b.bus || a.address - b.address).map((t) => h("tr", { "data-stream": `${t.bus}:${hex(t.address)}` }, h("td", {}, String(t.bus)), h("td", {}, hex(t.address)), h("td", {}, String(t.frames)))))
+      checkBody.replaceChildren(
+        ...[...tallies.values()]
+          .sort((a, b) => a.bus - b.bus || a.address - b.address)
+          .map(t =>
+            h("tr", { "data-stream": `${t.bus}:${hex(t.address)}` }, h("td", {}, String(t.bus)), h("td", {}, hex(t.address)), h("td", {}, String(t.frames)))
+          )
+      )
       const hv = await showHealth().catch(() => undefined)
       const change = hv && states.next(((windowStart ?? 0) - (t0 ?? 0)) / 1e9, stateOfHealth(hv, true))
       if (change) line(describeChange(change))
@@ -143,17 +159,35 @@ export const renderPanda: Page = (main) => {
 
   main.append(
     h("h1", {}, "Live panda"),
-    h("p", { class: "muted" }, usb ? "Connect a comma.ai panda over USB (Chromium's WebUSB); it is opened read-only." : "This browser has no WebUSB: use Chromium or Chrome."),
+    h(
+      "p",
+      { class: "muted" },
+      usb ? "Connect a comma.ai panda over USB (Chromium's WebUSB); it is opened read-only." : "This browser has no WebUSB: use Chromium or Chrome."
+    ),
     h("div", { class: "row" }, connect, disconnect),
     h("h2", {}, "Panda"),
     info,
     h("h2", {}, "Health"),
     health,
     h("h2", {}, "Bus check and panda state"),
-    h("div", { class: "row" }, h("label", { for: "window-s" }, "Window (s)"), windowInput, h("label", { for: "preset" }, "Expected"), preset, capture, h("label", { for: "capture" }, "Capture to a CSV file"), captureInfo),
+    h(
+      "div",
+      { class: "row" },
+      h("label", { for: "window-s" }, "Window (s)"),
+      windowInput,
+      h("label", { for: "preset" }, "Expected"),
+      preset,
+      capture,
+      h("label", { for: "capture" }, "Capture to a CSV file"),
+      captureInfo
+    ),
     h("div", { class: "row" }, start, stop, h("span", {}, "Frames: "), h("strong", { id: "bus-check-total" }, "—")),
     checkLog,
-    h("div", { class: "scroll" }, h("table", { id: "bus-check" }, h("thead", {}, h("tr", {}, h("th", {}, "Bus"), h("th", {}, "Address"), h("th", {}, "Frames"))), checkBody))
+    h(
+      "div",
+      { class: "scroll" },
+      h("table", { id: "bus-check" }, h("thead", {}, h("tr", {}, h("th", {}, "Bus"), h("th", {}, "Address"), h("th", {}, "Frames"))), checkBody)
+    )
   )
   return () => void close()
 }

@@ -49,7 +49,9 @@ export const renderRun: Page = (main, runId) => {
       h(
         "td",
         {},
-        h("div", { class: "row" },
+        h(
+          "div",
+          { class: "row" },
           h("button", { type: "button", "data-action": "download", onclick: () => void download(a) }, "Download"),
           h("button", { type: "button", "data-action": "preview", onclick: () => void preview(a) }, "Preview"),
           h("button", { type: "button", "data-action": "copy-link", onclick: () => void copyLink(a) }, "Copy link")
@@ -87,7 +89,7 @@ export const renderRun: Page = (main, runId) => {
     showRun(run)
     if (run.status !== "queued" && run.status !== "running") {
       const artifacts = await guarded(() => client.listArtifacts(runId))
-      const ids = artifacts?.map((a) => a.id).join(",")
+      const ids = artifacts?.map(a => a.id).join(",")
       if (artifacts && ids !== shownArtifacts) {
         shownArtifacts = ids!
         artifactsBody.replaceChildren(...artifacts.map(artifactRow))
@@ -125,7 +127,7 @@ export const renderRun: Page = (main, runId) => {
     if (!token || closed) return
     const es = new EventSource(`${token.streamUrl}&after=${lastSeq}`)
     source = es
-    for (const type of ["log", "progress", "status", "end"]) es.addEventListener(type, (m) => onEvent(JSON.parse((m as MessageEvent<string>).data)))
+    for (const type of ["log", "progress", "status", "end"]) es.addEventListener(type, m => onEvent(JSON.parse((m as MessageEvent<string>).data)))
     es.onopen = () => {
       reopened = 0
       streamState.textContent = "Live."
@@ -165,7 +167,28 @@ export const renderRun: Page = (main, runId) => {
     h("h2", {}, "Summary"),
     summary,
     h("h2", {}, "Artifacts"),
-    h("div", { class: "scroll" }, h("table", { id: "artifacts" }, h("thead", {}, h("tr", {}, h("th", {}, "Name"), h("th", {}, "Size"), h("th", { class: "hide-narrow" }, "Type"), h("th", { class: "hide-narrow" }, "sha256"), h("th", {}, ""))), artifactsBody)),
+    h(
+      "div",
+      { class: "scroll" },
+      h(
+        "table",
+        { id: "artifacts" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, "Name"),
+            h("th", {}, "Size"),
+            h("th", { class: "hide-narrow" }, "Type"),
+            h("th", { class: "hide-narrow" }, "sha256"),
+            h("th", {}, "")
+          )
+        ),
+        artifactsBody
+      )
+    ),
     h("div", { class: "row" }, h("label", { for: "signed-link" }, "Signed link:"), linkOut),
     previewBox
   )

@@ -7,11 +7,16 @@ const STATUSES: ReadonlyArray<RunStatusWire> = ["queued", "running", "completed"
 const PAGE_SIZE = 20
 const REFRESH_MS = 2000
 
-const inputLabel = (run: RunWire) => run.inputs.map((i) => i.name).join(", ") || "—"
+const inputLabel = (run: RunWire) => run.inputs.map(i => i.name).join(", ") || "—"
 
 /** Runs: your runs, newest first, filtered by status and tool, paged by cursor, refreshed while open. */
-export const renderRuns: Page = (main) => {
-  const status = h("select", { id: "filter-status", "aria-label": "Status" }, h("option", { value: "" }, "any status"), ...STATUSES.map((s) => h("option", { value: s }, s)))
+export const renderRuns: Page = main => {
+  const status = h(
+    "select",
+    { id: "filter-status", "aria-label": "Status" },
+    h("option", { value: "" }, "any status"),
+    ...STATUSES.map(s => h("option", { value: s }, s))
+  )
   const tool = h("input", { id: "filter-tool", placeholder: "tool id", "aria-label": "Tool" })
   const body = h("tbody")
   const pageInfo = h("span", { class: "muted" })
@@ -22,7 +27,12 @@ export const renderRuns: Page = (main) => {
 
   const load = async () => {
     const page = await guarded(() =>
-      api().listRuns({ limit: PAGE_SIZE, ...(status.value ? { status: status.value as RunStatusWire } : {}), ...(tool.value.trim() ? { tool: tool.value.trim() } : {}), ...(cursors.at(-1) ? { cursor: cursors.at(-1)! } : {}) })
+      api().listRuns({
+        limit: PAGE_SIZE,
+        ...(status.value ? { status: status.value as RunStatusWire } : {}),
+        ...(tool.value.trim() ? { tool: tool.value.trim() } : {}),
+        ...(cursors.at(-1) ? { cursor: cursors.at(-1)! } : {})
+      })
     )
     if (!page) return
     clearError()
@@ -31,13 +41,18 @@ export const renderRuns: Page = (main) => {
     more.disabled = next === null
     pageInfo.textContent = `page ${cursors.length}`
     body.replaceChildren(
-      ...page.items.map((run) =>
+      ...page.items.map(run =>
         h(
           "tr",
           { "data-run": run.id },
           h("td", {}, h("a", { href: `#/run/${run.id}` }, run.name ?? run.id)),
           h("td", {}, run.tool_id),
-          h("td", { class: `status status-${run.status}` }, run.status, run.status === "running" && run.progress ? ` ${Math.round(run.progress.fraction * 100)}%` : ""),
+          h(
+            "td",
+            { class: `status status-${run.status}` },
+            run.status,
+            run.status === "running" && run.progress ? ` ${Math.round(run.progress.fraction * 100)}%` : ""
+          ),
           h("td", { class: "hide-narrow" }, inputLabel(run)),
           h("td", { class: "hide-narrow" }, formatTime(run.created_at)),
           h("td", { class: "hide-narrow" }, formatTime(run.finished_at))
@@ -56,7 +71,29 @@ export const renderRuns: Page = (main) => {
   main.append(
     h("h1", {}, "Runs"),
     h("div", { class: "row" }, status, tool, h("button", { type: "button", onclick: apply }, "Filter")),
-    h("div", { class: "scroll" }, h("table", { id: "runs-table" }, h("thead", {}, h("tr", {}, h("th", {}, "Run"), h("th", {}, "Tool"), h("th", {}, "Status"), h("th", { class: "hide-narrow" }, "Input"), h("th", { class: "hide-narrow" }, "Created"), h("th", { class: "hide-narrow" }, "Finished"))), body)),
+    h(
+      "div",
+      { class: "scroll" },
+      h(
+        "table",
+        { id: "runs-table" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            h("th", {}, "Run"),
+            h("th", {}, "Tool"),
+            h("th", {}, "Status"),
+            h("th", { class: "hide-narrow" }, "Input"),
+            h("th", { class: "hide-narrow" }, "Created"),
+            h("th", { class: "hide-narrow" }, "Finished")
+          )
+        ),
+        body
+      )
+    ),
     h("div", { class: "row" }, prev, pageInfo, more)
   )
   void load()

@@ -10,7 +10,7 @@ import type { ApiContext } from "../route-kit.js"
 /** `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / 5987). */
 export const contentDisposition = (name: string): string => {
   const ascii = name.replace(/[^\x20-\x7e]/g, "_").replace(/["\\]/g, "_")
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name).replace(/['()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}`
 }
 
 /** Headers that keep a served file from being rendered or sniffed as something else. */
@@ -30,7 +30,7 @@ export const toBody = async (
   onBytes: (bytes: number) => void
 ): Promise<ReadableStream<Uint8Array> | Readable> => {
   const runtime = await ctx.runtime.runtime()
-  const counted = Stream.mapChunks(body, (chunk) => {
+  const counted = Stream.mapChunks(body, chunk => {
     let n = 0
     for (const c of chunk) n += c.byteLength
     onBytes(n)
@@ -92,7 +92,7 @@ export const serveArtifact = async (ctx: ApiContext, meta: ArtifactMeta, kind: "
     ...downloadSafetyHeaders
   }
   const inm = req.headers.get("if-none-match")
-  if (inm?.split(",").some((t) => t.trim() === etag || t.trim() === `W/${etag}` || t.trim() === "*")) {
+  if (inm?.split(",").some(t => t.trim() === etag || t.trim() === `W/${etag}` || t.trim() === "*")) {
     return new Response(null, { status: 304, headers })
   }
   const ifRange = req.headers.get("if-range")
@@ -108,7 +108,7 @@ export const serveArtifact = async (ctx: ApiContext, meta: ArtifactMeta, kind: "
   const wanted = partial ? { start: range.start, end: range.end } : undefined
   const onBytes = (n: number) => ctx.metrics.artifactBytesSent(kind, n)
   const stream = await ctx.core(
-    Effect.flatMap(ArtifactStore, (s) =>
+    Effect.flatMap(ArtifactStore, s =>
       s.openRead
         ? Effect.map(s.openRead(meta.id, wanted), ({ body }) => nodeToBody(ctx, body, onBytes))
         : Effect.flatMap(s.get(meta.id, wanted), ({ body }) => Effect.promise(() => toBody(ctx, body, onBytes)))

@@ -26,7 +26,7 @@ const signUrl = async (ctx: ApiContext) => {
       suggestedAction: "Ask for a shorter lifetime (CTS_SIGNED_URL_MAX_TTL)."
     })
   }
-  const signed = await ctx.core(Effect.flatMap(ArtifactStore, (s) => s.signUrl(meta.id, ttl)))
+  const signed = await ctx.core(Effect.flatMap(ArtifactStore, s => s.signUrl(meta.id, ttl)))
   return { url: `${ctx.baseUrl}/v1/files/${signed.token}`, expires_at: signed.expiresAt, artifact_id: meta.id }
 }
 
@@ -38,8 +38,8 @@ const bundle = async (ctx: ApiContext) => {
       suggestedAction: "Wait for the run to finish (GET /v1/runs/:id or the log stream), then ask again."
     })
   }
-  const zip = await ctx.core(Effect.map(ArtifactStore, (s) => s.bundle(run.id)))
-  const stream = await toBody(ctx, zip, (n) => ctx.metrics.artifactBytesSent("bundle", n))
+  const zip = await ctx.core(Effect.map(ArtifactStore, s => s.bundle(run.id)))
+  const stream = await toBody(ctx, zip, n => ctx.metrics.artifactBytesSent("bundle", n))
   return bodyResponse(stream, 200, { "content-type": "application/zip", "content-disposition": contentDisposition(`${run.id}.zip`), ...downloadSafetyHeaders })
 }
 
@@ -57,12 +57,12 @@ export const artifactRoutes: ReadonlyArray<ApiRoute> = [
       { name: "cursor", description: "`next_cursor` of the previous page.", schema: { type: "string" } }
     ],
     responses: { 200: { description: "`{ items, next_cursor }`." }, 404: { description: "Unknown run, or not yours." } },
-    handler: async (ctx) => {
+    handler: async ctx => {
       const run = await ownRun(ctx, param(ctx, "id"))
       const limit = intParam(ctx.event.url, "limit", 1, 1000, 200)
       const cursor = idParam(ctx.event.url, "cursor")
-      const page = await ctx.core(Effect.flatMap(ArtifactStore, (s) => s.list({ runId: run.id, limit, ...(cursor ? { cursor } : {}) })))
-      return { items: page.items.map((m) => artifactToWire(m, ctx.baseUrl)), next_cursor: page.nextCursor }
+      const page = await ctx.core(Effect.flatMap(ArtifactStore, s => s.list({ runId: run.id, limit, ...(cursor ? { cursor } : {}) })))
+      return { items: page.items.map(m => artifactToWire(m, ctx.baseUrl)), next_cursor: page.nextCursor }
     }
   }),
   defineApiRoute({
@@ -87,7 +87,7 @@ export const artifactRoutes: ReadonlyArray<ApiRoute> = [
     tag: "artifacts",
     auth: "required",
     responses: { 200: { description: "Metadata.", schema: jsonSchemaOf(ArtifactWire) }, 404: { description: "Unknown artifact, or not yours." } },
-    handler: async (ctx) => artifactToWire(await ownArtifact(ctx, param(ctx, "id")), ctx.baseUrl)
+    handler: async ctx => artifactToWire(await ownArtifact(ctx, param(ctx, "id")), ctx.baseUrl)
   }),
   defineApiRoute({
     method: "GET",
@@ -103,7 +103,7 @@ export const artifactRoutes: ReadonlyArray<ApiRoute> = [
       404: { description: "Unknown artifact, or not yours." },
       416: { description: "Range outside the artifact." }
     },
-    handler: async (ctx) => serveArtifact(ctx, await ownArtifact(ctx, param(ctx, "id")), "download")
+    handler: async ctx => serveArtifact(ctx, await ownArtifact(ctx, param(ctx, "id")), "download")
   }),
   defineApiRoute({
     method: "POST",
@@ -128,10 +128,10 @@ export const artifactRoutes: ReadonlyArray<ApiRoute> = [
       403: { description: "Forged, malformed or expired token." },
       404: { description: "The artifact no longer exists." }
     },
-    handler: async (ctx) => {
+    handler: async ctx => {
       const token = param(ctx, "token") ?? ""
-      const id = await ctx.core(Effect.flatMap(ArtifactStore, (s) => s.verifyToken(token)))
-      const meta = await ctx.core(Effect.flatMap(ArtifactStore, (s) => s.stat(id)))
+      const id = await ctx.core(Effect.flatMap(ArtifactStore, s => s.verifyToken(token)))
+      const meta = await ctx.core(Effect.flatMap(ArtifactStore, s => s.stat(id)))
       return serveArtifact(ctx, meta, "file")
     }
   })

@@ -20,11 +20,11 @@ const page = async (ctx: ApiContext) => {
   const run = await ownRun(ctx, ctx.event.context.params?.id)
   const after = afterParam(ctx.event.req.headers, ctx.event.url)
   const limit = intParam(ctx.event.url, "limit", 1, 5000, 1000)
-  const items = await ctx.core(Effect.flatMap(LogStream, (l) => l.read(run.id, after, limit)))
+  const items = await ctx.core(Effect.flatMap(LogStream, l => l.read(run.id, after, limit)))
   return {
     items: items.map(eventToWire),
     next_after: items.length ? items[items.length - 1]!.seq : after,
-    ended: items.some((e) => e.type === "end")
+    ended: items.some(e => e.type === "end")
   }
 }
 
@@ -34,7 +34,7 @@ const page = async (ctx: ApiContext) => {
  */
 export const resumePoint = async (ctx: ApiContext, runId: string, after: number): Promise<"ended" | "open"> => {
   if (after === 0) return "open"
-  const [at] = await ctx.core(Effect.flatMap(LogStream, (l) => l.read(runId, after - 1, 1)))
+  const [at] = await ctx.core(Effect.flatMap(LogStream, l => l.read(runId, after - 1, 1)))
   if (at === undefined || at.seq !== after) {
     throw new ApiError(400, "invalid_resume_point", `Run ${runId} has no event ${after} to resume after.`, {
       details: { after },
@@ -59,9 +59,9 @@ export const streamRunEvents = async (ctx: ApiContext) => {
   if ((await resumePoint(ctx, run.id, after)) === "ended") return new Response(null, { status: 204 })
   const fanout = await fanoutOf(ctx)
   return createSseResponse(
-    (sink) => {
+    sink => {
       const handle = fanout.attach(run.id, after, {
-        deliver: (events) => {
+        deliver: events => {
           const more = sink.write(events.length === 1 ? wireBytes(events[0]!) : Buffer.concat(events.map(wireBytes)))
           if (events[events.length - 1]!.type === "end") {
             handle.detach()
@@ -69,7 +69,7 @@ export const streamRunEvents = async (ctx: ApiContext) => {
           }
           return more
         },
-        fail: (error) => {
+        fail: error => {
           handle.detach()
           sink.fail(`${error.code}: ${error.message}`)
         }
@@ -111,7 +111,14 @@ export const logRoutes: ReadonlyArray<ApiRoute> = [
     tag: "runs",
     auth: "required",
     streamToken: true,
-    query: [{ name: "token", description: "A stream token of this run (POST /v1/runs/:id/stream-token), instead of the Authorization header.", schema: { type: "string" } }, { name: "after", description: "Resume after this seq (Last-Event-ID wins).", schema: { type: "integer", minimum: 0 } }],
+    query: [
+      {
+        name: "token",
+        description: "A stream token of this run (POST /v1/runs/:id/stream-token), instead of the Authorization header.",
+        schema: { type: "string" }
+      },
+      { name: "after", description: "Resume after this seq (Last-Event-ID wins).", schema: { type: "integer", minimum: 0 } }
+    ],
     responses: {
       200: { description: "The event stream.", contentType: "text/event-stream" },
       204: { description: "The run has ended and nothing follows `after`." },

@@ -17,17 +17,19 @@ const MonitorCreateBody = Schema.Struct({
     Schema.Struct({ panda: Schema.NullOr(Schema.String) }),
     Schema.Struct({ simulate: Schema.String }),
     Schema.Struct({ path: Schema.String })
-  ).annotations({ description: "`{ panda: serial | null }` (a panda on the server's USB), `{ simulate: path }` or `{ path: path }` (a recorded rlog under the input roots)." }),
+  ).annotations({
+    description: "`{ panda: serial | null }` (a panda on the server's USB), `{ simulate: path }` or `{ path: path }` (a recorded rlog under the input roots)."
+  }),
   params: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.Unknown })),
   name: Schema.optional(Schema.String.pipe(Schema.maxLength(200)))
 }).annotations({ identifier: "MonitorCreate" })
 
-const monitorTools = Effect.flatMap(ToolRegistry, (r) => r.list)
+const monitorTools = Effect.flatMap(ToolRegistry, r => r.list)
 
 const ownMonitor = async (ctx: ApiContext) => {
   const run = await ownRun(ctx, ctx.event.context.params?.id)
   const tools = await ctx.core(monitorTools)
-  if (tools.find((t) => t.id === run.toolId)?.category !== "monitor")
+  if (tools.find(t => t.id === run.toolId)?.category !== "monitor")
     throw new ApiError(404, "monitor_not_found", `Run ${run.id} is not a monitor.`, { suggestedAction: "Use /v1/runs/:id for analyzer runs." })
   return run
 }
@@ -37,16 +39,18 @@ const start = async (ctx: ApiContext) => {
   requireMonitor(await ctx.core(monitorTools), body.monitor)
   const { input, params } = monitorSubmission(body.source as MonitorSourceSpec, body.params)
   const run = await ctx.core(
-    Effect.flatMap(Executor, (e) => e.submit({ toolId: body.monitor, params, input, owner: ctx.principal.id, ...(body.name !== undefined ? { name: body.name } : {}) }))
+    Effect.flatMap(Executor, e =>
+      e.submit({ toolId: body.monitor, params, input, owner: ctx.principal.id, ...(body.name !== undefined ? { name: body.name } : {}) })
+    )
   )
   const wire = runToWire(run, ctx.baseUrl)
   return new Response(JSON.stringify(wire), { status: 202, headers: { "content-type": "application/json", location: `${ctx.baseUrl}/v1/monitors/${run.id}` } })
 }
 
 const list = async (ctx: ApiContext) => {
-  const ids = new Set((await ctx.core(monitorTools)).filter((t) => t.category === "monitor").map((t) => t.id))
-  const page = await ctx.core(Effect.flatMap(Executor, (e) => e.list({ owner: ctx.principal.id, limit: 500 })))
-  return { items: page.items.filter((r) => ids.has(r.toolId)).map((r) => runToWire(r, ctx.baseUrl)) }
+  const ids = new Set((await ctx.core(monitorTools)).filter(t => t.category === "monitor").map(t => t.id))
+  const page = await ctx.core(Effect.flatMap(Executor, e => e.list({ owner: ctx.principal.id, limit: 500 })))
+  return { items: page.items.filter(r => ids.has(r.toolId)).map(r => runToWire(r, ctx.baseUrl)) }
 }
 
 /** POST/GET /v1/monitors, GET/DELETE /v1/monitors/:id, GET /v1/monitors/:id/stream (SSE or WebSocket): monitors as runs of the monitor tools. */
@@ -59,7 +63,11 @@ export const monitorRoutes: ReadonlyArray<ApiRoute> = [
     tag: "monitors",
     auth: "required",
     requestBody: { contentType: "application/json", schema: jsonSchemaOf(MonitorCreateBody) },
-    responses: { 202: { description: "The monitor's run record (queued)." }, 403: { description: "A path outside the input roots." }, 422: { description: "Not a monitor, bad params or source." } },
+    responses: {
+      202: { description: "The monitor's run record (queued)." },
+      403: { description: "A path outside the input roots." },
+      422: { description: "Not a monitor, bad params or source." }
+    },
     handler: start
   }),
   defineApiRoute({
@@ -80,7 +88,7 @@ export const monitorRoutes: ReadonlyArray<ApiRoute> = [
     tag: "monitors",
     auth: "required",
     responses: { 200: { description: "The run." }, 404: { description: "Unknown, not yours, or not a monitor." } },
-    handler: async (ctx) => runToWire(await ownMonitor(ctx), ctx.baseUrl)
+    handler: async ctx => runToWire(await ownMonitor(ctx), ctx.baseUrl)
   }),
   defineApiRoute({
     method: "GET",
@@ -91,8 +99,13 @@ export const monitorRoutes: ReadonlyArray<ApiRoute> = [
     tag: "monitors",
     auth: "required",
     query: [{ name: "after", description: "Resume after this seq (Last-Event-ID wins).", schema: { type: "integer", minimum: 0 } }],
-    responses: { 101: { description: "Switched to a WebSocket of the monitor's events." }, 200: { description: "The event stream.", contentType: "text/event-stream" }, 204: { description: "Ended; nothing after `after`." }, 404: { description: "Unknown, not yours, or not a monitor." } },
-    handler: async (ctx) => {
+    responses: {
+      101: { description: "Switched to a WebSocket of the monitor's events." },
+      200: { description: "The event stream.", contentType: "text/event-stream" },
+      204: { description: "Ended; nothing after `after`." },
+      404: { description: "Unknown, not yours, or not a monitor." }
+    },
+    handler: async ctx => {
       const run = await ownMonitor(ctx)
       return isWebSocketUpgrade(ctx.event) ? streamRunEventsWs(ctx, run.id) : streamRunEvents(ctx)
     }
@@ -105,6 +118,6 @@ export const monitorRoutes: ReadonlyArray<ApiRoute> = [
     tag: "monitors",
     auth: "required",
     responses: { 200: { description: "`{ outcome, run }`." }, 404: { description: "Unknown, not yours, or not a monitor." } },
-    handler: async (ctx) => cancelRunResponse(ctx, await ownMonitor(ctx))
+    handler: async ctx => cancelRunResponse(ctx, await ownMonitor(ctx))
   })
 ]

@@ -29,7 +29,7 @@ export const streamRunEventsWs = async (ctx: ApiContext, runId: string): Promise
     open(peer) {
       if (point === "ended") return peer.close(WS_CLOSE.ended, "ended")
       const handle = fanout.attach(runId, after, {
-        deliver: (events) => {
+        deliver: events => {
           let buffered = 0
           for (const e of events) buffered = Number(peer.send(JSON.stringify(eventToWire(e))) ?? 0)
           if (events[events.length - 1]!.type === "end") {
@@ -39,7 +39,7 @@ export const streamRunEventsWs = async (ctx: ApiContext, runId: string): Promise
           }
           return buffered < HIGH_WATER_BYTES
         },
-        fail: (error) => {
+        fail: error => {
           handle.detach()
           handles.delete(peer.id)
           peer.close(WS_CLOSE.failed, `${error.code}: ${error.message}`.slice(0, 120))

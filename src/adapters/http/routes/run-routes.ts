@@ -25,7 +25,7 @@ const submit = async (ctx: ApiContext) => {
   const refs = ("type" in given ? [given] : given).map(toInputRef)
   for (const ref of refs) if (ref.type === "artifact") await assertOwnUpload(ctx, ref.id)
   const run = await ctx.core(
-    Effect.flatMap(Executor, (e) =>
+    Effect.flatMap(Executor, e =>
       e.submit({
         toolId: body.tool_id,
         params,
@@ -47,7 +47,7 @@ const list = async (ctx: ApiContext) => {
   const toolId = idParam(url, "tool") ?? idParam(url, "tool_id")
   const cursor = idParam(url, "cursor")
   const page = await ctx.core(
-    Effect.flatMap(Executor, (e) =>
+    Effect.flatMap(Executor, e =>
       e.list({ owner: ctx.principal.id, limit, ...(status ? { status } : {}), ...(toolId ? { toolId } : {}), ...(cursor ? { cursor } : {}) })
     )
   )
@@ -57,12 +57,12 @@ const list = async (ctx: ApiContext) => {
     query.set("cursor", page.nextCursor)
     next = `${ctx.baseUrl}/v1/runs?${query}`
   }
-  return { items: page.items.map((r) => runToWire(r, ctx.baseUrl)), next_cursor: page.nextCursor, links: { next } }
+  return { items: page.items.map(r => runToWire(r, ctx.baseUrl)), next_cursor: page.nextCursor, links: { next } }
 }
 
 /** Cancels a run the caller may see and answers `{ outcome, run }` (runs and monitors routes). */
 export const cancelRunResponse = async (ctx: ApiContext, run: { readonly id: string }) => {
-  const result = await ctx.core(Effect.flatMap(Executor, (e) => e.cancel(run.id)))
+  const result = await ctx.core(Effect.flatMap(Executor, e => e.cancel(run.id)))
   return { outcome: result.outcome, run: runToWire(result.run, ctx.baseUrl) }
 }
 
@@ -81,12 +81,18 @@ export const runRoutes: ReadonlyArray<ApiRoute> = [
     auth: "required",
     requestBody: { contentType: "application/json", schema: jsonSchemaOf(RunCreateBody) },
     responses: {
-      202: { description: "Accepted: the run record (queued), with a Location header. A path input's sha256 is null until the run has read it (nothing is read at submit)." },
+      202: {
+        description:
+          "Accepted: the run record (queued), with a Location header. A path input's sha256 is null until the run has read it (nothing is read at submit)."
+      },
       400: { description: "Malformed JSON." },
       403: { description: "A path input outside the input roots." },
       404: { description: "An upload input that is not yours or does not exist." },
       413: { description: "Body larger than CTS_MAX_JSON_BYTES." },
-      422: { description: "Unknown tool, unknown or ill-typed params, bad body shape, URL given as a path, a path that is not a regular file, more inputs or input bytes than the per-run limits." }
+      422: {
+        description:
+          "Unknown tool, unknown or ill-typed params, bad body shape, URL given as a path, a path that is not a regular file, more inputs or input bytes than the per-run limits."
+      }
     },
     handler: submit
   }),
@@ -114,7 +120,7 @@ export const runRoutes: ReadonlyArray<ApiRoute> = [
     tag: "runs",
     auth: "required",
     responses: { 200: { description: "The run.", schema: jsonSchemaOf(RunWire) }, 404: { description: "Unknown run, or not yours." } },
-    handler: async (ctx) => new HTTPResponse(runJson(await ownRun(ctx, runId(ctx)), ctx.baseUrl), { headers: jsonHeaders })
+    handler: async ctx => new HTTPResponse(runJson(await ownRun(ctx, runId(ctx)), ctx.baseUrl), { headers: jsonHeaders })
   }),
   defineApiRoute({
     method: "DELETE",
@@ -124,6 +130,6 @@ export const runRoutes: ReadonlyArray<ApiRoute> = [
     tag: "runs",
     auth: "required",
     responses: { 200: { description: "`{ outcome, run }`." }, 404: { description: "Unknown run, or not yours." } },
-    handler: async (ctx) => cancelRunResponse(ctx, await ownRun(ctx, runId(ctx)))
+    handler: async ctx => cancelRunResponse(ctx, await ownRun(ctx, runId(ctx)))
   })
 ]

@@ -12,7 +12,7 @@ export const streamTokenRoutes: ReadonlyArray<ApiRoute> = [
     tag: "runs",
     auth: "required",
     responses: { 200: { description: "`{ token, expires_at, stream_url }`." }, 404: { description: "Unknown run, or not yours." } },
-    handler: async (ctx) => {
+    handler: async ctx => {
       const run = await ownRun(ctx, ctx.event.context.params?.id)
       const issued = await issueStreamToken(ctx.runtime, ctx.principal.id, run.id)
       const streamUrl = `${ctx.baseUrl}/v1/runs/${run.id}/logs/stream?token=${encodeURIComponent(issued.token)}`

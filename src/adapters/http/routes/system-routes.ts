@@ -15,13 +15,13 @@ export const toolToWire = (t: ToolInfo) => ({
   version: t.version,
   params_schema: t.paramsJsonSchema,
   inputs: t.inputs,
-  outputs: t.outputs.map((o) => ({ name: o.name, content_type: o.contentType, description: o.description })),
+  outputs: t.outputs.map(o => ({ name: o.name, content_type: o.contentType, description: o.description })),
   default_timeout_ms: t.defaultTimeoutMs,
   requires_hardware: t.requiresHardware,
   ...(t.sources ? { sources: t.sources } : {})
 })
 
-const listTools = Effect.flatMap(ToolRegistry, (r) => r.list)
+const listTools = Effect.flatMap(ToolRegistry, r => r.list)
 
 /** `describeCapabilities` on the wire (snake_case). */
 const capabilitiesToWire = (c: CtsCapabilities) => ({
@@ -47,7 +47,7 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
     auth: "public",
     rateLimited: false,
     responses: { 200: { description: "Healthy." }, 503: { description: "A check failed." } },
-    handler: async (ctx) => {
+    handler: async ctx => {
       const report = await ctx.core(checkHealth)
       const body = {
         status: report.ok ? "ok" : "degraded",
@@ -56,7 +56,10 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
         executor: report.executor,
         sse_clients: ctx.metrics.sseClients(),
         dependencies: Object.fromEntries(
-          Object.entries(report.dependencies).map(([name, d]) => [name, { backend: d.backend, ok: d.ok, latency_ms: d.latencyMs, ...(d.error ? { error: d.error } : {}) }])
+          Object.entries(report.dependencies).map(([name, d]) => [
+            name,
+            { backend: d.backend, ok: d.ok, latency_ms: d.latencyMs, ...(d.error ? { error: d.error } : {}) }
+          ])
         )
       }
       return new Response(JSON.stringify(body), { status: report.ok ? 200 : 503, headers: { "content-type": "application/json" } })
@@ -80,7 +83,7 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
     tag: "system",
     auth: "required",
     responses: { 200: { description: "Tools." } },
-    handler: async (ctx) => capabilitiesToWire(await ctx.core(describeCapabilities))
+    handler: async ctx => capabilitiesToWire(await ctx.core(describeCapabilities))
   }),
   defineApiRoute({
     method: "GET",
@@ -90,7 +93,7 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
     tag: "system",
     auth: "required",
     responses: { 200: { description: "OpenAPI document." } },
-    handler: async (ctx) => buildOpenApi(routes(), await ctx.core(listTools), ctx.baseUrl)
+    handler: async ctx => buildOpenApi(routes(), await ctx.core(listTools), ctx.baseUrl)
   }),
   defineApiRoute({
     method: "GET",
@@ -100,7 +103,6 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
     tag: "system",
     auth: "required",
     responses: { 200: { description: "Prometheus exposition format 0.0.4.", contentType: "text/plain" } },
-    handler: async (ctx) =>
-      new Response(await ctx.metrics.registry.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } })
+    handler: async ctx => new Response(await ctx.metrics.registry.render(), { headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" } })
   })
 ]

@@ -28,7 +28,7 @@ const upload = async (ctx: ApiContext) => {
   const name = await ctx.core(checkUploadName(uploadName(ctx)))
   assertContentLength(req, ctx.settings.maxUploadBytes, "upload")
   let received = 0
-  const body = counted(limitedBody(ctx.event, ctx.settings.maxUploadBytes, "upload"), (n) => void (received += n))
+  const body = counted(limitedBody(ctx.event, ctx.settings.maxUploadBytes, "upload"), n => void (received += n))
   const meta = await ctx.core(storeUpload({ name, declaredContentType: req.headers.get("content-type"), owner: ctx.principal.id }, body))
   ctx.metrics.uploadBytesReceived(received)
   const wire = { ...artifactToWire(meta, ctx.baseUrl), input: { type: "upload", value: meta.id } }
@@ -41,7 +41,7 @@ export const uploadRoutes: ReadonlyArray<ApiRoute> = [
     method: "POST",
     path: "/v1/uploads",
     operationId: "createUpload",
-    summary: "Store a file (raw request body) for use as a run input: {type: \"upload\", value: <id>}. Size-limited by CTS_MAX_UPLOAD_BYTES.",
+    summary: 'Store a file (raw request body) for use as a run input: {type: "upload", value: <id>}. Size-limited by CTS_MAX_UPLOAD_BYTES.',
     tag: "uploads",
     auth: "required",
     query: [{ name: "name", description: "The file's base name (required unless a Content-Disposition filename is sent).", schema: { type: "string" } }],

@@ -94,10 +94,7 @@ export const createBitwatchCounts = (rule: SegmentRule) => {
     frames: () => frames,
     windowFirstNs: () => windowFirstNs,
     windowLastNs: () => windowLastNs,
-    streams: () =>
-      states
-        .map((st) => ({ bus: st.bus, address: st.address, payloads: st.payloads }))
-        .sort((a, b) => a.address - b.address || a.bus - b.bus),
+    streams: () => states.map(st => ({ bus: st.bus, address: st.address, payloads: st.payloads })).sort((a, b) => a.address - b.address || a.bus - b.bus),
     windowOnly
   }
 }

@@ -38,7 +38,7 @@ interface BitState {
   readonly hunt: boolean
 }
 
-const bitOf = (data: Uint8Array, g: number): 0 | 1 => ((g >> 3) < data.length ? (data[g >> 3] >> (g & 7)) & 1 : 0) as 0 | 1
+const bitOf = (data: Uint8Array, g: number): 0 | 1 => (g >> 3 < data.length ? (data[g >> 3] >> (g & 7)) & 1 : 0) as 0 | 1
 
 /**
  * Pass 2 of can-bitwatch: edges of the watched bits (with their segment), and for the hunted bits
@@ -92,14 +92,12 @@ export const createBitwatchEdges = (
 
   const pulses = (): PulseHunt[] =>
     [...states.values()]
-      .filter((s) => s.hunt)
-      .map((s) => ({
+      .filter(s => s.hunt)
+      .map(s => ({
         bus: s.bus,
         address: s.address,
         bit: s.bit,
-        pulses: s.inWindowState === 1 && s.riseNs !== null && windowEndNs > windowStartNs
-          ? [...s.pulses, (windowEndNs - s.riseNs) / 1e9]
-          : [...s.pulses]
+        pulses: s.inWindowState === 1 && s.riseNs !== null && windowEndNs > windowStartNs ? [...s.pulses, (windowEndNs - s.riseNs) / 1e9] : [...s.pulses]
       }))
       .sort((a, b) => a.address - b.address || a.bus - b.bus || a.bit - b.bit)
 

@@ -7,7 +7,10 @@ export const CanBitwatchParams = Schema.Struct({
     Schema.Number.pipe(Schema.finite()),
     "Window start, s: in the CSV's own time column, or seconds from the first CAN frame for an rlog (as rlog-to-csv writes them). Default: the CSV's segment column."
   ),
-  window_end: optionalParam(Schema.Number.pipe(Schema.finite()), "Window end, s (inclusive), same time base as window_start. Default: the CSV's segment column (as for window_start)."),
+  window_end: optionalParam(
+    Schema.Number.pipe(Schema.finite()),
+    "Window end, s (inclusive), same time base as window_start. Default: the CSV's segment column (as for window_start)."
+  ),
   watch: withDefault(
     Schema.Array(BitSpecString),
     [],

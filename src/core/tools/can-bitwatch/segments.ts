@@ -11,16 +11,10 @@ export type SegmentIndex = 0 | 1 | 2
  * How frames are split into pre / window / post: by a time window (display seconds, inclusive), or by
  * the old-tools CSV's own `segment` column.
  */
-export type SegmentRule =
-  | { readonly kind: "time"; readonly startNs: number; readonly endNs: number }
-  | { readonly kind: "labels" }
+export type SegmentRule = { readonly kind: "time"; readonly startNs: number; readonly endNs: number } | { readonly kind: "labels" }
 
 /** Picks the rule from the params and what the input offers; fails when there is no window at all. */
-export const segmentRule = (
-  windowStart: number | undefined,
-  windowEnd: number | undefined,
-  inputHasSegments: boolean
-): SegmentRule => {
+export const segmentRule = (windowStart: number | undefined, windowEnd: number | undefined, inputHasSegments: boolean): SegmentRule => {
   if (windowStart !== undefined || windowEnd !== undefined) {
     if (windowStart === undefined || windowEnd === undefined) {
       throw new ValidationError({

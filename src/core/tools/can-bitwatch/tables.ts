@@ -12,8 +12,8 @@ export const TOP_PAYLOADS = 5
 
 /** counts.csv rows: frames per segment per (address, bus); delta = window − max(pre, post). */
 export const countsRows = (counts: BitwatchCounts) =>
-  counts.streams().map((s) => {
-    const [pre, win, post] = s.payloads.map((p) => p.frames())
+  counts.streams().map(s => {
+    const [pre, win, post] = s.payloads.map(p => p.frames())
     return { address: addressHex(s.address), bus: s.bus, pre, window: win, post, delta: win - Math.max(pre, post) }
   })
 
@@ -25,9 +25,7 @@ export const perAddressJson = (counts: BitwatchCounts) => {
   const out: Record<string, Record<string, Record<string, unknown>>> = {}
   for (const s of counts.streams()) {
     const perBus = (out[addressHex(s.address)] ??= {})
-    perBus[String(s.bus)] = Object.fromEntries(
-      SEGMENT_NAMES.map((name, i) => [name, s.payloads[i].summary(TOP_PAYLOADS)])
-    )
+    perBus[String(s.bus)] = Object.fromEntries(SEGMENT_NAMES.map((name, i) => [name, s.payloads[i].summary(TOP_PAYLOADS)]))
   }
   return out
 }
@@ -38,7 +36,7 @@ const bitParts = (bit: number) => ({ byte: bit >> 3, msb_bit: 7 - (bit & 7), lsb
 export const edgeRows = (edges: ReadonlyArray<WatchedEdge>, windowStartNs: number) =>
   [...edges]
     .sort((a, b) => a.displayNs - b.displayNs || a.address - b.address || a.bus - b.bus || a.bit - b.bit)
-    .map((e) => ({
+    .map(e => ({
       address: addressHex(e.address),
       bus: e.bus,
       ...bitParts(e.bit),
@@ -53,7 +51,7 @@ export const EDGE_COLUMNS = ["address", "bus", "byte", "msb_bit", "lsb_bit", "gl
 
 /** candidates_window_only.csv rows. */
 export const candidateRows = (bits: ReadonlyArray<WindowOnlyBit>) =>
-  bits.map((b) => ({
+  bits.map(b => ({
     address: addressHex(b.address),
     bus: b.bus,
     global_idx: b.bit,
@@ -69,12 +67,12 @@ export const CANDIDATE_COLUMNS = ["address", "bus", "global_idx", "toggles", "ri
 
 /** accel_hunt.csv rows: pulse durations (JSON list, s) and whether they match the hunted pattern. */
 export const huntRows = (hunts: ReadonlyArray<PulseHunt>, count: number, seconds: number, tolerance: number) =>
-  hunts.map((h) => ({
+  hunts.map(h => ({
     address: addressHex(h.address),
     bus: h.bus,
     global_idx: h.bit,
-    pulses: JSON.stringify(h.pulses.map((d) => roundTo(d, 3))),
-    valid_three_2s: h.pulses.length === count && h.pulses.every((d) => Math.abs(d - seconds) <= tolerance + 1e-9)
+    pulses: JSON.stringify(h.pulses.map(d => roundTo(d, 3))),
+    valid_three_2s: h.pulses.length === count && h.pulses.every(d => Math.abs(d - seconds) <= tolerance + 1e-9)
   }))
 
 /** accel_hunt.csv columns (the old tool's, plus bus). */

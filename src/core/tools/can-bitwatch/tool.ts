@@ -18,9 +18,9 @@ const ID = "can-bitwatch"
 
 const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => {
   const p = ctx.params
-  const watch = p.watch.map((s) => Either.getOrThrowWith(parseBitSpec(s), (e) => e))
-  const logs = ctx.inputs.filter((i) => i.kind === "rlog")
-  const csvs = ctx.inputs.filter((i) => i.kind === "can-csv")
+  const watch = p.watch.map(s => Either.getOrThrowWith(parseBitSpec(s), e => e))
+  const logs = ctx.inputs.filter(i => i.kind === "rlog")
+  const csvs = ctx.inputs.filter(i => i.kind === "can-csv")
   if (logs.length > 0 && csvs.length > 0) {
     throw new ValidationError({
       code: "mixed_inputs",
@@ -62,7 +62,7 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
   if (!counts || counts.frames() === 0) {
     throw new ToolError({
       code: "no_can_frames",
-      message: `${ID}: no CAN frames${busFilter ? ` on bus ${[...busFilter].join(", ")}` : ""} in ${ctx.inputs.map((i) => i.name).join(", ")}.`,
+      message: `${ID}: no CAN frames${busFilter ? ` on bus ${[...busFilter].join(", ")}` : ""} in ${ctx.inputs.map(i => i.name).join(", ")}.`,
       suggestedAction: busFilter ? "Check the bus filter against the buses in the input, or drop it." : "Pass a CAN CSV or log that holds CAN frames."
     })
   }
@@ -77,8 +77,11 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
   }
   const warnings = reportLogWarnings(ctx, firstPass?.stats())
   const windowOnly = counts.windowOnly()
-  ctx.log("info", `${counts.frames()} frames in ${counts.streams().length} (bus, address) streams; window ${formatNsAsDecimalSeconds(winStart, 3)}–${formatNsAsDecimalSeconds(winEnd, 3)} s; ${windowOnly.length} window-only bits`)
-  const watched: WatchedBit[] = watch.length > 0 ? watch.map((w) => ({ address: w.address, bit: w.bit })) : windowOnly
+  ctx.log(
+    "info",
+    `${counts.frames()} frames in ${counts.streams().length} (bus, address) streams; window ${formatNsAsDecimalSeconds(winStart, 3)}–${formatNsAsDecimalSeconds(winEnd, 3)} s; ${windowOnly.length} window-only bits`
+  )
+  const watched: WatchedBit[] = watch.length > 0 ? watch.map(w => ({ address: w.address, bit: w.bit })) : windowOnly
   const edgeTracker = createBitwatchEdges(rule!, watched, windowOnly, winStart, winEnd)
   await pass(1, (f, d) => edgeTracker.observe(f, d))
 
@@ -105,10 +108,10 @@ const run = async (ctx: ToolContext<CanBitwatchParams>): Promise<ToolResult> => 
       frames: counts.frames(),
       streams: counts.streams().length,
       window_s: [meta.window_start_s, meta.window_end_s],
-      watched: watch.length > 0 ? watch.map((w) => w.text) : "window-only candidates",
+      watched: watch.length > 0 ? watch.map(w => w.text) : "window-only candidates",
       edges: edges.length,
       window_only_bits: windowOnly.length,
-      accel_matches: hunts.filter((h) => h.valid_three_2s).length,
+      accel_matches: hunts.filter(h => h.valid_three_2s).length,
       log_warnings: warnings
     }
   }

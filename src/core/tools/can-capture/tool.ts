@@ -14,8 +14,16 @@ const ID = "can-capture"
 
 const Params = Schema.Struct({
   ...MonitorSourceFields,
-  format: withDefault(Schema.Literal("rlog", "cabana"), "rlog", "`rlog`: Cap'n Proto `can` events (one per received batch) that every analyzer reads; `cabana`: time,addr,bus,data CSV (time = seconds after the first frame)."),
-  segment_s: withDefault(Schema.Number.pipe(Schema.finite(), Schema.positive()), 60, "Start a new artifact every this many seconds of CAN time, so a stopped capture keeps every finished segment.")
+  format: withDefault(
+    Schema.Literal("rlog", "cabana"),
+    "rlog",
+    "`rlog`: Cap'n Proto `can` events (one per received batch) that every analyzer reads; `cabana`: time,addr,bus,data CSV (time = seconds after the first frame)."
+  ),
+  segment_s: withDefault(
+    Schema.Number.pipe(Schema.finite(), Schema.positive()),
+    60,
+    "Start a new artifact every this many seconds of CAN time, so a stopped capture keeps every finished segment."
+  )
 }).annotations({ identifier: "CanCaptureParams" })
 type Params = typeof Params.Type
 
@@ -32,7 +40,7 @@ export const canCapture = defineMonitor({
     { name: "capture-NNN.rlog", contentType: "application/octet-stream", description: "Segment NNN of the capture (format rlog), in order." },
     { name: "capture-NNN.csv", contentType: "text/csv", description: "Segment NNN as cabana CSV (format cabana)." }
   ],
-  run: (ctx) =>
+  run: ctx =>
     runToolAsync(ID, ctx, async () => {
       const p: Params = ctx.params
       const segments: ArtifactMeta[] = []
@@ -59,22 +67,22 @@ export const canCapture = defineMonitor({
       }
       const write = async (batch: ReadonlyArray<CanFrame>) => {
         if (!current) open(batch[0].timeNs)
-        await current!.push(p.format === "rlog" ? encodeCanBatch(batch) : formatCabanaRows(batch.map((f) => ({ ...f, timeNs: f.timeNs - t0! }))))
+        await current!.push(p.format === "rlog" ? encodeCanBatch(batch) : formatCabanaRows(batch.map(f => ({ ...f, timeNs: f.timeNs - t0! }))))
         framesInSegment += batch.length
       }
-      const result = await runMonitor(ctx, ID, async (batch) => {
+      const result = await runMonitor(ctx, ID, async batch => {
         t0 ??= batch[0].timeNs
         let rest = batch
         while (rest.length > 0) {
           if (current && rest[0].timeNs >= current.endNs) await close()
           const endNs: number = current ? current.endNs : rest[0].timeNs + p.segment_s * 1e9
-          const cut = rest.findIndex((f) => f.timeNs >= endNs)
+          const cut = rest.findIndex(f => f.timeNs >= endNs)
           const part = cut < 0 ? rest : rest.slice(0, cut)
           if (part.length > 0) await write(part)
           rest = cut < 0 ? [] : rest.slice(cut)
         }
       })
       await close()
-      return result.finish({ format: p.format, segments: segments.map((s) => ({ name: s.name, id: s.id, size: s.size })), frames_written: result.frames })
+      return result.finish({ format: p.format, segments: segments.map(s => ({ name: s.name, id: s.id, size: s.size })), frames_written: result.frames })
     })
 })

@@ -74,7 +74,7 @@ export const analyzeCruise = async (input: CruiseAnalysisInput): Promise<CruiseA
       suggestedAction: "Give speed_min ≤ speed_max, e.g. 55 and 56."
     })
   }
-  const engagedBit = params.engaged_bit === undefined ? undefined : Either.getOrThrowWith(parseBitSpec(params.engaged_bit), (e) => e)
+  const engagedBit = params.engaged_bit === undefined ? undefined : Either.getOrThrowWith(parseBitSpec(params.engaged_bit), e => e)
 
   const collector = createReferenceCollector(dbc, engagedBit)
   const detector = createChecksumCounterDetector()
@@ -110,7 +110,7 @@ export const analyzeCruise = async (input: CruiseAnalysisInput): Promise<CruiseA
     engagedBit,
     bus: params.bus,
     presentAddresses: busMap.size,
-    framesOf: (name) => {
+    framesOf: name => {
       const address = dbc.messagesByName.get(name)?.address
       const bus = address === undefined ? undefined : busMap.get(address)
       return bus === undefined ? 0 : (data.frameCounts.get(bus)?.get(address!) ?? 0)
@@ -128,16 +128,15 @@ export const analyzeCruise = async (input: CruiseAnalysisInput): Promise<CruiseA
     })
   }
   const engaged = engagedIntervals(refs.engaged)
-  const includedIntervals =
-    params.engaged_mode === "filter" ? expandIntervals(engaged, Math.round(params.engaged_margin * 1e9)) : undefined
+  const includedIntervals = params.engaged_mode === "filter" ? expandIntervals(engaged, Math.round(params.engaged_margin * 1e9)) : undefined
 
-  const windows: AnalysisWindow[] = refs.windows.map((w) => {
+  const windows: AnalysisWindow[] = refs.windows.map(w => {
     const len = w.endNs - w.startNs
     return { startNs: w.startNs, endNs: w.endNs, preStartNs: w.startNs - len, postEndNs: w.endNs + len }
   })
   const markerBits = [refs.booleans.leftBlinker, refs.booleans.rightBlinker]
-    .filter((b) => b !== undefined && refs.windowSource === "blinkers")
-    .map((b) => ({ bus: b!.bus, address: b!.address, bit: b!.bit }))
+    .filter(b => b !== undefined && refs.windowSource === "blinkers")
+    .map(b => ({ bus: b!.bus, address: b!.address, bit: b!.bit }))
   const suppression = buildSuppression(dbc, detector, markerBits)
 
   const stats = createWindowBitStats({
@@ -152,8 +151,8 @@ export const analyzeCruise = async (input: CruiseAnalysisInput): Promise<CruiseA
   const windowStats = stats.results()
   const logSpan: TimeInterval[] = [{ startNs: data.firstFrameNs, endNs: data.lastFrameNs }]
   const analysed = includedIntervals ? intersectIntervals(logSpan, includedIntervals) : logSpan
-  const windowSpans = windows.map((w) => ({ startNs: w.startNs, endNs: w.endNs }))
-  const windowDurationNs = windowSpans.map((w) => measureIntervals(intersectIntervals([w], analysed)))
+  const windowSpans = windows.map(w => ({ startNs: w.startNs, endNs: w.endNs }))
+  const windowDurationNs = windowSpans.map(w => measureIntervals(intersectIntervals([w], analysed)))
   const outsideDurationNs = measureIntervals(analysed) - measureIntervals(intersectIntervals(windowSpans, analysed))
   const candidates = scoreCandidates({
     stats: windowStats,
@@ -165,14 +164,13 @@ export const analyzeCruise = async (input: CruiseAnalysisInput): Promise<CruiseA
 
   const exportedKeys = new Map<string, ExportedBit>()
   for (const list of candidates)
-    for (const c of list.slice(0, EXPORTED_BITS_PER_WINDOW))
-      exportedKeys.set(`${c.bus}:${c.address}:${c.bit}`, { bus: c.bus, address: c.address, bit: c.bit })
+    for (const c of list.slice(0, EXPORTED_BITS_PER_WINDOW)) exportedKeys.set(`${c.bus}:${c.address}:${c.bit}`, { bus: c.bus, address: c.address, bit: c.bit })
   if (refs.engaged) {
     const e = refs.engaged
     exportedKeys.set(`${e.bus}:${e.address}:${e.bit}`, { bus: e.bus, address: e.address, bit: e.bit })
   }
   const exported = [...exportedKeys.values()]
-  const exportedStreams = new Set(exported.map((b) => b.bus * 0x100000000 + b.address))
+  const exportedStreams = new Set(exported.map(b => b.bus * 0x100000000 + b.address))
   const tracker = createBitTracker({ edges: exported })
   const included = includedIntervals ? createIntervalCursor(includedIntervals) : () => true
   for await (const batch of exported.length > 0 ? input.openPass(2).batches : []) {

@@ -85,9 +85,7 @@ export const scoreCandidates = (input: ScoringInput): CandidateBit[][] => {
         })
       }
     }
-    rows.sort(
-      (a, b) => b.score - a.score || a.togglesIn - b.togglesIn || a.bus - b.bus || a.address - b.address || a.bit - b.bit
-    )
+    rows.sort((a, b) => b.score - a.score || a.togglesIn - b.togglesIn || a.bus - b.bus || a.address - b.address || a.bit - b.bit)
     perWindow.push(rows)
   }
   return perWindow

@@ -37,13 +37,13 @@ export const requireSubaruReferences = (input: {
 }): void => {
   const { dbc, framesOf, engagedBit } = input
   const required = engagedBit ? [SPEED_MESSAGE] : [SPEED_MESSAGE, PRESS_MESSAGE, CRUISE_STATE_MESSAGE]
-  const found = required.filter((name) => framesOf(name) > 0)
+  const found = required.filter(name => framesOf(name) > 0)
   const speedFound = found.includes(SPEED_MESSAGE)
   const cruiseFound = engagedBit !== undefined || found.length > (speedFound ? 1 : 0)
   if (speedFound && cruiseFound) return
   const where = input.bus === "auto" ? "on the received buses" : `on bus ${input.bus}`
-  const looked = required.map((n) => describe(dbc, n)).join(", ")
-  const missing = required.filter((n) => !found.includes(n)).map((n) => describe(dbc, n))
+  const looked = required.map(n => describe(dbc, n)).join(", ")
+  const missing = required.filter(n => !found.includes(n)).map(n => describe(dbc, n))
   const rule = speedFound
     ? `it needs ${describe(dbc, PRESS_MESSAGE)} or ${describe(dbc, CRUISE_STATE_MESSAGE)} for presses and engaged intervals (or an engaged_bit)`
     : `it needs ${describe(dbc, SPEED_MESSAGE)} for the speed timeline`
@@ -51,7 +51,7 @@ export const requireSubaruReferences = (input: {
     code: "unsupported_log",
     message:
       `${input.toolId} reads Subaru global-platform logs only: it looked for ${looked} ${where} and found ` +
-      `${found.length === 0 ? "none of them" : `only ${found.map((n) => describe(dbc, n)).join(", ")}`} ` +
+      `${found.length === 0 ? "none of them" : `only ${found.map(n => describe(dbc, n)).join(", ")}`} ` +
       `(${input.presentAddresses} addresses present there); ${rule}. This does not look like a Subaru global-platform log.`,
     suggestedAction:
       "For another car use can-bitwatch (bits that toggle inside a time window), find-similar-bits (bits that follow carState / pandaStates booleans) or dbc-signals with that car's DBC. For a Subaru log, check `bus` (auto, or the bus carrying 0x13A).",

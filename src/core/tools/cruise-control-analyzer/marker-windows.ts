@@ -32,10 +32,9 @@ export const pairMarkerWindows = (
   logStartNs: number,
   logEndNs: number
 ): MarkerWindow[] => {
-  const events = [
-    ...leftRisesNs.map((t) => ({ t, left: true })),
-    ...rightRisesNs.map((t) => ({ t, left: false }))
-  ].sort((a, b) => a.t - b.t || (a.left === b.left ? 0 : a.left ? -1 : 1))
+  const events = [...leftRisesNs.map(t => ({ t, left: true })), ...rightRisesNs.map(t => ({ t, left: false }))].sort(
+    (a, b) => a.t - b.t || (a.left === b.left ? 0 : a.left ? -1 : 1)
+  )
   const out: MarkerWindow[] = []
   let open: number | null = null
   const closePartial = (start: number) =>

@@ -65,7 +65,7 @@ export const configSnapshot = (a: CruiseAnalysis, ctx: ToolContext<CruiseControl
   tool_version: ctx.toolVersion,
   run_id: ctx.runId,
   params: ctx.params,
-  inputs: ctx.inputs.map((i) => ({ name: i.name, size: i.size, sha256: i.sha256 })),
+  inputs: ctx.inputs.map(i => ({ name: i.name, size: i.size, sha256: i.sha256 })),
   dbc: dbcName,
   bus_policy: busPolicyName(ctx.params.bus),
   id_bus_map: idBusMapJson(a.busMap),
@@ -78,22 +78,22 @@ export const configSnapshot = (a: CruiseAnalysis, ctx: ToolContext<CruiseControl
 
 /** The run summary: the headline numbers. */
 export const cruiseSummary = (a: CruiseAnalysis): Record<string, unknown> => {
-  const presses = (role: "set" | "resume" | "main") => (a.refs.booleans[role]?.runs ?? []).map((r) => rel(a, r.startNs))
+  const presses = (role: "set" | "resume" | "main") => (a.refs.booleans[role]?.runs ?? []).map(r => rel(a, r.startNs))
   return {
     frames: a.frames,
     duration_s: rel(a, a.lastFrameNs),
     set_presses_s: presses("set"),
     resume_presses_s: presses("resume"),
     main_presses_s: presses("main"),
-    engaged_intervals_s: a.engagedIntervals.map((i) => [rel(a, i.startNs), rel(a, i.endNs)]),
-    target_speed_intervals_s: a.refs.targetIntervals.map((i) => [rel(a, i.startNs), rel(a, i.endNs)]),
-    windows_s: a.refs.windows.map((w) => [rel(a, w.startNs), rel(a, w.endNs)]),
+    engaged_intervals_s: a.engagedIntervals.map(i => [rel(a, i.startNs), rel(a, i.endNs)]),
+    target_speed_intervals_s: a.refs.targetIntervals.map(i => [rel(a, i.startNs), rel(a, i.endNs)]),
+    windows_s: a.refs.windows.map(w => [rel(a, w.startNs), rel(a, w.endNs)]),
     window_source: a.refs.windowSource,
     segments_definition:
       "counts_by_segment: pre = the window's own length just before it, window = [start, end] inclusive, post = the window's length just after it",
-    top_candidates: a.candidates.map((list) =>
-      list.slice(0, 5).map((c) => ({ address: formatCanAddress(c.address), bus: c.bus, bit: c.bit, score: roundTo(c.score, 4) }))
+    top_candidates: a.candidates.map(list =>
+      list.slice(0, 5).map(c => ({ address: formatCanAddress(c.address), bus: c.bus, bit: c.bit, score: roundTo(c.score, 4) }))
     ),
-    main_on_s: (a.refs.booleans.mainOn?.runs ?? []).map((r) => [rel(a, r.startNs), rel(a, runEndNs(r))])
+    main_on_s: (a.refs.booleans.mainOn?.runs ?? []).map(r => [rel(a, r.startNs), rel(a, runEndNs(r))])
   }
 }

@@ -12,11 +12,7 @@ export const CruiseControlParams = Schema.Struct({
   ),
   marker_pre: withDefault(Seconds, 1.5, "Seconds added before each marker start."),
   marker_post: withDefault(Seconds, 1.5, "Seconds added after each marker end."),
-  marker_timeout: withDefault(
-    Seconds,
-    15,
-    "Longest marker, s: a left blinker with no right blinker within this time gives a partial window that spans it."
-  ),
+  marker_timeout: withDefault(Seconds, 15, "Longest marker, s: a left blinker with no right blinker within this time gives a partial window that spans it."),
   engaged_bit: optionalParam(
     BitSpecString,
     "Bit whose 1-runs mark 'engaged', `0xADDR:bNN` (global LSB bit) or `0xADDR:B<byte>b<msb>`. Default: the DBC's CruiseControl.Cruise_Activated (0x240:b41)."

@@ -58,7 +58,7 @@ export const resolveReferences = (
     if (!message) continue
     const bus = busMap.get(message.address)
     if (bus === undefined) continue
-    const source = data.booleans.get(bus * 0x100000000 + message.address)?.find((b) => b.role === role)
+    const source = data.booleans.get(bus * 0x100000000 + message.address)?.find(b => b.role === role)
     if (!source) continue
     booleans[role] = {
       role,
@@ -78,7 +78,7 @@ export const resolveReferences = (
 
   let engaged: EngagedSource | undefined
   if (params.engaged_bit !== undefined) {
-    const spec = Either.getOrThrowWith(parseBitSpec(params.engaged_bit), (e) => e)
+    const spec = Either.getOrThrowWith(parseBitSpec(params.engaged_bit), e => e)
     const bus = params.engaged_bus ?? busMap.get(spec.address)
     const tracker = bus === undefined ? undefined : data.engaged.get(bus)
     if (tracker && bus !== undefined) {
@@ -97,7 +97,7 @@ export const resolveReferences = (
   const pressWindows = (): MarkerWindow[] =>
     [...(booleans.set?.runs ?? []), ...(booleans.resume?.runs ?? [])]
       .sort((a, b) => a.startNs - b.startNs)
-      .map((r) => ({
+      .map(r => ({
         markerStartNs: r.startNs,
         markerEndNs: runEndNs(r),
         startNs: Math.max(logStartNs, r.startNs - config.preNs),
@@ -108,8 +108,8 @@ export const resolveReferences = (
   let windowSource: string
   if (params.marker_type === "blinkers") {
     windows = pairMarkerWindows(
-      (booleans.leftBlinker?.runs ?? []).map((r) => r.startNs),
-      (booleans.rightBlinker?.runs ?? []).map((r) => r.startNs),
+      (booleans.leftBlinker?.runs ?? []).map(r => r.startNs),
+      (booleans.rightBlinker?.runs ?? []).map(r => r.startNs),
       config,
       logStartNs,
       logEndNs
@@ -128,4 +128,4 @@ export const resolveReferences = (
 
 /** Engaged runs as intervals: [first on, first off after] (or the last on frame at the end of the log). */
 export const engagedIntervals = (engaged: EngagedSource | undefined): TimeInterval[] =>
-  (engaged?.runs ?? []).map((r) => ({ startNs: r.startNs, endNs: runEndNs(r) }))
+  (engaged?.runs ?? []).map(r => ({ startNs: r.startNs, endNs: runEndNs(r) }))

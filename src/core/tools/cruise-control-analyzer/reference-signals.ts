@@ -66,8 +66,8 @@ export const createReferenceCollector = (dbc: Dbc, engagedBit: EngagedBitSpec | 
     booleansByAddress.set(message.address, list)
   }
   const speedMessage = dbc.messagesByName.get(SPEED_MESSAGE)
-  const speedSignals = speedMessage ? SPEED_SIGNALS.map((n) => speedMessage.signalsByName.get(n)) : []
-  const speedUsable = speedMessage !== undefined && speedSignals.every((s) => s !== undefined)
+  const speedSignals = speedMessage ? SPEED_SIGNALS.map(n => speedMessage.signalsByName.get(n)) : []
+  const speedUsable = speedMessage !== undefined && speedSignals.every(s => s !== undefined)
 
   const booleans: PerBus<BooleanSource[]> = { byBus: new Map() }
   const speed: PerBus<SampleSeries> = { byBus: new Map() }
@@ -85,7 +85,7 @@ export const createReferenceCollector = (dbc: Dbc, engagedBit: EngagedBitSpec | 
     if (roles) {
       let list = booleans.byBus.get(f.src * 0x100000000 + f.address)
       if (!list) {
-        list = roles.map((r) => ({ ...r, bus: f.src, tracker: createBooleanRunTracker() }))
+        list = roles.map(r => ({ ...r, bus: f.src, tracker: createBooleanRunTracker() }))
         booleans.byBus.set(f.src * 0x100000000 + f.address, list)
       }
       for (const b of list) if (b.signal.plan.minLength <= f.data.length) b.tracker.push(t, decodeSignal(b.signal, f.data) !== 0)

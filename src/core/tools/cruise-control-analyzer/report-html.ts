@@ -33,15 +33,15 @@ export const renderCruiseReport = (a: CruiseAnalysis, dbc: Dbc, rc: ReportContex
   const speed = a.refs.speed?.series
   const t = speed ? Array.from(speed.timeNs(), sec) : []
   const markers: TimelineMarker[] = PRESS_STYLE.flatMap(([role, label, color]) =>
-    (a.refs.booleans[role]?.runs ?? []).map((r) => ({ t: sec(r.startNs), label, color }))
+    (a.refs.booleans[role]?.runs ?? []).map(r => ({ t: sec(r.startNs), label, color }))
   )
   const lanes = ["engaged", "main on", "target speed", "brake"]
   const spans: TimelineSpan[] = [
     ...a.refs.windows.map((w, i) => ({ start: sec(w.startNs), end: sec(w.endNs), label: `window ${i}${w.partial ? " (partial)" : ""}`, color: "#f4a261" })),
-    ...a.engagedIntervals.map((i) => ({ start: sec(i.startNs), end: sec(i.endNs), label: "engaged", color: "#2a9d8f", lane: 0 })),
-    ...(a.refs.booleans.mainOn?.runs ?? []).map((r) => ({ start: sec(r.startNs), end: sec(runEndNs(r)), label: "main on", color: "#6c757d", lane: 1 })),
-    ...a.refs.targetIntervals.map((i) => ({ start: sec(i.startNs), end: sec(i.endNs), label: "target speed", color: "#e9c46a", lane: 2 })),
-    ...(a.refs.booleans.brake?.runs ?? []).map((r) => ({ start: sec(r.startNs), end: sec(runEndNs(r)), label: "brake", color: "#e63946", lane: 3 }))
+    ...a.engagedIntervals.map(i => ({ start: sec(i.startNs), end: sec(i.endNs), label: "engaged", color: "#2a9d8f", lane: 0 })),
+    ...(a.refs.booleans.mainOn?.runs ?? []).map(r => ({ start: sec(r.startNs), end: sec(runEndNs(r)), label: "main on", color: "#6c757d", lane: 1 })),
+    ...a.refs.targetIntervals.map(i => ({ start: sec(i.startNs), end: sec(i.endNs), label: "target speed", color: "#e9c46a", lane: 2 })),
+    ...(a.refs.booleans.brake?.runs ?? []).map(r => ({ start: sec(r.startNs), end: sec(runEndNs(r)), label: "brake", color: "#e63946", lane: 3 }))
   ]
   const svg = renderSpeedTimelineSvg({
     t,
@@ -54,24 +54,44 @@ export const renderCruiseReport = (a: CruiseAnalysis, dbc: Dbc, rc: ReportContex
   })
   const pressRows = PRESS_STYLE.flatMap(([role, label]) => {
     const b = a.refs.booleans[role]
-    return (b?.runs ?? []).map((r) => {
+    return (b?.runs ?? []).map(r => {
       const mph = speed?.valueAt(r.startNs)
-      return [label, b!.name, b!.bus, roundTo(sec(r.startNs), 3), formatMmss(sec(r.startNs)), roundTo((runEndNs(r) - r.startNs) / 1e9, 3), mph === undefined ? "" : roundTo(mph, 2)]
+      return [
+        label,
+        b!.name,
+        b!.bus,
+        roundTo(sec(r.startNs), 3),
+        formatMmss(sec(r.startNs)),
+        roundTo((runEndNs(r) - r.startNs) / 1e9, 3),
+        mph === undefined ? "" : roundTo(mph, 2)
+      ]
     })
   }).sort((x, y) => Number(x[3]) - Number(y[3]))
   const name = createDbcBitNamer(dbc)
   const candidateSections = a.candidates.map((list, wi) => {
     const w = a.refs.windows[wi]
-    const rows = list.slice(0, CANDIDATE_ROWS_PER_WINDOW).map((c, i) => [
-      i + 1, addressHex(c.address), c.bus, c.bit, `B${c.bit >> 3}b${7 - (c.bit & 7)}`, roundTo(c.score, 3), c.risesIn, c.fallsIn, c.togglesOutside, c.pulse ? "yes" : "no", name(c.address, c.bit)
-    ])
+    const rows = list
+      .slice(0, CANDIDATE_ROWS_PER_WINDOW)
+      .map((c, i) => [
+        i + 1,
+        addressHex(c.address),
+        c.bus,
+        c.bit,
+        `B${c.bit >> 3}b${7 - (c.bit & 7)}`,
+        roundTo(c.score, 3),
+        c.risesIn,
+        c.fallsIn,
+        c.togglesOutside,
+        c.pulse ? "yes" : "no",
+        name(c.address, c.bit)
+      ])
     return `<h3>Window ${wi}: ${escapeHtml(formatMmss(sec(w.startNs)))} – ${escapeHtml(formatMmss(sec(w.endNs)))}${w.partial ? " (partial)" : ""}</h3>
 ${htmlTable(["rank", "address", "bus", "bit (LSB)", "MSB label", "score", "rises in", "falls in", "toggles outside", "pulse", "DBC signal"], rows)}
 <p class="note">${escapeHtml(`${list.length} candidate bits in this window; all are in candidates.csv.`)}</p>`
   })
-  const engagedRows = a.engagedIntervals.map((i) => [roundTo(sec(i.startNs), 3), roundTo(sec(i.endNs), 3), roundTo((i.endNs - i.startNs) / 1e9, 3)])
+  const engagedRows = a.engagedIntervals.map(i => [roundTo(sec(i.startNs), 3), roundTo(sec(i.endNs), 3), roundTo((i.endNs - i.startNs) / 1e9, 3)])
   const facts: Array<readonly [string, unknown]> = [
-    ...rc.inputs.map((i) => [`input`, `${i.name} (${i.size} bytes, sha256 ${i.sha256})`] as const),
+    ...rc.inputs.map(i => [`input`, `${i.name} (${i.size} bytes, sha256 ${i.sha256})`] as const),
     ["tool version", rc.toolVersion],
     ["run", rc.runId],
     ["DBC", rc.dbcName],
@@ -95,6 +115,6 @@ ${candidateSections.length > 0 ? candidateSections.join("\n") : "<p>No analysis 
 <h2>Engaged intervals</h2>
 ${engagedRows.length > 0 ? htmlTable(["start (s)", "end (s)", "duration (s)"], engagedRows) : "<p>No engaged interval.</p>"}
 <h2>Data files</h2>
-<ul class="links">${rc.dataFiles.map((f) => `<li>${artifactLink(f)}</li>`).join("")}</ul>`
-  return htmlPage(`Cruise control analysis — ${rc.inputs.map((i) => i.name).join(", ")}`, body)
+<ul class="links">${rc.dataFiles.map(f => `<li>${artifactLink(f)}</li>`).join("")}</ul>`
+  return htmlPage(`Cruise control analysis — ${rc.inputs.map(i => i.name).join(", ")}`, body)
 }

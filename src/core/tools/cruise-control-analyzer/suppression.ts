@@ -10,11 +10,7 @@ export type SuppressionReason = "dbc_checksum" | "dbc_counter" | "detected_check
  * message at that address, checksum bytes and counter fields the detector found in the stream
  * itself (for addresses the DBC does not know, or knows wrongly), and the marker's own bits.
  */
-export const buildSuppression = (
-  dbc: Dbc,
-  detector: ChecksumCounterDetector,
-  markerBits: ReadonlyArray<{ bus: number; address: number; bit: number }>
-) => {
+export const buildSuppression = (dbc: Dbc, detector: ChecksumCounterDetector, markerBits: ReadonlyArray<{ bus: number; address: number; bit: number }>) => {
   const table = new Map<string, SuppressionReason>()
   const key = (bus: number, address: number, bit: number) => `${bus}:${address}:${bit}`
   const add = (bus: number, address: number, bit: number, why: SuppressionReason) => {

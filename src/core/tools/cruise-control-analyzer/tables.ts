@@ -8,7 +8,7 @@ import { bitRuns } from "./bit-runs.js"
 import { buildTimeline } from "./timeline.js"
 
 const runsContain = (runs: ReadonlyArray<BooleanRun>, t: number): boolean =>
-  runs.some((r) => t >= r.startNs && (r.offNs === null ? t <= r.lastOnNs : t < r.offNs))
+  runs.some(r => t >= r.startNs && (r.offNs === null ? t <= r.lastOnNs : t < r.offNs))
 
 const flag = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0)
 
@@ -16,7 +16,7 @@ const flag = (v: boolean | undefined) => (v === undefined ? null : v ? 1 : 0)
 export const countsTable = (a: CruiseAnalysis): AnalysisTable => {
   const rows = a.windows.flatMap((w, wi) =>
     a.windowStats
-      .map((st) => ({ st, c: st.counts[wi] }))
+      .map(st => ({ st, c: st.counts[wi] }))
       .filter(({ c }) => c.pre + c.window + c.post > 0)
       .sort((x, y) => x.st.address - y.st.address || x.st.bus - y.st.bus)
       .map(({ st, c }) => ({
@@ -37,7 +37,20 @@ export const countsTable = (a: CruiseAnalysis): AnalysisTable => {
   return {
     name: "counts_by_segment",
     schemaVersion: "counts_by_segment.v1",
-    columns: ["address_hex", "bus", "pre_count", "window_count", "post_count", "delta", "uniq_pre", "uniq_window", "uniq_post", "window_index", "window_start_rel", "window_end_rel"],
+    columns: [
+      "address_hex",
+      "bus",
+      "pre_count",
+      "window_count",
+      "post_count",
+      "delta",
+      "uniq_pre",
+      "uniq_window",
+      "uniq_post",
+      "window_index",
+      "window_start_rel",
+      "window_end_rel"
+    ],
     rows
   }
 }
@@ -45,7 +58,7 @@ export const countsTable = (a: CruiseAnalysis): AnalysisTable => {
 /** candidates.v1 (+ evidence columns): every unsuppressed bit that changed inside a window, ranked. */
 export const candidatesTable = (a: CruiseAnalysis, dbc: Dbc): AnalysisTable => {
   const name = createDbcBitNamer(dbc)
-  const rows = a.candidates.flatMap((list) =>
+  const rows = a.candidates.flatMap(list =>
     list.map((c, rank) => ({
       ...bitColumns(c.address, c.bit),
       score: roundTo(c.score, 4),
@@ -67,7 +80,23 @@ export const candidatesTable = (a: CruiseAnalysis, dbc: Dbc): AnalysisTable => {
   return {
     name: "candidates",
     schemaVersion: "candidates.v1",
-    columns: [...BIT_COLUMN_NAMES, "score", "rises_set", "falls_end", "toggles", "penalty", "bus", "window_index", "rank", "toggles_outside", "value_at_start", "value_at_end", "pulse", "specificity", "dbc_signal"],
+    columns: [
+      ...BIT_COLUMN_NAMES,
+      "score",
+      "rises_set",
+      "falls_end",
+      "toggles",
+      "penalty",
+      "bus",
+      "window_index",
+      "rank",
+      "toggles_outside",
+      "value_at_start",
+      "value_at_end",
+      "pulse",
+      "specificity",
+      "dbc_signal"
+    ],
     rows
   }
 }
@@ -80,9 +109,9 @@ export const edgesTable = (a: CruiseAnalysis, dbc: Dbc): AnalysisTable => {
   const brake = a.refs.booleans.brake?.tracker
   const engagedRuns = a.refs.engaged?.runs ?? []
   const rows = a.exported
-    .flatMap((b) => a.tracker.edges.edgesOf(b.bus, b.address, b.bit))
+    .flatMap(b => a.tracker.edges.edgesOf(b.bus, b.address, b.bit))
     .sort((x, y) => x.timeNs - y.timeNs || x.address - y.address || x.bit - y.bit)
-    .map((e) => {
+    .map(e => {
       const mph = speed?.valueAt(e.timeNs)
       return {
         ...bitColumns(e.address, e.bit),
@@ -107,8 +136,8 @@ export const edgesTable = (a: CruiseAnalysis, dbc: Dbc): AnalysisTable => {
 /** runs.v1 (+ open_at_end, dbc_signal): stretches where an exported bit was 1. */
 export const runsTable = (a: CruiseAnalysis, dbc: Dbc): AnalysisTable => {
   const name = createDbcBitNamer(dbc)
-  const rows = a.exported.flatMap((b) =>
-    bitRuns(a.tracker, b.bus, b.address, b.bit).map((r) => ({
+  const rows = a.exported.flatMap(b =>
+    bitRuns(a.tracker, b.bus, b.address, b.bit).map(r => ({
       ...bitColumns(b.address, b.bit),
       ...intervalColumns(r.startNs, r.endNs, a.originNs),
       bus: b.bus,
@@ -130,7 +159,7 @@ export const timelineTable = (a: CruiseAnalysis): AnalysisTable => ({
   name: "timeline",
   schemaVersion: "timeline.v1",
   columns: ["ts_abs", "ts_rel", "ts_mmss", "event_name", "description", "speed_mph"],
-  rows: buildTimeline(a).map((e) => {
+  rows: buildTimeline(a).map(e => {
     const mph = a.refs.speed?.series.valueAt(e.timeNs)
     return {
       ...instantColumns(e.timeNs, a.originNs),
@@ -144,7 +173,7 @@ export const timelineTable = (a: CruiseAnalysis): AnalysisTable => ({
 /** engaged_intervals.v1 (+ open_at_end, source): runs of the engaged source (unexpanded). */
 export const engagedTable = (a: CruiseAnalysis): AnalysisTable => {
   const e = a.refs.engaged
-  const rows = (e?.runs ?? []).map((r) => ({
+  const rows = (e?.runs ?? []).map(r => ({
     ...bitColumns(e!.address, e!.bit),
     ...intervalColumns(r.startNs, runEndNs(r), a.originNs),
     bus: e!.bus,

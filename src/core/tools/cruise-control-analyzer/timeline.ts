@@ -52,8 +52,15 @@ export const buildTimeline = (a: CruiseAnalysis): TimelineEvent[] => {
   a.refs.windows.forEach((w, i) => {
     out.push({ timeNs: w.markerStartNs, name: "marker_start", description: `marker ${i} started (${a.refs.windowSource})` })
     if (w.markerEndNs !== null) out.push({ timeNs: w.markerEndNs, name: "marker_end", description: `marker ${i} ended` })
-    out.push({ timeNs: w.startNs, name: "window_start", description: `analysis window ${i} starts${w.partial ? " (partial: no end marker within the timeout)" : ""}` })
+    out.push({
+      timeNs: w.startNs,
+      name: "window_start",
+      description: `analysis window ${i} starts${w.partial ? " (partial: no end marker within the timeout)" : ""}`
+    })
     out.push({ timeNs: w.endNs, name: "window_end", description: `analysis window ${i} ends` })
   })
-  return out.map((ev, i) => ({ ev, i })).sort((x, y) => x.ev.timeNs - y.ev.timeNs || x.i - y.i).map((x) => x.ev)
+  return out
+    .map((ev, i) => ({ ev, i }))
+    .sort((x, y) => x.ev.timeNs - y.ev.timeNs || x.i - y.i)
+    .map(x => x.ev)
 }

@@ -16,7 +16,7 @@ export const CRUISE_DBC = "subaru_global_2017_generated"
 
 const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> => {
   const dbc = await runOrThrow(loadBundledDbc(CRUISE_DBC))
-  ctx.log("info", `Reading ${ctx.inputs.map((i) => i.name).join(", ")} in three passes (references, window statistics, edges)`)
+  ctx.log("info", `Reading ${ctx.inputs.map(i => i.name).join(", ")} in three passes (references, window statistics, edges)`)
   const notes = ["reference signals", "window bit statistics", "edges and runs"]
   const cache = createFrameCache()
   let logStartNs: number | undefined
@@ -26,7 +26,7 @@ const run = async (ctx: ToolContext<CruiseControlParams>): Promise<ToolResult> =
     dbc,
     params: ctx.params,
     signal: ctx.signal,
-    openPass: (i) => {
+    openPass: i => {
       const progress = passProgress(ctx, i, 3, notes[i], 0, 0.95)
       if (i > 0 && cache.complete()) return { batches: cache.replay(progress), logStartNs: () => logStartNs }
       const pass = openRlogFrames(ctx.inputs, ctx.signal, progress, ctx.readLimits)
@@ -78,7 +78,7 @@ export const cruiseControlAnalyzer = defineTool({
   params: CruiseControlParams,
   inputs: [{ kind: "rlog", description: "An rlog or qlog (raw, .zst or .bz2); several files are read in order as one route.", multiple: true }],
   outputs: [
-    ...["counts_by_segment", "candidates", "edges", "runs", "timeline", "engaged_intervals"].flatMap((n) => [
+    ...["counts_by_segment", "candidates", "edges", "runs", "timeline", "engaged_intervals"].flatMap(n => [
       { name: `${n}.csv`, contentType: "text/csv", description: `${n}.v1 table with a # metadata header` },
       { name: `${n}.json`, contentType: "application/json", description: `${n}.v1 rows as JSON` },
       { name: `${n}.analysis_meta.json`, contentType: "application/json", description: `metadata of ${n}` }

@@ -100,7 +100,7 @@ export const createWindowBitStats = (options: WindowBitStatsOptions) => {
       st.has = false
       return
     }
-    const n = Math.min(data.length , bytes)
+    const n = Math.min(data.length, bytes)
     const payload = n === data.length ? data : data.subarray(0, n)
     let inAny = false
     let hex: string | null = null
@@ -112,7 +112,7 @@ export const createWindowBitStats = (options: WindowBitStatsOptions) => {
       st.uniq[3 * w + seg].add((hex ??= bytesToHex(payload)))
       if (seg === 1) {
         inAny = true
-        if (st.startSnap[w] === null) st.startSnap[w] = (st.has ? st.last.slice(0, st.len) : payload.slice())
+        if (st.startSnap[w] === null) st.startSnap[w] = st.has ? st.last.slice(0, st.len) : payload.slice()
         st.endSnap[w] = payload.slice()
       }
     }
@@ -135,7 +135,7 @@ export const createWindowBitStats = (options: WindowBitStatsOptions) => {
   }
 
   const results = (): StreamWindowStats[] =>
-    states.map((st) => ({
+    states.map(st => ({
       bus: st.key.bus,
       address: st.key.address,
       frames: st.frames,

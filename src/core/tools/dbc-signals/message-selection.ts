@@ -19,15 +19,11 @@ const unknown = (what: string, names: ReadonlyArray<string>, known: ReadonlyArra
   })
 
 /** Resolves the `messages` / `signals` params against the DBC; unknown names fail with the names the DBC has. */
-export const selectMessages = (
-  dbc: Dbc,
-  messages: ReadonlyArray<string> | undefined,
-  signals: ReadonlyArray<string> | undefined
-): SelectedMessage[] => {
+export const selectMessages = (dbc: Dbc, messages: ReadonlyArray<string> | undefined, signals: ReadonlyArray<string> | undefined): SelectedMessage[] => {
   let chosen: DbcMessage[] = [...dbc.messages]
   if (messages && messages.length > 0) {
     const missing: string[] = []
-    const byLower = new Map(dbc.messages.map((m) => [m.name.toLowerCase(), m]))
+    const byLower = new Map(dbc.messages.map(m => [m.name.toLowerCase(), m]))
     chosen = []
     for (const raw of messages) {
       const text = raw.trim()
@@ -36,22 +32,32 @@ export const selectMessages = (
       if (!m) missing.push(text)
       else if (!chosen.includes(m)) chosen.push(m)
     }
-    if (missing.length > 0) throw unknown("message", missing, dbc.messages.map((m) => m.name))
+    if (missing.length > 0)
+      throw unknown(
+        "message",
+        missing,
+        dbc.messages.map(m => m.name)
+      )
   }
-  if (!signals || signals.length === 0) return chosen.map((message) => ({ message, signals: message.signals }))
-  const wanted = signals.map((s) => s.trim())
+  if (!signals || signals.length === 0) return chosen.map(message => ({ message, signals: message.signals }))
+  const wanted = signals.map(s => s.trim())
   const used = new Set<string>()
   const out: SelectedMessage[] = []
   for (const message of chosen) {
-    const keep = message.signals.filter((s) => {
-      const hit = wanted.find((w) => w === s.name || w === `${message.name}.${s.name}`)
+    const keep = message.signals.filter(s => {
+      const hit = wanted.find(w => w === s.name || w === `${message.name}.${s.name}`)
       if (hit) used.add(hit)
       return hit !== undefined
     })
     if (keep.length > 0) out.push({ message, signals: keep })
   }
-  const missing = wanted.filter((w) => !used.has(w))
-  if (missing.length > 0) throw unknown("signal", missing, chosen.flatMap((m) => m.signals.map((s) => `${m.name}.${s.name}`)))
+  const missing = wanted.filter(w => !used.has(w))
+  if (missing.length > 0)
+    throw unknown(
+      "signal",
+      missing,
+      chosen.flatMap(m => m.signals.map(s => `${m.name}.${s.name}`))
+    )
   return out
 }
 

@@ -7,7 +7,10 @@ export const DbcSignalsParams = Schema.Struct({
     Schema.String,
     "Bundled opendbc DBC by name (e.g. `toyota_new_mc_pt_generated`, `toyota_adas`, `subaru_global_2017_generated`); or pass your own DBC file as a second input. No default: one of the two is required."
   ),
-  messages: optionalParam(Schema.Array(Schema.String), "Messages to decode, by name or address (`STEER_ANGLE_SENSOR`, `0x25`, `37`). Default: every message of the DBC."),
+  messages: optionalParam(
+    Schema.Array(Schema.String),
+    "Messages to decode, by name or address (`STEER_ANGLE_SENSOR`, `0x25`, `37`). Default: every message of the DBC."
+  ),
   signals: optionalParam(
     Schema.Array(Schema.String),
     "Signals to keep, `SIGNAL` (in every chosen message that has it) or `MESSAGE.SIGNAL`. Default: all signals of the chosen messages."

@@ -19,9 +19,8 @@ const planMessage = (sel: SelectedMessage) => {
     const raw = rawValueExpression(mux, "data", "u") ?? viaFallback(compileRawDecoder(mux))
     prelude.push(`const m = L >= ${mux.plan.minLength} ? ${raw} : undefined`)
   }
-  const signals = sel.signals.map((s) => ({
-    present:
-      `L >= ${s.plan.minLength}` + (s.multiplexValue !== undefined && s !== mux ? ` && m === ${s.multiplexValue}` : ""),
+  const signals = sel.signals.map(s => ({
+    present: `L >= ${s.plan.minLength}` + (s.multiplexValue !== undefined && s !== mux ? ` && m === ${s.multiplexValue}` : ""),
     value: physicalValueExpression(s, "data", "u") ?? viaFallback(compileSignalDecoder(s))
   }))
   return { prelude: prelude.join("\n"), signals, fallback }
@@ -36,9 +35,9 @@ const planMessage = (sel: SelectedMessage) => {
  */
 export const createRowEncoder = (sel: SelectedMessage) => {
   const plan = planMessage(sel)
-  const cellsBody = [plan.prelude, 'let out = ""', ...plan.signals.map((s) => `out += ${s.present} ? "," + ${s.value} : ","`), "return out"]
+  const cellsBody = [plan.prelude, 'let out = ""', ...plan.signals.map(s => `out += ${s.present} ? "," + ${s.value} : ","`), "return out"]
   const eachBody = [plan.prelude, ...plan.signals.map((s, k) => `if (${s.present}) emit(names[${k}], ${s.value})`)]
-  const names = sel.signals.map((s) => s.name)
+  const names = sel.signals.map(s => s.name)
   const cells = new Function("fallback", `return (data) => {\n${cellsBody.join("\n")}\n}`)(plan.fallback) as (data: Uint8Array) => string
   const each = new Function("fallback", "names", `return (data, emit) => {\n${eachBody.join("\n")}\n}`)(plan.fallback, names) as (
     data: Uint8Array,

@@ -44,8 +44,8 @@ const loadDbc = async (params: DbcSignalsParams, dbcFiles: ReadonlyArray<Resolve
 
 /** The inputs as logs and DBC files (their kinds checked by the core); at least one log. */
 const sortInputs = (inputs: ReadonlyArray<ResolvedInput>) => {
-  const logs = inputs.filter((i) => i.kind === "rlog")
-  const dbcs = inputs.filter((i) => i.kind === "dbc")
+  const logs = inputs.filter(i => i.kind === "rlog")
+  const dbcs = inputs.filter(i => i.kind === "dbc")
   if (logs.length === 0) {
     throw new ValidationError({ code: "missing_input", message: `${ID} needs an rlog input besides the DBC.`, suggestedAction: "Pass the log to decode." })
   }
@@ -63,17 +63,17 @@ const precheck = ({ inputs, params }: { readonly inputs: ReadonlyArray<ResolvedI
   Effect.tryPromise({
     try: async () => {
       const { dbcs } = await sortInputs(inputs)
-      if (dbcs.every((d) => d.size <= PRECHECK_DBC_BYTES)) await loadSelection(params, dbcs)
+      if (dbcs.every(d => d.size <= PRECHECK_DBC_BYTES)) await loadSelection(params, dbcs)
     },
-    catch: (e) => toCtsError(ID, new AbortController().signal, e)
+    catch: e => toCtsError(ID, new AbortController().signal, e)
   })
 
 const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
   const { logs, dbcs } = await sortInputs(ctx.inputs)
   const { dbc, label, selected } = await loadSelection(ctx.params, dbcs)
   ctx.log("info", `Decoding ${selected.length} message(s) of ${label} (${ctx.params.layout} layout)`)
-  const byAddress = new Map<number, SelectedMessage>(selected.map((s) => [s.message.address, s]))
-  const encoders = new Map<number, RowEncoder>(selected.map((s) => [s.message.address, createRowEncoder(s)]))
+  const byAddress = new Map<number, SelectedMessage>(selected.map(s => [s.message.address, s]))
+  const encoders = new Map<number, RowEncoder>(selected.map(s => [s.message.address, createRowEncoder(s)]))
   const busFilter = ctx.params.bus ? new Set(ctx.params.bus) : undefined
   const meta = async () => {
     await hashInputs(ctx)
@@ -93,7 +93,7 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
     if (!c) {
       const file = messageFileName(sel.message, taken)
       const channel = openArtifactChannel(ctx, file, "text/csv", async () => ({ ...(await meta()), message: sel.message.name }))
-      channel.push(csvLine(["time", "addr", "bus", ...sel.signals.map((s) => s.name)]))
+      channel.push(csvLine(["time", "addr", "bus", ...sel.signals.map(s => s.name)]))
       channels.set(sel.message.address, (c = { channel, file, rows: 0 }))
     }
     return c
@@ -154,13 +154,21 @@ const run = async (ctx: ToolContext<DbcSignalsParams>): Promise<ToolResult> => {
   for (const [address, c] of channels) {
     await c.channel.close()
     const sel = byAddress.get(address)!
-    files.push({ message: sel.message.name, address: formatCanAddress(address), file: c.file, rows: c.rows, signals: sel.signals.map((s) => s.name) })
+    files.push({ message: sel.message.name, address: formatCanAddress(address), file: c.file, rows: c.rows, signals: sel.signals.map(s => s.name) })
   }
   if (longChannel) await longChannel.close()
   const index = { dbc: label, layout: ctx.params.layout, messages_selected: selected.length, files, long_rows: long ? longRows : undefined }
   await ctx.artifacts.write("dbc_signals_index.json", "application/json", JSON.stringify(index, null, 2), await meta())
   ctx.progress(1, "done")
-  return { summary: { dbc: label, layout: ctx.params.layout, messages_decoded: long ? undefined : files.length, rows: long ? longRows : files.reduce((s, f) => s + f.rows, 0), log_warnings: warnings } }
+  return {
+    summary: {
+      dbc: label,
+      layout: ctx.params.layout,
+      messages_decoded: long ? undefined : files.length,
+      rows: long ? longRows : files.reduce((s, f) => s + f.rows, 0),
+      log_warnings: warnings
+    }
+  }
 }
 
 /** dbc-signals: decodes chosen DBC messages of a log into cabana-style CSVs. */

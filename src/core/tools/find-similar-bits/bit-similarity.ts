@@ -61,7 +61,7 @@ export const createBitSimilarity = () => {
     const ones = signal ? st.onesWhenTrue : st.onesWhenFalse
     if (signal) st.samplesTrue++
     else st.samplesFalse++
-    const span = Math.max(n , st.len)
+    const span = Math.max(n, st.len)
     for (let i = 0; i < span; i++) {
       const cur = i < n ? data[i] : 0
       let set = cur

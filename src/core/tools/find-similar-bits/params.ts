@@ -2,14 +2,7 @@ import { Schema } from "effect"
 import { optionalParam, withDefault } from "../shared/param-schemas.js"
 
 /** Booleans of the log a bit can be compared with. */
-export const SIMILARITY_SIGNALS = [
-  "cruiseState.enabled",
-  "brakePressed",
-  "leftBlinker",
-  "rightBlinker",
-  "gasPressed",
-  "controlsAllowed"
-] as const
+export const SIMILARITY_SIGNALS = ["cruiseState.enabled", "brakePressed", "leftBlinker", "rightBlinker", "gasPressed", "controlsAllowed"] as const
 
 /** One of SIMILARITY_SIGNALS. */
 export type SimilaritySignal = (typeof SIMILARITY_SIGNALS)[number]
@@ -31,7 +24,10 @@ export const FindSimilarBitsParams = Schema.Struct({
     false,
     "Also rank TX echoes (src 128+n) and rejected sends (192+n) as their own buses; by default only received frames are ranked."
   ),
-  dbc: optionalParam(Schema.String, "Bundled opendbc DBC whose signal names label the bits (e.g. `subaru_global_2017_generated`); labels only. Default: none (bits unlabelled).")
+  dbc: optionalParam(
+    Schema.String,
+    "Bundled opendbc DBC whose signal names label the bits (e.g. `subaru_global_2017_generated`); labels only. Default: none (bits unlabelled)."
+  )
 })
 
 /** Decoded find-similar-bits params. */

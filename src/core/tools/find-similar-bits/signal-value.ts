@@ -2,8 +2,7 @@ import type { LogEvent } from "../../log/log-event.js"
 import type { SimilaritySignal } from "./params.js"
 
 /** Which event kind carries the signal. */
-export const signalSource = (signal: SimilaritySignal): "carState" | "pandaStates" =>
-  signal === "controlsAllowed" ? "pandaStates" : "carState"
+export const signalSource = (signal: SimilaritySignal): "carState" | "pandaStates" => (signal === "controlsAllowed" ? "pandaStates" : "carState")
 
 /** The signal's value in one event, or undefined when the event does not carry it. */
 export const signalValue = (signal: SimilaritySignal, event: LogEvent): boolean | undefined => {

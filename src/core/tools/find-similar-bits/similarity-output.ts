@@ -14,7 +14,19 @@ export const similarityTable = (bits: ReadonlyArray<BitSimilarity>, dbc: Dbc | u
   return {
     name: "similar_bits",
     schemaVersion: "similar_bits.v1",
-    columns: ["rank", ...BIT_COLUMN_NAMES, "bus", "samples", "samples_signal_true", "mismatch_share", "inverted_mismatch_share", "match", "best_mismatch_share", "toggles", "dbc_signal"],
+    columns: [
+      "rank",
+      ...BIT_COLUMN_NAMES,
+      "bus",
+      "samples",
+      "samples_signal_true",
+      "mismatch_share",
+      "inverted_mismatch_share",
+      "match",
+      "best_mismatch_share",
+      "toggles",
+      "dbc_signal"
+    ],
     rows: bits.map((b, i) => ({
       rank: i + 1,
       ...bitColumns(b.address, b.bit),
@@ -42,20 +54,22 @@ export const similarityReport = (
   }
 ): string => {
   const name = createDbcBitNamer(dbc)
-  const rows = bits.slice(0, HTML_ROWS).map((b, i) => [
-    i + 1,
-    addressHex(b.address),
-    b.bus,
-    b.bit,
-    `B${b.bit >> 3}b${7 - (b.bit & 7)}`,
-    b.samples,
-    `${roundTo(b.best * 100, 3)} %`,
-    b.inverted ? "inverted" : "direct",
-    b.toggles,
-    name(b.address, b.bit)
-  ])
+  const rows = bits
+    .slice(0, HTML_ROWS)
+    .map((b, i) => [
+      i + 1,
+      addressHex(b.address),
+      b.bus,
+      b.bit,
+      `B${b.bit >> 3}b${7 - (b.bit & 7)}`,
+      b.samples,
+      `${roundTo(b.best * 100, 3)} %`,
+      b.inverted ? "inverted" : "direct",
+      b.toggles,
+      name(b.address, b.bit)
+    ])
   const facts: Array<readonly [string, unknown]> = [
-    ...rc.inputs.map((i) => ["input", `${i.name} (${i.size} bytes, sha256 ${i.sha256})`] as const),
+    ...rc.inputs.map(i => ["input", `${i.name} (${i.size} bytes, sha256 ${i.sha256})`] as const),
     ["tool version", rc.toolVersion],
     ...Object.entries(rc.meta).map(([k, v]) => [k, typeof v === "number" ? roundTo(v, 6) : v] as const)
   ]
@@ -64,5 +78,5 @@ ${htmlFacts(facts)}
 <p class="note">Mismatch = share of a stream's frames where the bit differs from the signal (inverted: from its negation); ranked by the smaller of the two. Bits that never change are left out.</p>
 ${htmlTable(["rank", "address", "bus", "bit (LSB)", "MSB label", "samples", "mismatch", "match", "toggles", "DBC signal"], rows)}
 <p>${escapeHtml(`${bits.length} bits ranked; all are in `)}${artifactLink("similar_bits.csv")} ${artifactLink("similar_bits.json")}</p>`
-  return htmlPage(`Bits similar to ${String(rc.meta.signal)} — ${rc.inputs.map((i) => i.name).join(", ")}`, body)
+  return htmlPage(`Bits similar to ${String(rc.meta.signal)} — ${rc.inputs.map(i => i.name).join(", ")}`, body)
 }

@@ -65,7 +65,7 @@ const run = async (ctx: ToolContext<FindSimilarBitsParams>): Promise<ToolResult>
     })
   }
   const housekeeping = dbc ? dbcHousekeepingBits(dbc) : undefined
-  const reports = new Map(detector.reports().map((r) => [`${r.bus}:${r.address}`, new Set([...r.checksumBits, ...r.counterBits])]))
+  const reports = new Map(detector.reports().map(r => [`${r.bus}:${r.address}`, new Set([...r.checksumBits, ...r.counterBits])]))
   ctx.log("info", `${canFrames} CAN frames compared with ${p.signal} from ${signalEvents} ${source} events`)
   const warnings = reportLogWarnings(ctx, reader.stats)
   const ranked = similarity.rank(p.min_samples, (bus, address, bit) => {
@@ -96,7 +96,9 @@ const run = async (ctx: ToolContext<FindSimilarBitsParams>): Promise<ToolResult>
       signal: p.signal,
       ranked_bits: ranked.bits.length,
       log_warnings: warnings,
-      top: ranked.bits.slice(0, 10).map((b) => ({ address: `0x${b.address.toString(16).toUpperCase()}`, bus: b.bus, bit: b.bit, mismatch: b.best, inverted: b.inverted }))
+      top: ranked.bits
+        .slice(0, 10)
+        .map(b => ({ address: `0x${b.address.toString(16).toUpperCase()}`, bus: b.bus, bit: b.bit, mismatch: b.best, inverted: b.inverted }))
     }
   }
 }
@@ -110,7 +112,9 @@ export const findSimilarBits = defineTool({
   category: "analyzer",
   version: "1.0.0",
   params: FindSimilarBitsParams,
-  inputs: [{ kind: "rlog", description: "An rlog (raw, .zst or .bz2) with carState / pandaStates; several files are read in order as one route.", multiple: true }],
+  inputs: [
+    { kind: "rlog", description: "An rlog (raw, .zst or .bz2) with carState / pandaStates; several files are read in order as one route.", multiple: true }
+  ],
   outputs: [
     { name: "similar_bits.csv", contentType: "text/csv", description: "ranked bits with # metadata header" },
     { name: "similar_bits.json", contentType: "application/json", description: "the same rows as JSON" },

@@ -14,7 +14,11 @@ const ID = "hybrid-rx-trace"
 const Params = Schema.Struct({
   ...MonitorSourceFields,
   ...ExpectedStreamFields,
-  stale_ms: withDefault(Schema.Number.pipe(Schema.finite(), Schema.positive()), 500, "A stream is stale when no frame came for longer than this (ms of CAN time)."),
+  stale_ms: withDefault(
+    Schema.Number.pipe(Schema.finite(), Schema.positive()),
+    500,
+    "A stream is stale when no frame came for longer than this (ms of CAN time)."
+  ),
   report_every_s: withDefault(Schema.Number.pipe(Schema.finite(), Schema.positive()), 5, "Log every expected stream's last-seen age this often (s).")
 }).annotations({ identifier: "HybridRxTraceParams" })
 type Params = typeof Params.Type
@@ -31,9 +35,13 @@ interface Trace {
 const agesTable = (title: string, traces: Iterable<Trace>, now: number, staleEpisodes: (label: string) => number): MonitorTable => ({
   title,
   columns: ["stream", "frames", "age_ms", "state", "max_gap_ms", "stale_episodes"],
-  rows: [...traces].map((t) => [
-    streamLabel(t.key), t.frames, t.lastNs === null ? null : Math.round((now - t.lastNs) / 1e6),
-    t.lastNs === null ? "never seen" : t.staleSinceNs !== null ? "STALE" : "ok", Math.round(t.maxGapNs / 1e6), staleEpisodes(streamLabel(t.key))
+  rows: [...traces].map(t => [
+    streamLabel(t.key),
+    t.frames,
+    t.lastNs === null ? null : Math.round((now - t.lastNs) / 1e6),
+    t.lastNs === null ? "never seen" : t.staleSinceNs !== null ? "STALE" : "ok",
+    Math.round(t.maxGapNs / 1e6),
+    staleEpisodes(streamLabel(t.key))
   ])
 })
 
@@ -48,17 +56,24 @@ export const hybridRxTrace = defineMonitor({
     { name: "rx-trace.csv", contentType: "text/csv", description: "One row per stale episode: stream, start and end (s after the first frame), gap." },
     { name: "rx-trace.json", contentType: "application/json", description: "Per stream: frames, longest gap, stale episodes, stale at the end." }
   ],
-  run: (ctx) =>
+  run: ctx =>
     runToolAsync(ID, ctx, async () => {
       const p: Params = ctx.params
       const expected = expectedStreams(p)
-      if (expected.length === 0) throw new ValidationError({ code: "invalid_param", message: `${ID} needs expected streams.`, suggestedAction: 'Pass preset=subaru-global or expected=["0:0x146", …].' })
-      const traces = new Map<number, Trace>(expected.map((key) => [streamId(key.bus, key.address), { key, frames: 0, lastNs: null, staleSinceNs: null, maxGapNs: 0 }]))
+      if (expected.length === 0)
+        throw new ValidationError({
+          code: "invalid_param",
+          message: `${ID} needs expected streams.`,
+          suggestedAction: 'Pass preset=subaru-global or expected=["0:0x146", …].'
+        })
+      const traces = new Map<number, Trace>(
+        expected.map(key => [streamId(key.bus, key.address), { key, frames: 0, lastNs: null, staleSinceNs: null, maxGapNs: 0 }])
+      )
       const episodes: Array<{ stream: string; start_s: number; end_s: number | null; gap_s: number | null }> = []
       const staleNs = p.stale_ms * 1e6
       let t0: number | undefined
       let nextReport = 0
-      const episodesOf = (label: string) => episodes.filter((e) => e.stream === label).length
+      const episodesOf = (label: string) => episodes.filter(e => e.stream === label).length
       let lastNs: number | undefined
       const seconds = (ns: number) => Number(((ns - t0!) / 1e9).toFixed(3))
       const check = (now: number) => {
@@ -71,11 +86,15 @@ export const hybridRxTrace = defineMonitor({
           }
         }
         if (now >= nextReport) {
-          ctx.log("info", `ages at ${seconds(now)} s: ${[...traces.values()].map((t) => `${streamLabel(t.key)} ${t.lastNs === null ? "never" : `${Math.round((now - t.lastNs) / 1e6)} ms`}`).join(", ")}`, tableData(agesTable(`${ID} at ${seconds(now)} s`, traces.values(), now, episodesOf)))
+          ctx.log(
+            "info",
+            `ages at ${seconds(now)} s: ${[...traces.values()].map(t => `${streamLabel(t.key)} ${t.lastNs === null ? "never" : `${Math.round((now - t.lastNs) / 1e6)} ms`}`).join(", ")}`,
+            tableData(agesTable(`${ID} at ${seconds(now)} s`, traces.values(), now, episodesOf))
+          )
           nextReport = now + p.report_every_s * 1e9
         }
       }
-      const result = await runMonitor(ctx, ID, (batch) => {
+      const result = await runMonitor(ctx, ID, batch => {
         t0 ??= batch[0].timeNs
         let checkedAt = -1
         for (const f of batch) {
@@ -85,7 +104,7 @@ export const hybridRxTrace = defineMonitor({
           const gap = f.timeNs - (t.lastNs ?? t0)
           if (gap > t.maxGapNs) t.maxGapNs = gap
           if (t.staleSinceNs !== null) {
-            const ep = episodes.findLast((e) => e.stream === streamLabel(t.key) && e.end_s === null)!
+            const ep = episodes.findLast(e => e.stream === streamLabel(t.key) && e.end_s === null)!
             ep.end_s = seconds(f.timeNs)
             ep.gap_s = Number((gap / 1e9).toFixed(3))
             ctx.log("info", `fresh ${streamLabel(t.key)} again at ${ep.end_s} s after ${ep.gap_s} s`)
@@ -96,11 +115,19 @@ export const hybridRxTrace = defineMonitor({
         }
         check((lastNs = batch[batch.length - 1].timeNs))
       })
-      if (lastNs !== undefined) ctx.log("info", `ages at the end (${seconds(lastNs)} s): ${episodes.length} stale episodes`, tableData(agesTable(`${ID} at the end, ${seconds(lastNs)} s`, traces.values(), lastNs, episodesOf)))
+      if (lastNs !== undefined)
+        ctx.log(
+          "info",
+          `ages at the end (${seconds(lastNs)} s): ${episodes.length} stale episodes`,
+          tableData(agesTable(`${ID} at the end, ${seconds(lastNs)} s`, traces.values(), lastNs, episodesOf))
+        )
       await ctx.artifacts.write("rx-trace.csv", "text/csv", csvChunks(["stream", "start_s", "end_s", "gap_s"], episodes))
-      const streams = [...traces.values()].map((t) => ({
-        stream: streamLabel(t.key), frames: t.frames, max_gap_ms: Math.round(t.maxGapNs / 1e6),
-        stale_episodes: episodes.filter((e) => e.stream === streamLabel(t.key)).length, stale_at_end: t.staleSinceNs !== null
+      const streams = [...traces.values()].map(t => ({
+        stream: streamLabel(t.key),
+        frames: t.frames,
+        max_gap_ms: Math.round(t.maxGapNs / 1e6),
+        stale_episodes: episodes.filter(e => e.stream === streamLabel(t.key)).length,
+        stale_at_end: t.staleSinceNs !== null
       }))
       await ctx.artifacts.write("rx-trace.json", "application/json", JSON.stringify({ source: result.label, stale_ms: p.stale_ms, streams }, null, 2))
       return result.finish({ streams, stale_episodes: episodes.length })

@@ -20,8 +20,16 @@ export interface PandaStateRecord {
 
 /** Fields whose change is an event; voltage and current vary with every reading, so they only travel along. */
 const WATCHED = [
-  "controls_allowed", "safety_mode_id", "safety_param", "safety_rx_invalid", "safety_rx_checks_invalid",
-  "ignition_line", "ignition_can", "faults", "fault_status", "heartbeat_lost"
+  "controls_allowed",
+  "safety_mode_id",
+  "safety_param",
+  "safety_rx_invalid",
+  "safety_rx_checks_invalid",
+  "ignition_line",
+  "ignition_can",
+  "faults",
+  "fault_status",
+  "heartbeat_lost"
 ] as const satisfies ReadonlyArray<keyof PandaStateRecord>
 
 /** A state record from a health reading; `full` = false for a recorded `PandaState` (no voltage, current, faults). */
@@ -58,7 +66,7 @@ export const createStateChanges = () => {
   return {
     next(t_s: number, state: PandaStateRecord): StateChange | undefined {
       readings++
-      const changed = last === undefined ? ["initial"] : WATCHED.filter((k) => state[k] !== last![k])
+      const changed = last === undefined ? ["initial"] : WATCHED.filter(k => state[k] !== last![k])
       last = state
       return changed.length > 0 ? { t_s: Number(t_s.toFixed(3)), changed, state } : undefined
     },
@@ -71,7 +79,7 @@ export const createStateChanges = () => {
 /** A change as one run-log line, e.g. `state at 40.205 s: controls_allowed true (safety subaru/0, …)`. */
 export const describeChange = (c: StateChange): string => {
   const s = c.state
-  const what = c.changed[0] === "initial" ? "initial" : c.changed.map((k) => `${k} ${String(s[k as keyof PandaStateRecord])}`).join(", ")
+  const what = c.changed[0] === "initial" ? "initial" : c.changed.map(k => `${k} ${String(s[k as keyof PandaStateRecord])}`).join(", ")
   const power = s.voltage_mv === null ? "" : `, ${(s.voltage_mv / 1000).toFixed(2)} V ${s.current_ma} mA`
   return `state at ${c.t_s.toFixed(3)} s: ${what} (controls_allowed ${s.controls_allowed}, safety ${s.safety_mode}/${s.safety_param}, rx_invalid ${s.safety_rx_invalid}, ignition ${s.ignition_line}${s.faults === null ? "" : `, faults 0x${s.faults.toString(16)}`}${power})`
 }

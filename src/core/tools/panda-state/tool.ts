@@ -17,7 +17,11 @@ const ID = "panda-state"
 
 const Params = Schema.Struct({
   ...MonitorSourceFields,
-  interval_ms: withDefault(Schema.Number.pipe(Schema.finite(), Schema.greaterThanOrEqualTo(10)), 1000, "Read the panda's health this often (ms, wall time; panda and simulate sources).")
+  interval_ms: withDefault(
+    Schema.Number.pipe(Schema.finite(), Schema.greaterThanOrEqualTo(10)),
+    1000,
+    "Read the panda's health this often (ms, wall time; panda and simulate sources)."
+  )
 }).annotations({ identifier: "PandaStateParams" })
 type Params = typeof Params.Type
 
@@ -26,7 +30,7 @@ const readLogStates = async (ctx: ToolContext<Params>, onChange: (c: StateChange
   const changes = createStateChanges()
   let t0: number | undefined
   let end: number | undefined
-  for await (const batch of openLog(ctx.inputs.map((i) => i.open())).events()) {
+  for await (const batch of openLog(ctx.inputs.map(i => i.open())).events()) {
     throwIfAborted(ID, ctx.signal)
     for (const e of batch) {
       t0 ??= e.logMonoTime
@@ -38,12 +42,19 @@ const readLogStates = async (ctx: ToolContext<Params>, onChange: (c: StateChange
     }
   }
   if (changes.readings === 0)
-    throw new ToolError({ code: "no_panda_states", message: `${ID}: the input log has no pandaStates events, so there is no recorded panda state to report.`, suggestedAction: "Use a log recorded with pandaStates (openpilot rlogs have them at 10 Hz), or source simulate / panda." })
+    throw new ToolError({
+      code: "no_panda_states",
+      message: `${ID}: the input log has no pandaStates events, so there is no recorded panda state to report.`,
+      suggestedAction: "Use a log recorded with pandaStates (openpilot rlogs have them at 10 Hz), or source simulate / panda."
+    })
   return { label: logSourceLabel(ctx), readings: changes.readings }
 }
 
 /** Polls a panda (or simulated panda) every interval_ms while its CAN is read. */
-const pollDevice = async (ctx: ToolContext<Params>, onChange: (c: StateChange) => void): Promise<{ finish: (s: Record<string, unknown>) => ToolResult; readings: number }> => {
+const pollDevice = async (
+  ctx: ToolContext<Params>,
+  onChange: (c: StateChange) => void
+): Promise<{ finish: (s: Record<string, unknown>) => ToolResult; readings: number }> => {
   const changes = createStateChanges()
   const start = performance.now()
   let timer: ReturnType<typeof setInterval> | undefined
@@ -62,10 +73,15 @@ const pollDevice = async (ctx: ToolContext<Params>, onChange: (c: StateChange) =
     }
   }
   try {
-    const end = await runMonitor(ctx, ID, () => undefined, (source) => {
-      void poll(source)
-      timer = setInterval(() => void poll(source), ctx.params.interval_ms)
-    })
+    const end = await runMonitor(
+      ctx,
+      ID,
+      () => undefined,
+      source => {
+        void poll(source)
+        timer = setInterval(() => void poll(source), ctx.params.interval_ms)
+      }
+    )
     return { finish: end.finish, readings: changes.readings }
   } finally {
     clearInterval(timer)
@@ -83,7 +99,7 @@ export const pandaState = defineMonitor({
     { name: "panda-state.csv", contentType: "text/csv", description: "One row per change: time (s from the start), changed fields, and the state after it." },
     { name: "panda-state.json", contentType: "application/json", description: "The changes with their full states, and the number of readings." }
   ],
-  run: (ctx) =>
+  run: ctx =>
     runToolAsync(ID, ctx, async () => {
       const changes: StateChange[] = []
       const onChange = (c: StateChange) => {
@@ -91,18 +107,29 @@ export const pandaState = defineMonitor({
         ctx.log(
           c.changed.includes("faults") || c.changed.includes("heartbeat_lost") ? "warn" : "info",
           describeChange(c),
-          tableData({ title: `${ID} at ${c.t_s} s`, columns: ["field", "value", "changed"], rows: Object.entries(c.state).map(([k, v]) => [k, v, c.changed.includes(k) ? "*" : ""]) })
+          tableData({
+            title: `${ID} at ${c.t_s} s`,
+            columns: ["field", "value", "changed"],
+            rows: Object.entries(c.state).map(([k, v]) => [k, v, c.changed.includes(k) ? "*" : ""])
+          })
         )
       }
       const kind = monitorSourceKind(ctx)
-      const run = kind === "log" ? await readLogStates(ctx, onChange).then((r) => ({ ...r, finish: undefined })) : await pollDevice(ctx, onChange)
+      const run = kind === "log" ? await readLogStates(ctx, onChange).then(r => ({ ...r, finish: undefined })) : await pollDevice(ctx, onChange)
       await ctx.artifacts.write(
         "panda-state.csv",
         "text/csv",
-        csvChunks(["t_s", "changed", ...Object.keys(changes[0]?.state ?? stateOfHealth({}, true))], changes.map((c) => ({ t_s: c.t_s, changed: c.changed.join(" "), ...c.state })))
+        csvChunks(
+          ["t_s", "changed", ...Object.keys(changes[0]?.state ?? stateOfHealth({}, true))],
+          changes.map(c => ({ t_s: c.t_s, changed: c.changed.join(" "), ...c.state }))
+        )
       )
       await ctx.artifacts.write("panda-state.json", "application/json", JSON.stringify({ readings: run.readings, changes }, null, 2))
-      const summary = { readings: run.readings, changes: changes.length, controls_allowed_changes: changes.filter((c) => c.changed.includes("controls_allowed")).length }
+      const summary = {
+        readings: run.readings,
+        changes: changes.length,
+        controls_allowed_changes: changes.filter(c => c.changed.includes("controls_allowed")).length
+      }
       return run.finish ? run.finish(summary) : { summary: { source: "label" in run ? run.label : kind, ...summary } }
     })
 })

@@ -8,8 +8,8 @@ export const CanAddressParam = Schema.Union(
   AddressInt,
   Schema.transform(Schema.String.pipe(Schema.pattern(/^(0[xX][0-9a-fA-F]{1,8}|[0-9]{1,10})$/)), AddressInt, {
     strict: true,
-    decode: (text) => Number(text),
-    encode: (n) => `0x${n.toString(16).toUpperCase()}`
+    decode: text => Number(text),
+    encode: n => `0x${n.toString(16).toUpperCase()}`
   })
 ).annotations({ identifier: "CanAddress", description: 'CAN address: a number or text such as "0x146" or "326"' })
 
@@ -18,11 +18,12 @@ export const CanAddressParam = Schema.Union(
  * the first `can` event that holds a frame, before any bus/address filter); windows are half-open.
  */
 export const RlogToCsvParams = Schema.Struct({
-  window_start: withDefault(Seconds, 0, "Start of the rows written: seconds after the first CAN frame of the log. Rows with start ≤ t < start + window_dur are written."),
-  window_dur: optionalParam(
-    Schema.Number.pipe(Schema.finite(), Schema.positive()),
-    "Length of the written window in seconds. Default: to the end of the log."
+  window_start: withDefault(
+    Seconds,
+    0,
+    "Start of the rows written: seconds after the first CAN frame of the log. Rows with start ≤ t < start + window_dur are written."
   ),
+  window_dur: optionalParam(Schema.Number.pipe(Schema.finite(), Schema.positive()), "Length of the written window in seconds. Default: to the end of the log."),
   format: withDefault(
     Schema.Literal("old-tools", "cabana"),
     "old-tools",
@@ -37,7 +38,10 @@ export const RlogToCsvParams = Schema.Struct({
     Seconds,
     "old-tools only: start of the marked window (seconds after the first CAN frame) for the segment column: rows before it are `pre`, inside `window`, after `post`. Default: the written window, so every row is `window`."
   ),
-  mark_dur: optionalParam(Schema.Number.pipe(Schema.finite(), Schema.positive()), "old-tools only: length of the marked window in seconds (default: to the end).")
+  mark_dur: optionalParam(
+    Schema.Number.pipe(Schema.finite(), Schema.positive()),
+    "old-tools only: length of the marked window in seconds (default: to the end)."
+  )
 }).annotations({ identifier: "RlogToCsvParams", description: "rlog-to-csv parameters" })
 
 /** Decoded rlog-to-csv params (defaults applied). */

@@ -11,7 +11,7 @@ const seconds = (ns: number | null, base: number | null) => (ns === null || base
 
 /** A typed warning when frames.csv holds only its header (unless the log is already reported empty). */
 const noRowsWarning = (read: number, written: number, known: ReadonlyArray<{ readonly code: string }>): Array<{ code: string; message: string }> => {
-  if (written > 0 || known.some((w) => w.code === "empty_log")) return []
+  if (written > 0 || known.some(w => w.code === "empty_log")) return []
   return read === 0
     ? [{ code: "no_can_frames", message: `The log has no CAN frames: ${OUTPUT} holds only its header.` }]
     : [{ code: "no_frames_written", message: `None of the ${read} CAN frames passed the window, bus and address filters: ${OUTPUT} holds only its header.` }]
@@ -21,21 +21,22 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
   const total = ctx.inputs.reduce((s, i) => s + i.size, 0) || 1
   const summary = emptySummary()
   const body = rlogToCsvChunks(
-    ctx.inputs.map((i) => i.open()),
+    ctx.inputs.map(i => i.open()),
     ctx.params,
-    { signal: ctx.signal, limits: ctx.readLimits, onProgress: (bytes) => ctx.progress(Math.min(1, bytes / total), "reading log") },
+    { signal: ctx.signal, limits: ctx.readLimits, onProgress: bytes => ctx.progress(Math.min(1, bytes / total), "reading log") },
     summary
   )
   await ctx.artifacts.write(OUTPUT, "text/csv", body, async () => ({
     format: ctx.params.format,
     time_base: "seconds after the first CAN frame (old-tools timestamp: logMonoTime seconds)",
-    inputs: (await hashInputs(ctx)).map((i) => ({ name: i.name, sha256: i.sha256 }))
+    inputs: (await hashInputs(ctx)).map(i => ({ name: i.name, sha256: i.sha256 }))
   }))
   const stats = summary.stats!
   const warnings = [...stats.warnings, ...noRowsWarning(summary.framesRead, summary.framesWritten, stats.warnings)]
   for (const w of warnings) ctx.log("warn", w.message)
   const base = summary.firstFrameNs
-  const span = summary.framesWritten > 0 ? ` from ${seconds(summary.firstWrittenNs, base)} s to ${seconds(summary.lastWrittenNs, base)} s after the first CAN frame` : ""
+  const span =
+    summary.framesWritten > 0 ? ` from ${seconds(summary.firstWrittenNs, base)} s to ${seconds(summary.lastWrittenNs, base)} s after the first CAN frame` : ""
   ctx.log(
     "info",
     `Wrote ${summary.framesWritten} of ${summary.framesRead} CAN frames${span} to ${OUTPUT} (${ctx.params.format}); read ${stats.totalEvents} events, ${stats.bytesIn} bytes (${stats.compression ?? "no data"}).`
@@ -52,7 +53,7 @@ const run = async (ctx: ToolContext<RlogToCsvParams>): Promise<ToolResult> => {
       window_s: [seconds(summary.windowStartNs, base), summary.windowEndNs === null ? null : seconds(summary.windowEndNs, base)],
       compression: stats.compression,
       unknown_tags: stats.unknownTags,
-      warnings: warnings.map((w) => w.code),
+      warnings: warnings.map(w => w.code),
       malformed_events: stats.malformedEvents,
       oversized_can_frames: stats.oversizedCanFrames
     }

@@ -15,19 +15,16 @@ export interface InputIdentity {
  * that record the inputs' hashes.
  */
 export const hashInputs = (ctx: Pick<ToolContext<unknown>, "inputs">): Promise<ReadonlyArray<InputIdentity>> =>
-  Promise.all(ctx.inputs.map(async (i) => ({ name: i.name, size: i.size, sha256: await i.digest() })))
+  Promise.all(ctx.inputs.map(async i => ({ name: i.name, size: i.size, sha256: await i.digest() })))
 
 /** Metadata common to every artifact a tool writes: tool, version, run and inputs (sha256 null for an input not hashed yet: see `hashInputs`). */
-export const baseArtifactMetadata = (
-  toolId: string,
-  ctx: Pick<ToolContext<unknown>, "runId" | "toolVersion" | "inputs">
-): Record<string, unknown> => {
-  const inputs = ctx.inputs.map((i) => ({ name: i.name, size: i.size, sha256: i.sha256 }))
+export const baseArtifactMetadata = (toolId: string, ctx: Pick<ToolContext<unknown>, "runId" | "toolVersion" | "inputs">): Record<string, unknown> => {
+  const inputs = ctx.inputs.map(i => ({ name: i.name, size: i.size, sha256: i.sha256 }))
   return {
     tool: toolId,
     toolVersion: ctx.toolVersion,
     runId: ctx.runId,
-    inputSha256: inputs.map((i) => i.sha256),
+    inputSha256: inputs.map(i => i.sha256),
     inputs
   }
 }
@@ -47,8 +44,8 @@ export const analysisMeta = (
   analysis_id: ctx.runId,
   tool: toolId,
   tool_version: ctx.toolVersion,
-  input_files: ctx.inputs.map((i) => i.name),
-  input_hashes: Object.fromEntries(ctx.inputs.map((i) => [i.name, `sha256:${i.sha256}`])),
+  input_files: ctx.inputs.map(i => i.name),
+  input_hashes: Object.fromEntries(ctx.inputs.map(i => [i.name, `sha256:${i.sha256}`])),
   ...extra
 })
 
@@ -73,16 +70,11 @@ export const writeAnalysisTable = async (
   await hashInputs(ctx)
   const meta = analysisMeta(table.schemaVersion, toolId, ctx, { ...extraMeta, row_count: table.rows.length })
   const stored = { ...baseArtifactMetadata(toolId, ctx), schemaVersion: table.schemaVersion }
-  const jsonRows = table.rows.map((r) => Object.fromEntries(table.columns.map((c) => [c, r[c] ?? null])))
+  const jsonRows = table.rows.map(r => Object.fromEntries(table.columns.map(c => [c, r[c] ?? null])))
   return [
     await ctx.artifacts.write(`${table.name}.csv`, "text/csv", csvChunks(table.columns, table.rows, meta), stored),
     await ctx.artifacts.write(`${table.name}.json`, "application/json", JSON.stringify(jsonRows, null, 2), stored),
-    await ctx.artifacts.write(
-      `${table.name}.analysis_meta.json`,
-      "application/json",
-      JSON.stringify(meta, null, 2),
-      stored
-    )
+    await ctx.artifacts.write(`${table.name}.analysis_meta.json`, "application/json", JSON.stringify(meta, null, 2), stored)
   ]
 }
 

@@ -62,19 +62,19 @@ export const openArtifactChannel = (
           continue
         }
         if (closed) return
-        await new Promise<void>((resolve) => (wakeConsumer = resolve))
+        await new Promise<void>(resolve => (wakeConsumer = resolve))
       }
     }
   }
   let storeFailure: { error: unknown } | undefined
   const done = ctx.artifacts.write(name, contentType, body, metadata)
-  done.catch((error) => {
+  done.catch(error => {
     storeFailure = { error }
     drained?.resolve()
   })
 
   return {
-    push: (text) => {
+    push: text => {
       if (storeFailure) throw storeFailure.error
       pending += text
       queued += text.length
@@ -82,7 +82,7 @@ export const openArtifactChannel = (
       if (consumerStarted && queued > HIGH_WATER) {
         if (!drained) {
           let resolve!: () => void
-          const promise = new Promise<void>((r) => (resolve = r))
+          const promise = new Promise<void>(r => (resolve = r))
           drained = { promise, resolve }
         }
         return drained.promise
@@ -95,7 +95,7 @@ export const openArtifactChannel = (
       wake()
       return done
     },
-    fail: (error) => {
+    fail: error => {
       failure = { error }
       closed = true
       drained?.resolve()

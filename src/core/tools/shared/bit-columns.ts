@@ -39,16 +39,7 @@ export const intervalColumns = (startNs: number, endNs: number, originNs: number
 })
 
 /** Names of the interval time columns, in order. */
-export const INTERVAL_COLUMN_NAMES = [
-  "start_abs",
-  "start_rel",
-  "start_mmss",
-  "end_abs",
-  "end_rel",
-  "end_mmss",
-  "duration_s",
-  "duration_mmss"
-] as const
+export const INTERVAL_COLUMN_NAMES = ["start_abs", "start_rel", "start_mmss", "end_abs", "end_rel", "end_mmss", "duration_s", "duration_mmss"] as const
 
 /** Names DBC signals by (address, bit): `Message.Signal` for every signal covering the bit. */
 export const createDbcBitNamer = (dbc: Dbc | undefined) => {

@@ -29,8 +29,7 @@ export const createBooleanRunTracker = (): BooleanRunTracker => {
   let count = 0
   let first: number | undefined
   let last: number | undefined
-  const all = (): BooleanRun[] =>
-    open ? [...done, { startNs: open.startNs, lastOnNs: open.lastOnNs, offNs: null, samples: open.samples }] : done
+  const all = (): BooleanRun[] => (open ? [...done, { startNs: open.startNs, lastOnNs: open.lastOnNs, offNs: null, samples: open.samples }] : done)
   return {
     push: (t, v) => {
       count++
@@ -50,7 +49,7 @@ export const createBooleanRunTracker = (): BooleanRunTracker => {
     samples: () => count,
     firstNs: () => first,
     lastNs: () => last,
-    valueAt: (t) => {
+    valueAt: t => {
       if (first === undefined || t < first) return undefined
       const runs = all()
       let lo = 0

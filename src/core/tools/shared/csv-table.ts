@@ -12,8 +12,7 @@ export const csvCell = (value: unknown): string => {
 /** One CSV line (with trailing newline) from cell values. */
 export const csvLine = (cells: ReadonlyArray<unknown>): string => `${cells.map(csvCell).join(",")}\n`
 
-const metaValue = (value: unknown): string =>
-  typeof value === "string" ? value.replace(/[\r\n]+/g, " ") : JSON.stringify(value ?? null)
+const metaValue = (value: unknown): string => (typeof value === "string" ? value.replace(/[\r\n]+/g, " ") : JSON.stringify(value ?? null))
 
 /**
  * The `#` metadata header of an analysis CSV: one `# key: value` line per entry (objects as JSON
@@ -36,7 +35,7 @@ export async function* csvChunks(
 ): AsyncGenerator<string> {
   let buffer = (meta ? csvMetaHeader(meta) : "") + csvLine(columns)
   for await (const row of rows) {
-    buffer += csvLine(columns.map((c) => row[c]))
+    buffer += csvLine(columns.map(c => row[c]))
     if (buffer.length >= 65_536) {
       yield buffer
       buffer = ""

@@ -9,14 +9,11 @@ import type { ResolvedInput, ToolContext } from "../define-tool.js"
 export type PassProgress = (fraction: number) => void
 
 /** The inputs' byte streams, wrapped so progress is reported as bytes are taken from them. */
-export const countedInputs = (
-  inputs: ReadonlyArray<ResolvedInput>,
-  onProgress: PassProgress | undefined
-): Array<AsyncIterable<Uint8Array>> => {
+export const countedInputs = (inputs: ReadonlyArray<ResolvedInput>, onProgress: PassProgress | undefined): Array<AsyncIterable<Uint8Array>> => {
   const total = inputs.reduce((s, i) => s + i.size, 0) || 1
   let seen = 0
   let lastReport = 0
-  return inputs.map((input) => ({
+  return inputs.map(input => ({
     [Symbol.asyncIterator]: async function* () {
       for await (const chunk of input.open()) {
         seen += chunk.length
@@ -66,15 +63,12 @@ export const openCsvFrames = (
 /** A progress reporter for pass `index` of `passes` (0-based), mapped into [from, to] of the run. */
 export const passProgress =
   (ctx: Pick<ToolContext<unknown>, "progress">, index: number, passes: number, note: string, from = 0, to = 1): PassProgress =>
-  (fraction) =>
+  fraction =>
     ctx.progress(from + ((to - from) * (index + fraction)) / passes, note)
 
 /** Logs the reader's non-fatal warnings (truncated log, malformed events…) and returns them for the summary. */
-export const reportLogWarnings = (
-  ctx: Pick<ToolContext<unknown>, "log">,
-  stats: LogStats | undefined
-): Array<{ code: string; message: string }> => {
-  const warnings = (stats?.warnings ?? []).map((w) => ({ code: w.code, message: w.message }))
+export const reportLogWarnings = (ctx: Pick<ToolContext<unknown>, "log">, stats: LogStats | undefined): Array<{ code: string; message: string }> => {
+  const warnings = (stats?.warnings ?? []).map(w => ({ code: w.code, message: w.message }))
   for (const w of warnings.slice(0, 10)) ctx.log("warn", `${w.code}: ${w.message}`)
   return warnings
 }

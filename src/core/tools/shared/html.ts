@@ -7,23 +7,18 @@ const HTML_ESCAPES: Record<string, string> = {
 }
 
 /** Escapes text for HTML element content and quoted attribute values. */
-export const escapeHtml = (value: unknown): string => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c])
+export const escapeHtml = (value: unknown): string => String(value).replace(/[&<>"']/g, c => HTML_ESCAPES[c])
 
 /**
  * A relative link to a sibling artifact: the name is percent-encoded for the href and escaped for
  * the text, so a hostile artifact name cannot break out of the attribute or inject markup.
  */
-export const artifactLink = (name: string, text: string = name): string =>
-  `<a href="${escapeHtml(encodeURIComponent(name))}">${escapeHtml(text)}</a>`
+export const artifactLink = (name: string, text: string = name): string => `<a href="${escapeHtml(encodeURIComponent(name))}">${escapeHtml(text)}</a>`
 
 /** An HTML table from column names and rows of values; every cell is escaped. */
-export const htmlTable = (
-  columns: ReadonlyArray<string>,
-  rows: ReadonlyArray<ReadonlyArray<unknown>>,
-  className = "data"
-): string => {
-  const head = columns.map((c) => `<th>${escapeHtml(c)}</th>`).join("")
-  const body = rows.map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(v ?? "")}</td>`).join("")}</tr>`).join("\n")
+export const htmlTable = (columns: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<unknown>>, className = "data"): string => {
+  const head = columns.map(c => `<th>${escapeHtml(c)}</th>`).join("")
+  const body = rows.map(r => `<tr>${r.map(v => `<td>${escapeHtml(v ?? "")}</td>`).join("")}</tr>`).join("\n")
   return `<table class="${escapeHtml(className)}"><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`
 }
 

@@ -56,8 +56,11 @@ export const classifyHead = (head: Uint8Array): SniffedKind => {
   if (!looksLikeText(head)) return "binary"
   const text = new TextDecoder("utf-8", { fatal: false }).decode(head).replace(/^\uFEFF/, "")
   if (/^\s*(VERSION\s+"|NS_\s*:|BU_\s*:|BO_\s+\d+)/m.test(text) && /\bBO_\s+\d+/.test(text)) return "dbc"
-  const firstLine = text.split(/\r?\n/).find((l) => l.trim() !== "" && !l.trimStart().startsWith("#")) ?? ""
-  const cols = firstLine.toLowerCase().split(",").map((c) => c.trim())
+  const firstLine = text.split(/\r?\n/).find(l => l.trim() !== "" && !l.trimStart().startsWith("#")) ?? ""
+  const cols = firstLine
+    .toLowerCase()
+    .split(",")
+    .map(c => c.trim())
   if ((cols.includes("timestamp") && cols.includes("data_hex")) || (cols.includes("time") && cols.includes("addr"))) return "can-csv"
   return "text"
 }

@@ -2,7 +2,7 @@ import type { TimeInterval } from "./sample-series.js"
 
 /** Sorts and merges overlapping or touching intervals. */
 export const unionIntervals = (intervals: ReadonlyArray<TimeInterval>): TimeInterval[] => {
-  const sorted = [...intervals].filter((i) => i.endNs >= i.startNs).sort((a, b) => a.startNs - b.startNs)
+  const sorted = [...intervals].filter(i => i.endNs >= i.startNs).sort((a, b) => a.startNs - b.startNs)
   const out: TimeInterval[] = []
   for (const i of sorted) {
     const last = out[out.length - 1]
@@ -13,8 +13,7 @@ export const unionIntervals = (intervals: ReadonlyArray<TimeInterval>): TimeInte
 }
 
 /** Total length of the union of the intervals. */
-export const measureIntervals = (intervals: ReadonlyArray<TimeInterval>): number =>
-  unionIntervals(intervals).reduce((sum, i) => sum + (i.endNs - i.startNs), 0)
+export const measureIntervals = (intervals: ReadonlyArray<TimeInterval>): number => unionIntervals(intervals).reduce((sum, i) => sum + (i.endNs - i.startNs), 0)
 
 /** Intersection of two interval sets (each may be unsorted/overlapping). */
 export const intersectIntervals = (a: ReadonlyArray<TimeInterval>, b: ReadonlyArray<TimeInterval>): TimeInterval[] => {
@@ -35,7 +34,7 @@ export const intersectIntervals = (a: ReadonlyArray<TimeInterval>, b: ReadonlyAr
 
 /** Widens every interval by `marginNs` on both sides and merges the result. */
 export const expandIntervals = (intervals: ReadonlyArray<TimeInterval>, marginNs: number): TimeInterval[] =>
-  unionIntervals(intervals.map((i) => ({ startNs: i.startNs - marginNs, endNs: i.endNs + marginNs })))
+  unionIntervals(intervals.map(i => ({ startNs: i.startNs - marginNs, endNs: i.endNs + marginNs })))
 
 /** A membership test over merged intervals, amortised O(1) when times arrive in non-decreasing order. */
 export const createIntervalCursor = (intervals: ReadonlyArray<TimeInterval>) => {

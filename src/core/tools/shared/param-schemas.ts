@@ -10,9 +10,9 @@ export const BusChoiceSchema = Schema.Union(Schema.Literal("auto"), SrcNumber)
 /** A bit spec string (`0xADDR:bNN` or `0xADDR:B<byte>b<msb>`), checked when params are decoded. */
 export const BitSpecString = Schema.String.pipe(
   Schema.filter(
-    (s) =>
+    s =>
       Either.match(parseBitSpec(s), {
-        onLeft: (e) => e.message,
+        onLeft: e => e.message,
         onRight: () => true
       }),
     { jsonSchema: { pattern: "^0x[0-9a-fA-F]{1,8}:(b\\d{1,3}|B\\d{1,2}b\\d{1,2})$" } }
@@ -29,5 +29,4 @@ export const withDefault = <A, I>(schema: Schema.Schema<A, I>, value: A, descrip
   })
 
 /** An optional param without a default. */
-export const optionalParam = <A, I>(schema: Schema.Schema<A, I>, description: string) =>
-  Schema.optional(schema.annotations({ description }))
+export const optionalParam = <A, I>(schema: Schema.Schema<A, I>, description: string) => Schema.optional(schema.annotations({ description }))

@@ -25,14 +25,10 @@ export const toCtsError = (toolId: string, signal: AbortSignal, cause: unknown):
  * Runs a tool's async body as the Effect the tool contract expects; typed errors thrown inside
  * (ValidationError, ToolError) fail the Effect as they are.
  */
-export const runToolAsync = <P>(
-  toolId: string,
-  ctx: ToolContext<P>,
-  body: (ctx: ToolContext<P>) => Promise<ToolResult>
-): Effect.Effect<ToolResult, CtsError> =>
+export const runToolAsync = <P>(toolId: string, ctx: ToolContext<P>, body: (ctx: ToolContext<P>) => Promise<ToolResult>): Effect.Effect<ToolResult, CtsError> =>
   Effect.tryPromise({
     try: () => body(ctx),
-    catch: (cause) => toCtsError(toolId, ctx.signal, cause)
+    catch: cause => toCtsError(toolId, ctx.signal, cause)
   })
 
 /** Throws a ToolError when the run was aborted; call it in long loops (cheap). */

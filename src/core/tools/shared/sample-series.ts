@@ -30,7 +30,7 @@ export const createSampleSeries = (initialCapacity = 1024): SampleSeries => {
     length: () => n,
     timeNs: () => t.subarray(0, n),
     values: () => v.subarray(0, n),
-    valueAt: (time) => {
+    valueAt: time => {
       let lo = 0
       let hi = n - 1
       while (lo <= hi) {

@@ -91,7 +91,7 @@ export const renderSpeedTimelineSvg = (tl: SpeedTimeline): string => {
   const y = (v: number) => bottom - (v / vMax) * (bottom - top)
   const parts: string[] = []
   parts.push(`<rect x="${left}" y="${top}" width="${right - left}" height="${bottom - top}" fill="#fff" stroke="#999"/>`)
-  for (const s of tl.spans.filter((s) => s.lane === undefined)) {
+  for (const s of tl.spans.filter(s => s.lane === undefined)) {
     parts.push(
       `<rect x="${fmt(x(s.start))}" y="${top}" width="${fmt(Math.max(1, x(s.end) - x(s.start)))}" height="${bottom - top}" fill="${escapeHtml(s.color)}" fill-opacity="0.18"><title>${escapeHtml(`${s.label}: ${formatMmss(s.start)} – ${formatMmss(s.end)}`)}</title></rect>`
     )
@@ -125,12 +125,14 @@ export const renderSpeedTimelineSvg = (tl: SpeedTimeline): string => {
   lanes.forEach((name, lane) => {
     const ly = bottom + 22 + lane * laneH
     parts.push(`<text x="${left - 4}" y="${ly + 9}" font-size="9" text-anchor="end">${escapeHtml(name)}</text>`)
-    for (const s of tl.spans.filter((s) => s.lane === lane)) {
+    for (const s of tl.spans.filter(s => s.lane === lane)) {
       parts.push(
         `<rect x="${fmt(x(s.start))}" y="${ly}" width="${fmt(Math.max(1, x(s.end) - x(s.start)))}" height="${laneH - 4}" fill="${escapeHtml(s.color)}"><title>${escapeHtml(`${s.label}: ${formatMmss(s.start)} – ${formatMmss(s.end)}`)}</title></rect>`
       )
     }
   })
-  parts.push(`<text x="12" y="${fmt((top + bottom) / 2)}" font-size="10" transform="rotate(-90 12 ${fmt((top + bottom) / 2)})" text-anchor="middle">${escapeHtml(tl.unit)}</text>`)
+  parts.push(
+    `<text x="12" y="${fmt((top + bottom) / 2)}" font-size="10" transform="rotate(-90 12 ${fmt((top + bottom) / 2)})" text-anchor="middle">${escapeHtml(tl.unit)}</text>`
+  )
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" width="100%" role="img" aria-label="speed timeline">${parts.join("")}</svg>`
 }
