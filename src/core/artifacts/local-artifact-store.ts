@@ -8,6 +8,7 @@ import { RunStore } from "../store/run-store.js"
 import { newId } from "../store/ids.js"
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
+import { newArtifactMeta } from "./new-artifact-meta.js"
 import { normalizeKey } from "./artifact-keys.js"
 import { rangeError } from "./artifact-range.js"
 import { tokenMethods } from "./artifact-tokens.js"
@@ -142,17 +143,7 @@ const make = Effect.gen(function* () {
           Effect.zipRight(write, commit),
           Effect.promise(() => unlink(tmp).catch(() => undefined))
         )
-        const meta: ArtifactMeta = {
-          id: newId("art"),
-          key,
-          runId: spec.runId ?? null,
-          name: spec.name,
-          size,
-          sha256: hash.digest("hex"),
-          contentType: spec.contentType,
-          createdAt: new Date().toISOString(),
-          ...(spec.metadata ? { metadata: spec.metadata } : {})
-        }
+        const meta = newArtifactMeta(spec, key, size, hash.digest("hex"))
         yield* runs.insertArtifact(meta).pipe(Effect.tapError(() => Effect.promise(() => unlink(final).catch(() => undefined))))
         return meta
       }),

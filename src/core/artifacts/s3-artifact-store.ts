@@ -13,6 +13,7 @@ import { SystemError, ValidationError, type CtsError } from "../errors.js"
 import { newId } from "../store/ids.js"
 import { ensurePrivateDir } from "../util/private-files.js"
 import { RunStore } from "../store/run-store.js"
+import { newArtifactMeta } from "./new-artifact-meta.js"
 import { normalizeKey } from "./artifact-keys.js"
 import { rangeError } from "./artifact-range.js"
 import { tokenMethods } from "./artifact-tokens.js"
@@ -109,17 +110,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
             Effect.mapError(e => bodyError ?? e),
             Effect.onInterrupt(() => Effect.promise(() => upload.abort().catch(() => undefined)))
           )
-          const meta: ArtifactMeta = {
-            id: newId("art"),
-            key,
-            runId: spec.runId ?? null,
-            name: spec.name,
-            size,
-            sha256: hash.digest("hex"),
-            contentType: spec.contentType,
-            createdAt: new Date().toISOString(),
-            ...(spec.metadata ? { metadata: spec.metadata } : {})
-          }
+          const meta = newArtifactMeta(spec, key, size, hash.digest("hex"))
           yield* runs
             .insertArtifact(meta)
             .pipe(
