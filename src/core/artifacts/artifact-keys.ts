@@ -1,5 +1,5 @@
 import { ValidationError } from "../errors.js"
-import { isSafeName, MAX_SEGMENT, SEGMENT } from "../util/safe-file-name.js"
+import { MAX_SEGMENT, SEGMENT } from "../util/safe-file-name.js"
 
 export { isSafeName, safeFileName } from "../util/safe-file-name.js"
 

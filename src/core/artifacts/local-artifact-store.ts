@@ -8,8 +8,7 @@ import { RunStore } from "../store/run-store.js"
 import { newId } from "../store/ids.js"
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
-import { newArtifactMeta } from "./new-artifact-meta.js"
-import { normalizeKey } from "./artifact-keys.js"
+import { freeArtifactKey, newArtifactMeta } from "./new-artifact-meta.js"
 import { rangeError } from "./artifact-range.js"
 import { tokenMethods } from "./artifact-tokens.js"
 import { fileReadStream, fileStream } from "./file-read.js"
@@ -105,14 +104,7 @@ const make = Effect.gen(function* () {
   const service: ArtifactStoreService = {
     put: (spec, body) =>
       Effect.gen(function* () {
-        const key = yield* Effect.try({ try: () => normalizeKey(spec.key), catch: e => e as ValidationError })
-        if (yield* runs.getArtifactByKey(key)) {
-          return yield* new ValidationError({
-            code: "artifact_exists",
-            message: `An artifact with key ${JSON.stringify(key)} already exists`,
-            suggestedAction: "Use a different artifact name"
-          })
-        }
+        const key = yield* freeArtifactKey(runs, spec.key)
         const tmp = path.join(tmpRoot, newId("art"))
         const hash = createHash("sha256")
         let size = 0

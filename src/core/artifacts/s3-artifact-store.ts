@@ -13,8 +13,7 @@ import { SystemError, ValidationError, type CtsError } from "../errors.js"
 import { newId } from "../store/ids.js"
 import { ensurePrivateDir } from "../util/private-files.js"
 import { RunStore } from "../store/run-store.js"
-import { newArtifactMeta } from "./new-artifact-meta.js"
-import { normalizeKey } from "./artifact-keys.js"
+import { freeArtifactKey, newArtifactMeta } from "./new-artifact-meta.js"
 import { rangeError } from "./artifact-range.js"
 import { tokenMethods } from "./artifact-tokens.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
@@ -85,14 +84,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
     const service: ArtifactStoreService = {
       put: (spec, body) =>
         Effect.gen(function* () {
-          const key = yield* Effect.try({ try: () => normalizeKey(spec.key), catch: e => e as ValidationError })
-          if (yield* runs.getArtifactByKey(key)) {
-            return yield* new ValidationError({
-              code: "artifact_exists",
-              message: `An artifact with key ${JSON.stringify(key)} already exists`,
-              suggestedAction: "Use a different artifact name"
-            })
-          }
+          const key = yield* freeArtifactKey(runs, spec.key)
           const hash = createHash("sha256")
           let size = 0
           let bodyError: CtsError | undefined

@@ -3,13 +3,13 @@ import { Effect, Layer, Redacted } from "effect"
 import { SystemError } from "../errors.js"
 import { migratePg } from "./pg-schema.js"
 import { RunStore } from "./run-store.js"
-import { numberedPlaceholders, type SqlDialect } from "./sql-dialect.js"
+import { numberedParameters, type SqlDialect } from "./sql-dialect.js"
 import { makeSqlRunStore } from "./sqlite-run-store.js"
 
-/** PostgreSQL: `$n` placeholders, `strpos`, migrations under an advisory lock. */
+/** PostgreSQL: `$n` bind parameters, `strpos`, migrations under an advisory lock. */
 export const pgDialect: SqlDialect = {
   migrate: migratePg,
-  statement: numberedPlaceholders,
+  statement: numberedParameters,
   contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
   suggestedAction: "Check that the PostgreSQL server is reachable and the database user may create tables and write"
 }

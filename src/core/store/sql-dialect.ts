@@ -6,7 +6,7 @@ import type { Effect } from "effect"
 export interface SqlDialect {
   /** Creates or upgrades the tables (idempotent, safe when several processes start at once). */
   readonly migrate: (sql: SqlClient) => Effect.Effect<void, SqlError>
-  /** The statement as the driver wants it (the shared queries use `?` placeholders). */
+  /** The statement as the driver wants it (the shared queries mark bind parameters with `?`). */
   readonly statement: (text: string) => string
   /** SQL that is true when text column `haystack` contains the text of `needle`. */
   readonly contains: (haystack: string, needle: string) => string
@@ -14,8 +14,8 @@ export interface SqlDialect {
   readonly suggestedAction: string
 }
 
-/** `?` placeholders numbered as `$1, $2, …` (PostgreSQL); the shared queries hold no other `?`. */
-export const numberedPlaceholders = (text: string): string => {
+/** The `?` bind-parameter markers numbered as `$1, $2, …` (PostgreSQL); the shared queries hold no other `?`. */
+export const numberedParameters = (text: string): string => {
   let n = 0
   return text.replace(/\?/g, () => `$${++n}`)
 }

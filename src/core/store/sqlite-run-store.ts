@@ -25,7 +25,7 @@ const dbErrorWith = (suggestedAction: string) => (e: unknown) =>
     suggestedAction
   })
 
-/** SQLite: `?` placeholders, PRAGMA-based migrations. */
+/** SQLite: `?` bind parameters, PRAGMA-based migrations. */
 export const sqliteDialect: SqlDialect = {
   migrate,
   statement: text => text,
