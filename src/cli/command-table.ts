@@ -29,6 +29,10 @@ export const commandTable: Readonly<Record<string, CommandEntry>> = {
     description: "Start the HTTP server (settings from CTS_* env and CTS_CONFIG_FILE; flags win)",
     load: () => import("./commands/serve-command.js").then(m => m.serveCommand)
   },
+  worker: {
+    description: "Take runs from the shared queue and execute them (scale-out; settings as for serve)",
+    load: () => import("./commands/worker-command.js").then(m => m.workerCommand)
+  },
   version: {
     description: "Print the version (and the server's, with --server)",
     load: () => import("./commands/version-command.js").then(m => m.versionCommand)

@@ -23,6 +23,15 @@ export const checkArtifactsSetting = (value: string, where = "artifacts"): strin
   throw invalid(where, value, "local or s3://bucket/prefix")
 }
 
+/** Checks a run-queue setting: `memory` or a `redis://` / `rediss://` URL. */
+export const checkQueueSetting = (value: string, where = "queue"): string => {
+  if (value === "memory" || /^rediss?:\/\/[^\s]+$/.test(value)) return value
+  throw invalid(where, value.replace(/:[^:@/]*@/, ":***@"), "memory or a redis://[user:password@]host:port[/db] URL")
+}
+
+/** True when a `queue` setting names a shared Redis (BullMQ) queue. */
+export const isRedisQueue = (queue: string | undefined): queue is string => queue !== undefined && /^rediss?:\/\//.test(queue)
+
 const flag = (name: string, raw: string): boolean => {
   const s = raw.trim().toLowerCase()
   if (["1", "true", "yes", "on"].includes(s)) return true
@@ -44,16 +53,19 @@ const s3FromEnv = (env: Env): S3Settings => {
   return out as S3Settings
 }
 
-/** `store`, `artifacts` and `s3` from explicit values, then `CTS_STORE`, `CTS_ARTIFACTS`, `CTS_S3_*`; keys only when set. */
-export const backendsFromEnv = (partial: Partial<CtsConfigShape>, env: Env): Pick<CtsConfigShape, "store" | "artifacts" | "s3"> => {
+/** `store`, `artifacts`, `queue` and `s3` from explicit values, then `CTS_STORE`, `CTS_ARTIFACTS`, `CTS_QUEUE`, `CTS_S3_*`; keys only when set. */
+export const backendsFromEnv = (partial: Partial<CtsConfigShape>, env: Env): Pick<CtsConfigShape, "store" | "artifacts" | "queue" | "s3"> => {
   const storeEnv = env.CTS_STORE?.trim()
   const artifactsEnv = env.CTS_ARTIFACTS?.trim()
   const store = partial.store ?? (storeEnv ? checkStoreSetting(storeEnv, "CTS_STORE") : undefined)
   const artifacts = partial.artifacts ?? (artifactsEnv ? checkArtifactsSetting(artifactsEnv, "CTS_ARTIFACTS") : undefined)
+  const queueEnv = env.CTS_QUEUE?.trim()
+  const queue = partial.queue ?? (queueEnv ? checkQueueSetting(queueEnv, "CTS_QUEUE") : undefined)
   const s3 = { ...s3FromEnv(env), ...partial.s3 }
   return {
     ...(store !== undefined ? { store: checkStoreSetting(store) } : {}),
     ...(artifacts !== undefined ? { artifacts: checkArtifactsSetting(artifacts) } : {}),
+    ...(queue !== undefined ? { queue: checkQueueSetting(queue) } : {}),
     ...(Object.keys(s3).length > 0 ? { s3 } : {})
   }
 }

@@ -33,6 +33,7 @@ export const CONFIG_ENV_VARS = {
   CTS_MIN_FREE_BYTES: "minFreeBytes",
   CTS_STORE: "store",
   CTS_ARTIFACTS: "artifacts",
+  CTS_QUEUE: "queue",
   CTS_S3_ENDPOINT: "s3.endpoint",
   CTS_S3_REGION: "s3.region",
   CTS_S3_ACCESS_KEY_ID: "s3.accessKeyId",

@@ -27,6 +27,11 @@ export interface CtsConfigShape {
   readonly store?: string
   /** Artifact bytes: unset or `local` = `<dataDir>/artifacts`; `s3://bucket/prefix` = that S3 bucket (`CTS_ARTIFACTS`). */
   readonly artifacts?: string
+  /**
+   * Run queue: unset or `memory` = in this process; a `redis://…` / `rediss://…` URL = a BullMQ queue on that
+   * Redis, shared by every node (`CTS_QUEUE`). Runs on a shared queue are executed by `cts worker` processes.
+   */
+  readonly queue?: string
   /** How to reach the S3 service of `artifacts` (`CTS_S3_*`; unset values fall back to the AWS SDK's own `AWS_*` settings). */
   readonly s3?: S3Settings
 }

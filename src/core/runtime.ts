@@ -8,9 +8,11 @@ import { resolveConfig } from "./config-defaults.js"
 import { SystemError, isCtsError, type CtsError } from "./errors.js"
 import type { Executor } from "./executor/executor.js"
 import { makeRunServiceLayer, type RunServiceOptions } from "./executor/executor-live.js"
-import { RunQueue } from "./executor/run-queue.js"
+import type { RunQueue } from "./executor/run-queue.js"
+import { RunQueueFromConfig } from "./executor/run-queue-layer.js"
 import { ToolRunner } from "./executor/tool-runner.js"
-import { EventBus } from "./logs/event-bus.js"
+import type { EventBus } from "./logs/event-bus.js"
+import { EventBusFromConfig } from "./logs/event-bus-layer.js"
 import type { LogStream } from "./logs/log-stream.js"
 import { LogStreamLive } from "./logs/log-stream-live.js"
 import type { ToolRegistry } from "./registry/tool-registry.js"
@@ -30,7 +32,7 @@ export interface CtsLayerOptions extends Partial<CtsConfigShape> {
 }
 
 /** Every service `makeCtsLayer` provides. */
-export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | ArtifactFiles | LogStream | RunStore | Retention
+export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | ArtifactFiles | LogStream | RunStore | RunQueue | Retention
 
 const asCtsError = (e: unknown): CtsError =>
   isCtsError(e) ? e : new SystemError({ code: "startup_failed", message: `cts-lite could not start: ${e instanceof Error ? e.message : String(e)}` })
@@ -51,9 +53,9 @@ export interface CtsLayerOverrides {
   readonly runStore?: Layer.Layer<RunStore, unknown, CtsConfig>
   /** Default: from the config's `artifacts` — `layerLocal` (`artifacts/local-artifact-store.ts`) or S3 for `s3://bucket/prefix` (`artifacts/artifact-store-layer.ts`). */
   readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore>
-  /** Default `EventBus.layerStore()` (`logs/event-bus.ts`). */
+  /** Default: `EventBus.layerStore()` (`logs/event-bus.ts`), or Redis pub/sub when the config's `queue` is a `redis://` URL (`logs/redis-event-bus.ts`). */
   readonly eventBus?: Layer.Layer<EventBus, unknown, CtsConfig | RunStore>
-  /** Default `RunQueue.layerMemory` (`executor/run-queue.ts`). */
+  /** Default: from the config's `queue` — `RunQueue.layerMemory` (`executor/run-queue.ts`) or BullMQ for a `redis://` URL, submit-only (`executor/run-queue-layer.ts`; `cts worker` passes `RunQueueFromConfig(true)`). */
   readonly runQueue?: Layer.Layer<RunQueue, unknown, CtsConfig>
   /** Default `ToolRunner.layerWorkerThreads` (`executor/tool-runner.ts`). */
   readonly toolRunner?: Layer.Layer<ToolRunner, unknown, CtsConfig | ArtifactStore>
@@ -76,12 +78,12 @@ export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerO
   const runStore = port(overrides.runStore ?? RunStoreFromConfig).pipe(Layer.provide(configLayer))
   const withStore = Layer.merge(configLayer, runStore)
   const artifacts = port(overrides.artifactStore ?? ArtifactStoreFromConfig).pipe(Layer.provide(withStore))
-  const bus = port(overrides.eventBus ?? EventBus.layerStore()).pipe(Layer.provide(withStore))
+  const bus = port(overrides.eventBus ?? EventBusFromConfig).pipe(Layer.provide(withStore))
   const logs = LogStreamLive().pipe(Layer.provide(Layer.merge(runStore, bus)))
   const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs)
-  const queue = port(overrides.runQueue ?? RunQueue.layerMemory).pipe(Layer.provide(configLayer))
+  const queue = port(overrides.runQueue ?? RunQueueFromConfig()).pipe(Layer.provide(configLayer))
   const runner = port(overrides.toolRunner ?? ToolRunner.layerWorkerThreads).pipe(Layer.provide(Layer.merge(configLayer, artifacts)))
   const executor = makeRunServiceLayer(overrides.runService).pipe(Layer.provide(Layer.mergeAll(base, queue, runner)))
   const retention = RetentionLive.pipe(Layer.provide(base))
-  return Layer.mergeAll(base, executor, retention)
+  return Layer.mergeAll(base, queue, executor, retention)
 }

@@ -1,5 +1,6 @@
-import { Effect, type ManagedRuntime } from "effect"
+import { Effect, Option, type ManagedRuntime } from "effect"
 import { Executor } from "../../core/executor/executor.js"
+import { RunQueue, type QueueWorker } from "../../core/executor/run-queue.js"
 import { collectRunStatistics } from "../../core/observability/run-statistics.js"
 import { RUN_DURATION_BUCKETS } from "../../model/run-statistics.js"
 import { MetricsRegistry } from "./metrics-registry.js"
@@ -26,18 +27,28 @@ export const createServerMetrics = (runtime: ManagedRuntime.ManagedRuntime<Execu
   const sent = registry.counter("cts_artifact_bytes_sent_total", "Artifact bytes sent to clients (downloads, bundles, signed files).")
   const received = registry.counter("cts_upload_bytes_received_total", "Upload bytes stored.")
   const sse = registry.gauge("cts_sse_clients", "Live SSE log-stream connections.")
-  const queue = registry.gauge("cts_executor_queue_depth", "Runs waiting or executing.")
+  const queue = registry.gauge("cts_executor_queue_depth", "Runs waiting (on a shared queue: all nodes') or executing on this node.")
+  const workers = registry.gauge("cts_queue_workers", "Worker nodes taking runs from the shared run queue (absent for an in-process queue).")
+  const heartbeat = registry.gauge("cts_queue_worker_idle_seconds", "Seconds since each worker node last polled the shared run queue (its heartbeat).")
   const runs = registry.gauge("cts_runs", "Persisted runs by tool and status.")
   const durations = registry.histogram("cts_run_duration_seconds", "Duration of finished runs, start to finish, by tool and status.", RUN_DURATION_BUCKETS)
   let live = 0
   sse.set({}, 0)
 
   registry.onCollect(async () => {
-    const [depth, stats] = await runtime.runPromise(
-      Effect.all([Effect.flatMap(Executor, e => e.queueDepth), collectRunStatistics.pipe(Effect.orElseSucceed(() => null))])
+    const sharedWorkers = Effect.flatMap(Effect.serviceOption(RunQueue), q =>
+      Option.isSome(q) && q.value.workers ? q.value.workers.pipe(Effect.orElseSucceed((): ReadonlyArray<QueueWorker> | null => null)) : Effect.succeed(null)
+    )
+    const [depth, stats, nodes] = await runtime.runPromise(
+      Effect.all([Effect.flatMap(Executor, e => e.queueDepth), collectRunStatistics.pipe(Effect.orElseSucceed(() => null)), sharedWorkers])
     )
     queue.set({ state: "queued" }, depth.queued)
     queue.set({ state: "running" }, depth.running)
+    heartbeat.reset()
+    if (nodes !== null) {
+      workers.set({}, nodes.length)
+      for (const node of nodes) heartbeat.set({ worker: node.name }, node.idleSeconds)
+    }
     if (stats === null) return
     runs.reset()
     durations.reset()

@@ -44,6 +44,7 @@ const coreFileKeys: Record<string, { readonly env: string; readonly apply: (v: u
   min_free_bytes: { env: "CTS_MIN_FREE_BYTES", apply: v => ({ minFreeBytes: Number(v) }) },
   store: { env: "CTS_STORE", apply: v => ({ store: String(v) }) },
   artifacts: { env: "CTS_ARTIFACTS", apply: v => ({ artifacts: String(v) }) },
+  queue: { env: "CTS_QUEUE", apply: v => ({ queue: String(v) }) },
   s3_endpoint: { env: "CTS_S3_ENDPOINT", apply: v => ({ s3: { endpoint: String(v) } }) },
   s3_region: { env: "CTS_S3_REGION", apply: v => ({ s3: { region: String(v) } }) },
   s3_access_key_id: { env: "CTS_S3_ACCESS_KEY_ID", apply: v => ({ s3: { accessKeyId: String(v) } }) },
@@ -52,7 +53,7 @@ const coreFileKeys: Record<string, { readonly env: string; readonly apply: (v: u
 }
 
 /** Core options from the file's `[core]` table, for keys whose env variable is unset (env wins over the file). */
-const coreFromFile = (table: unknown, env: Record<string, string | undefined>): Partial<CtsConfigShape> => {
+export const coreFromFile = (table: unknown, env: Record<string, string | undefined>): Partial<CtsConfigShape> => {
   if (table === undefined) return {}
   if (typeof table !== "object" || table === null) throw new ValidationError({ code: "invalid_config", message: "[core] in the config file must be a table." })
   let out: Partial<CtsConfigShape> = {}

@@ -19,6 +19,11 @@ export const serveCommand = defineCommand({
       description: "Artifact bytes: local (default) or s3://bucket/prefix (CTS_ARTIFACTS; endpoint and keys: CTS_S3_*)",
       valueHint: "URL"
     },
+    queue: {
+      type: "string",
+      description: "Run queue: memory (default, runs execute here) or redis://host:port (runs execute on `cts worker` nodes; CTS_QUEUE)",
+      valueHint: "URL"
+    },
     json: globalArgs.json
   },
   run: async ({ args }) => {
@@ -39,7 +44,11 @@ export const serveCommand = defineCommand({
         throw usageError("invalid_port", `--port expects 0–65535, got "${args.port}"`, "Pass e.g. --port 8765 (0 picks a free port).")
     }
     const { startServer } = await import("../../adapters/http/start-server.js")
-    const backends = { ...(args.store !== undefined ? { store: args.store } : {}), ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}) }
+    const backends = {
+      ...(args.store !== undefined ? { store: args.store } : {}),
+      ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}),
+      ...(args.queue !== undefined ? { queue: args.queue } : {})
+    }
     const server = await startServer({
       ...(args.host !== undefined ? { host: args.host } : {}),
       ...(port !== undefined ? { port } : {}),

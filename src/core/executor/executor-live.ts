@@ -1,4 +1,4 @@
-import { Deferred, Effect, Layer } from "effect"
+import { Context, Deferred, Effect, Layer } from "effect"
 import type { CtsError } from "../../model/errors.js"
 import { RUN_STATUSES, isTerminalStatus, type RunError, type RunRecord, type RunStatus } from "../../model/run.js"
 import type { ArtifactStore } from "../artifacts/artifact-store.js"
@@ -7,7 +7,7 @@ import { CtsConfig } from "../config.js"
 import { ValidationError } from "../errors.js"
 import { LogStream } from "../logs/log-stream.js"
 import type { ToolRegistry } from "../registry/tool-registry.js"
-import type { ToolSources } from "../registry/tool-registry-live.js"
+import { ToolSources } from "../registry/tool-registry-live.js"
 import { RunStore, type LeasedRun } from "../store/run-store.js"
 import { registerInstance } from "../util/process-instance.js"
 import { Executor, type ExecutorService } from "./executor.js"
@@ -42,6 +42,12 @@ const INTERRUPTED: RunError = {
   message: "The run was interrupted: cts-lite stopped while the run was queued or running",
   suggestedAction: "Submit the run again"
 }
+const workerLost = (run: LeasedRun): RunError => ({
+  category: "system_error",
+  code: "worker_lost",
+  message: `The worker executing the run (${run.owner}) stopped before the run ended`,
+  suggestedAction: "Submit the run again"
+})
 const categoryOf = { ValidationError: "validation_error", ToolError: "tool_error", SystemError: "system_error" } as const
 
 const make = (options: RunServiceOptions) =>
@@ -52,6 +58,7 @@ const make = (options: RunServiceOptions) =>
     const queue = yield* RunQueue
     const runner = yield* ToolRunner
     const submission = yield* Effect.context<CtsConfig | ToolRegistry | ToolSources | ArtifactStore | ArtifactFiles>()
+    const toolSources = Context.get(submission, ToolSources)
     const timing: LeaseTiming = { ...DEFAULT_LEASE_TIMING, ...options.leases }
     const { host } = yield* Effect.acquireRelease(Effect.sync(registerInstance), i => Effect.sync(i.release))
     const self = leaseOwnerId(host)
@@ -85,15 +92,19 @@ const make = (options: RunServiceOptions) =>
         )
       })
 
-    const recoverLost = (run: LeasedRun, error: RunError) => Effect.asVoid(finish(run.id, "failed", { error }))
+    // With a shared queue runs execute on worker nodes, so a run whose owner is gone lost its worker.
+    const recoverLost = (run: LeasedRun, error: RunError) =>
+      Effect.asVoid(finish(run.id, "failed", { error: queue.inProcess || error.code === "worker_lost" ? error : workerLost(run) }))
     yield* recoverLostRuns(runs, self, timing, recoverLost)
 
     /** An entry for a run taken from a shared queue (submitted by another node), once this node holds its lease. */
     const adopt = (taken: QueuedRun) =>
       Effect.gen(function* () {
+        // Only a queued run starts here: a run already running belongs to its node (or is recovered from it).
+        if ((yield* runs.getRun(taken.runId))?.status !== "queued") return null
         if (!(yield* runs.takeLease(taken.runId, self, leaseUntil(), now()))) return null
         const record = yield* runs.getRun(taken.runId)
-        if (!record || isTerminalStatus(record.status)) return null
+        if (!record || record.status !== "queued") return null
         const entry: Entry = {
           state: "queued",
           cancel: yield* Deferred.make<void>(),
@@ -120,7 +131,8 @@ const make = (options: RunServiceOptions) =>
           return current.inputs
         })
         const outcome = yield* runner.run({
-          job: taken.job,
+          // A job from another node names that node's module path; this node runs its own copy of the tool.
+          job: queue.inProcess ? taken.job : { ...taken.job, moduleUrl: toolSources.moduleOf(taken.job.toolId) },
           timeoutMs: entry.timeoutMs,
           cancel: entry.cancel,
           hooks,
@@ -179,14 +191,16 @@ const make = (options: RunServiceOptions) =>
     const submit: ExecutorService["submit"] = req =>
       Effect.gen(function* () {
         const { record, queued } = yield* Effect.provide(validateSubmission(req), submission)
-        yield* queue.inProcess ? runs.insertRun(record, self, leaseUntil()) : runs.insertRun(record, self)
-        entries.set(record.id, {
-          state: "queued",
-          cancel: yield* Deferred.make<void>(),
-          finished: yield* Deferred.make<RunRecord, CtsError>(),
-          timeoutMs: queued.timeoutMs,
-          inputs: record.inputs
-        })
+        if (queue.inProcess) {
+          yield* runs.insertRun(record, self, leaseUntil())
+          entries.set(record.id, {
+            state: "queued",
+            cancel: yield* Deferred.make<void>(),
+            finished: yield* Deferred.make<RunRecord, CtsError>(),
+            timeoutMs: queued.timeoutMs,
+            inputs: record.inputs
+          })
+        } else yield* runs.insertRun(record, self)
         yield* logs.append(record.id, { type: "status", status: "queued" })
         yield* queue.offer(queued)
         return record
@@ -209,6 +223,9 @@ const make = (options: RunServiceOptions) =>
             if (isTerminalStatus(run.status)) return { run, outcome: "already_finished" as const }
             const finished = entry ? yield* Deferred.await(entry.finished) : null
             if (finished) return { run: finished, outcome: "already_finished" as const }
+            // A run nobody has taken from a shared queue yet ends here; one a node took is canceled by that node.
+            if (!queue.inProcess && run.status === "queued" && (yield* queue.remove(id)))
+              return { run: yield* finish(id, "canceled"), outcome: "canceled" as const }
             return yield* cancelElsewhere(runs, get, id)
           }
           let first = true
@@ -229,11 +246,16 @@ const make = (options: RunServiceOptions) =>
             if (isTerminalStatus(latest.status)) return latest
           }
         }),
-      queueDepth: Effect.sync(() => {
+      queueDepth: Effect.suspend(() => {
         let queued = 0
         let running = 0
         for (const e of entries.values()) e.state === "queued" ? queued++ : e.state === "running" && running++
-        return { queued, running }
+        if (queue.inProcess) return Effect.succeed({ queued, running })
+        // A shared queue's waiting runs are everyone's; running counts this node's own.
+        return queue.depth.pipe(
+          Effect.map(depth => ({ queued: depth.waiting, running })),
+          Effect.orElseSucceed(() => ({ queued, running }))
+        )
       })
     }
     const localRuns = () => [...entries].filter(([, e]) => e.state !== "done").map(([id]) => id)

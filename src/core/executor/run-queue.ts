@@ -11,6 +11,14 @@ export interface QueuedRun {
   readonly stopGraceMs?: number
 }
 
+/** A node consuming a shared queue, as the queue's server sees it. */
+export interface QueueWorker {
+  /** `host:pid` of the node. */
+  readonly name: string
+  /** Seconds since the node's last command to the queue (a heartbeat: a live node polls at least every few seconds). */
+  readonly idleSeconds: number
+}
+
 /**
  * The queue of accepted runs between `RunService.submit` and the nodes that execute them.
  *
@@ -28,6 +36,8 @@ export interface RunQueueService {
    * queued runs unleased; the node that takes one leases it.
    */
   readonly inProcess: boolean
+  /** `memory` (this process) or `redis` (BullMQ): what health and metrics name the queue. */
+  readonly backend: "memory" | "redis"
   readonly offer: (run: QueuedRun) => Effect.Effect<void, CtsError>
   /** Waits for the next run. */
   readonly take: Effect.Effect<QueuedRun, CtsError>
@@ -35,8 +45,12 @@ export interface RunQueueService {
   readonly nack: (runId: string) => Effect.Effect<void, CtsError>
   /** Drops a run nobody has taken yet (a canceled queued run); false when it was already taken or is unknown. */
   readonly remove: (runId: string) => Effect.Effect<boolean, CtsError>
-  /** Runs waiting, and runs taken but not yet acked. */
-  readonly depth: Effect.Effect<{ readonly waiting: number; readonly taken: number }>
+  /** Runs waiting, and runs taken but not yet acked (on a shared queue: by every node). */
+  readonly depth: Effect.Effect<{ readonly waiting: number; readonly taken: number }, CtsError>
+  /** Nodes taking runs from this queue right now, each with the seconds since it last spoke to the queue; absent for an in-process queue. */
+  readonly workers?: Effect.Effect<ReadonlyArray<QueueWorker>, CtsError>
+  /** One round trip to the queue's server (health); absent when there is none. */
+  readonly ping?: Effect.Effect<void, CtsError>
 }
 
 /** The RunQueue port; `RunQueue.layerMemory` is the embedded default (a FIFO in this process). */
@@ -56,6 +70,7 @@ export class RunQueue extends Context.Tag("cts/RunQueue")<RunQueue, RunQueueServ
       })
       return {
         inProcess: true,
+        backend: "memory",
         offer: run =>
           Effect.suspend(() => {
             if (waiting.has(run.runId) || taken.has(run.runId)) return Effect.void

@@ -40,7 +40,15 @@ interface Hub {
 
 type LastSeqs = (runIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<string, number>, CtsError>
 
-const makeBus = (options: EventBusOptions, lastSeqs: LastSeqs | null) =>
+/** A channel between processes (e.g. Redis pub/sub) that carries "run X has events up to seq N". */
+export interface RemoteNotices {
+  readonly publish: (runId: string, seq: number) => Effect.Effect<void>
+  /** Delivers every notice published by any process (this one too) until the scope closes. */
+  readonly listen: (deliver: (runId: string, seq: number) => void) => Effect.Effect<void, never, Scope.Scope>
+}
+
+/** Builds an EventBus; `lastSeqs` adds a store poll while runs are followed, `remote` a cross-process channel. */
+export const makeBus = (options: EventBusOptions, lastSeqs: LastSeqs | null, remote: RemoteNotices | null = null) =>
   Effect.gen(function* () {
     const bufferSize = Math.max(options.bufferSize ?? 1024, 1)
     const hubs = new Map<string, Hub>()
@@ -83,11 +91,19 @@ const makeBus = (options: EventBusOptions, lastSeqs: LastSeqs | null) =>
       yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep(pollMs), poll)))
     }
 
+    if (remote !== null) {
+      yield* remote.listen((runId, seq) => {
+        const hub = hubs.get(runId)
+        if (hub && seq > hub.known) Effect.runSync(announce(hub, { seq }))
+      })
+    }
+
     const service: EventBusService = {
       publish: event =>
         Effect.suspend(() => {
           const hub = hubs.get(event.runId)
-          return hub ? Effect.asVoid(announce(hub, { seq: event.seq, event })) : Effect.void
+          const local = hub ? Effect.asVoid(announce(hub, { seq: event.seq, event })) : Effect.void
+          return remote === null ? local : Effect.zipRight(local, remote.publish(event.runId, event.seq))
         }),
       subscribe: runId => Effect.flatMap(acquireHub(runId), hub => PubSub.subscribe(hub.pubsub))
     }

@@ -1,11 +1,12 @@
 import { Effect, Option } from "effect"
 import { ArtifactStore } from "../artifacts/artifact-store.js"
 import { CtsConfig } from "../config.js"
+import { RunQueue } from "../executor/run-queue.js"
 import { RunStore } from "../store/run-store.js"
 
 /** One dependency as the health check saw it. */
 export interface DependencyHealth {
-  /** `sqlite` / `postgres` for the run store, `local` / `s3` for artifacts. */
+  /** `sqlite` / `postgres` for the run store, `local` / `s3` for artifacts, `memory` / `redis` for the run queue. */
   readonly backend: string
   readonly ok: boolean
   /** Round trip of the probe, ms. */
@@ -29,12 +30,20 @@ const timed = (backend: string, probe: Effect.Effect<unknown, unknown>): Effect.
     return { backend, ok: false, latencyMs, error: e?.message ?? String(outcome.left) }
   })
 
+/** The dependencies `checkDependencies` probes; `queue` when the RunQueue service is in context. */
+export interface DependenciesHealth {
+  readonly store: DependencyHealth
+  readonly artifacts: DependencyHealth
+  readonly queue?: DependencyHealth
+}
+
 /**
  * Probes the run store (one indexed read; through the artifact metadata when the RunStore service is
- * not in context) and the artifact storage (its `ping`), concurrently, each with a timeout.
+ * not in context), the artifact storage (its `ping`) and the run queue (its `ping`), concurrently, each with a timeout.
  */
-export const checkDependencies: Effect.Effect<{ readonly store: DependencyHealth; readonly artifacts: DependencyHealth }, never, CtsConfig | ArtifactStore> =
+export const checkDependencies: Effect.Effect<DependenciesHealth, never, CtsConfig | ArtifactStore> =
   Effect.gen(function* () {
+    const queue = yield* Effect.serviceOption(RunQueue)
     const config = yield* CtsConfig
     const artifacts = yield* ArtifactStore
     const runs = yield* Effect.serviceOption(RunStore)
@@ -49,7 +58,8 @@ export const checkDependencies: Effect.Effect<{ readonly store: DependencyHealth
     return yield* Effect.all(
       {
         store: timed(config.store?.startsWith("postgres") ? "postgres" : "sqlite", storeProbe),
-        artifacts: timed(config.artifacts?.startsWith("s3://") ? "s3" : "local", artifacts.ping ?? Effect.void)
+        artifacts: timed(config.artifacts?.startsWith("s3://") ? "s3" : "local", artifacts.ping ?? Effect.void),
+        ...(Option.isSome(queue) ? { queue: timed(queue.value.backend, queue.value.ping ?? Effect.void) } : {})
       },
       { concurrency: 2 }
     )

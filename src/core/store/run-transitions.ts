@@ -9,8 +9,8 @@ type Query = <A extends object>(text: string, params?: ReadonlyArray<unknown>) =
 
 /** What the store does around each run write so the cache and the run figures follow it. */
 export interface RunTransitions {
-  /** After a run was inserted. */
-  readonly inserted: (run: RunRecord) => Effect.Effect<void>
+  /** After a run was inserted; `executesHere`: this process executes it (its live record may be cached). */
+  readonly inserted: (run: RunRecord, executesHere: boolean) => Effect.Effect<void>
   /** Runs `write` (the UPDATE of `patch`), then updates the cache and, on a status change, the figures. */
   readonly updated: <E>(id: string, patch: RunPatch, write: Effect.Effect<unknown, E>) => Effect.Effect<void, E | SystemError>
   readonly snapshot: () => RunStatistics
@@ -36,9 +36,9 @@ export const makeRunTransitions = (query: Query, cache: RunCache): Effect.Effect
     }
 
     return {
-      inserted: run =>
+      inserted: (run, executesHere) =>
         Effect.sync(() => {
-          cache.inserted(run)
+          if (executesHere) cache.inserted(run)
           tally.add(run.toolId, run.status, 1)
         }),
       updated: (id, patch, write) => {

@@ -98,7 +98,8 @@ export const makeSqlRunStore = (dialect: SqlDialect) =>
             leaseExpiresAt ?? null
           ]
         ).pipe(
-          Effect.tap(() => transitions.inserted(run)),
+          // Only the process that leases the run at insert executes it, so only it may keep the live run cached.
+          Effect.tap(() => transitions.inserted(run, leaseExpiresAt !== undefined)),
           Effect.asVoid
         ),
 

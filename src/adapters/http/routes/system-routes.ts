@@ -42,7 +42,8 @@ export const systemRoutes = (routes: () => ReadonlyArray<ApiRoute>): ReadonlyArr
     method: "GET",
     path: "/v1/health",
     operationId: "getHealth",
-    summary: "Storage writable, registry loaded, run store and artifact storage reachable (with latency), executor queue depth; 503 when a check fails.",
+    summary:
+      "Storage writable, registry loaded, run store, artifact storage and run queue reachable (with latency), executor queue depth and worker count; 503 when a check fails.",
     tag: "system",
     auth: "public",
     rateLimited: false,

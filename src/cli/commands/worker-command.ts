@@ -1,0 +1,46 @@
+import { defineCommand } from "citty"
+import { commandEnv, globalArgs, onInterrupt, setExitCode } from "../cli-context.js"
+import { ExitCode, usageError } from "../cli-error.js"
+
+/**
+ * `cts worker`: a worker node until Ctrl-C (exit 130) or SIGTERM/SIGHUP (exit 0). It takes runs from the
+ * shared queue (`--queue redis://…`) that servers submit to, and needs the same store and artifacts as they do.
+ */
+export const workerCommand = defineCommand({
+  meta: { name: "worker", description: "Take runs from the shared queue and execute them (scale-out; settings as for serve)" },
+  args: {
+    queue: { type: "string", description: "Shared run queue: redis://host:port[/db] (CTS_QUEUE)", valueHint: "URL" },
+    store: { type: "string", description: "Run store shared with the servers: postgres://user@host:port/db (CTS_STORE)", valueHint: "URL" },
+    artifacts: { type: "string", description: "Artifact bytes shared with the servers: s3://bucket/prefix or local (CTS_ARTIFACTS)", valueHint: "URL" },
+    concurrency: { type: "string", description: "Runs executed at once on this node (default: number of cores; CTS_CONCURRENCY)", valueHint: "N" },
+    json: globalArgs.json
+  },
+  run: async ({ args }) => {
+    const { out } = commandEnv()
+    let concurrency: number | undefined
+    if (args.concurrency !== undefined) {
+      concurrency = Number(args.concurrency)
+      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
+        throw usageError("invalid_concurrency", `--concurrency expects a whole number from 1 to 1024, got "${args.concurrency}"`, "Pass e.g. --concurrency 2.")
+    }
+    const stopRequested = new Promise<"SIGINT" | "SIGTERM">(resolve => {
+      onInterrupt(() => resolve("SIGINT"))
+      for (const signal of ["SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve("SIGTERM"))
+    })
+    const { startWorker } = await import("../../adapters/worker/start-worker.js")
+    const core = {
+      ...(args.queue !== undefined ? { queue: args.queue } : {}),
+      ...(args.store !== undefined ? { store: args.store } : {}),
+      ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}),
+      ...(concurrency !== undefined ? { concurrency } : {})
+    }
+    const worker = await startWorker({ core })
+    if (out.json) out.line(JSON.stringify({ worker: worker.name, queue: worker.queue, concurrency: worker.concurrency }))
+    else out.log.success(`cts-lite worker ${worker.name} taking runs from ${worker.queue} (${worker.concurrency} at once); Ctrl-C stops it`)
+    const signal = await stopRequested
+    const running = await worker.running().catch(() => 0)
+    if (!out.json) out.log.info(running > 0 ? `Stopping the worker; ${running} running run(s) end interrupted…` : "Stopping the worker…")
+    await worker.close()
+    setExitCode(signal === "SIGINT" ? ExitCode.interrupted : ExitCode.ok)
+  }
+})
