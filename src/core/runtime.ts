@@ -25,11 +25,19 @@ export interface CtsLayerOptions extends Partial<CtsConfigShape> {
   /**
    * Modules (paths or `file:` URLs of built JavaScript) whose exported tool definitions are
    * registered next to the built-in tools; worker threads import the same module to run them.
+   * Default: `CTS_TOOL_MODULES` (comma-separated).
    */
   readonly extraToolModules?: ReadonlyArray<string>
   /** Where `CTS_*` variables are read from (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>
 }
+
+/** `CTS_TOOL_MODULES`: extra tool modules, comma-separated (servers and workers sharing runs need the same ones). */
+export const toolModulesFromEnv = (env: Readonly<Record<string, string | undefined>>): ReadonlyArray<string> =>
+  (env.CTS_TOOL_MODULES ?? "")
+    .split(",")
+    .map(s => s.trim())
+    .filter(Boolean)
 
 /** Every service `makeCtsLayer` provides. */
 export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | ArtifactFiles | LogStream | RunStore | RunQueue | Retention
@@ -71,7 +79,8 @@ export interface CtsLayerOverrides {
  * and marks their runs `interrupted`.
  */
 export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerOverrides = {}): Layer.Layer<CtsServices, CtsError> => {
-  const { extraToolModules = [], env = process.env, ...config } = options
+  const { extraToolModules: givenModules, env = process.env, ...config } = options
+  const extraToolModules = givenModules ?? toolModulesFromEnv(env)
   const configLayer = CtsConfigLive(config, env)
   const port = <A, R>(layer: Layer.Layer<A, unknown, R>) => layer.pipe(Layer.mapError(asCtsError))
   const registry = Layer.unwrapEffect(Effect.map(CtsConfig, c => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))).pipe(Layer.provide(configLayer))

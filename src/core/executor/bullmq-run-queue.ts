@@ -100,7 +100,13 @@ const make = (options: BullRunQueueOptions) =>
       take: options.consume ? Queue.take(handed) : Effect.never,
       ack: runId => settle(runId, "ack"),
       nack: runId => settle(runId, "nack"),
-      remove: runId => call(url, () => producer.remove(runId)).pipe(Effect.map(n => n > 0)),
+      remove: runId =>
+        call(url, async () => {
+          const job = await producer.getJob(runId)
+          if (!job || !["waiting", "delayed", "prioritized"].includes(await job.getState())) return false
+          // A job taken meanwhile is locked: BullMQ then refuses to remove it (0).
+          return (await producer.remove(runId)) > 0
+        }),
       depth: call(url, () => producer.getJobCounts("waiting", "delayed", "prioritized", "active")).pipe(
         Effect.map(c => ({ waiting: (c.waiting ?? 0) + (c.delayed ?? 0) + (c.prioritized ?? 0), taken: c.active ?? 0 }))
       ),
