@@ -20,8 +20,10 @@ const freePort = () =>
 /** A private throwaway Redis on loopback (no persistence), which a test may restart. */
 export interface PrivateRedis {
   readonly url: string
-  /** Kills the server and starts a new one on the same port (its data is gone: the test restarts it while idle). */
-  readonly restart: () => Promise<void>
+  /** Kills the server (SIGKILL). */
+  readonly kill: () => Promise<void>
+  /** Starts a new server on the same port (the old one's data is gone: tests restart it while idle). */
+  readonly start: () => Promise<void>
   readonly stop: () => Promise<void>
 }
 
@@ -45,8 +47,8 @@ export const startPrivateRedis = async (): Promise<PrivateRedis> => {
   let child = await launch(port)
   return {
     url: `redis://127.0.0.1:${port}`,
-    restart: async () => {
-      await kill(child)
+    kill: () => kill(child),
+    start: async () => {
       child = await launch(port)
     },
     stop: () => kill(child)

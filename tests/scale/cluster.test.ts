@@ -199,8 +199,19 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
     workers = [...workers.filter(w => w !== victim), await startWorkerProcess(nodeEnv("worker-3"))]
   }, 120_000)
 
-  it("after Redis restarts while idle, health recovers and runs go through again with no manual step", async () => {
-    await redis.restart()
+  it("while Redis is down a submit answers 503 queue_unavailable and leaves no queued run; after it restarts, runs go through with no manual step", async () => {
+    await redis.kill()
+    const refused = await api<{ error: { code: string } }>(servers[0]!, "POST", "/v1/runs", {
+      tool_id: "test-chatty",
+      params: {},
+      input: [{ type: "path", value: demo }]
+    })
+    expect(refused).toMatchObject({ status: 503, body: { error: { code: "queue_unavailable" } } })
+    const down = (await api<{ dependencies: { queue: { ok: boolean; error?: string } } }>(servers[1]!, "GET", "/v1/health")).body
+    expect(down.dependencies.queue.ok).toBe(false)
+    const listed = (await api<{ items: Array<WireRun> }>(servers[1]!, "GET", "/v1/runs?status=queued")).body.items
+    expect(listed).toEqual([])
+    await redis.start()
     for (const server of servers)
       await eventually("the queue to be reachable and both workers back", async () => {
         const h = (await api<{ executor: { workers: number | null }; dependencies: { queue: { ok: boolean } } }>(server, "GET", "/v1/health")).body

@@ -75,7 +75,8 @@ const statusByCode: Record<string, number> = {
   rate_limited: 429,
   disk_full: 507,
   request_body_timeout: 408,
-  cancel_not_confirmed: 504
+  cancel_not_confirmed: 504,
+  queue_unavailable: 503
 }
 
 /** HTTP status for a core error: by its code first, then by its category. */

@@ -202,7 +202,18 @@ const make = (options: RunServiceOptions) =>
           })
         } else yield* runs.insertRun(record, self)
         yield* logs.append(record.id, { type: "status", status: "queued" })
-        yield* queue.offer(queued)
+        // A run the queue refused ends failed with the queue's error, so no record stays queued for nothing.
+        yield* queue.offer(queued).pipe(
+          Effect.tapError(e =>
+            Effect.ignore(
+              Effect.suspend(() => {
+                const entry = entries.get(record.id)
+                const error: RunError = { category: categoryOf[e._tag], code: e.code, message: e.message }
+                return entry ? complete(record.id, entry, "failed", { error }) : finish(record.id, "failed", { error })
+              })
+            )
+          )
+        )
         return record
       })
 
