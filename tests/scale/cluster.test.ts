@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto"
+import { existsSync, readdirSync, readFileSync } from "node:fs"
 import path from "node:path"
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
@@ -149,6 +150,23 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
     const sample = (await artifactsOf(servers[1]!, runs[0]!.id))[0]!
     expect(sha(await download(servers[1]!, sample.id))).toBe(expected[sample.name])
   }, 300_000)
+
+  it("a run on an uploaded input (in S3) is read by the worker from its own copy: the tool sees the uploaded bytes", async () => {
+    const bytes = new Uint8Array(readFileSync(demo))
+    const up = await fetch(`${servers[0]!.url}/v1/uploads?name=demo.rlog.zst`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: bytes })
+    expect(up.status).toBe(201)
+    const upload = (await up.json()) as { id: string }
+    const res = await api<WireRun>(servers[1]!, "POST", "/v1/runs", { tool_id: "test-chatty", params: {}, input: [{ type: "upload", value: upload.id }] })
+    expect(res.status, JSON.stringify(res.body)).toBe(202)
+    const run = (await ended(servers[0]!, res.body.id)) as WireRun & { summary: { copies: Array<string> } }
+    expect(run).toMatchObject({ status: "completed", summary: { copies: [sha(bytes)] } })
+    // the worker opened its own cached copy, not the accepting server's
+    const cached = ["worker-1", "worker-2"].flatMap(node => {
+      const cache = path.join(box.dir, node, "s3-cache")
+      return existsSync(cache) ? readdirSync(cache, { recursive: true, withFileTypes: true }).filter(f => f.isFile()).map(f => path.join(f.parentPath, f.name)) : []
+    })
+    expect(cached.map(f => sha(readFileSync(f)))).toContain(sha(bytes))
+  }, 90_000)
 
   it("SSE on the other server gets every event of a run a worker executes exactly once, and resumes by Last-Event-ID", async () => {
     const run = await submit(servers[0]!, "test-chatty", {}, demo)

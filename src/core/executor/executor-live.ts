@@ -1,8 +1,8 @@
 import { Context, Deferred, Effect, Layer } from "effect"
 import type { CtsError } from "../../model/errors.js"
 import { RUN_STATUSES, isTerminalStatus, type RunError, type RunRecord, type RunStatus } from "../../model/run.js"
-import type { ArtifactStore } from "../artifacts/artifact-store.js"
-import type { ArtifactFiles } from "../artifacts/local-artifact-store.js"
+import { ArtifactStore } from "../artifacts/artifact-store.js"
+import { ArtifactFiles } from "../artifacts/local-artifact-store.js"
 import { CtsConfig } from "../config.js"
 import { ValidationError } from "../errors.js"
 import { LogStream } from "../logs/log-stream.js"
@@ -15,6 +15,7 @@ import { cancelElsewhere, watchCancelRequests } from "./remote-cancel.js"
 import { DEFAULT_LEASE_TIMING, keepLeases, leaseOwnerId, recoverLostRuns, type LeaseTiming } from "./run-leases.js"
 import { RunQueue, type QueuedRun } from "./run-queue.js"
 import { makeRunHooks } from "./run-hooks.js"
+import { localizeArtifactInputs } from "./input-resolver.js"
 import { validateSubmission } from "./run-submission.js"
 import { ToolRunner } from "./tool-runner.js"
 
@@ -130,9 +131,21 @@ const make = (options: RunServiceOptions) =>
           current.inputs = current.inputs.map((input, i) => (i === index ? { ...input, sha256 } : input))
           return current.inputs
         })
+        // A job from another node names that node's files: this node runs its own copy of the tool on its own copies of artifact inputs.
+        const job = queue.inProcess
+          ? taken.job
+          : {
+              ...taken.job,
+              moduleUrl: toolSources.moduleOf(taken.job.toolId),
+              inputs: yield* localizeArtifactInputs(
+                taken.job.inputs,
+                entry.inputs.map(i => i.ref),
+                Context.get(submission, ArtifactStore),
+                Context.get(submission, ArtifactFiles)
+              )
+            }
         const outcome = yield* runner.run({
-          // A job from another node names that node's module path; this node runs its own copy of the tool.
-          job: queue.inProcess ? taken.job : { ...taken.job, moduleUrl: toolSources.moduleOf(taken.job.toolId) },
+          job,
           timeoutMs: entry.timeoutMs,
           cancel: entry.cancel,
           hooks,

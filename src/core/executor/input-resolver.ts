@@ -187,3 +187,25 @@ export const checkInputs = (
     if (bytes > limits.maxInputBytes) return yield* tooLarge(bytes, limits)
     return checked
   })
+
+/**
+ * On a node that takes a run another node accepted: points each artifact input of the job at this
+ * node's copy of the artifact (`ArtifactFiles.pathOf`: the local store's file, or S3's local cache),
+ * since the accepting node's path means nothing here. Path inputs are kept: they name the same shared
+ * file on every node (input roots are mounted alike).
+ */
+export const localizeArtifactInputs = (
+  inputs: ReadonlyArray<WorkerInput>,
+  refs: ReadonlyArray<InputRef>,
+  store: ArtifactStoreService,
+  files: ArtifactFilesService
+): Effect.Effect<ReadonlyArray<WorkerInput>, CtsError> =>
+  Effect.forEach(inputs, (input, i) => {
+    const ref = refs[i]
+    if (ref?.type !== "artifact") return Effect.succeed(input)
+    return Effect.gen(function* () {
+      const file = yield* files.pathOf(yield* store.stat(ref.id))
+      const identity = identityOf(yield* Effect.tryPromise({ try: () => lstat(file), catch: fsError(`Reading artifact ${ref.id}`) }))
+      return { ...input, path: file, identity }
+    })
+  })
