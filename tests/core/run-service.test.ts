@@ -122,7 +122,8 @@ describe("crash recovery by leases", () => {
   const secondRunService = (services: Context.Context<CtsServices>) => {
     const sharedServices = Layer.succeedContext(services)
     return makeRunServiceLayer({ leases: LEASES }).pipe(
-      Layer.provide(Layer.mergeAll(RunQueue.layerMemory, ToolRunner.layerInProcess(testTools).pipe(Layer.provide(sharedServices)), sharedServices))
+      // its own queue: the shared context carries the first RunService's queue too, and the later layer wins
+      Layer.provide(Layer.mergeAll(sharedServices, ToolRunner.layerInProcess(testTools).pipe(Layer.provide(sharedServices)), RunQueue.layerMemory))
     )
   }
 
