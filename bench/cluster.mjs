@@ -99,7 +99,9 @@ const cluster = async workerCount => {
   const children = []
   const stopAll = () => Promise.all(children.map(c => new Promise(r => (c.exitCode !== null ? r() : (c.once("exit", r), c.kill("SIGTERM"))))))
   try {
-    const redis = spawn(REDIS, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], { stdio: ["ignore", "pipe", "ignore"] })
+    const redis = spawn(REDIS, ["--port", String(redisPort), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], {
+      stdio: ["ignore", "pipe", "ignore"]
+    })
     children.push(redis)
     await waitLine(redis, /Ready to accept connections/)
     const env = {
@@ -152,4 +154,6 @@ const rows = [
 console.log(`\n${TOOL} on rav4_seg40.rlog.zst, ${RUNS} runs per row (${spawnSync("nproc").stdout.toString().trim()} cores)`)
 console.log(`${"setup".padEnd(26)}${"runs/s".padStart(8)}${"queue p50 ms".padStart(14)}${"queue p99 ms".padStart(14)}`)
 for (const [name, f] of rows) console.log(`${name.padEnd(26)}${fmt(f.runsPerS).padStart(8)}${String(f.p50).padStart(14)}${String(f.p99).padStart(14)}`)
-console.log(`runs/s: ${RUNS} runs submitted at once; queue latency: submit → running (started_at − created_at) of ${SINGLES} runs submitted one by one to the idle queue`)
+console.log(
+  `runs/s: ${RUNS} runs submitted at once; queue latency: submit → running (started_at − created_at) of ${SINGLES} runs submitted one by one to the idle queue`
+)

@@ -80,6 +80,13 @@ export const onInterrupt = (handler: () => void): (() => void) => {
   }
 }
 
+/** Resolves on the first stop request of a long-running command: Ctrl-C (`SIGINT`), or SIGTERM / SIGHUP (`SIGTERM`). */
+export const stopSignal = (): Promise<"SIGINT" | "SIGTERM"> =>
+  new Promise(resolve => {
+    onInterrupt(() => resolve("SIGINT"))
+    for (const signal of ["SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve("SIGTERM"))
+  })
+
 /** The current Ctrl-C handler, if a command installed one. */
 export const currentInterruptHandler = (): (() => void) | null => interruptHandler
 

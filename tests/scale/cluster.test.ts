@@ -65,11 +65,16 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
   }
   const get = async (server: TestServer, id: string) => (await api<WireRun>(server, "GET", `/v1/runs/${id}`)).body
   const ended = (server: TestServer, id: string, timeoutMs = 120_000) =>
-    eventually(`run ${id} to end`, async () => {
-      const run = await get(server, id)
-      return TERMINAL.includes(run.status) ? run : undefined
-    }, timeoutMs)
-  const artifactsOf = async (server: TestServer, id: string) => (await api<{ items: Array<WireArtifact> }>(server, "GET", `/v1/runs/${id}/artifacts`)).body.items
+    eventually(
+      `run ${id} to end`,
+      async () => {
+        const run = await get(server, id)
+        return TERMINAL.includes(run.status) ? run : undefined
+      },
+      timeoutMs
+    )
+  const artifactsOf = async (server: TestServer, id: string) =>
+    (await api<{ items: Array<WireArtifact> }>(server, "GET", `/v1/runs/${id}/artifacts`)).body.items
   const download = async (server: TestServer, artifactId: string) => {
     const res = await fetch(`${server.url}/v1/artifacts/${artifactId}/download`)
     expect(res.status).toBe(200)
@@ -123,11 +128,16 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
   it("health on each server names the queue and counts both workers", async () => {
     for (const server of servers) {
       const health = await eventually("two workers in health", async () => {
-        const h = (await api<{ executor: { workers: number | null }; dependencies: Record<string, { backend: string; ok: boolean }> }>(server, "GET", "/v1/health"))
-          .body
+        const h = (
+          await api<{ executor: { workers: number | null }; dependencies: Record<string, { backend: string; ok: boolean }> }>(server, "GET", "/v1/health")
+        ).body
         return h.executor.workers === 2 ? h : undefined
       })
-      expect(health.dependencies).toMatchObject({ store: { backend: "postgres", ok: true }, artifacts: { backend: "s3", ok: true }, queue: { backend: "redis", ok: true } })
+      expect(health.dependencies).toMatchObject({
+        store: { backend: "postgres", ok: true },
+        artifacts: { backend: "s3", ok: true },
+        queue: { backend: "redis", ok: true }
+      })
     }
     const metrics = await (await fetch(`${servers[0]!.url}/v1/metrics`)).text()
     expect(metrics).toMatch(/^cts_queue_workers 2$/m)
@@ -153,7 +163,11 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
 
   it("a run on an uploaded input (in S3) is read by the worker from its own copy: the tool sees the uploaded bytes", async () => {
     const bytes = new Uint8Array(readFileSync(demo))
-    const up = await fetch(`${servers[0]!.url}/v1/uploads?name=demo.rlog.zst`, { method: "POST", headers: { "content-type": "application/octet-stream" }, body: bytes })
+    const up = await fetch(`${servers[0]!.url}/v1/uploads?name=demo.rlog.zst`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: bytes
+    })
     expect(up.status).toBe(201)
     const upload = (await up.json()) as { id: string }
     const res = await api<WireRun>(servers[1]!, "POST", "/v1/runs", { tool_id: "test-chatty", params: {}, input: [{ type: "upload", value: upload.id }] })
@@ -163,7 +177,11 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
     // the worker opened its own cached copy, not the accepting server's
     const cached = ["worker-1", "worker-2"].flatMap(node => {
       const cache = path.join(box.dir, node, "s3-cache")
-      return existsSync(cache) ? readdirSync(cache, { recursive: true, withFileTypes: true }).filter(f => f.isFile()).map(f => path.join(f.parentPath, f.name)) : []
+      return existsSync(cache)
+        ? readdirSync(cache, { recursive: true, withFileTypes: true })
+            .filter(f => f.isFile())
+            .map(f => path.join(f.parentPath, f.name))
+        : []
     })
     expect(cached.map(f => sha(readFileSync(f)))).toContain(sha(bytes))
   }, 90_000)

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty"
-import { commandEnv, globalArgs, onInterrupt, setExitCode } from "../cli-context.js"
+import { commandEnv, globalArgs, setExitCode, stopSignal } from "../cli-context.js"
 import { ExitCode, usageError } from "../cli-error.js"
 import { needsServerFlags, runWithServerFlags, stopWithParent } from "../server-process.js"
 
@@ -32,10 +32,7 @@ export const serveCommand = defineCommand({
       setExitCode((await runWithServerFlags(process.argv.slice(2))) as ExitCode)
       return
     }
-    const stopRequested = new Promise<"SIGINT" | "SIGTERM">(resolve => {
-      onInterrupt(() => resolve("SIGINT"))
-      for (const signal of ["SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve("SIGTERM"))
-    })
+    const stopRequested = stopSignal()
     stopWithParent()
     let port: number | undefined
     if (args.port !== undefined) {

@@ -1,5 +1,5 @@
 import { defineCommand } from "citty"
-import { commandEnv, globalArgs, onInterrupt, setExitCode } from "../cli-context.js"
+import { commandEnv, globalArgs, setExitCode, stopSignal } from "../cli-context.js"
 import { ExitCode, usageError } from "../cli-error.js"
 
 /**
@@ -23,10 +23,7 @@ export const workerCommand = defineCommand({
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
         throw usageError("invalid_concurrency", `--concurrency expects a whole number from 1 to 1024, got "${args.concurrency}"`, "Pass e.g. --concurrency 2.")
     }
-    const stopRequested = new Promise<"SIGINT" | "SIGTERM">(resolve => {
-      onInterrupt(() => resolve("SIGINT"))
-      for (const signal of ["SIGTERM", "SIGHUP"] as const) process.once(signal, () => resolve("SIGTERM"))
-    })
+    const stopRequested = stopSignal()
     const { startWorker } = await import("../../adapters/worker/start-worker.js")
     const core = {
       ...(args.queue !== undefined ? { queue: args.queue } : {}),

@@ -41,26 +41,25 @@ export interface DependenciesHealth {
  * Probes the run store (one indexed read; through the artifact metadata when the RunStore service is
  * not in context), the artifact storage (its `ping`) and the run queue (its `ping`), concurrently, each with a timeout.
  */
-export const checkDependencies: Effect.Effect<DependenciesHealth, never, CtsConfig | ArtifactStore> =
-  Effect.gen(function* () {
-    const queue = yield* Effect.serviceOption(RunQueue)
-    const config = yield* CtsConfig
-    const artifacts = yield* ArtifactStore
-    const runs = yield* Effect.serviceOption(RunStore)
-    const storeProbe = Option.isSome(runs)
-      ? runs.value.lastSeq("health-probe")
-      : artifacts.stat("health-probe").pipe(
-          Effect.catchIf(
-            e => e.code === "artifact_not_found",
-            () => Effect.void
-          )
+export const checkDependencies: Effect.Effect<DependenciesHealth, never, CtsConfig | ArtifactStore> = Effect.gen(function* () {
+  const queue = yield* Effect.serviceOption(RunQueue)
+  const config = yield* CtsConfig
+  const artifacts = yield* ArtifactStore
+  const runs = yield* Effect.serviceOption(RunStore)
+  const storeProbe = Option.isSome(runs)
+    ? runs.value.lastSeq("health-probe")
+    : artifacts.stat("health-probe").pipe(
+        Effect.catchIf(
+          e => e.code === "artifact_not_found",
+          () => Effect.void
         )
-    return yield* Effect.all(
-      {
-        store: timed(config.store?.startsWith("postgres") ? "postgres" : "sqlite", storeProbe),
-        artifacts: timed(config.artifacts?.startsWith("s3://") ? "s3" : "local", artifacts.ping ?? Effect.void),
-        ...(Option.isSome(queue) ? { queue: timed(queue.value.backend, queue.value.ping ?? Effect.void) } : {})
-      },
-      { concurrency: 2 }
-    )
-  })
+      )
+  return yield* Effect.all(
+    {
+      store: timed(config.store?.startsWith("postgres") ? "postgres" : "sqlite", storeProbe),
+      artifacts: timed(config.artifacts?.startsWith("s3://") ? "s3" : "local", artifacts.ping ?? Effect.void),
+      ...(Option.isSome(queue) ? { queue: timed(queue.value.backend, queue.value.ping ?? Effect.void) } : {})
+    },
+    { concurrency: 2 }
+  )
+})
