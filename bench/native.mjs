@@ -123,10 +123,9 @@ const main = () => {
     line("zstd -d -c > /dev/null (decompression only)", timeCmd("zstd", ["-d", "-q", "-c", big]), nativeBig)
     const alone = readerAlone({ path: big }, env)
     line("cts-lite reader alone (openLog().frames())", alone.seconds, nativeBig)
-    const [whole, wholeBaseline] = timeAlternating(
-      [[process.execPath, ctsRun([big])], ...(baseline ? [[process.execPath, ctsRun([big], baseline)]] : [])],
-      { env }
-    )
+    const [whole, wholeBaseline] = timeAlternating([[process.execPath, ctsRun([big])], ...(baseline ? [[process.execPath, ctsRun([big], baseline)]] : [])], {
+      env
+    })
     const target = (s, n, t) => (n === undefined ? `≥ ${t} × native (not measured)` : `≥ ${t} × native: ${n / s >= t ? "met" : "NOT met"}`)
     line("cts run rlog-to-csv, whole process", whole, nativeBig, target(whole, nativeBig, 0.5))
     if (baseline) line("  same, baseline build (BENCH_BASELINE)", wholeBaseline, nativeBig)
