@@ -12,23 +12,34 @@ const root = path.resolve(here, "..")
 const raw = path.resolve(root, "../shared/data/rlog/rav4_seg40.rlog")
 const COPIES = 50
 const SEGMENTS = 10
-const RUNS = Number(process.env.BENCH_RUNS ?? 3)
+const RUNS = Number(process.env.BENCH_RUNS ?? 5)
+const START_RUNS = 9
 
 const fmt = (n, d = 2) => n.toLocaleString("en-US", { maximumFractionDigits: d, minimumFractionDigits: d })
 const mb = b => `${fmt(b / 1048576, 1)} MB`
 const has = (cmd, args = ["--version"]) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0
 
-/** Best wall time of `runs` runs of a command (stdout discarded), seconds, with its peak RSS (GNU time when present). */
+const median = xs => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
+}
+
+/** Median wall time of `runs` runs of a command (stdout discarded), seconds. */
 const timeCmd = (cmd, args, { runs = RUNS, env } = {}) => {
-  let best = Infinity
+  const times = []
   for (let i = 0; i < runs; i++) {
     const t0 = process.hrtime.bigint()
     const r = spawnSync(cmd, args, { stdio: ["ignore", "ignore", "pipe"], env: env ?? process.env, maxBuffer: 1 << 24 })
-    const s = Number(process.hrtime.bigint() - t0) / 1e9
+    times.push(Number(process.hrtime.bigint() - t0) / 1e9)
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(" ")} failed: ${r.stderr}`)
-    best = Math.min(best, s)
   }
-  return best
+  return median(times)
+}
+/** Median wall times of several commands run in turn (A, B, A, B, …), so drifting load on the machine affects each alike. */
+const timeAlternating = (commands, { runs = RUNS, env } = {}) => {
+  const times = commands.map(() => [])
+  for (let i = 0; i < runs; i++) commands.forEach(([cmd, args], k) => times[k].push(timeCmd(cmd, args, { runs: 1, env })))
+  return times.map(median)
 }
 const peakRss = (cmd, args, env) => {
   if (!has("/usr/bin/time", ["-f", "%M", "true"])) return undefined
@@ -50,9 +61,14 @@ const buildNative = dir => {
   return { bin }
 }
 
-const readerAlone = (spec, env) => {
+const readerOnce = (spec, env) => {
   const out = execFileSync(process.execPath, [path.join(here, "child.mjs"), JSON.stringify(spec)], { encoding: "utf8", env })
   return JSON.parse(out.trim().split("\n").pop())
+}
+/** The reader in a fresh process, `RUNS` times: the run with the median wall time. */
+const readerAlone = (spec, env) => {
+  const all = Array.from({ length: RUNS }, () => readerOnce(spec, env)).sort((a, b) => a.seconds - b.seconds)
+  return all[(all.length - 1) >> 1]
 }
 
 const row = cells => console.log(cells.map((c, i) => String(c)[i === 0 ? "padEnd" : "padStart"]([44, 10, 12, 11, 30][i])).join(" "))
@@ -78,8 +94,10 @@ const main = () => {
     const dataDir = path.join(dir, "data")
     const env = { ...process.env, CTS_DATA_DIR: dataDir, NO_COLOR: "1" }
     const cts = path.join(root, "bin/cts.mjs")
-    const ctsRun = paths => [
-      cts,
+    // BENCH_BASELINE=<checkout with a build> also times that build's `cts run`, in turn with this one.
+    const baseline = process.env.BENCH_BASELINE ? path.resolve(process.env.BENCH_BASELINE, "bin/cts.mjs") : undefined
+    const ctsRun = (paths, bin = cts) => [
+      bin,
       "run",
       "rlog-to-csv",
       ...paths.flatMap(p => ["--path", p]),
@@ -90,7 +108,7 @@ const main = () => {
       "--force"
     ]
     console.log(
-      `file: RAV4 raw ×${COPIES} → zstd -3 = ${mb(statSync(big).size)}; route: ${SEGMENTS} segments of RAV4 ×${COPIES / SEGMENTS} (${mb(segs.reduce((n, s) => n + statSync(s).size, 0))}); best of ${RUNS}`
+      `file: RAV4 raw ×${COPIES} → zstd -3 = ${mb(statSync(big).size)}; route: ${SEGMENTS} segments of RAV4 ×${COPIES / SEGMENTS} (${mb(segs.reduce((n, s) => n + statSync(s).size, 0))}); median of ${RUNS} runs each (BENCH_RUNS), measured on whatever else shares the machine`
     )
     console.log(`zstd decoder in use: ${process.env.CTS_ZSTD_DECODER ?? "auto (node:zlib on Node ≥ 22.15, else zstd-napi, else fzstd)"}`)
     console.log("")
@@ -98,16 +116,19 @@ const main = () => {
     const nativeBig = native.bin ? timeCmd(native.bin, [big]) : undefined
     const nativeRoute = native.bin ? timeCmd(native.bin, segs) : undefined
     const share = (s, n) => (n === undefined ? "n/a" : fmt(n / s))
-    const frames = readerAlone({ path: big }, env).frames
+    const frames = readerOnce({ path: big }, env).frames
     const line = (what, s, n, target) => row([what, fmt(s), fmt(frames / s, 0), share(s, n), target ?? ""])
     if (native.bin) line("native reader (libcapnp + libzstd), 1 thread", nativeBig, nativeBig)
     else console.log(`native reader: ${native.missing}`)
     line("zstd -d -c > /dev/null (decompression only)", timeCmd("zstd", ["-d", "-q", "-c", big]), nativeBig)
     const alone = readerAlone({ path: big }, env)
     line("cts-lite reader alone (openLog().frames())", alone.seconds, nativeBig)
-    const whole = timeCmd(process.execPath, ctsRun([big]), { env })
+    const [whole, wholeBaseline] = timeAlternating([[process.execPath, ctsRun([big])], ...(baseline ? [[process.execPath, ctsRun([big], baseline)]] : [])], {
+      env
+    })
     const target = (s, n, t) => (n === undefined ? `≥ ${t} × native (not measured)` : `≥ ${t} × native: ${n / s >= t ? "met" : "NOT met"}`)
     line("cts run rlog-to-csv, whole process", whole, nativeBig, target(whole, nativeBig, 0.5))
+    if (baseline) line("  same, baseline build (BENCH_BASELINE)", wholeBaseline, nativeBig)
     if (native.bin) line(`native reader, ${SEGMENTS}-segment route`, nativeRoute, nativeRoute)
     const routeAlone = readerAlone({ paths: segs }, env)
     line(`cts-lite reader alone, ${SEGMENTS}-segment route`, routeAlone.seconds, nativeRoute)
@@ -124,12 +145,15 @@ const main = () => {
       `(openLog and cts run read a route segment after segment on one thread; readRouteFrames from cts-lite/log/node decodes segments on worker threads, in order)`
     )
 
-    console.log("\nCLI start (best of 5, wall)")
+    console.log(`\nCLI start (median of ${START_RUNS} runs, wall)`)
     const start = (args, limit) => {
-      const s = timeCmd(process.execPath, [cts, ...args], { runs: 5, env })
-      console.log(`  cts ${args.join(" ").padEnd(8)} ${fmt(s * 1000, 0).padStart(5)} ms   (target < ${limit} ms: ${s * 1000 < limit ? "met" : "NOT met"})`)
+      const s = timeCmd(process.execPath, [cts, ...args], { runs: START_RUNS, env })
+      console.log(
+        `  cts ${args.join(" ").padEnd(8)} ${fmt(s * 1000, 0).padStart(5)} ms   (target < ${limit} ms: ${s * 1000 < limit ? "met" : "NOT met"}; ${fmt((s - nodeStart) * 1000, 0)} ms over node's own start)`
+      )
     }
-    console.log(`  node -e 0   ${fmt(timeCmd(process.execPath, ["-e", "0"], { runs: 5 }) * 1000, 0).padStart(5)} ms   (node's own start)`)
+    const nodeStart = timeCmd(process.execPath, ["-e", "0"], { runs: START_RUNS })
+    console.log(`  node -e 0   ${fmt(nodeStart * 1000, 0).padStart(5)} ms   (node's own start; a loaded machine slows every line alike)`)
     start(["--help"], 150)
     start(["version"], 150)
     start(["cap"], 300)

@@ -4,6 +4,7 @@ import { ExitCode, usageError } from "./cli-error.js"
 import { checkUnknownFlags, resolveCommand } from "./command-tree.js"
 import { cliPackage } from "./cli-version.js"
 import { subCommandsOf } from "./command-table.js"
+import { prestartRunWorker } from "./run-prestart.js"
 
 /** The `cts` command tree. */
 export const ctsCommand = defineCommand({
@@ -53,6 +54,7 @@ export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
     return ExitCode.ok
   }
   process.on("SIGINT", onSigint)
+  prestartRunWorker(argv, flags)
   try {
     if (target.path.length === 1 || (target.command.subCommands && !target.command.run)) {
       const first = target.rawArgs.find(a => !a.startsWith("-"))

@@ -4,9 +4,15 @@ import type { CtsError } from "../errors.js"
 import type { RunStore } from "../store/run-store.js"
 import type { ArtifactStore } from "./artifact-store.js"
 import { ArtifactStoreLocal, type ArtifactFiles } from "./local-artifact-store.js"
-import { ArtifactStoreS3 } from "./s3-artifact-store.js"
 
-/** The ArtifactStore the config's `artifacts` names: S3 for `s3://…`, else files under the data dir. */
+/**
+ * The ArtifactStore the config's `artifacts` names: S3 for `s3://…`, else files under the data dir.
+ * The S3 store (and the AWS SDK) is imported only when it is configured.
+ */
 export const ArtifactStoreFromConfig: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.unwrapEffect(
-  Effect.map(CtsConfig, config => (config.artifacts?.startsWith("s3://") ? ArtifactStoreS3 : ArtifactStoreLocal))
+  Effect.flatMap(CtsConfig, config =>
+    config.artifacts?.startsWith("s3://")
+      ? Effect.promise(() => import("./s3-artifact-store.js")).pipe(Effect.map(m => m.ArtifactStoreS3))
+      : Effect.succeed(ArtifactStoreLocal)
+  )
 )

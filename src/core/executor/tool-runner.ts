@@ -14,7 +14,7 @@ export interface ToolRunnerService {
 
 /**
  * The ToolRunner port. Layers: `ToolRunner.layerWorkerThreads` (default: each run in its own
- * `node:worker_threads` Worker with a hard stop, from a pool keeping one warm spare) and
+ * `node:worker_threads` Worker with a hard stop, from a pool keeping a warm spare between runs) and
  * `ToolRunner.layerInProcess(tools)` (on the calling thread, for tests of the core's logic).
  */
 export class ToolRunner extends Context.Tag("cts/ToolRunner")<ToolRunner, ToolRunnerService>() {

@@ -1,15 +1,17 @@
 // The worker's body, loaded by worker-entry.ts once the thread has lowered its priority.
 import { parentPort } from "node:worker_threads"
 import { Cause, Effect, Exit, Fiber, Option, Schema } from "effect"
-import { builtinTools } from "../tools/builtin.js"
+import { builtinToolModules } from "../tools/builtin-modules.js"
 import type { ToolDefinition } from "../tools/define-tool.js"
 import { runDefinedTool } from "../tools/run-defined-tool.js"
-import { loadToolModule } from "../registry/tool-modules.js"
+import { loadToolModule, toolsOfModule } from "../registry/tool-modules.js"
 import { makeWorkerLink } from "./worker-context.js"
 import { toWireError, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
 
+/** Imports only the module the job's tool lives in: a built-in tool's own module, or the registered module URL. */
 const findTool = async (job: WorkerJob): Promise<ToolDefinition | undefined> => {
-  const tools = job.moduleUrl === null ? builtinTools : await loadToolModule(job.moduleUrl)
+  const builtin = Object.hasOwn(builtinToolModules, job.toolId) ? builtinToolModules[job.toolId] : undefined
+  const tools = job.moduleUrl !== null ? await loadToolModule(job.moduleUrl) : builtin ? toolsOfModule(await builtin()) : []
   return tools.find(t => t.id === job.toolId)
 }
 
