@@ -257,6 +257,21 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
     for (const run of runs) expect(await ended(servers[0]!, run.id)).toMatchObject({ status: "completed" })
   }, 120_000)
 
+  it("SIGTERM lets a worker finish its running run (drain) while new runs go to the other worker, then it exits 0", async () => {
+    const run = await submit(servers[0]!, "test-slow-artifact", { chunks: 150, everyMs: 20 })
+    await eventually("the run to run with its first artifact", async () => ((await artifactsOf(servers[0]!, run.id)).length > 0 ? true : undefined))
+    const pid = await eventually("the lease owner", () => leaseOwnerPid(run.id).then(p => p ?? undefined))
+    const draining = workers.find(w => w.pid === pid)!
+    expect(draining).toBeDefined()
+    const exited = new Promise<number | null>(resolve => draining.child.once("exit", code => resolve(code)))
+    draining.child.kill("SIGTERM")
+    const meanwhile = await submit(servers[1]!, "test-chatty", {}, demo)
+    expect(await ended(servers[1]!, meanwhile.id)).toMatchObject({ status: "completed" })
+    expect(await ended(servers[1]!, run.id)).toMatchObject({ status: "completed", summary: { slowSize: 150 * 1024 } })
+    expect(await exited).toBe(0)
+    workers = [...workers.filter(w => w !== draining), await startWorkerProcess(nodeEnv("worker-4"))]
+  }, 120_000)
+
   it("the BullMQ queue keeps one job per run id, and a run nobody took is removed once", async () => {
     const run: QueuedRun = {
       runId: "run_duplicate_probe",
