@@ -157,6 +157,10 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
       const artifacts = await artifactsOf(other, run.id)
       expect(Object.fromEntries(artifacts.map(a => [a.name, a.sha256]))).toEqual(expected)
     }
+    // run figures come from the shared store: a server that executed none of the runs counts all 20
+    const metrics = await (await fetch(`${servers[0]!.url}/v1/metrics`)).text()
+    expect(metrics).toContain('cts_runs{tool="rlog-to-csv",status="completed"} 20')
+    expect(metrics).toContain('cts_run_duration_seconds_count{tool="rlog-to-csv",status="completed"} 20')
     const sample = (await artifactsOf(servers[1]!, runs[0]!.id))[0]!
     expect(sha(await download(servers[1]!, sample.id))).toBe(expected[sample.name])
   }, 300_000)
