@@ -157,6 +157,10 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
       const artifacts = await artifactsOf(other, run.id)
       expect(Object.fromEntries(artifacts.map(a => [a.name, a.sha256]))).toEqual(expected)
     }
+    // run figures come from the shared store: a server that executed none of the runs counts all 20
+    const metrics = await (await fetch(`${servers[0]!.url}/v1/metrics`)).text()
+    expect(metrics).toContain('cts_runs{tool="rlog-to-csv",status="completed"} 20')
+    expect(metrics).toContain('cts_run_duration_seconds_count{tool="rlog-to-csv",status="completed"} 20')
     const sample = (await artifactsOf(servers[1]!, runs[0]!.id))[0]!
     expect(sha(await download(servers[1]!, sample.id))).toBe(expected[sample.name])
   }, 300_000)
@@ -255,6 +259,21 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
       })
     const runs = await Promise.all([submit(servers[0]!, "test-chatty", {}, demo), submit(servers[1]!, "test-chatty", {}, demo)])
     for (const run of runs) expect(await ended(servers[0]!, run.id)).toMatchObject({ status: "completed" })
+  }, 120_000)
+
+  it("SIGTERM lets a worker finish its running run (drain) while new runs go to the other worker, then it exits 0", async () => {
+    const run = await submit(servers[0]!, "test-slow-artifact", { chunks: 150, everyMs: 20 })
+    await eventually("the run to run with its first artifact", async () => ((await artifactsOf(servers[0]!, run.id)).length > 0 ? true : undefined))
+    const pid = await eventually("the lease owner", () => leaseOwnerPid(run.id).then(p => p ?? undefined))
+    const draining = workers.find(w => w.pid === pid)!
+    expect(draining).toBeDefined()
+    const exited = new Promise<number | null>(resolve => draining.child.once("exit", code => resolve(code)))
+    draining.child.kill("SIGTERM")
+    const meanwhile = await submit(servers[1]!, "test-chatty", {}, demo)
+    expect(await ended(servers[1]!, meanwhile.id)).toMatchObject({ status: "completed" })
+    expect(await ended(servers[1]!, run.id)).toMatchObject({ status: "completed", summary: { slowSize: 150 * 1024 } })
+    expect(await exited).toBe(0)
+    workers = [...workers.filter(w => w !== draining), await startWorkerProcess(nodeEnv("worker-4"))]
   }, 120_000)
 
   it("the BullMQ queue keeps one job per run id, and a run nobody took is removed once", async () => {

@@ -4,6 +4,7 @@ import { isRedisQueue } from "../../core/backends-env.js"
 import { resolveConfig } from "../../core/config-defaults.js"
 import { ValidationError } from "../../core/errors.js"
 import { Executor } from "../../core/executor/executor.js"
+import { RunQueue } from "../../core/executor/run-queue.js"
 import { RunQueueFromConfig } from "../../core/executor/run-queue-layer.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
 import { readConfigFile } from "../http/server-config.js"
@@ -29,8 +30,11 @@ export interface RunningWorker {
   readonly concurrency: number
   /** Runs executing on this node now. */
   readonly running: () => Promise<number>
-  /** Stops taking runs; runs still executing end `failed` with `interrupted` (submit them again). */
-  readonly close: () => Promise<void>
+  /**
+   * Stops taking runs, waits up to `drainMs` (default 0) for the runs executing here to end, then stops;
+   * runs still executing then end `failed` with `interrupted` (submit them again).
+   */
+  readonly close: (drainMs?: number) => Promise<void>
 }
 
 /**
@@ -60,13 +64,19 @@ export const startWorker = async (options: StartWorkerOptions = {}): Promise<Run
     throw e
   }
   let closing: Promise<void> | null = null
+  const running = () => runtime.runPromise(Effect.flatMap(Executor, e => e.queueDepth)).then(d => d.running)
   return {
     name: `${hostname()}:${process.pid}`,
     queue: config.queue.replace(/:[^:@/]*@/, ":***@"),
     concurrency: config.concurrency,
-    running: () => runtime.runPromise(Effect.flatMap(Executor, e => e.queueDepth)).then(d => d.running),
-    close: () => {
-      closing ??= runtime.dispose()
+    running,
+    close: (drainMs = 0) => {
+      closing ??= (async () => {
+        await runtime.runPromise(Effect.flatMap(RunQueue, q => q.stopTaking ?? Effect.void)).catch(() => {})
+        const deadline = Date.now() + drainMs
+        while (Date.now() < deadline && (await running().catch(() => 0)) > 0) await new Promise(r => setTimeout(r, 100))
+        await runtime.dispose()
+      })()
       return closing
     }
   }

@@ -13,6 +13,11 @@ export const workerCommand = defineCommand({
     store: { type: "string", description: "Run store shared with the servers: postgres://user@host:port/db (CTS_STORE)", valueHint: "URL" },
     artifacts: { type: "string", description: "Artifact bytes shared with the servers: s3://bucket/prefix or local (CTS_ARTIFACTS)", valueHint: "URL" },
     concurrency: { type: "string", description: "Runs executed at once on this node (default: number of cores; CTS_CONCURRENCY)", valueHint: "N" },
+    drain: {
+      type: "string",
+      description: "On SIGTERM, seconds to let running runs finish before they are interrupted (default 60; Ctrl-C does not wait)",
+      valueHint: "S"
+    },
     json: globalArgs.json
   },
   run: async ({ args }) => {
@@ -23,6 +28,8 @@ export const workerCommand = defineCommand({
       if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
         throw usageError("invalid_concurrency", `--concurrency expects a whole number from 1 to 1024, got "${args.concurrency}"`, "Pass e.g. --concurrency 2.")
     }
+    const drainS = args.drain === undefined ? 60 : Number(args.drain)
+    if (!Number.isFinite(drainS) || drainS < 0) throw usageError("invalid_drain", `--drain expects seconds ≥ 0, got "${args.drain}"`, "Pass e.g. --drain 120.")
     const stopRequested = stopSignal()
     const { startWorker } = await import("../../adapters/worker/start-worker.js")
     const core = {
@@ -36,8 +43,13 @@ export const workerCommand = defineCommand({
     else out.log.success(`cts-lite worker ${worker.name} taking runs from ${worker.queue} (${worker.concurrency} at once); Ctrl-C stops it`)
     const signal = await stopRequested
     const running = await worker.running().catch(() => 0)
-    if (!out.json) out.log.info(running > 0 ? `Stopping the worker; ${running} running run(s) end interrupted…` : "Stopping the worker…")
-    await worker.close()
+    const drainMs = signal === "SIGTERM" ? drainS * 1000 : 0
+    if (!out.json) {
+      if (running === 0) out.log.info("Stopping the worker…")
+      else if (drainMs > 0) out.log.info(`Stopping the worker: no new runs; waiting up to ${drainS} s for ${running} running run(s)…`)
+      else out.log.info(`Stopping the worker; ${running} running run(s) end interrupted…`)
+    }
+    await worker.close(drainMs)
     setExitCode(signal === "SIGINT" ? ExitCode.interrupted : ExitCode.ok)
   }
 })

@@ -58,6 +58,7 @@ const make = (options: BullRunQueueOptions) =>
         resolve?.(outcome)
       })
 
+    let stopTaking: Effect.Effect<void> | undefined
     if (options.consume) {
       const worker = new BullWorker<QueuedRun>(
         name,
@@ -81,6 +82,11 @@ const make = (options: BullRunQueueOptions) =>
         }
       )
       worker.on("error", () => {})
+      stopTaking = Effect.gen(function* () {
+        yield* Effect.ignore(Effect.promise(() => worker.pause(true)))
+        // Runs handed over but not taken by a runner go back to the queue for another node.
+        for (const run of yield* Queue.takeAll(handed)) yield* settle(run.runId, "nack")
+      })
       yield* Effect.addFinalizer(() =>
         Effect.gen(function* () {
           for (const runId of [...pending.keys()]) yield* settle(runId, "nack")
@@ -113,7 +119,8 @@ const make = (options: BullRunQueueOptions) =>
       workers: call(url, () => producer.getWorkers()).pipe(
         Effect.map(clients => clients.map(c => ({ name: String(c.rawname ?? c.name ?? "").replace(/^.*:w:/, ""), idleSeconds: Number(c.idle ?? 0) })))
       ),
-      ping: call(url, async () => (await producer.backend.client).runCommand("ping", [])).pipe(Effect.asVoid)
+      ping: call(url, async () => (await producer.backend.client).runCommand("ping", [])).pipe(Effect.asVoid),
+      ...(stopTaking ? { stopTaking } : {})
     }
     return service
   })

@@ -49,6 +49,8 @@ export interface RunQueueService {
   readonly depth: Effect.Effect<{ readonly waiting: number; readonly taken: number }, CtsError>
   /** Nodes taking runs from this queue right now, each with the seconds since it last spoke to the queue; absent for an in-process queue. */
   readonly workers?: Effect.Effect<ReadonlyArray<QueueWorker>, CtsError>
+  /** This node takes no more runs (a worker draining before it stops); runs handed to it but not yet taken go back. Absent: nothing to stop. */
+  readonly stopTaking?: Effect.Effect<void>
   /** One round trip to the queue's server (health); absent when there is none. */
   readonly ping?: Effect.Effect<void, CtsError>
 }

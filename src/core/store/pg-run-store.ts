@@ -11,6 +11,7 @@ export const pgDialect: SqlDialect = {
   migrate: migratePg,
   statement: numberedParameters,
   contains: (haystack, needle) => `strpos(${haystack}, ${needle}) > 0`,
+  sharedSecondsBetween: (start, end) => `EXTRACT(EPOCH FROM (${end}::timestamptz - ${start}::timestamptz))`,
   suggestedAction: "Check that the PostgreSQL server is reachable and the database user may create tables and write"
 }
 

@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import type { SystemError } from "../../model/errors.js"
 import { isTerminalStatus, type RunRecord, type RunStatus } from "../../model/run.js"
-import { createRunTally, secondsBetween, type RunStatistics } from "../../model/run-statistics.js"
+import { createRunTally, RUN_DURATION_BUCKETS, secondsBetween, type RunStatistics } from "../../model/run-statistics.js"
 import type { RunCache } from "./run-cache.js"
 import type { RunPatch } from "./run-store.js"
 
@@ -62,5 +62,29 @@ export const makeRunTransitions = (query: Query, cache: RunCache): Effect.Effect
         })
       },
       snapshot: tally.snapshot
+    }
+  })
+
+/**
+ * The run figures counted by the database in two grouped queries (counts, and the duration histogram with
+ * one SUM per bucket): for a store several nodes write, where no node's running totals see every transition.
+ */
+export const countRunStatistics = (query: Query, secondsBetween: (start: string, end: string) => string): Effect.Effect<RunStatistics, SystemError> =>
+  Effect.gen(function* () {
+    const counts = yield* query<{ tool_id: string; status: RunStatus; n: number }>("SELECT tool_id, status, COUNT(*) AS n FROM runs GROUP BY tool_id, status")
+    const dur = secondsBetween("started_at", "finished_at")
+    const buckets = RUN_DURATION_BUCKETS.map((b, i) => `SUM(CASE WHEN d <= ${b} THEN 1 ELSE 0 END) AS b${i}`).join(", ")
+    const rows = yield* query<Record<string, string | number>>(
+      `SELECT tool_id, status, COUNT(*) AS n, SUM(d) AS total, ${buckets} FROM
+       (SELECT tool_id, status, ${dur} AS d FROM runs WHERE started_at IS NOT NULL AND finished_at IS NOT NULL) AS finished
+       GROUP BY tool_id, status`
+    )
+    return {
+      counts: counts.map(c => ({ toolId: c.tool_id, status: c.status, count: Number(c.n) })),
+      durations: rows.map(r => ({
+        toolId: String(r.tool_id),
+        status: r.status as RunStatus,
+        histogram: { buckets: RUN_DURATION_BUCKETS.map((_, i) => Number(r[`b${i}`])), sum: Number(r.total), count: Number(r.n) }
+      }))
     }
   })

@@ -10,6 +10,12 @@ export interface SqlDialect {
   readonly statement: (text: string) => string
   /** SQL that is true when text column `haystack` contains the text of `needle`. */
   readonly contains: (haystack: string, needle: string) => string
+  /**
+   * Set when nodes on several hosts write the store (PostgreSQL): run figures are then counted in the
+   * database at each read, since no node sees every transition; the expression gives the seconds
+   * between two ISO-8601 text columns.
+   */
+  readonly sharedSecondsBetween?: (start: string, end: string) => string
   /** What to check when a query fails. */
   readonly suggestedAction: string
 }

@@ -10,7 +10,7 @@ import type { RunEvent } from "../../model/run-event.js"
 import { ensurePrivateDir, ensurePrivateFile } from "../util/private-files.js"
 import { NO_LEASE_EXPIRY, RunStore, type ArtifactQuery, type RunPatch, type RunStoreService, type UnfinishedRun } from "./run-store.js"
 import { createRunCache } from "./run-cache.js"
-import { makeRunTransitions } from "./run-transitions.js"
+import { countRunStatistics, makeRunTransitions } from "./run-transitions.js"
 import { migrate } from "./sqlite-schema.js"
 import type { SqlDialect } from "./sql-dialect.js"
 import { artifactFromRow, eventBody, eventFromRow, json, runFromRow, type ArtifactRow, type EventRow, type RunRow } from "./store-rows.js"
@@ -254,7 +254,9 @@ export const makeSqlRunStore = (dialect: SqlDialect) =>
           [owner, expiresAt, held.id, held.owner, held.expiresAt]
         ).pipe(Effect.map(rows => rows.length > 0)),
 
-      statistics: Effect.sync(transitions.snapshot)
+      statistics: dialect.sharedSecondsBetween
+        ? countRunStatistics(query, dialect.sharedSecondsBetween).pipe(Effect.orElse(() => Effect.sync(transitions.snapshot)))
+        : Effect.sync(transitions.snapshot)
     }
     return service
   })
