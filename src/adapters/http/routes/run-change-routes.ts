@@ -4,46 +4,38 @@ import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
 import { createSseResponse, encodeSseEvent } from "../sse.js"
 import { issueStreamToken, RUN_CHANGES_SCOPE, STREAM_TOKEN_TTL_SECONDS } from "../stream-token.js"
 import { runToWire } from "../wire.js"
+import { sseOptionsOf } from "./log-routes.js"
 
 /** SSE of the caller's run changes: `ready` once joined, then `run` with each changed run's record. */
 const streamRunChanges = async (ctx: ApiContext) =>
-  createSseResponse(
-    sink => {
-      let wake: (() => void) | null = null
-      const write = (bytes: Uint8Array) =>
-        Effect.async<void>(resume => {
-          if (sink.write(bytes)) return resume(Effect.void)
-          wake = () => resume(Effect.void)
-        })
-      const fiber = ctx.runtime.runFork(
-        Effect.scoped(
-          Effect.gen(function* () {
-            const changes = yield* followRunChanges(ctx.principal.id)
-            yield* write(encodeSseEvent({ event: "ready", data: {} }))
-            yield* Stream.runForEach(changes, run => write(encodeSseEvent({ event: "run", data: runToWire(run, ctx.baseUrl) })))
-          })
-        )
-      )
-      fiber.addObserver(exit => {
-        if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) sink.fail("the run-changes feed stopped")
+  createSseResponse(sink => {
+    let wake: (() => void) | null = null
+    const write = (bytes: Uint8Array) =>
+      Effect.async<void>(resume => {
+        if (sink.write(bytes)) return resume(Effect.void)
+        wake = () => resume(Effect.void)
       })
-      return {
-        resume: () => {
-          const w = wake
-          wake = null
-          w?.()
-        },
-        cancel: () => void Effect.runFork(Fiber.interrupt(fiber))
-      }
-    },
-    {
-      retryMs: ctx.settings.sseRetryMs,
-      heartbeatMs: ctx.settings.sseHeartbeatMs,
-      onOpen: ctx.metrics.sseClientOpened,
-      onClose: ctx.metrics.sseClientClosed,
-      node: ctx.event.runtime?.node !== undefined
+    const fiber = ctx.runtime.runFork(
+      Effect.scoped(
+        Effect.gen(function* () {
+          const changes = yield* followRunChanges(ctx.principal.id)
+          yield* write(encodeSseEvent({ event: "ready", data: {} }))
+          yield* Stream.runForEach(changes, run => write(encodeSseEvent({ event: "run", data: runToWire(run, ctx.baseUrl) })))
+        })
+      )
+    )
+    fiber.addObserver(exit => {
+      if (Exit.isFailure(exit) && !Cause.isInterruptedOnly(exit.cause)) sink.fail("the run-changes feed stopped")
+    })
+    return {
+      resume: () => {
+        const w = wake
+        wake = null
+        w?.()
+      },
+      cancel: () => void Effect.runFork(Fiber.interrupt(fiber))
     }
-  )
+  }, sseOptionsOf(ctx))
 
 /** GET /v1/run-changes (SSE of your runs as they change) and POST /v1/run-changes/stream-token. */
 export const runChangeRoutes: ReadonlyArray<ApiRoute> = [
