@@ -172,6 +172,14 @@ export const createHttpClient = (options: HttpClientOptions) => {
       })
       return { token: body.token, expiresAt: body.expires_at, streamUrl: body.stream_url }
     },
+    /** A short-lived token and the URL that opens the stream of your run changes without headers (for `EventSource`). */
+    runChangesToken: async () => {
+      const body = await json<{ token: string; expires_at: string; stream_url: string }>("/v1/run-changes/stream-token", {
+        what: "Run-changes stream token",
+        method: "POST"
+      })
+      return { token: body.token, expiresAt: body.expires_at, streamUrl: body.stream_url }
+    },
     listArtifacts: async (runId: string): Promise<ReadonlyArray<ArtifactWire>> => {
       const all: Array<ArtifactWire> = []
       let cursor: string | undefined

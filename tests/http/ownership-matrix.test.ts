@@ -71,7 +71,23 @@ const matrix: Record<string, { readonly probe: () => Probe; readonly bob: "404" 
   "GET /v1/monitors/:id": { probe: () => ({ path: `/v1/monitors/${alice.monitor}` }), bob: "404" },
   "DELETE /v1/monitors/:id": { probe: () => ({ path: `/v1/monitors/${alice.monitor}`, init: { method: "DELETE" } }), bob: "404" },
   "GET /v1/monitors/:id/stream": { probe: () => ({ path: `/v1/monitors/${alice.monitor}/stream` }), bob: "404" },
-  "POST /v1/runs/:id/stream-token": { probe: () => ({ path: `/v1/runs/${alice.run}/stream-token`, init: { method: "POST" } }), bob: "404" }
+  "POST /v1/runs/:id/stream-token": { probe: () => ({ path: `/v1/runs/${alice.run}/stream-token`, init: { method: "POST" } }), bob: "404" },
+  /** A live feed that never ends by itself: read for 1.5 s. */
+  "GET /v1/run-changes": { probe: () => ({ path: "/v1/run-changes", init: { signal: AbortSignal.timeout(1500) } }), bob: "own" },
+  "POST /v1/run-changes/stream-token": { probe: () => ({ path: "/v1/run-changes/stream-token", init: { method: "POST" } }), bob: "own" }
+}
+
+/** The body as text; of a live stream, what arrived before the probe's signal aborted it. */
+const bodyText = async (res: Response) => {
+  const decoder = new TextDecoder()
+  let text = ""
+  const reader = res.body?.getReader()
+  try {
+    for (let r = await reader?.read(); r && !r.done; r = await reader!.read()) text += decoder.decode(r.value, { stream: true })
+  } catch (error) {
+    if ((error as Error).name !== "TimeoutError" && (error as Error).name !== "AbortError") throw error
+  }
+  return text
 }
 
 const call = (probe: Probe, who: Who | null, authorization?: string) => {
@@ -119,7 +135,7 @@ describe("two principals × every route", () => {
     for (const [key, entry] of Object.entries(matrix)) {
       const probe = entry.probe()
       const res = await call(probe, "bob")
-      const text = await res.text()
+      const text = await bodyText(res)
       const sent = probe.path + String(probe.init?.body ?? "")
       if (entry.bob !== "public") for (const secret of secrets().filter(s => !sent.includes(s))) expect(text, `${key}: ${secret}`).not.toContain(secret)
       if (entry.bob === "404") {

@@ -27,11 +27,13 @@ const resolve = (root: JsonSchema, s: JsonSchema): JsonSchema => {
 export const schemaForm = (schema: JsonSchema) => {
   const fields: Array<{ name: string; read: () => unknown }> = []
   const elements: HTMLElement[] = []
-  for (const [name, raw] of Object.entries(schema.properties ?? {})) {
+  /** A schema with an identifier is a `$ref` to its `$defs` entry. */
+  const top = resolve(schema, schema)
+  for (const [name, raw] of Object.entries(top.properties ?? {})) {
     const s = resolve(schema, raw)
     const type = Array.isArray(s.type) ? s.type.find(t => t !== "null") : s.type
     const id = `param-${name}`
-    const required = schema.required?.includes(name) ?? false
+    const required = top.required?.includes(name) ?? false
     let control: HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement
     let read: () => unknown
     if (s.enum) {

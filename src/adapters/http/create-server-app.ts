@@ -10,6 +10,7 @@ import { logRoutes } from "./routes/log-routes.js"
 import { monitorRoutes } from "./routes/monitor-routes.js"
 import { runRoutes } from "./routes/run-routes.js"
 import { streamTokenRoutes } from "./routes/stream-token-routes.js"
+import { runChangeRoutes } from "./routes/run-change-routes.js"
 import { systemRoutes } from "./routes/system-routes.js"
 import { uploadRoutes } from "./routes/upload-routes.js"
 import { createServerMetrics, type ServerMetrics } from "./server-metrics.js"
@@ -43,7 +44,16 @@ const corsHeaders = {
 /** Every route of the API, in registration order. */
 export const apiRoutes = (): ReadonlyArray<ApiRoute> => {
   const all: ApiRoute[] = []
-  all.push(...systemRoutes(() => all), ...runRoutes, ...logRoutes, ...artifactRoutes, ...uploadRoutes, ...monitorRoutes, ...streamTokenRoutes)
+  all.push(
+    ...systemRoutes(() => all),
+    ...runRoutes,
+    ...logRoutes,
+    ...artifactRoutes,
+    ...uploadRoutes,
+    ...monitorRoutes,
+    ...streamTokenRoutes,
+    ...runChangeRoutes
+  )
   return all
 }
 
@@ -114,8 +124,10 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
         let principal: Principal = anonymousPrincipal
         if (route.auth === "required") {
           try {
-            const byStreamToken = route.streamToken === true && !event.req.headers.has("authorization") && event.url.searchParams.has("token")
-            principal = byStreamToken ? await streamTokenPrincipal(runtime, event) : await authenticate(event.req.headers)
+            const byStreamToken =
+              route.streamToken !== undefined && route.streamToken !== false && !event.req.headers.has("authorization") && event.url.searchParams.has("token")
+            const scope = typeof route.streamToken === "string" ? route.streamToken : String(event.context.params?.id ?? "")
+            principal = byStreamToken ? await streamTokenPrincipal(runtime, event, scope) : await authenticate(event.req.headers)
           } catch (error) {
             limit(`ip:${ip}`)
             throw error

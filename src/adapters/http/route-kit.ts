@@ -47,8 +47,11 @@ export interface ApiRoute {
   readonly tag: "system" | "runs" | "artifacts" | "uploads" | "monitors"
   /** `public`: no credentials (health, version, signed files). */
   readonly auth: "required" | "public"
-  /** Also accepts a `?token=` stream token of the run in the path (for a browser `EventSource`). */
-  readonly streamToken?: boolean
+  /**
+   * Also accepts a `?token=` stream token (for a browser `EventSource`): `true`, one of the run in the
+   * path; a string, one issued for that scope (e.g. `RUN_CHANGES_SCOPE`).
+   */
+  readonly streamToken?: boolean | string
   /** Counted by the rate limiter (everything except the health probe). */
   readonly rateLimited?: boolean
   readonly query?: ReadonlyArray<QueryParamDoc>

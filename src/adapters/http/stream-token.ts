@@ -21,10 +21,16 @@ const signingKeyOf = (runtime: CtsRuntime) =>
     Effect.map(CtsConfig, c => c.signingKey)
   )
 
-/** A token that opens the event stream of `runId` as `principalId` until it expires (a browser `EventSource` cannot send headers). */
-export const issueStreamToken = async (runtime: CtsRuntime, principalId: string, runId: string, ttlSeconds = STREAM_TOKEN_TTL_SECONDS) => {
+/** The scope of a stream token for the feed of your run changes (no run id can contain `*`). */
+export const RUN_CHANGES_SCOPE = "*run-changes"
+
+/**
+ * A token that opens an event stream as `principalId` until it expires (a browser `EventSource` cannot
+ * send headers); `scope` is the run id of a run's log stream, or `RUN_CHANGES_SCOPE`.
+ */
+export const issueStreamToken = async (runtime: CtsRuntime, principalId: string, scope: string, ttlSeconds = STREAM_TOKEN_TTL_SECONDS) => {
   const expiresAtMs = Date.now() + ttlSeconds * 1000
-  const token = signToken(streamKey(await signingKeyOf(runtime)), `${PREFIX}${runId}:${principalId}`, expiresAtMs)
+  const token = signToken(streamKey(await signingKeyOf(runtime)), `${PREFIX}${scope}:${principalId}`, expiresAtMs)
   return { token, expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() }
 }
 
@@ -32,10 +38,10 @@ const refused = (code: string, message: string) =>
   new ApiError(401, code, message, { suggestedAction: "Ask for a new stream token (POST /v1/runs/:id/stream-token) and reconnect with it." })
 
 /**
- * The principal of a `?token=` stream token, if it was signed for the run in the path. A token of
- * another run answers the same 404 as a run of another principal.
+ * The principal of a `?token=` stream token, if it was signed for `scope` (the run in the path, or
+ * `RUN_CHANGES_SCOPE`). A token of another run answers the same 404 as a run of another principal.
  */
-export const streamTokenPrincipal = async (runtime: CtsRuntime, event: H3Event): Promise<Principal> => {
+export const streamTokenPrincipal = async (runtime: CtsRuntime, event: H3Event, scope: string): Promise<Principal> => {
   const token = event.url.searchParams.get("token") ?? ""
   let id: string
   try {
@@ -44,9 +50,11 @@ export const streamTokenPrincipal = async (runtime: CtsRuntime, event: H3Event):
     if (isCtsError(error) && error.code === "token_expired") throw refused("token_expired", "The stream token has expired.")
     throw refused("invalid_token", "The stream token is malformed or its signature does not match.")
   }
-  const runId = String(event.context.params?.id ?? "")
   const colon = id.indexOf(":", PREFIX.length)
   if (!id.startsWith(PREFIX) || colon < 0) throw refused("invalid_token", "The token is not a stream token.")
-  if (id.slice(PREFIX.length, colon) !== runId) throw notFound("run", runId)
+  if (id.slice(PREFIX.length, colon) !== scope) {
+    if (scope === RUN_CHANGES_SCOPE) throw refused("invalid_token", "The token is not a token of the run-changes stream.")
+    throw notFound("run", scope)
+  }
   return { id: id.slice(colon + 1), via: "stream-token" }
 }

@@ -1,4 +1,4 @@
-import { Chunk, Effect, Layer, Option, Stream } from "effect"
+import { Chunk, Effect, Layer, Option, PubSub, Stream } from "effect"
 import type { CtsError } from "../errors.js"
 import { RunStore } from "../store/run-store.js"
 import { EventBus } from "./event-bus.js"
@@ -10,6 +10,9 @@ export interface LogStreamOptions {
   readonly pageSize?: number
 }
 
+/** Run changes buffered per `changes` subscriber before the oldest are dropped. */
+const CHANGES_BUFFER = 256
+
 const make = (options: LogStreamOptions) =>
   Effect.gen(function* () {
     const store = yield* RunStore
@@ -17,6 +20,7 @@ const make = (options: LogStreamOptions) =>
     const pageSize = Math.max(options.pageSize ?? 500, 1)
     const lastSeqs = new Map<string, number>()
     const lock = yield* Effect.makeSemaphore(1)
+    const changes = yield* PubSub.sliding<RunEvent>(CHANGES_BUFFER)
 
     const append: LogStreamService["append"] = (runId, input) =>
       lock.withPermits(1)(
@@ -27,6 +31,7 @@ const make = (options: LogStreamOptions) =>
           if (event.type === "end") lastSeqs.delete(runId)
           else lastSeqs.set(runId, event.seq)
           yield* bus.publish(event)
+          if (event.type === "status" || event.type === "progress") yield* PubSub.publish(changes, event)
           return event
         })
       )
@@ -86,7 +91,8 @@ const make = (options: LogStreamOptions) =>
     const service: LogStreamService = {
       append,
       read: (runId, after, limit) => store.readEvents(runId, Math.max(0, Math.floor(after)), Math.min(Math.max(limit ?? pageSize, 1), 10_000)),
-      subscribe
+      subscribe,
+      changes: PubSub.subscribe(changes)
     }
     return service
   })

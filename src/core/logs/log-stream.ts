@@ -1,5 +1,5 @@
 import { Context } from "effect"
-import type { Effect, Stream } from "effect"
+import type { Effect, Queue, Scope, Stream } from "effect"
 import type { CtsError } from "../../model/errors.js"
 import type { RunEvent, RunEventInput } from "../../model/run-event.js"
 
@@ -13,6 +13,12 @@ export interface LogStreamService {
   readonly read: (runId: string, after: number, limit?: number) => Effect.Effect<ReadonlyArray<RunEvent>, CtsError>
   /** Replay from seq > after, then live; ends after the `end` event. No gap, no duplicate. */
   readonly subscribe: (runId: string, after: number) => Stream.Stream<RunEvent, CtsError>
+  /**
+   * Joins, for the lifetime of the scope, the `status` and `progress` events of every run as they are
+   * appended through this LogStream (in this process), live only: a feed of run changes. Bounded and
+   * sliding per subscriber (a slow one loses older changes, never the newest).
+   */
+  readonly changes: Effect.Effect<Queue.Dequeue<RunEvent>, never, Scope.Scope>
 }
 
 export class LogStream extends Context.Tag("cts/LogStream")<LogStream, LogStreamService>() {}

@@ -1,14 +1,19 @@
 import type { InputWire, ToolWire } from "../../../src/client/wire-types.js"
 import { api, clearError, guarded, showError } from "../api.js"
 import { formatBytes, h } from "../dom.js"
+import { isMonitor, monitorNote } from "../monitor-note.js"
 import type { Page } from "../main.js"
 import { schemaForm } from "../schema-form.js"
 import { dropZone, uploadWithProgress } from "../upload.js"
 
-/** New run: pick a tool, fill the form generated from its params schema, give the input by upload or server path, submit. */
+/**
+ * New run: pick a tool or a monitor, fill the form generated from its params schema, give the input by
+ * upload or server path, submit. A monitor shows what its sources mean here and starts as a run.
+ */
 export const renderNewRun: Page = main => {
   const toolSelect = h("select", { id: "tool" })
   const formBox = h("div")
+  const note = h("div", { id: "monitor-note", class: "note", hidden: true })
   const picked = h("p", { id: "picked-file", class: "muted" }, "No file chosen.")
   const fileInput = h("input", { type: "file", id: "file-input", hidden: true })
   const zone = h("div", { class: "drop", id: "drop-zone" }, "Drop the input file here, or choose it.")
@@ -32,6 +37,9 @@ export const renderNewRun: Page = main => {
     if (!tool) return
     form = schemaForm(tool.params_schema as never)
     formBox.replaceChildren(h("p", { class: "muted" }, tool.description), ...form.elements)
+    note.hidden = !isMonitor(tool)
+    note.replaceChildren(...(isMonitor(tool) ? monitorNote(tool) : []))
+    submit.textContent = isMonitor(tool) ? "Start monitor" : "Submit run"
   }
   toolSelect.addEventListener("change", showTool)
 
@@ -47,7 +55,8 @@ export const renderNewRun: Page = main => {
     submit.disabled = true
     try {
       let input: InputWire | undefined
-      if (byPath.checked) {
+      if (params.source === "panda") input = undefined
+      else if (byPath.checked) {
         if (!pathInput.value.trim()) throw new Error("Enter the input's path on the server (under its input roots), or choose Upload.")
         input = { type: "path", value: pathInput.value.trim() }
       } else if (file) {
@@ -70,6 +79,7 @@ export const renderNewRun: Page = main => {
       "form",
       { id: "new-run-form", onsubmit: onSubmit },
       h("div", { class: "field" }, h("label", { for: "tool" }, "Tool"), toolSelect),
+      note,
       formBox,
       h(
         "fieldset",
@@ -93,8 +103,12 @@ export const renderNewRun: Page = main => {
     )
   )
   void guarded(async () => {
-    tools = (await api().capabilities()).filter(t => t.category !== "monitor")
-    toolSelect.replaceChildren(...tools.map(t => h("option", { value: t.id }, `${t.name} (${t.id})`)))
+    tools = await api().capabilities()
+    const option = (t: ToolWire) => h("option", { value: t.id }, `${t.name} (${t.id})`)
+    toolSelect.replaceChildren(
+      h("optgroup", { label: "Tools" }, ...tools.filter(t => !isMonitor(t)).map(option)),
+      h("optgroup", { label: "Monitors (live CAN)" }, ...tools.filter(isMonitor).map(option))
+    )
     showTool()
   })
 }

@@ -2,7 +2,8 @@
 import { Effect, Exit, Scope } from "effect"
 import { CABANA_CSV_HEADER, formatCabanaRows } from "cts-lite/log"
 import { PANDA_USB_FILTERS, PandaDevice, type PandaHandle } from "cts-lite/panda"
-import { expectedStreams, STREAM_PRESETS, streamId, streamLabel } from "../../../src/core/monitors/expected-streams.js"
+import { createBusCheckCounter, describeWindow } from "../../../src/core/monitors/bus-check-counter.js"
+import { expectedStreams, STREAM_PRESETS } from "../../../src/core/monitors/expected-streams.js"
 import { createStateChanges, describeChange, stateOfHealth } from "../../../src/core/tools/panda-state/state-changes.js"
 import { clearError, showError } from "../api.js"
 import { h, saveBlob } from "../dom.js"
@@ -80,44 +81,42 @@ export const renderPanda: Page = main => {
   }
   disconnect.addEventListener("click", () => void close())
 
-  /** Counts frames per (bus, address) in windows of `window_s` (CAN time) as can-bus-check does, flags missing expected streams, and follows the panda state. */
+  /** Counts frames with can-bus-check's own counter (windows of CAN time, missing expected streams flagged) and follows the panda state as panda-state does. */
   start.addEventListener("click", async () => {
     if (!handle) return
     const windowS = Number(windowInput.value) || 1
     const expected = expectedStreams(preset.value ? { preset: preset.value } : {})
-    const tallies = new Map<number, { bus: number; address: number; frames: number; window: number }>()
     const states = createStateChanges()
     const parts: BlobPart[] = [CABANA_CSV_HEADER + "\n"]
     let captured = 0
-    let windowStart: number | undefined
-    let t0: number | undefined
-    let windowFrames = 0
     let windows = 0
     let received = 0
+    let lastStartS = 0
     const totalEl = document.getElementById("bus-check-total")!
     running = new AbortController()
     start.disabled = true
     stop.disabled = false
     checkLog.replaceChildren()
-    const closeWindow = async () => {
-      windows++
-      const missing = expected.filter(s => !(tallies.get(streamId(s.bus, s.address))?.window ?? 0)).map(streamLabel)
-      const seen = [...tallies.values()].filter(t => t.window > 0).length
-      line(
-        `window ${windows}: ${windowFrames} frames (${(windowFrames / windowS).toFixed(1)}/s) on ${seen} streams; missing: ${missing.join(", ") || "none"}`,
-        missing.length ? "warn" : "info"
-      )
-      for (const t of tallies.values()) t.window = 0
-      windowFrames = 0
+    const counter = createBusCheckCounter({
+      windowS,
+      expected,
+      onWindow: w => {
+        windows++
+        lastStartS = w.startS
+        line(describeWindow(w, windowS), w.missing.length ? "warn" : "info")
+      }
+    })
+    /** After windows closed: the table of every stream's frames, and the panda state from a fresh health read. */
+    const showWindows = async () => {
       checkBody.replaceChildren(
-        ...[...tallies.values()]
-          .sort((a, b) => a.bus - b.bus || a.address - b.address)
+        ...counter
+          .streams()
           .map(t =>
             h("tr", { "data-stream": `${t.bus}:${hex(t.address)}` }, h("td", {}, String(t.bus)), h("td", {}, hex(t.address)), h("td", {}, String(t.frames)))
           )
       )
       const hv = await showHealth().catch(() => undefined)
-      const change = hv && states.next(((windowStart ?? 0) - (t0 ?? 0)) / 1e9, stateOfHealth(hv, true))
+      const change = hv && states.next(lastStartS, stateOfHealth(hv, true))
       if (change) line(describeChange(change))
     }
     try {
@@ -129,27 +128,19 @@ export const renderPanda: Page = main => {
           captured += batch.length
           captureInfo.textContent = `${captured} frames captured`
         }
-        for (const f of batch) {
-          t0 ??= f.timeNs
-          windowStart ??= f.timeNs
-          while (f.timeNs >= windowStart + windowS * 1e9) {
-            await closeWindow()
-            windowStart += windowS * 1e9
-          }
-          const id = streamId(f.src, f.address)
-          let t = tallies.get(id)
-          if (!t) tallies.set(id, (t = { bus: f.src, address: f.address, frames: 0, window: 0 }))
-          t.frames++
-          t.window++
-          windowFrames++
-        }
+        const before = windows
+        counter.add(batch)
+        if (windows > before) await showWindows()
       }
     } catch (error) {
       if (!running?.signal.aborted) showError(error)
     }
-    if (windowFrames > 0) await closeWindow()
-    const total = [...tallies.values()].reduce((s, t) => s + t.frames, 0)
-    line(`bus check ended: ${total} frames on ${tallies.size} streams in ${windows} windows`)
+    const before = windows
+    counter.finish()
+    if (windows > before) await showWindows()
+    const streams = counter.streams()
+    const total = streams.reduce((s, t) => s + t.frames, 0)
+    line(`bus check ended: ${total} frames on ${streams.length} streams in ${windows} windows`)
     if (captured > 0) saveBlob(new Blob(parts, { type: "text/csv" }), `panda-capture-${new Date().toISOString().replace(/[:.]/g, "-")}.csv`)
     running = null
     start.disabled = !handle

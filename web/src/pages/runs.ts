@@ -5,11 +5,31 @@ import type { Page } from "../main.js"
 
 const STATUSES: ReadonlyArray<RunStatusWire> = ["queued", "running", "completed", "failed", "canceled"]
 const PAGE_SIZE = 20
-const REFRESH_MS = 2000
 
 const inputLabel = (run: RunWire) => run.inputs.map(i => i.name).join(", ") || "—"
 
-/** Runs: your runs, newest first, filtered by status and tool, paged by cursor, refreshed while open. */
+const runRow = (run: RunWire) =>
+  h(
+    "tr",
+    { "data-run": run.id },
+    h("td", {}, h("a", { href: `#/run/${run.id}` }, run.name ?? run.id)),
+    h("td", {}, run.tool_id),
+    h(
+      "td",
+      { class: `status status-${run.status}` },
+      run.status,
+      run.status === "running" && run.progress ? ` ${Math.round(run.progress.fraction * 100)}%` : ""
+    ),
+    h("td", { class: "hide-narrow" }, inputLabel(run)),
+    h("td", { class: "hide-narrow" }, formatTime(run.created_at)),
+    h("td", { class: "hide-narrow" }, formatTime(run.finished_at))
+  )
+
+/**
+ * Runs: your runs, newest first, filtered by status and tool, paged by cursor, kept live by the
+ * server's run-changes stream (EventSource with a stream token): a changed run's row is redrawn from
+ * the pushed record, a new run reloads the first page.
+ */
 export const renderRuns: Page = main => {
   const status = h(
     "select",
@@ -20,6 +40,7 @@ export const renderRuns: Page = main => {
   const tool = h("input", { id: "filter-tool", placeholder: "tool id", "aria-label": "Tool" })
   const body = h("tbody")
   const pageInfo = h("span", { class: "muted" })
+  const liveState = h("p", { class: "muted", id: "runs-live" }, "Connecting…")
   const cursors: Array<string | undefined> = [undefined]
   let next: string | null = null
   const prev = h("button", { type: "button", onclick: () => (cursors.length > 1 && cursors.pop(), load()) }, "Previous page")
@@ -40,25 +61,7 @@ export const renderRuns: Page = main => {
     prev.disabled = cursors.length <= 1
     more.disabled = next === null
     pageInfo.textContent = `page ${cursors.length}`
-    body.replaceChildren(
-      ...page.items.map(run =>
-        h(
-          "tr",
-          { "data-run": run.id },
-          h("td", {}, h("a", { href: `#/run/${run.id}` }, run.name ?? run.id)),
-          h("td", {}, run.tool_id),
-          h(
-            "td",
-            { class: `status status-${run.status}` },
-            run.status,
-            run.status === "running" && run.progress ? ` ${Math.round(run.progress.fraction * 100)}%` : ""
-          ),
-          h("td", { class: "hide-narrow" }, inputLabel(run)),
-          h("td", { class: "hide-narrow" }, formatTime(run.created_at)),
-          h("td", { class: "hide-narrow" }, formatTime(run.finished_at))
-        )
-      )
-    )
+    body.replaceChildren(...page.items.map(runRow))
     if (page.items.length === 0) body.append(h("tr", {}, h("td", { colspan: 6, class: "muted" }, "No runs yet. Start one under New run.")))
   }
 
@@ -96,7 +99,42 @@ export const renderRuns: Page = main => {
     ),
     h("div", { class: "row" }, prev, pageInfo, more)
   )
-  void load()
-  const timer = setInterval(() => void load(), REFRESH_MS)
-  return () => clearInterval(timer)
+  const matchesFilter = (run: RunWire) => (!status.value || run.status === status.value) && (!tool.value.trim() || run.tool_id === tool.value.trim())
+  const onChange = (run: RunWire) => {
+    const row = body.querySelector(`tr[data-run="${CSS.escape(run.id)}"]`)
+    if (row && matchesFilter(run)) row.replaceWith(runRow(run))
+    else if (row || (cursors.length === 1 && matchesFilter(run))) void load()
+  }
+
+  let source: EventSource | null = null
+  let closed = false
+  let reopened = 0
+  /** Opens the run-changes stream with a fresh token; on `ready` (joined) the list is reloaded, so no change is missed. */
+  const openFeed = async () => {
+    const token = await guarded(() => api().runChangesToken())
+    if (!token || closed) return
+    const es = new EventSource(token.streamUrl)
+    source = es
+    es.addEventListener("ready", () => {
+      reopened = 0
+      liveState.textContent = "Live."
+      void load()
+    })
+    es.addEventListener("run", m => onChange(JSON.parse((m as MessageEvent<string>).data)))
+    es.onerror = () => {
+      if (source !== es) return
+      liveState.textContent = "Connection lost; reconnecting…"
+      if (es.readyState !== EventSource.CLOSED) return
+      es.close()
+      source = null
+      if (++reopened > 30) return void (liveState.textContent = "Live updates keep failing; reload the page to retry.")
+      setTimeout(() => void (closed || openFeed()), Math.min(10_000, 500 * reopened))
+    }
+  }
+  main.append(liveState)
+  void load().then(openFeed)
+  return () => {
+    closed = true
+    source?.close()
+  }
 }

@@ -3,7 +3,7 @@ import { ApiError } from "../api-error.js"
 import { LogStream, type RunEvent } from "../../../core/logs/log-stream.js"
 import { makeRunEventFanout, type RunEventFanout } from "../../../core/logs/run-event-fanout.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
-import { createSseResponse, encodeSseEvent } from "../sse.js"
+import { createSseResponse, encodeSseEvent, type SseOptions } from "../sse.js"
 import { eventToWire } from "../wire.js"
 import { ownRun } from "./access.js"
 import { afterParam, intParam } from "./query-params.js"
@@ -52,38 +52,38 @@ export const fanoutOf = (ctx: ApiContext): Promise<RunEventFanout> => {
   return fanout
 }
 
+/** The server's event-stream settings for one SSE response (retry, heartbeat, metrics, Node body). */
+export const sseOptionsOf = (ctx: ApiContext): SseOptions => ({
+  retryMs: ctx.settings.sseRetryMs,
+  heartbeatMs: ctx.settings.sseHeartbeatMs,
+  onOpen: ctx.metrics.sseClientOpened,
+  onClose: ctx.metrics.sseClientClosed,
+  node: ctx.event.runtime?.node !== undefined
+})
+
 /** SSE of a run's events (resumable with Last-Event-ID); shared by the runs and monitors routes. */
 export const streamRunEvents = async (ctx: ApiContext) => {
   const run = await ownRun(ctx, ctx.event.context.params?.id)
   const after = afterParam(ctx.event.req.headers, ctx.event.url)
   if ((await resumePoint(ctx, run.id, after)) === "ended") return new Response(null, { status: 204 })
   const fanout = await fanoutOf(ctx)
-  return createSseResponse(
-    sink => {
-      const handle = fanout.attach(run.id, after, {
-        deliver: events => {
-          const more = sink.write(events.length === 1 ? wireBytes(events[0]!) : Buffer.concat(events.map(wireBytes)))
-          if (events[events.length - 1]!.type === "end") {
-            handle.detach()
-            sink.end()
-          }
-          return more
-        },
-        fail: error => {
+  return createSseResponse(sink => {
+    const handle = fanout.attach(run.id, after, {
+      deliver: events => {
+        const more = sink.write(events.length === 1 ? wireBytes(events[0]!) : Buffer.concat(events.map(wireBytes)))
+        if (events[events.length - 1]!.type === "end") {
           handle.detach()
-          sink.fail(`${error.code}: ${error.message}`)
+          sink.end()
         }
-      })
-      return { resume: handle.resume, cancel: handle.detach }
-    },
-    {
-      retryMs: ctx.settings.sseRetryMs,
-      heartbeatMs: ctx.settings.sseHeartbeatMs,
-      onOpen: ctx.metrics.sseClientOpened,
-      onClose: ctx.metrics.sseClientClosed,
-      node: ctx.event.runtime?.node !== undefined
-    }
-  )
+        return more
+      },
+      fail: error => {
+        handle.detach()
+        sink.fail(`${error.code}: ${error.message}`)
+      }
+    })
+    return { resume: handle.resume, cancel: handle.detach }
+  }, sseOptionsOf(ctx))
 }
 
 /** GET /v1/runs/:id/logs (pages) and /v1/runs/:id/logs/stream (SSE). */

@@ -1,6 +1,7 @@
 import { Schema } from "effect"
 import { ExpectedStreamFields, expectedStreams, streamId, streamLabel, type StreamKey } from "../../monitors/expected-streams.js"
 import { MonitorSourceFields } from "../../monitors/monitor-params.js"
+import { createBusCheckCounter, describeWindow, type StreamTally } from "../../monitors/bus-check-counter.js"
 import { type MonitorTable, tableData } from "../../monitors/monitor-table.js"
 import { runMonitor } from "../../monitors/run-monitor.js"
 import { csvChunks } from "../shared/csv-table.js"
@@ -21,7 +22,7 @@ type Params = typeof Params.Type
 /** The live table of a closed window: every stream's total and window counts, window rate, and missing expected streams. */
 const windowTable = (
   title: string,
-  tallies: ReadonlyArray<Tally>,
+  tallies: ReadonlyArray<StreamTally>,
   expected: ReadonlyArray<StreamKey>,
   expectedIds: ReadonlySet<number>,
   windowS: number
@@ -44,16 +45,6 @@ const windowTable = (
   return { title, columns: ["stream", "frames", "window", "rate_hz", "windows_seen", "expected", "flag"], rows }
 }
 
-interface Tally {
-  readonly bus: number
-  readonly address: number
-  frames: number
-  windowFrames: number
-  windowsSeen: number
-  firstNs: number
-  lastNs: number
-}
-
 /** can-bus-check: per (bus, address) counts and rates over windows, flagging expected streams that are missing. */
 export const canBusCheck = defineMonitor({
   id: ID,
@@ -74,49 +65,27 @@ export const canBusCheck = defineMonitor({
       const p: Params = ctx.params
       const expected = expectedStreams(p)
       const expectedIds = new Set(expected.map(s => streamId(s.bus, s.address)))
-      const tallies = new Map<number, Tally>()
-      const windows: Array<{ start_s: number; frames: number; streams: number; missing: string[] }> = []
-      let windowStart: number | undefined
-      let t0: number | undefined
-      let windowFrames = 0
-      const closeWindow = () => {
-        const seen = [...tallies.values()].filter(t => t.windowFrames > 0)
-        const missing = expected.filter(s => !(tallies.get(streamId(s.bus, s.address))?.windowFrames ?? 0)).map(streamLabel)
-        const start = (windowStart! - t0!) / 1e9
-        windows.push({ start_s: start, frames: windowFrames, streams: seen.length, missing })
-        for (const t of seen) t.windowsSeen++
-        const span = `${start.toFixed(1)}–${(start + p.window_s).toFixed(1)} s`
-        ctx.log(
-          missing.length > 0 ? "warn" : "info",
-          `window ${span}: ${windowFrames} frames (${(windowFrames / p.window_s).toFixed(1)}/s) on ${seen.length} streams; missing: ${missing.length > 0 ? missing.join(", ") : "none"}`,
-          tableData(windowTable(`${ID} window ${span}`, [...tallies.values()], expected, expectedIds, p.window_s))
-        )
-        for (const t of seen) {
-          t.windowFrames = 0
-        }
-        windowFrames = 0
-      }
-      const result = await runMonitor(ctx, ID, async batch => {
-        for (const f of batch) {
-          t0 ??= f.timeNs
-          windowStart ??= f.timeNs
-          while (f.timeNs >= windowStart + p.window_s * 1e9) {
-            closeWindow()
-            windowStart += p.window_s * 1e9
-          }
-          const id = streamId(f.src, f.address)
-          if (p.only_expected && !expectedIds.has(id)) continue
-          let t = tallies.get(id)
-          if (!t) tallies.set(id, (t = { bus: f.src, address: f.address, frames: 0, windowFrames: 0, windowsSeen: 0, firstNs: f.timeNs, lastNs: f.timeNs }))
-          t.frames++
-          t.windowFrames++
-          t.lastNs = f.timeNs
-          windowFrames++
+      const windows: Array<{ start_s: number; frames: number; streams: number; missing: ReadonlyArray<string> }> = []
+      const counter = createBusCheckCounter({
+        windowS: p.window_s,
+        expected,
+        onlyExpected: p.only_expected,
+        onWindow: w => {
+          windows.push({ start_s: w.startS, frames: w.frames, streams: w.streams, missing: w.missing })
+          const span = `${w.startS.toFixed(1)}–${(w.startS + p.window_s).toFixed(1)} s`
+          ctx.log(
+            w.missing.length > 0 ? "warn" : "info",
+            describeWindow(w, p.window_s),
+            tableData(windowTable(`${ID} window ${span}`, w.tallies, expected, expectedIds, p.window_s))
+          )
         }
       })
-      if (windowStart !== undefined && windowFrames > 0) closeWindow()
+      const result = await runMonitor(ctx, ID, async batch => counter.add(batch))
+      counter.finish()
+      const t0 = counter.firstNs()
+      const tallies = new Map(counter.streams().map(t => [streamId(t.bus, t.address), t]))
       const spanS = t0 === undefined ? 0 : Math.max(...[...tallies.values()].map(t => t.lastNs), t0) / 1e9 - t0 / 1e9
-      const rows = [...tallies.values()].sort((a, b) => a.bus - b.bus || a.address - b.address)
+      const rows: StreamTally[] = [...counter.streams()]
       for (const s of expected)
         if (!tallies.has(streamId(s.bus, s.address))) rows.push({ ...s, frames: 0, windowFrames: 0, windowsSeen: 0, firstNs: NaN, lastNs: NaN })
       const columns = ["bus", "address", "frames", "rate_hz", "windows_seen", "first_s", "last_s", "expected"]
