@@ -1,5 +1,5 @@
 import type { RunRecord, RunStatus } from "../core/executor/executor.js"
-import type { RunEvent } from "../core/logs/log-stream.js"
+import type { RunEvent } from "../core/run-events/log-stream.js"
 import { hintFor } from "../core/hints.js"
 import { cliHints } from "./cli-hints.js"
 import { ExitCode } from "./cli-error.js"

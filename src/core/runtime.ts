@@ -10,9 +10,9 @@ import type { Executor } from "./executor/executor.js"
 import { makeRunServiceLayer, type RunServiceOptions } from "./executor/executor-live.js"
 import { RunQueue } from "./executor/run-queue.js"
 import { ToolRunner } from "./executor/tool-runner.js"
-import { EventBus } from "./logs/event-bus.js"
-import type { LogStream } from "./logs/log-stream.js"
-import { LogStreamLive } from "./logs/log-stream-live.js"
+import { EventBus } from "./run-events/event-bus.js"
+import type { LogStream } from "./run-events/log-stream.js"
+import { LogStreamLive } from "./run-events/log-stream-live.js"
 import type { ToolRegistry } from "./registry/tool-registry.js"
 import { ToolRegistryLive, type ToolSources } from "./registry/tool-registry-live.js"
 import type { RunStore } from "./store/run-store.js"
@@ -51,7 +51,7 @@ export interface CtsLayerOverrides {
   readonly runStore?: Layer.Layer<RunStore, unknown, CtsConfig>
   /** Default: from the config's `artifacts` — `layerLocal` (`artifacts/local-artifact-store.ts`) or S3 for `s3://bucket/prefix` (`artifacts/artifact-store-layer.ts`). */
   readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore>
-  /** Default `EventBus.layerStore()` (`logs/event-bus.ts`). */
+  /** Default `EventBus.layerStore()` (`run-events/event-bus.ts`). */
   readonly eventBus?: Layer.Layer<EventBus, unknown, CtsConfig | RunStore>
   /** Default `RunQueue.layerMemory` (`executor/run-queue.ts`). */
   readonly runQueue?: Layer.Layer<RunQueue, unknown, CtsConfig>

@@ -27,7 +27,7 @@ export const LAYERS: ReadonlyArray<Layer> = [
   /** Persistence port and its layers. */
   { name: "store", paths: ["src/core/store/"] },
   /** Core services over the store: artifacts, run events, tool registry, tools and monitors. */
-  { name: "services", paths: ["src/core/artifacts/", "src/core/logs/", "src/core/registry/", "src/core/tools/", "src/core/monitors/"] },
+  { name: "services", paths: ["src/core/artifacts/", "src/core/run-events/", "src/core/registry/", "src/core/tools/", "src/core/monitors/"] },
   /** Runs: RunService (Executor), RunQueue, ToolRunner, worker threads. */
   { name: "runs", paths: ["src/core/executor/"] },
   /** The composition root and what reads every service. */

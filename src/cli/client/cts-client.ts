@@ -1,6 +1,6 @@
 import type { ArtifactMeta } from "../../core/artifacts/artifact-store.js"
 import type { CancelOutcome, RunRecord, RunStatus } from "../../core/executor/executor.js"
-import type { RunEvent } from "../../core/logs/log-stream.js"
+import type { RunEvent } from "../../core/run-events/log-stream.js"
 import type { ToolInfo } from "../../core/registry/tool-registry.js"
 
 /** A run's input as the CLI names it. */

@@ -1,5 +1,5 @@
 import type { InputRef, RunRecord, RunStatus } from "../../core/executor/executor.js"
-import type { RunEvent } from "../../core/logs/log-stream.js"
+import type { RunEvent } from "../../core/run-events/log-stream.js"
 import type { ToolInfo } from "../../core/registry/tool-registry.js"
 import type { LogData, LogLevel, ToolInputSpec, ToolOutputSpec } from "../../core/tools/define-tool.js"
 import type { ArtifactView } from "./cts-client.js"
