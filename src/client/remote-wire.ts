@@ -1,7 +1,7 @@
-import type { InputRef, RunRecord, RunStatus } from "../../core/executor/executor.js"
-import type { RunEvent } from "../../core/run-events/log-stream.js"
-import type { ToolInfo } from "../../core/registry/tool-registry.js"
-import type { LogData, LogLevel, ToolInputSpec, ToolOutputSpec } from "../../core/tools/define-tool.js"
+import type { InputRef, RunRecord, RunStatus } from "../core/executor/executor.js"
+import type { RunEvent } from "../core/run-events/log-stream.js"
+import type { ToolInfo } from "../core/registry/tool-registry.js"
+import type { LogData, LogLevel, ToolInputSpec, ToolOutputSpec } from "../core/tools/define-tool.js"
 import type { ArtifactView } from "./cts-client.js"
 
 type Wire = Record<string, any>
