@@ -73,3 +73,5 @@ export type { CtsClient as RunClient, ClientSubmit, ClientInput, ArtifactView, D
 export { createHttpClient } from "./client/http-client.js"
 export type { HttpClient, HttpClientOptions } from "./client/http-client.js"
 export { CtsApiError } from "./client/api-error.js"
+export { layerMemory as runStoreLayerMemory, createMemoryRunDatabase } from "./core/store/memory-run-store.js"
+export type { MemoryRunDatabase, MemoryRunStoreOptions } from "./core/store/memory-run-store.js"

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { ArtifactMeta } from "../../src/core/artifacts/artifact-store.js"
 import type { RunRecord } from "../../src/core/executor/executor.js"
 import type { RunEvent } from "../../src/core/run-events/log-stream.js"
+import { createMemoryRunDatabase, layerMemory } from "../../src/core/store/memory-run-store.js"
 import { RunStorePostgres } from "../../src/core/store/pg-run-store.js"
 import { NO_LEASE_EXPIRY, RunStore, type RunStoreService } from "../../src/core/store/run-store.js"
 import { RunStoreSqlite } from "../../src/core/store/sqlite-run-store.js"
@@ -22,6 +23,13 @@ const sqlite: Backend = {
   setup: async () => {
     const tmp = tempDir("store-contract")
     return { layer: () => RunStoreSqlite.pipe(Layer.provide(testConfigLayer(path.join(tmp.dir, "data")))), teardown: async () => tmp.cleanup() }
+  }
+}
+const memory: Backend = {
+  name: "memory",
+  setup: async () => {
+    const database = createMemoryRunDatabase()
+    return { layer: () => layerMemory({ database }), teardown: async () => {} }
   }
 }
 const pg = pgUrl()
@@ -73,7 +81,7 @@ const log = (runId: string, seq: number, message: string): RunEvent => ({
   message
 })
 
-for (const backend of [sqlite, postgres]) {
+for (const backend of [sqlite, postgres, memory]) {
   describe.skipIf(backend === postgres && !pg)(`RunStore contract on ${backend.name}`, () => {
     let scope: Scope.CloseableScope
     let teardown: () => Promise<void>

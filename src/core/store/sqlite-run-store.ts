@@ -134,7 +134,6 @@ export const makeSqlRunStore = (dialect: SqlDialect) =>
         )
       },
 
-
       insertArtifact: (meta: ArtifactMeta) =>
         query(
           `INSERT INTO artifacts (id, key, run_id, name, size, sha256, content_type, created_at, partial, metadata)
