@@ -3,6 +3,7 @@ import type { ArtifactStore } from "./artifacts/artifact-store.js"
 import { ArtifactStoreFromConfig } from "./artifacts/artifact-store-layer.js"
 import type { ArtifactFiles } from "./artifacts/local-artifact-store.js"
 import { type Retention, RetentionLive } from "./artifacts/retention.js"
+import { SignedLinks } from "./artifacts/signed-links.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
 import { resolveConfig } from "./config-defaults.js"
 import { SystemError, isCtsError, type CtsError } from "./errors.js"
@@ -30,7 +31,7 @@ export interface CtsLayerOptions extends Partial<CtsConfigShape> {
 }
 
 /** Every service `makeCtsLayer` provides. */
-export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | ArtifactFiles | LogStream | RunStore | Retention
+export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | ArtifactFiles | LogStream | RunStore | Retention | SignedLinks
 
 const asCtsError = (e: unknown): CtsError =>
   isCtsError(e) ? e : new SystemError({ code: "startup_failed", message: `cts-lite could not start: ${e instanceof Error ? e.message : String(e)}` })
@@ -43,14 +44,15 @@ export const CtsConfigLive = (
 
 /**
  * Replacement layers for the ports of `makeCtsLayer` (each optional; the embedded default is named).
- * A layer may need `CtsConfig`; the artifact store and the event bus may also need `RunStore`;
+ * A layer may need `CtsConfig`; the artifact store and the event bus may also need `RunStore`, the
+ * artifact store `SignedLinks`;
  * the tool runner may need `ArtifactStore`. Scale-out layers (Postgres, S3, BullMQ, Redis) plug in here.
  */
 export interface CtsLayerOverrides {
   /** Default: from the config's `store` — `layerSqlite()` (`store/sqlite-run-store.ts`) or PostgreSQL for a `postgres://` URL (`store/run-store-layer.ts`). */
   readonly runStore?: Layer.Layer<RunStore, unknown, CtsConfig>
   /** Default: from the config's `artifacts` — `layerLocal` (`artifacts/local-artifact-store.ts`) or S3 for `s3://bucket/prefix` (`artifacts/artifact-store-layer.ts`). */
-  readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore>
+  readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore | SignedLinks>
   /** Default `EventBus.layerStore()` (`run-events/event-bus.ts`). */
   readonly eventBus?: Layer.Layer<EventBus, unknown, CtsConfig | RunStore>
   /** Default `RunQueue.layerMemory` (`executor/run-queue.ts`). */
@@ -75,10 +77,11 @@ export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerO
   const registry = Layer.unwrapEffect(Effect.map(CtsConfig, c => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))).pipe(Layer.provide(configLayer))
   const runStore = port(overrides.runStore ?? RunStoreFromConfig).pipe(Layer.provide(configLayer))
   const withStore = Layer.merge(configLayer, runStore)
-  const artifacts = port(overrides.artifactStore ?? ArtifactStoreFromConfig).pipe(Layer.provide(withStore))
+  const links = SignedLinks.layer.pipe(Layer.provide(configLayer))
+  const artifacts = port(overrides.artifactStore ?? ArtifactStoreFromConfig).pipe(Layer.provide(Layer.merge(withStore, links)))
   const bus = port(overrides.eventBus ?? EventBus.layerStore()).pipe(Layer.provide(withStore))
   const logs = LogStreamLive().pipe(Layer.provide(Layer.merge(runStore, bus)))
-  const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs)
+  const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs, links)
   const queue = port(overrides.runQueue ?? RunQueue.layerMemory).pipe(Layer.provide(configLayer))
   const runner = port(overrides.toolRunner ?? ToolRunner.layerWorkerThreads).pipe(Layer.provide(Layer.merge(configLayer, artifacts)))
   const executor = makeRunServiceLayer(overrides.runService).pipe(Layer.provide(Layer.mergeAll(base, queue, runner)))

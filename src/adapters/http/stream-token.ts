@@ -1,7 +1,6 @@
-import { Effect } from "effect"
+import { Effect, Either } from "effect"
 import type { H3Event } from "h3"
-import { signToken, verifyToken } from "../../core/artifacts/signed-token.js"
-import { CtsConfig } from "../../core/config.js"
+import { NOT_STREAM_TOKEN, SignedLinks, type StreamGrant } from "../../core/artifacts/signed-links.js"
 import { isCtsError } from "../../core/errors.js"
 import { ApiError, notFound } from "./api-error.js"
 import type { Principal } from "./auth.js"
@@ -10,23 +9,12 @@ import { runCore, type CtsRuntime } from "./route-kit.js"
 /** Lifetime of a stream token: long enough to open (and reopen) an EventSource, short enough to leak little. */
 export const STREAM_TOKEN_TTL_SECONDS = 300
 
-const PREFIX = "stream:"
-
-/** Stream tokens use their own HMAC key, derived from the signing key, so they never verify as artifact download tokens (nor the reverse). */
-const streamKey = (signingKey: string) => `${signingKey}\u0000stream-token`
-
-const signingKeyOf = (runtime: CtsRuntime) =>
+/** A token that opens the event stream of `runId` as `principalId` until it expires (a browser `EventSource` cannot send headers). */
+export const issueStreamToken = (runtime: CtsRuntime, principalId: string, runId: string, ttlSeconds = STREAM_TOKEN_TTL_SECONDS) =>
   runCore(
     runtime,
-    Effect.map(CtsConfig, c => c.signingKey)
+    Effect.flatMap(SignedLinks, links => links.signStream({ runId, principalId }, ttlSeconds))
   )
-
-/** A token that opens the event stream of `runId` as `principalId` until it expires (a browser `EventSource` cannot send headers). */
-export const issueStreamToken = async (runtime: CtsRuntime, principalId: string, runId: string, ttlSeconds = STREAM_TOKEN_TTL_SECONDS) => {
-  const expiresAtMs = Date.now() + ttlSeconds * 1000
-  const token = signToken(streamKey(await signingKeyOf(runtime)), `${PREFIX}${runId}:${principalId}`, expiresAtMs)
-  return { token, expiresAt: new Date(Math.floor(expiresAtMs / 1000) * 1000).toISOString() }
-}
 
 const refused = (code: string, message: string) =>
   new ApiError(401, code, message, { suggestedAction: "Ask for a new stream token (POST /v1/runs/:id/stream-token) and reconnect with it." })
@@ -37,16 +25,15 @@ const refused = (code: string, message: string) =>
  */
 export const streamTokenPrincipal = async (runtime: CtsRuntime, event: H3Event): Promise<Principal> => {
   const token = event.url.searchParams.get("token") ?? ""
-  let id: string
-  try {
-    id = verifyToken(streamKey(await signingKeyOf(runtime)), token)
-  } catch (error) {
+  const verified = await runtime.runPromise(Effect.either(Effect.flatMap(SignedLinks, links => links.verifyStream(token))))
+  if (Either.isLeft(verified)) {
+    const error = verified.left
     if (isCtsError(error) && error.code === "token_expired") throw refused("token_expired", "The stream token has expired.")
+    if (error.message === NOT_STREAM_TOKEN) throw refused("invalid_token", "The token is not a stream token.")
     throw refused("invalid_token", "The stream token is malformed or its signature does not match.")
   }
+  const grant: StreamGrant = verified.right
   const runId = String(event.context.params?.id ?? "")
-  const colon = id.indexOf(":", PREFIX.length)
-  if (!id.startsWith(PREFIX) || colon < 0) throw refused("invalid_token", "The token is not a stream token.")
-  if (id.slice(PREFIX.length, colon) !== runId) throw notFound("run", runId)
-  return { id: id.slice(colon + 1), via: "stream-token" }
+  if (grant.runId !== runId) throw notFound("run", runId)
+  return { id: grant.principalId, via: "stream-token" }
 }

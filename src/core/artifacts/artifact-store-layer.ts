@@ -5,8 +5,9 @@ import type { RunStore } from "../store/run-store.js"
 import type { ArtifactStore } from "./artifact-store.js"
 import { ArtifactStoreLocal, type ArtifactFiles } from "./local-artifact-store.js"
 import { ArtifactStoreS3 } from "./s3-artifact-store.js"
+import type { SignedLinks } from "./signed-links.js"
 
 /** The ArtifactStore the config's `artifacts` names: S3 for `s3://…`, else files under the data dir. */
-export const ArtifactStoreFromConfig: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.unwrapEffect(
+export const ArtifactStoreFromConfig: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.unwrapEffect(
   Effect.map(CtsConfig, config => (config.artifacts?.startsWith("s3://") ? ArtifactStoreS3 : ArtifactStoreLocal))
 )
