@@ -28,6 +28,8 @@ export interface CtsLayerOptions extends Partial<CtsConfigShape> {
   readonly extraToolModules?: ReadonlyArray<string>
   /** Where `CTS_*` variables are read from (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** The `[core]` table of a config file (parsed TOML or JSON, checked when read); a set `CTS_*` variable wins over it. */
+  readonly coreFile?: unknown
 }
 
 /** Every service `makeCtsLayer` provides. */
@@ -36,11 +38,12 @@ export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | Ar
 const asCtsError = (e: unknown): CtsError =>
   isCtsError(e) ? e : new SystemError({ code: "startup_failed", message: `cts-lite could not start: ${e instanceof Error ? e.message : String(e)}` })
 
-/** CtsConfig from `resolveConfig(options)` (explicit values, then `CTS_*` env vars, then defaults). */
+/** CtsConfig from `resolveConfig(options, env, coreFile)` (explicit values, then `CTS_*` env vars, then the file's `[core]` table, then defaults). */
 export const CtsConfigLive = (
   options: Partial<CtsConfigShape> = {},
-  env: Readonly<Record<string, string | undefined>> = process.env
-): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env), catch: asCtsError }))
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  coreFile?: unknown
+): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env, coreFile), catch: asCtsError }))
 
 /**
  * Replacement layers for the ports of `makeCtsLayer` (each optional; the embedded default is named).
@@ -71,8 +74,8 @@ export interface CtsLayerOverrides {
  * and marks their runs `interrupted`.
  */
 export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerOverrides = {}): Layer.Layer<CtsServices, CtsError> => {
-  const { extraToolModules = [], env = process.env, ...config } = options
-  const configLayer = CtsConfigLive(config, env)
+  const { extraToolModules = [], env = process.env, coreFile, ...config } = options
+  const configLayer = CtsConfigLive(config, env, coreFile)
   const port = <A, R>(layer: Layer.Layer<A, unknown, R>) => layer.pipe(Layer.mapError(asCtsError))
   const registry = Layer.unwrapEffect(Effect.map(CtsConfig, c => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))).pipe(Layer.provide(configLayer))
   const runStore = port(overrides.runStore ?? RunStoreFromConfig).pipe(Layer.provide(configLayer))

@@ -15,14 +15,7 @@ export const LAYERS: ReadonlyArray<Layer> = [
   /** Settings read once, version, error wording. */
   {
     name: "config",
-    paths: [
-      "src/core/config.ts",
-      "src/core/config-defaults.ts",
-      "src/core/read-limits-env.ts",
-      "src/core/version.ts",
-      "src/core/hints.ts",
-      "src/core/backends-env.ts"
-    ]
+    paths: ["src/core/config.ts", "src/core/config-defaults.ts", "src/core/config-source.ts", "src/core/version.ts", "src/core/hints.ts"]
   },
   /** Persistence port and its layers. */
   { name: "store", paths: ["src/core/store/"] },
