@@ -50,7 +50,11 @@ describe("core settings from CTS_* variables over the [core] table of a config f
   it("names the file key or the variable of a bad value and what it accepts", () => {
     const dataDir = path.join(tmp.dir, "bad")
     const fromFile = refusal(() => resolveConfig({}, { ...key, CTS_DATA_DIR: dataDir }, { concurrency: "two" }))
-    expect(fromFile).toMatchObject({ code: "invalid_config", message: '[core].concurrency="two" is not a positive integer', details: { variable: "[core].concurrency" } })
+    expect(fromFile).toMatchObject({
+      code: "invalid_config",
+      message: '[core].concurrency="two" is not a positive integer',
+      details: { variable: "[core].concurrency" }
+    })
     const fromEnv = refusal(() => resolveConfig({}, { ...key, CTS_DATA_DIR: dataDir, CTS_S3_FORCE_PATH_STYLE: "maybe" }))
     expect(fromEnv.message).toBe('CTS_S3_FORCE_PATH_STYLE="maybe" is not true or false')
     expect(fromEnv.suggestedAction).toBe("Set CTS_S3_FORCE_PATH_STYLE to true or false, or unset it to use the default")
