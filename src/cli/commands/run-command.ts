@@ -157,9 +157,17 @@ export const runCommand = defineCommand({
       )
     }
 
-    const submitted = await client.submit({ toolId: tool.id, params, input, name: args.name, timeoutMs }).catch(async (error: unknown) => {
-      throw await withUploadHint(client, input, error)
-    })
+    const submitted = await client
+      .submit({
+        toolId: tool.id,
+        params,
+        input,
+        ...(args.name !== undefined ? { name: args.name } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {})
+      })
+      .catch(async (error: unknown) => {
+        throw await withUploadHint(client, input, error)
+      })
     const wait = client.mode === "embedded" || args.wait === true || args.follow === true || outDir !== null
     if (!wait) {
       if (out.json) out.printJson({ run: runJson(submitted), artifacts: [], files: [] })
