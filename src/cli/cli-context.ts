@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util"
 import { type CliError, ExitCode, toCliError } from "./cli-error.js"
-import type { CtsClient } from "./client/cts-client.js"
+import type { CtsClient } from "../client/cts-client.js"
 import { createOutput, type Output } from "./output.js"
 import { resolveSettings, type CliSettings, type GlobalFlags } from "./settings.js"
 
@@ -54,8 +54,12 @@ export const commandEnv = (): { readonly settings: CliSettings; readonly out: Ou
 export const openClient = async (settings: CliSettings): Promise<CtsClient> => {
   const client =
     settings.server === null
-      ? await (await import("./client/embedded-client.js")).createEmbeddedClient()
-      : (await import("./client/remote-client.js")).createRemoteClient({ baseUrl: settings.server, token: settings.token })
+      ? await (await import("../client/embedded-client.js")).createEmbeddedClient()
+      : (await import("../client/remote-client.js")).createRemoteClient({
+          baseUrl: settings.server,
+          token: settings.token,
+          mapError: (await import("./api-error-exit.js")).cliErrorFromApi
+        })
   openClients.push(client)
   return client
 }

@@ -21,7 +21,7 @@ export interface CliErrorInit {
   readonly category: CliErrorCategory
   readonly code: string
   readonly message: string
-  readonly suggestedAction?: string
+  readonly suggestedAction?: string | undefined
   readonly details?: unknown
   readonly exitCode?: ExitCode
 }

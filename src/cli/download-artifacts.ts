@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import type { ArtifactView, CtsClient } from "./client/cts-client.js"
+import type { ArtifactView, CtsClient } from "../client/cts-client.js"
 import { refuseOverwrite, safeFileName, writeFileSafely } from "./files.js"
 
 /** Safe, distinct file names for a set of artifacts (`name`, `name-2`, … on collisions). */

@@ -1,4 +1,4 @@
-import type { RunEvent } from "../core/logs/log-stream.js"
+import type { RunEvent } from "../core/run-events/log-stream.js"
 import { type MonitorTable, tableOfData, type TableCell } from "../core/monitors/monitor-table.js"
 import { type Palette, renderTable } from "./output.js"
 import { formatEvent } from "./present.js"

@@ -1,9 +1,9 @@
 import type { RunRecord, RunStatus } from "../core/executor/executor.js"
-import type { RunEvent } from "../core/logs/log-stream.js"
+import type { RunEvent } from "../core/run-events/log-stream.js"
 import { hintFor } from "../core/hints.js"
 import { cliHints } from "./cli-hints.js"
 import { ExitCode } from "./cli-error.js"
-import type { ArtifactView } from "./client/cts-client.js"
+import type { ArtifactView } from "../client/cts-client.js"
 import { durationSeconds, formatBytes, type Output, type Palette } from "./output.js"
 
 /** Exit code for a finished run's status. */

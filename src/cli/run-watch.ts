@@ -1,7 +1,7 @@
 import type { RunRecord } from "../core/executor/executor.js"
 import { isTerminalStatus } from "../model/run.js"
 import { onInterrupt } from "./cli-context.js"
-import type { CtsClient } from "./client/cts-client.js"
+import type { CtsClient } from "../client/cts-client.js"
 import type { Output } from "./output.js"
 import { createLiveTableView, liveTablesEnabled } from "./live-table.js"
 import { formatEvent } from "./present.js"

@@ -6,8 +6,8 @@ import { usageError } from "./cli-error.js"
 
 /** Flags every command accepts. */
 export interface GlobalFlags {
-  readonly server?: string
-  readonly token?: string
+  readonly server?: string | undefined
+  readonly token?: string | undefined
   readonly embedded?: boolean
   readonly json?: boolean
 }

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto"
 import { chmodSync, readFileSync, writeFileSync } from "node:fs"
 import { availableParallelism, homedir } from "node:os"
 import path from "node:path"
+import { Option } from "effect"
 import { DEFAULT_MIN_FREE_BYTES, type CtsConfigShape } from "./config.js"
 import { SystemError, ValidationError } from "./errors.js"
-import { backendsFromEnv } from "./backends-env.js"
-import { readLimitsFromEnv } from "./read-limits-env.js"
+import { artifactsRule, checkSetting, queueRule, readCoreSettings, storeRule, type CoreSettings } from "./config-source.js"
 import { ensurePrivateDir } from "./util/private-files.js"
 
 /** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
@@ -43,32 +43,16 @@ export const CONFIG_ENV_VARS = {
 
 type Env = Readonly<Record<string, string | undefined>>
 
-const badEnv = (name: string, value: string, expected: string) =>
-  new ValidationError({
-    code: "invalid_config",
-    message: `${name}=${JSON.stringify(value)} is not ${expected}`,
-    suggestedAction: `Set ${name} to ${expected}, or unset it to use the default`,
-    details: { variable: name }
-  })
-
-const positiveNumber = (env: Env, name: string, integer: boolean): number | undefined => {
-  const raw = env[name]?.trim()
-  if (raw === undefined || raw === "") return undefined
-  const n = Number(raw)
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
-    throw badEnv(name, raw, integer ? "a positive integer" : "a positive number")
-  }
-  return n
-}
-
-/** The default data dir: `CTS_DATA_DIR`, else `$XDG_DATA_HOME/cts-lite`, else `~/.local/share/cts-lite`. */
-export const defaultDataDir = (env: Env = process.env): string => {
-  const explicit = env.CTS_DATA_DIR?.trim()
+const dataDirFrom = (explicit: string | undefined, xdg: string | undefined): string => {
   if (explicit) return path.resolve(explicit)
-  const xdg = env.XDG_DATA_HOME?.trim()
   const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(homedir(), ".local", "share")
   return path.join(base, "cts-lite")
 }
+
+/** The default data dir: `CTS_DATA_DIR`, else `$XDG_DATA_HOME/cts-lite`, else `~/.local/share/cts-lite`. */
+export const defaultDataDir = (env: Env = process.env): string => dataDirFrom(env.CTS_DATA_DIR?.trim(), env.XDG_DATA_HOME?.trim())
+
+const dataDirOf = (settings: CoreSettings): string => dataDirFrom(Option.getOrUndefined(settings.dataDir), Option.getOrUndefined(settings.xdgDataHome))
 
 /** Reads the signing key persisted in `dataDir`, creating it (mode 0600) on first use. */
 export const loadOrCreateSigningKey = (dataDir: string): string => {
@@ -103,19 +87,19 @@ export const loadOrCreateSigningKey = (dataDir: string): string => {
 const withLogReadLimits = (limits: CtsConfigShape["logReadLimits"] & object) => (Object.keys(limits).length > 0 ? { logReadLimits: limits } : {})
 
 /**
- * Builds the full configuration: explicit values win, then `CTS_*` environment variables, then defaults
+ * Builds the full configuration: explicit values win, then `CTS_*` environment variables, then the `[core]`
+ * table of a config file (`file`, read with them through one ConfigProvider, `config-source.ts`), then defaults
  * (data dir under the XDG data home, concurrency = cores, 10 min timeout, no input-root restriction,
  * 256 inputs and 32 GiB of input per run,
  * keep artifacts forever, signing key generated once and kept in the data dir).
  * Throws a ValidationError for a malformed variable, a SystemError when the data dir is unusable.
  */
-export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = process.env): CtsConfigShape => {
-  const dataDir = path.resolve(partial.dataDir ?? defaultDataDir(env))
-  const rootsEnv = env.CTS_INPUT_ROOTS?.trim()
-  const inputRoots = partial.inputRoots !== undefined ? partial.inputRoots : rootsEnv ? rootsEnv.split(path.delimiter).filter(r => r.trim() !== "") : null
-  const timeoutS = positiveNumber(env, "CTS_DEFAULT_TIMEOUT_S", false)
-  const retention = positiveNumber(env, "CTS_RETENTION_DAYS", false)
-  const concurrency = partial.concurrency ?? positiveNumber(env, "CTS_CONCURRENCY", true) ?? availableParallelism()
+export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = process.env, file?: unknown): CtsConfigShape => {
+  const read = readCoreSettings(env, file)
+  const dataDir = path.resolve(partial.dataDir ?? dataDirOf(read))
+  const inputRoots = partial.inputRoots !== undefined ? partial.inputRoots : Option.getOrNull(read.inputRoots)
+  const timeoutS = Option.getOrUndefined(read.defaultTimeoutS)
+  const concurrency = partial.concurrency ?? Option.getOrUndefined(read.concurrency) ?? availableParallelism()
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ValidationError({ code: "invalid_config", message: `concurrency must be a positive integer, got ${concurrency}` })
   }
@@ -123,8 +107,8 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
   if (!(defaultTimeoutMs > 0)) {
     throw new ValidationError({ code: "invalid_config", message: `defaultTimeoutMs must be positive, got ${defaultTimeoutMs}` })
   }
-  const maxInputsPerRun = partial.maxInputsPerRun ?? positiveNumber(env, "CTS_MAX_INPUTS_PER_RUN", true) ?? DEFAULT_MAX_INPUTS_PER_RUN
-  const maxInputBytesPerRun = partial.maxInputBytesPerRun ?? positiveNumber(env, "CTS_MAX_INPUT_BYTES_PER_RUN", true) ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN
+  const maxInputsPerRun = partial.maxInputsPerRun ?? Option.getOrUndefined(read.maxInputsPerRun) ?? DEFAULT_MAX_INPUTS_PER_RUN
+  const maxInputBytesPerRun = partial.maxInputBytesPerRun ?? Option.getOrUndefined(read.maxInputBytesPerRun) ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN
   for (const [name, value] of [
     ["maxInputsPerRun", maxInputsPerRun],
     ["maxInputBytesPerRun", maxInputBytesPerRun]
@@ -133,18 +117,25 @@ export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = 
       throw new ValidationError({ code: "invalid_config", message: `${name} must be a positive integer, got ${value}` })
     }
   }
-  const signingKey = partial.signingKey ?? (env.CTS_SIGNING_KEY?.trim() || loadOrCreateSigningKey(dataDir))
+  const signingKey = partial.signingKey ?? Option.getOrElse(read.signingKey, () => loadOrCreateSigningKey(dataDir))
+  const store = partial.store !== undefined ? checkSetting(storeRule, partial.store, "store") : Option.getOrUndefined(read.store)
+  const artifacts = partial.artifacts !== undefined ? checkSetting(artifactsRule, partial.artifacts, "artifacts") : Option.getOrUndefined(read.artifacts)
+  const queue = partial.queue !== undefined ? checkSetting(queueRule, partial.queue, "queue") : Option.getOrUndefined(read.queue)
+  const s3 = { ...read.s3, ...partial.s3 }
   return {
     dataDir,
     inputRoots: inputRoots === null ? null : inputRoots.map(r => path.resolve(r)),
     concurrency,
     defaultTimeoutMs,
     signingKey,
-    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : (retention ?? null),
+    retentionDays: partial.retentionDays !== undefined ? partial.retentionDays : Option.getOrNull(read.retentionDays),
     maxInputsPerRun,
     maxInputBytesPerRun,
-    minFreeBytes: partial.minFreeBytes ?? positiveNumber(env, "CTS_MIN_FREE_BYTES", true) ?? DEFAULT_MIN_FREE_BYTES,
-    ...withLogReadLimits({ ...readLimitsFromEnv(env), ...partial.logReadLimits }),
-    ...backendsFromEnv(partial, env)
+    minFreeBytes: partial.minFreeBytes ?? Option.getOrUndefined(read.minFreeBytes) ?? DEFAULT_MIN_FREE_BYTES,
+    ...withLogReadLimits({ ...read.logReadLimits, ...partial.logReadLimits }),
+    ...(store !== undefined ? { store } : {}),
+    ...(artifacts !== undefined ? { artifacts } : {}),
+    ...(queue !== undefined ? { queue } : {}),
+    ...(Object.keys(s3).length > 0 ? { s3 } : {})
   }
 }

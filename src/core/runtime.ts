@@ -3,6 +3,7 @@ import type { ArtifactStore } from "./artifacts/artifact-store.js"
 import { ArtifactStoreFromConfig } from "./artifacts/artifact-store-layer.js"
 import type { ArtifactFiles } from "./artifacts/local-artifact-store.js"
 import { type Retention, RetentionLive } from "./artifacts/retention.js"
+import { SignedLinks } from "./artifacts/signed-links.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
 import { resolveConfig } from "./config-defaults.js"
 import { SystemError, isCtsError, type CtsError } from "./errors.js"
@@ -11,10 +12,10 @@ import { makeRunServiceLayer, type RunServiceOptions } from "./executor/executor
 import type { RunQueue } from "./executor/run-queue.js"
 import { RunQueueFromConfig } from "./executor/run-queue-layer.js"
 import { ToolRunner } from "./executor/tool-runner.js"
-import type { EventBus } from "./logs/event-bus.js"
-import { EventBusFromConfig } from "./logs/event-bus-layer.js"
-import type { LogStream } from "./logs/log-stream.js"
-import { LogStreamLive } from "./logs/log-stream-live.js"
+import type { EventBus } from "./run-events/event-bus.js"
+import { EventBusFromConfig } from "./run-events/event-bus-layer.js"
+import type { LogStream } from "./run-events/log-stream.js"
+import { LogStreamLive } from "./run-events/log-stream-live.js"
 import type { ToolRegistry } from "./registry/tool-registry.js"
 import { ToolRegistryLive, type ToolSources } from "./registry/tool-registry-live.js"
 import type { RunStore } from "./store/run-store.js"
@@ -30,6 +31,8 @@ export interface CtsLayerOptions extends Partial<CtsConfigShape> {
   readonly extraToolModules?: ReadonlyArray<string>
   /** Where `CTS_*` variables are read from (default `process.env`). */
   readonly env?: Readonly<Record<string, string | undefined>>
+  /** The `[core]` table of a config file (parsed TOML or JSON, checked when read); a set `CTS_*` variable wins over it. */
+  readonly coreFile?: unknown
 }
 
 /** `CTS_TOOL_MODULES`: extra tool modules, comma-separated (servers and workers sharing runs need the same ones). */
@@ -40,28 +43,41 @@ export const toolModulesFromEnv = (env: Readonly<Record<string, string | undefin
     .filter(Boolean)
 
 /** Every service `makeCtsLayer` provides. */
-export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | ArtifactFiles | LogStream | RunStore | RunQueue | Retention
+export type CtsServices =
+  | CtsConfig
+  | ToolRegistry
+  | ToolSources
+  | Executor
+  | ArtifactStore
+  | ArtifactFiles
+  | LogStream
+  | RunStore
+  | RunQueue
+  | Retention
+  | SignedLinks
 
 const asCtsError = (e: unknown): CtsError =>
   isCtsError(e) ? e : new SystemError({ code: "startup_failed", message: `cts-lite could not start: ${e instanceof Error ? e.message : String(e)}` })
 
-/** CtsConfig from `resolveConfig(options)` (explicit values, then `CTS_*` env vars, then defaults). */
+/** CtsConfig from `resolveConfig(options, env, coreFile)` (explicit values, then `CTS_*` env vars, then the file's `[core]` table, then defaults). */
 export const CtsConfigLive = (
   options: Partial<CtsConfigShape> = {},
-  env: Readonly<Record<string, string | undefined>> = process.env
-): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env), catch: asCtsError }))
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  coreFile?: unknown
+): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env, coreFile), catch: asCtsError }))
 
 /**
  * Replacement layers for the ports of `makeCtsLayer` (each optional; the embedded default is named).
- * A layer may need `CtsConfig`; the artifact store and the event bus may also need `RunStore`;
+ * A layer may need `CtsConfig`; the artifact store and the event bus may also need `RunStore`, the
+ * artifact store `SignedLinks`;
  * the tool runner may need `ArtifactStore`. Scale-out layers (Postgres, S3, BullMQ, Redis) plug in here.
  */
 export interface CtsLayerOverrides {
   /** Default: from the config's `store` — `layerSqlite()` (`store/sqlite-run-store.ts`) or PostgreSQL for a `postgres://` URL (`store/run-store-layer.ts`). */
   readonly runStore?: Layer.Layer<RunStore, unknown, CtsConfig>
   /** Default: from the config's `artifacts` — `layerLocal` (`artifacts/local-artifact-store.ts`) or S3 for `s3://bucket/prefix` (`artifacts/artifact-store-layer.ts`). */
-  readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore>
-  /** Default: `EventBus.layerStore()` (`logs/event-bus.ts`), or Redis pub/sub when the config's `queue` is a `redis://` URL (`logs/redis-event-bus.ts`). */
+  readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore | SignedLinks>
+  /** Default: `EventBus.layerStore()` (`run-events/event-bus.ts`), or Redis pub/sub when the config's `queue` is a `redis://` URL (`run-events/redis-event-bus.ts`). */
   readonly eventBus?: Layer.Layer<EventBus, unknown, CtsConfig | RunStore>
   /** Default: from the config's `queue` — `RunQueue.layerMemory` (`executor/run-queue.ts`) or BullMQ for a `redis://` URL, submit-only (`executor/run-queue-layer.ts`; `cts worker` passes `RunQueueFromConfig(true)`). */
   readonly runQueue?: Layer.Layer<RunQueue, unknown, CtsConfig>
@@ -79,17 +95,18 @@ export interface CtsLayerOverrides {
  * and marks their runs `interrupted`.
  */
 export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerOverrides = {}): Layer.Layer<CtsServices, CtsError> => {
-  const { extraToolModules: givenModules, env = process.env, ...config } = options
+  const { extraToolModules: givenModules, env = process.env, coreFile, ...config } = options
   const extraToolModules = givenModules ?? toolModulesFromEnv(env)
-  const configLayer = CtsConfigLive(config, env)
+  const configLayer = CtsConfigLive(config, env, coreFile)
   const port = <A, R>(layer: Layer.Layer<A, unknown, R>) => layer.pipe(Layer.mapError(asCtsError))
   const registry = Layer.unwrapEffect(Effect.map(CtsConfig, c => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))).pipe(Layer.provide(configLayer))
   const runStore = port(overrides.runStore ?? RunStoreFromConfig).pipe(Layer.provide(configLayer))
   const withStore = Layer.merge(configLayer, runStore)
-  const artifacts = port(overrides.artifactStore ?? ArtifactStoreFromConfig).pipe(Layer.provide(withStore))
+  const links = SignedLinks.layer.pipe(Layer.provide(configLayer))
+  const artifacts = port(overrides.artifactStore ?? ArtifactStoreFromConfig).pipe(Layer.provide(Layer.merge(withStore, links)))
   const bus = port(overrides.eventBus ?? EventBusFromConfig).pipe(Layer.provide(withStore))
   const logs = LogStreamLive().pipe(Layer.provide(Layer.merge(runStore, bus)))
-  const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs)
+  const base = Layer.mergeAll(configLayer, registry, runStore, artifacts, logs, links)
   const queue = port(overrides.runQueue ?? RunQueueFromConfig()).pipe(Layer.provide(configLayer))
   const runner = port(overrides.toolRunner ?? ToolRunner.layerWorkerThreads).pipe(Layer.provide(Layer.merge(configLayer, artifacts)))
   const executor = makeRunServiceLayer(overrides.runService).pipe(Layer.provide(Layer.mergeAll(base, queue, runner)))

@@ -38,8 +38,8 @@ describe("the checks find real violations (fixture graph)", () => {
   const fixture: ImportGraph = new Map([
     ["src/model/run.ts", ["src/core/store/run-store.ts"]],
     ["src/core/store/run-store.ts", ["src/core/executor/executor.ts", "src/model/run.ts"]],
-    ["src/core/executor/executor.ts", ["src/core/logs/log-stream.ts"]],
-    ["src/core/logs/log-stream.ts", ["src/core/executor/executor.ts"]],
+    ["src/core/executor/executor.ts", ["src/core/run-events/log-stream.ts"]],
+    ["src/core/run-events/log-stream.ts", ["src/core/executor/executor.ts"]],
     ["src/cli/main.ts", ["src/adapters/sdk/create-cts.ts"]],
     ["src/adapters/sdk/create-cts.ts", ["src/cli/output.ts"]],
     ["src/cli/output.ts", []],
@@ -50,7 +50,7 @@ describe("the checks find real violations (fixture graph)", () => {
     expect(upwardImports(fixture, LAYERS)).toEqual([
       "src/model/run.ts (model) -> src/core/store/run-store.ts (store)",
       "src/core/store/run-store.ts (store) -> src/core/executor/executor.ts (runs)",
-      "src/core/logs/log-stream.ts (services) -> src/core/executor/executor.ts (runs)",
+      "src/core/run-events/log-stream.ts (services) -> src/core/executor/executor.ts (runs)",
       "src/adapters/sdk/create-cts.ts (adapters) -> src/cli/output.ts (cli)",
       "src/stray.ts: in no layer"
     ])
@@ -59,7 +59,7 @@ describe("the checks find real violations (fixture graph)", () => {
   it("reports each cycle once with all of its files", () => {
     const cycles = importCycles(fixture).map(c => [...c])
     expect(cycles).toHaveLength(2)
-    expect(cycles).toContainEqual(["src/core/executor/executor.ts", "src/core/logs/log-stream.ts"])
+    expect(cycles).toContainEqual(["src/core/executor/executor.ts", "src/core/run-events/log-stream.ts"])
     expect(cycles).toContainEqual(["src/core/store/run-store.ts", "src/model/run.ts"])
   })
 })

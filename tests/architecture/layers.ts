@@ -15,19 +15,12 @@ export const LAYERS: ReadonlyArray<Layer> = [
   /** Settings read once, version, error wording. */
   {
     name: "config",
-    paths: [
-      "src/core/config.ts",
-      "src/core/config-defaults.ts",
-      "src/core/read-limits-env.ts",
-      "src/core/version.ts",
-      "src/core/hints.ts",
-      "src/core/backends-env.ts"
-    ]
+    paths: ["src/core/config.ts", "src/core/config-defaults.ts", "src/core/config-source.ts", "src/core/version.ts", "src/core/hints.ts"]
   },
   /** Persistence port and its layers. */
   { name: "store", paths: ["src/core/store/"] },
   /** Core services over the store: artifacts, run events, tool registry, tools and monitors. */
-  { name: "services", paths: ["src/core/artifacts/", "src/core/logs/", "src/core/registry/", "src/core/tools/", "src/core/monitors/"] },
+  { name: "services", paths: ["src/core/artifacts/", "src/core/run-events/", "src/core/registry/", "src/core/tools/", "src/core/monitors/"] },
   /** Runs: RunService (Executor), RunQueue, ToolRunner, worker threads. */
   { name: "runs", paths: ["src/core/executor/"] },
   /** The composition root and what reads every service. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { createLiveTableView, liveTablesEnabled, renderMonitorTable } from "../../src/cli/live-table.js"
-import type { RunEvent } from "../../src/core/logs/log-stream.js"
+import type { RunEvent } from "../../src/core/run-events/log-stream.js"
 import { tableOfData } from "../../src/core/monitors/monitor-table.js"
 
 const plain = {

@@ -7,11 +7,11 @@ import { Executor, RunService } from "../../src/core/executor/executor.js"
 import { makeRunServiceLayer } from "../../src/core/executor/executor-live.js"
 import { RunQueue } from "../../src/core/executor/run-queue.js"
 import { ToolRunner } from "../../src/core/executor/tool-runner.js"
-import { EventBus } from "../../src/core/logs/event-bus.js"
-import { LogStream } from "../../src/core/logs/log-stream.js"
+import { EventBus } from "../../src/core/run-events/event-bus.js"
+import { LogStream } from "../../src/core/run-events/log-stream.js"
 import { makeCtsLayer, type CtsLayerOverrides, type CtsServices } from "../../src/core/runtime.js"
+import { layerMemory } from "../../src/core/store/memory-run-store.js"
 import { RunStore } from "../../src/core/store/run-store.js"
-import { layerSqlite } from "../../src/core/store/sqlite-run-store.js"
 import type { ToolDefinition } from "../../src/core/tools/define-tool.js"
 import type { RunRecord } from "../../src/model/run.js"
 import { tempDir, testToolsModule } from "./helpers.js"
@@ -21,9 +21,9 @@ afterAll(tmp.cleanup)
 const testTools = Object.values((await import(testToolsModule)) as Record<string, ToolDefinition>)
 const LEASES = { leaseMs: 400, renewMs: 100, sweepMs: 100 }
 
-/** The memory layers: SQLite in memory, in-process notices, a FIFO in memory, tools on the test's own thread. */
+/** The memory layers: runs in in-process maps, in-process notices, a FIFO in memory, tools on the test's own thread. */
 const memory: CtsLayerOverrides = {
-  runStore: layerSqlite({ filename: ":memory:" }),
+  runStore: layerMemory(),
   eventBus: EventBus.layerMemory(),
   runQueue: RunQueue.layerMemory,
   toolRunner: ToolRunner.layerInProcess(testTools),

@@ -3,9 +3,10 @@ import { Context, Effect, Exit, Layer, Scope } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { ArtifactMeta } from "../../src/core/artifacts/artifact-store.js"
 import type { RunRecord } from "../../src/core/executor/executor.js"
-import type { RunEvent } from "../../src/core/logs/log-stream.js"
+import type { RunEvent } from "../../src/core/run-events/log-stream.js"
+import { createMemoryRunDatabase, layerMemory } from "../../src/core/store/memory-run-store.js"
 import { RunStorePostgres } from "../../src/core/store/pg-run-store.js"
-import { RunStore, type RunStoreService } from "../../src/core/store/run-store.js"
+import { NO_LEASE_EXPIRY, RunStore, type RunStoreService } from "../../src/core/store/run-store.js"
 import { RunStoreSqlite } from "../../src/core/store/sqlite-run-store.js"
 import { freshPgDatabase, pgUrl } from "../support/services.js"
 import { testConfigLayer } from "../support/test-config.js"
@@ -22,6 +23,13 @@ const sqlite: Backend = {
   setup: async () => {
     const tmp = tempDir("store-contract")
     return { layer: () => RunStoreSqlite.pipe(Layer.provide(testConfigLayer(path.join(tmp.dir, "data")))), teardown: async () => tmp.cleanup() }
+  }
+}
+const memory: Backend = {
+  name: "memory",
+  setup: async () => {
+    const database = createMemoryRunDatabase()
+    return { layer: () => layerMemory({ database }), teardown: async () => {} }
   }
 }
 const pg = pgUrl()
@@ -73,7 +81,7 @@ const log = (runId: string, seq: number, message: string): RunEvent => ({
   message
 })
 
-for (const backend of [sqlite, postgres]) {
+for (const backend of [sqlite, postgres, memory]) {
   describe.skipIf(backend === postgres && !pg)(`RunStore contract on ${backend.name}`, () => {
     let scope: Scope.CloseableScope
     let teardown: () => Promise<void>
@@ -107,7 +115,7 @@ for (const backend of [sqlite, postgres]) {
       expect((await $(b.listRuns({ owner: "bob", toolId: "tool-a" }))).items.map(r => r.id)).toEqual(["run_p5", "run_p3"])
     })
 
-    it("applies patches, seen by a second connection, and lists unfinished runs with their host", async () => {
+    it("applies patches, seen by a second connection; an unleased running run counts as leased by its host, long expired", async () => {
       await $(a.insertRun(run("run_u1"), "11:aaa"))
       await $(a.insertRun(run("run_u2"), "12:bbb"))
       await $(a.updateRun("run_u1", { status: "running", startedAt: "2026-01-01T00:00:02.000Z", progress: { fraction: 0.5, note: "half" } }))
@@ -122,8 +130,8 @@ for (const backend of [sqlite, postgres]) {
       const seen = await $(b.getRun("run_u1"))
       expect(seen).toMatchObject({ status: "running", startedAt: "2026-01-01T00:00:02.000Z", progress: { fraction: 0.5, note: "half" } })
       expect((await $(b.getRun("run_u2")))?.summary).toEqual({ frames: "10" })
-      const unfinished = (await $(b.unfinishedRuns)).filter(u => u.id.startsWith("run_u"))
-      expect(unfinished).toEqual([{ id: "run_u1", status: "running", host: "11:aaa" }])
+      const unfinished = (await $(b.leasedRuns)).filter(u => u.id.startsWith("run_u"))
+      expect(unfinished).toEqual([{ id: "run_u1", status: "running", owner: "11:aaa", expiresAt: NO_LEASE_EXPIRY }])
     })
 
     it("keeps artifact metadata: keys unique, sizes above 4 GiB exact, listing by prefix, run and cursor, partial flags and deletion", async () => {

@@ -1,7 +1,7 @@
 import path from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { startMonitor } from "../../src/adapters/sdk/start-monitor.js"
-import type { RunEvent } from "../../src/core/logs/log-stream.js"
+import type { RunEvent } from "../../src/core/run-events/log-stream.js"
 import { parseSseFrames } from "./support/sse-parse.js"
 import { expectError, jsonInit, rlogDir, startTestServer, type TestServer, waitForRun } from "./support/test-server.js"
 

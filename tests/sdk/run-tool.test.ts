@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest"
 import { listTools, runTool } from "../../src/adapters/sdk/run-tool.js"
 import { createCts } from "../../src/adapters/sdk/create-cts.js"
 import { SystemError, ToolError, ValidationError } from "../../src/core/errors.js"
-import type { RunEvent } from "../../src/core/logs/log-stream.js"
+import type { RunEvent } from "../../src/core/run-events/log-stream.js"
 import { collect, demoRlog, sleep, tempDir, testToolsModule, until } from "../core/helpers.js"
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex")

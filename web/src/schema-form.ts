@@ -19,7 +19,10 @@ type JsonSchema = {
 const resolve = (root: JsonSchema, s: JsonSchema): JsonSchema => {
   let out = s
   if (s.$ref?.startsWith("#/$defs/")) out = { ...root.$defs?.[s.$ref.slice(8)], ...s }
-  if (out.anyOf) out = { ...resolve(root, out.anyOf.find(b => b.type !== "null") ?? {}), ...out, anyOf: undefined }
+  if (out.anyOf) {
+    const { anyOf, ...own } = out
+    out = { ...resolve(root, anyOf.find(b => b.type !== "null") ?? {}), ...own }
+  }
   return out
 }
 

@@ -22,7 +22,7 @@ export class ApiError extends Error {
     readonly options: {
       readonly category?: ErrorCategory
       readonly details?: unknown
-      readonly suggestedAction?: string
+      readonly suggestedAction?: string | undefined
       readonly headers?: Record<string, string>
     } = {}
   ) {

@@ -1,10 +1,11 @@
 import { Cause, Exit, Option, type Effect, type ManagedRuntime } from "effect"
 import type { H3Event, HTTPMethod } from "h3"
 import type { ArtifactStore } from "../../core/artifacts/artifact-store.js"
+import type { SignedLinks } from "../../core/artifacts/signed-links.js"
 import type { CtsConfig } from "../../core/config.js"
 import type { CtsError } from "../../core/errors.js"
 import type { Executor } from "../../core/executor/executor.js"
-import type { LogStream } from "../../core/logs/log-stream.js"
+import type { LogStream } from "../../core/run-events/log-stream.js"
 import type { ToolRegistry } from "../../core/registry/tool-registry.js"
 import { toApiError } from "./api-error.js"
 import type { Principal } from "./auth.js"
@@ -12,7 +13,7 @@ import type { ServerMetrics } from "./server-metrics.js"
 import type { ServerSettings } from "./server-settings.js"
 
 /** The core services every route may use. */
-export type CtsServices = CtsConfig | ToolRegistry | Executor | ArtifactStore | LogStream
+export type CtsServices = CtsConfig | ToolRegistry | Executor | ArtifactStore | LogStream | SignedLinks
 
 /** A runtime holding the core services (e.g. `ManagedRuntime.make(makeCtsLayer(config))`). */
 export type CtsRuntime = ManagedRuntime.ManagedRuntime<CtsServices, unknown>

@@ -3,7 +3,6 @@ import type { Duplex } from "node:stream"
 import { Effect, ManagedRuntime } from "effect"
 import { plugin as webSocketPlugin } from "crossws/server/node"
 import { serve } from "h3"
-import type { CtsConfigShape } from "../../core/config.js"
 import { ValidationError } from "../../core/errors.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
 import { answerClientErrors } from "./client-error.js"
@@ -30,46 +29,6 @@ export interface RunningServer {
   readonly settings: ServerSettings
   /** Stops listening, drops open connections (SSE streams), and disposes a runtime built here. */
   readonly close: () => Promise<void>
-}
-
-const coreFileKeys: Record<string, { readonly env: string; readonly apply: (v: unknown) => Partial<CtsConfigShape> }> = {
-  data_dir: { env: "CTS_DATA_DIR", apply: v => ({ dataDir: String(v) }) },
-  input_roots: { env: "CTS_INPUT_ROOTS", apply: v => ({ inputRoots: Array.isArray(v) ? v.map(String) : String(v).split(/[,:]/).filter(Boolean) }) },
-  concurrency: { env: "CTS_CONCURRENCY", apply: v => ({ concurrency: Number(v) }) },
-  default_timeout_s: { env: "CTS_DEFAULT_TIMEOUT_S", apply: v => ({ defaultTimeoutMs: Math.round(Number(v) * 1000) }) },
-  signing_key: { env: "CTS_SIGNING_KEY", apply: v => ({ signingKey: String(v) }) },
-  retention_days: { env: "CTS_RETENTION_DAYS", apply: v => ({ retentionDays: Number(v) }) },
-  max_inputs_per_run: { env: "CTS_MAX_INPUTS_PER_RUN", apply: v => ({ maxInputsPerRun: Number(v) }) },
-  max_input_bytes_per_run: { env: "CTS_MAX_INPUT_BYTES_PER_RUN", apply: v => ({ maxInputBytesPerRun: Number(v) }) },
-  min_free_bytes: { env: "CTS_MIN_FREE_BYTES", apply: v => ({ minFreeBytes: Number(v) }) },
-  store: { env: "CTS_STORE", apply: v => ({ store: String(v) }) },
-  artifacts: { env: "CTS_ARTIFACTS", apply: v => ({ artifacts: String(v) }) },
-  queue: { env: "CTS_QUEUE", apply: v => ({ queue: String(v) }) },
-  s3_endpoint: { env: "CTS_S3_ENDPOINT", apply: v => ({ s3: { endpoint: String(v) } }) },
-  s3_region: { env: "CTS_S3_REGION", apply: v => ({ s3: { region: String(v) } }) },
-  s3_access_key_id: { env: "CTS_S3_ACCESS_KEY_ID", apply: v => ({ s3: { accessKeyId: String(v) } }) },
-  s3_secret_access_key: { env: "CTS_S3_SECRET_ACCESS_KEY", apply: v => ({ s3: { secretAccessKey: String(v) } }) },
-  s3_force_path_style: { env: "CTS_S3_FORCE_PATH_STYLE", apply: v => ({ s3: { forcePathStyle: v === true || String(v) === "true" } }) }
-}
-
-/** Core options from the file's `[core]` table, for keys whose env variable is unset (env wins over the file). */
-export const coreFromFile = (table: unknown, env: Record<string, string | undefined>): Partial<CtsConfigShape> => {
-  if (table === undefined) return {}
-  if (typeof table !== "object" || table === null) throw new ValidationError({ code: "invalid_config", message: "[core] in the config file must be a table." })
-  let out: Partial<CtsConfigShape> = {}
-  for (const [key, value] of Object.entries(table)) {
-    const spec = coreFileKeys[key]
-    if (!spec)
-      throw new ValidationError({
-        code: "invalid_config",
-        message: `Unknown setting "${key}" in the [core] section of the config file.`,
-        suggestedAction: "See docs/configuration.md."
-      })
-    if (env[spec.env] !== undefined) continue
-    const part = spec.apply(value)
-    out = { ...out, ...part, ...(part.s3 ? { s3: { ...out.s3, ...part.s3 } } : {}) }
-  }
-  return out
 }
 
 /** Refuses settings that would expose runs to the network unauthenticated. */
@@ -108,10 +67,10 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
 
   let runtime = givenRuntime
   if (!runtime) {
-    const partial = { ...coreFromFile(file.core, env), ...core }
-    const rootsFromEnv = partial.inputRoots === undefined && env.CTS_INPUT_ROOTS?.trim()
-    const withRoots = rootsFromEnv ? partial : { ...partial, inputRoots: partial.inputRoots ?? [] }
-    runtime = ManagedRuntime.make(makeCtsLayer({ env, ...withRoots }))
+    const coreFile: unknown = file.core
+    const fileRoots = typeof coreFile === "object" && coreFile !== null && "input_roots" in coreFile
+    const rootsGiven = core?.inputRoots !== undefined || env.CTS_INPUT_ROOTS?.trim() || fileRoots
+    runtime = ManagedRuntime.make(makeCtsLayer({ env, ...(coreFile !== undefined ? { coreFile } : {}), ...core, ...(rootsGiven ? {} : { inputRoots: [] }) }))
   }
   const owned = givenRuntime === undefined
   const lifetime = new AbortController()

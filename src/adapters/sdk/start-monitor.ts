@@ -1,5 +1,5 @@
 import type { RunRecord } from "../../core/executor/executor.js"
-import type { RunEvent } from "../../core/logs/log-stream.js"
+import type { RunEvent } from "../../core/run-events/log-stream.js"
 import { monitorSubmission, requireMonitor, type MonitorSourceSpec } from "../../core/monitors/monitor-request.js"
 import { createCts, type CreateCtsOptions, type CtsClient } from "./create-cts.js"
 

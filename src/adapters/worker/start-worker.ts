@@ -1,6 +1,6 @@
 import { hostname } from "node:os"
 import { Effect, ManagedRuntime } from "effect"
-import { isRedisQueue } from "../../core/backends-env.js"
+import { isRedisQueue } from "../../core/config-source.js"
 import { resolveConfig } from "../../core/config-defaults.js"
 import { ValidationError } from "../../core/errors.js"
 import { Executor } from "../../core/executor/executor.js"
@@ -8,7 +8,6 @@ import { RunQueue } from "../../core/executor/run-queue.js"
 import { RunQueueFromConfig } from "../../core/executor/run-queue-layer.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
 import { readConfigFile } from "../http/server-config.js"
-import { coreFromFile } from "../http/start-server.js"
 
 /** Options of `startWorker`. */
 export interface StartWorkerOptions {
@@ -47,8 +46,9 @@ export const startWorker = async (options: StartWorkerOptions = {}): Promise<Run
   const env = options.env ?? process.env
   const filePath = options.configFile === undefined ? env.CTS_CONFIG_FILE || null : options.configFile
   const file = filePath ? readConfigFile(filePath) : {}
-  const core: CtsLayerOptions = { ...coreFromFile(file.core, env), ...options.core }
-  const config = resolveConfig(core, env)
+  const coreFile: unknown = file.core
+  const core: CtsLayerOptions = { ...(coreFile !== undefined ? { coreFile } : {}), ...options.core }
+  const config = resolveConfig(core, env, coreFile)
   if (!isRedisQueue(config.queue)) {
     throw new ValidationError({
       code: "queue_required",

@@ -28,8 +28,10 @@ const run = async <A>(simulate: string | undefined, f: (svc: PandaDevice["Type"]
   return r.right
 }
 
-const withHandle = <A>(args: { serial?: string; simulate?: string }, f: (h: PandaHandle) => Effect.Effect<A, unknown>) =>
-  run(args.simulate, svc => Effect.flatMap(svc.open(args.serial), f))
+const withHandle = <A>(
+  args: { readonly serial?: string | undefined; readonly simulate?: string | undefined },
+  f: (h: PandaHandle) => Effect.Effect<A, unknown>
+) => run(args.simulate, svc => Effect.flatMap(svc.open(args.serial), f))
 
 const hex = (n: number, digits: number) => `0x${n.toString(16).padStart(digits, "0")}`
 

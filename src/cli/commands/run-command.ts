@@ -5,7 +5,7 @@ import { defineCommand } from "citty"
 import type { ToolInfo } from "../../core/registry/tool-registry.js"
 import { commandEnv, globalArgs, openClient, setExitCode } from "../cli-context.js"
 import { CliError, ExitCode, toCliError, usageError } from "../cli-error.js"
-import type { CliInput, CtsClient } from "../client/cts-client.js"
+import type { ClientInput, CtsClient } from "../../client/cts-client.js"
 import { refuseOverwrite, safeFileName } from "../files.js"
 import { parseParams } from "../params.js"
 import { readStringFlags } from "../repeated-flags.js"
@@ -54,7 +54,7 @@ const resolveInput = async (
   client: CtsClient,
   tool: ToolInfo,
   given: { readonly paths: ReadonlyArray<string>; readonly uploads: ReadonlyArray<string>; readonly artifacts: ReadonlyArray<string> }
-): Promise<CliInput> => {
+): Promise<ClientInput> => {
   const counts = { path: given.paths.length, upload: given.uploads.length, artifact: given.artifacts.length }
   const used = Object.entries(counts).filter(([, n]) => n > 0)
   if (used.length === 0 && tool.inputs.every(i => i.optional)) return { type: "path", paths: [] }
@@ -82,7 +82,7 @@ const resolveInput = async (
 }
 
 /** A remote path the server refuses but that exists here: suggest sending it with --upload. */
-const withUploadHint = async (client: CtsClient, input: CliInput, error: unknown): Promise<unknown> => {
+const withUploadHint = async (client: CtsClient, input: ClientInput, error: unknown): Promise<unknown> => {
   const code = (error as { code?: unknown }).code
   if (client.mode !== "remote" || input.type !== "path" || (code !== "path_not_allowed" && code !== "input_not_found")) return error
   const local = await Promise.all(
@@ -157,9 +157,17 @@ export const runCommand = defineCommand({
       )
     }
 
-    const submitted = await client.submit({ toolId: tool.id, params, input, name: args.name, timeoutMs }).catch(async (error: unknown) => {
-      throw await withUploadHint(client, input, error)
-    })
+    const submitted = await client
+      .submit({
+        toolId: tool.id,
+        params,
+        input,
+        ...(args.name !== undefined ? { name: args.name } : {}),
+        ...(timeoutMs !== undefined ? { timeoutMs } : {})
+      })
+      .catch(async (error: unknown) => {
+        throw await withUploadHint(client, input, error)
+      })
     const wait = client.mode === "embedded" || args.wait === true || args.follow === true || outDir !== null
     if (!wait) {
       if (out.json) out.printJson({ run: runJson(submitted), artifacts: [], files: [] })

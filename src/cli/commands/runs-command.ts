@@ -25,7 +25,12 @@ const listCommand = defineCommand({
     if (!Number.isInteger(limit) || limit < 1)
       throw usageError("invalid_limit", `--limit expects a positive integer, got "${args.limit}"`, "Pass e.g. --limit 20.")
     const client = await openClient(settings)
-    const page = await client.listRuns({ status: args.status as RunStatus | undefined, toolId: args.tool, limit, cursor: args.cursor })
+    const page = await client.listRuns({
+      ...(args.status !== undefined ? { status: args.status as RunStatus } : {}),
+      ...(args.tool !== undefined ? { toolId: args.tool } : {}),
+      limit,
+      ...(args.cursor !== undefined ? { cursor: args.cursor } : {})
+    })
     if (out.json) {
       out.printJson({ ...page, items: page.items.map(runJson) })
       return

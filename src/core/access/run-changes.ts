@@ -1,6 +1,6 @@
 import { Effect, Option, Stream, type Scope } from "effect"
 import { Executor, type RunRecord } from "../executor/executor.js"
-import { LogStream } from "../logs/log-stream.js"
+import { LogStream } from "../run-events/log-stream.js"
 
 /**
  * Joins the changes of `principal`'s runs (submitted, started, progressing, ended) for the lifetime of

@@ -13,7 +13,7 @@ export interface PutArtifact {
   readonly contentType: string
   readonly runId?: string | null
   /** Read once the body has ended, so a writer may complete it with values known only then. */
-  readonly metadata?: Record<string, unknown>
+  readonly metadata?: Record<string, unknown> | undefined
 }
 
 /** Stores artifacts by key; keys never escape the store. */

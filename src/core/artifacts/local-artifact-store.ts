@@ -10,7 +10,7 @@ import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/p
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { freeArtifactKey, newArtifactMeta } from "./new-artifact-meta.js"
 import { rangeError } from "./artifact-range.js"
-import { tokenMethods } from "./artifact-tokens.js"
+import { SignedLinks } from "./signed-links.js"
 import { fileReadStream, fileStream } from "./file-read.js"
 import { fsError } from "./fs-errors.js"
 import { claimTempDir } from "./temp-owner.js"
@@ -36,6 +36,7 @@ export { fileStream } from "./file-read.js"
 
 const make = Effect.gen(function* () {
   const config = yield* CtsConfig
+  const links = yield* SignedLinks
   const runs = yield* RunStore
   const root = path.join(config.dataDir, "artifacts")
   yield* attempt("Creating the artifact store", async () => ensurePrivateDir(root))
@@ -155,7 +156,9 @@ const make = Effect.gen(function* () {
         yield* runs.deleteArtifact(id)
       }),
 
-    ...tokenMethods(config.signingKey, stat_),
+    signUrl: (id, ttlSeconds) => Effect.tap(links.signArtifact(id, ttlSeconds), () => stat_(id)),
+
+    verifyToken: links.verifyArtifact,
 
     ping: Effect.asVoid(attempt("Reading the artifact store", () => stat(realRoot))),
 
@@ -185,7 +188,7 @@ const make = Effect.gen(function* () {
  * Writes in progress live in this instance's own `artifacts-tmp/<pid>.<instance>/`, which no other
  * process removes while this one is alive.
  */
-export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.scopedContext(make)
+export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.scopedContext(make)
 
 /** The local ArtifactStore layer (`ArtifactStoreLocal`), under the Effect naming used for every port's layers. */
 export const layerLocal = ArtifactStoreLocal

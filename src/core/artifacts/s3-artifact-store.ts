@@ -15,7 +15,7 @@ import { ensurePrivateDir } from "../util/private-files.js"
 import { RunStore } from "../store/run-store.js"
 import { freeArtifactKey, newArtifactMeta } from "./new-artifact-meta.js"
 import { rangeError } from "./artifact-range.js"
-import { tokenMethods } from "./artifact-tokens.js"
+import { SignedLinks } from "./signed-links.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { ArtifactFiles, type ArtifactFilesService } from "./local-artifact-store.js"
 import { createS3Client, objectKey, parseS3Url, type S3Location } from "./s3-location.js"
@@ -44,6 +44,7 @@ const MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
   Effect.gen(function* () {
     const config = yield* CtsConfig
+    const links = yield* SignedLinks
     const runs = yield* RunStore
     const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: s3Error(what) })
     const stat_ = (id: string) => runs.getArtifact(id).pipe(Effect.flatMap(m => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
@@ -132,7 +133,9 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
           yield* runs.deleteArtifact(id)
         }),
 
-      ...tokenMethods(config.signingKey, stat_),
+      signUrl: (id, ttlSeconds) => Effect.tap(links.signArtifact(id, ttlSeconds), () => stat_(id)),
+
+      verifyToken: links.verifyArtifact,
 
       presignedUrl: (id, ttlSeconds) =>
         Effect.gen(function* () {
@@ -207,7 +210,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
  * way; metadata stays in the RunStore. Also provides `ArtifactFiles`, which copies an artifact used as
  * a tool input into a local cache file.
  */
-export const ArtifactStoreS3: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore> = Layer.effectContext(
+export const ArtifactStoreS3: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.effectContext(
   Effect.gen(function* () {
     const config = yield* CtsConfig
     const loc = yield* Effect.try({ try: () => parseS3Url(config.artifacts ?? ""), catch: e => e as ValidationError })

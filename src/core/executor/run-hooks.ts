@@ -1,7 +1,7 @@
 import { Effect } from "effect"
 import type { CtsError } from "../../model/errors.js"
 import type { RunRecord } from "../../model/run.js"
-import type { LogStreamService } from "../logs/log-stream.js"
+import type { LogStreamService } from "../run-events/log-stream.js"
 import type { RunStoreService } from "../store/run-store.js"
 import type { WorkerHooks } from "./run-worker.js"
 

@@ -77,7 +77,7 @@ export const validateSubmission = (
       moduleUrl: sources.moduleOf(tool.id),
       params,
       inputs: inputs.map(i => i.worker),
-      readLimits: config.logReadLimits
+      ...(config.logReadLimits !== undefined ? { readLimits: config.logReadLimits } : {})
     }
     return { record, queued: { runId: id, job, timeoutMs, ...(tool.stopGraceMs !== undefined ? { stopGraceMs: tool.stopGraceMs } : {}) } }
   })

@@ -18,7 +18,7 @@ export interface ReadOptions {
   /** Called after each chunk taken from the source with the total bytes read so far (compressed). */
   readonly onProgress?: (bytesIn: number) => void
   /** Reader limits (traversal budget, CAN payload, leading malformed run, decompression ratio); unset ones keep their defaults. */
-  readonly limits?: Partial<ReadLimits>
+  readonly limits?: Partial<ReadLimits> | undefined
 }
 
 const concatHead = (chunks: ReadonlyArray<Uint8Array>): Uint8Array => {

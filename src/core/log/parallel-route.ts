@@ -69,7 +69,7 @@ export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteRead
           path: paths[next]!,
           segment: next,
           includeSendcan: options.includeSendcan ?? false,
-          limits: options.limits,
+          ...(options.limits !== undefined ? { limits: options.limits } : {}),
           window: options.window ?? 4
         }
         states[next++]!.worker = worker

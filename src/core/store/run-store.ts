@@ -11,14 +11,6 @@ export type { ArtifactQuery } from "../../model/artifact.js"
 /** Fields of a run the executor changes as it moves through its states. */
 export type RunPatch = Partial<Pick<RunRecord, "status" | "startedAt" | "finishedAt" | "progress" | "error" | "summary" | "inputs">>
 
-/** A run left queued or running, with the process instance that owned it. */
-export interface UnfinishedRun {
-  readonly id: string
-  readonly status: RunRecord["status"]
-  /** `<pid>:<instance id>` of the process that accepted the run. */
-  readonly host: string
-}
-
 /** The expiry a running run without a lease counts as having (long past): left by a version without leases, or by a bug; whoever notices recovers it. */
 export const NO_LEASE_EXPIRY = "1970-01-01T00:00:00.000Z"
 
@@ -39,7 +31,6 @@ export interface RunStoreService {
   readonly getRun: (id: string) => Effect.Effect<RunRecord | null, CtsError>
   /** Newest first; the cursor is the last id of the previous page. */
   readonly listRuns: (query: RunQuery) => Effect.Effect<{ readonly items: ReadonlyArray<RunRecord>; readonly nextCursor: string | null }, CtsError>
-  readonly unfinishedRuns: Effect.Effect<ReadonlyArray<UnfinishedRun>, CtsError>
 
   readonly insertArtifact: (meta: ArtifactMeta) => Effect.Effect<void, CtsError>
   readonly getArtifact: (id: string) => Effect.Effect<ArtifactMeta | null, CtsError>

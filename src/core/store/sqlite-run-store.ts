@@ -8,7 +8,7 @@ import type { ArtifactMeta } from "../../model/artifact.js"
 import type { RunRecord } from "../../model/run.js"
 import type { RunEvent } from "../../model/run-event.js"
 import { ensurePrivateDir, ensurePrivateFile } from "../util/private-files.js"
-import { NO_LEASE_EXPIRY, RunStore, type ArtifactQuery, type RunPatch, type RunStoreService, type UnfinishedRun } from "./run-store.js"
+import { NO_LEASE_EXPIRY, RunStore, type ArtifactQuery, type RunPatch, type RunStoreService } from "./run-store.js"
 import { createRunCache } from "./run-cache.js"
 import { countRunStatistics, makeRunTransitions } from "./run-transitions.js"
 import { migrate } from "./sqlite-schema.js"
@@ -134,8 +134,6 @@ export const makeSqlRunStore = (dialect: SqlDialect) =>
           )
         )
       },
-
-      unfinishedRuns: query<UnfinishedRun>("SELECT id, status, host FROM runs WHERE status IN ('queued', 'running')"),
 
       insertArtifact: (meta: ArtifactMeta) =>
         query(

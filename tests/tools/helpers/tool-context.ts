@@ -118,7 +118,7 @@ export const runToolInMemory = async (
           sha256: createHash("sha256").update(buf).digest("hex"),
           contentType,
           createdAt: new Date(0).toISOString(),
-          metadata
+          ...(metadata !== undefined ? { metadata } : {})
         }
         return meta
       }

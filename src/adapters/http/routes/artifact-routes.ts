@@ -1,5 +1,6 @@
 import { Effect } from "effect"
 import { ArtifactStore } from "../../../core/artifacts/artifact-store.js"
+import { SignedLinks } from "../../../core/artifacts/signed-links.js"
 import { ApiError } from "../api-error.js"
 import { readJsonBody } from "../request-body.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
@@ -130,7 +131,7 @@ export const artifactRoutes: ReadonlyArray<ApiRoute> = [
     },
     handler: async ctx => {
       const token = param(ctx, "token") ?? ""
-      const id = await ctx.core(Effect.flatMap(ArtifactStore, s => s.verifyToken(token)))
+      const id = await ctx.core(Effect.flatMap(SignedLinks, links => links.verifyArtifact(token)))
       const meta = await ctx.core(Effect.flatMap(ArtifactStore, s => s.stat(id)))
       return serveArtifact(ctx, meta, "file")
     }

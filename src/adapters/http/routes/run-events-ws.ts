@@ -1,5 +1,5 @@
 import { defineWebSocketHandler, type H3Event } from "h3"
-import type { FanoutHandle } from "../../../core/logs/run-event-fanout.js"
+import type { FanoutHandle } from "../../../core/run-events/run-event-fanout.js"
 import type { ApiContext } from "../route-kit.js"
 import { eventToWire } from "../wire.js"
 import { fanoutOf, resumePoint } from "./log-routes.js"

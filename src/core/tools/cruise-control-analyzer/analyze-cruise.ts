@@ -142,7 +142,7 @@ export const analyzeCruise = async (input: CruiseAnalysisInput): Promise<CruiseA
   const stats = createWindowBitStats({
     windows,
     accept: (bus, address) => busMap.get(address) === bus,
-    included: includedIntervals ? createIntervalCursor(includedIntervals) : undefined
+    ...(includedIntervals ? { included: createIntervalCursor(includedIntervals) } : {})
   })
   for await (const batch of input.openPass(1).batches) {
     checkAbort(signal)

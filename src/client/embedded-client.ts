@@ -1,11 +1,11 @@
 import { Readable } from "node:stream"
 import type { ReadableStream as NodeReadableStream } from "node:stream/web"
-import type { CtsClient as CoreClient } from "../../adapters/sdk/create-cts.js"
-import { resolveConfig } from "../../core/config-defaults.js"
-import type { RunEvent } from "../../core/logs/log-stream.js"
-import { VERSION } from "../../core/version.js"
-import type { InputRef } from "../../core/executor/executor.js"
-import { artifactView, inputArtifactIds, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
+import type { CtsClient as CoreClient, CreateCtsOptions } from "../adapters/sdk/create-cts.js"
+import { resolveConfig } from "../core/config-defaults.js"
+import type { RunEvent } from "../core/run-events/log-stream.js"
+import { VERSION } from "../core/version.js"
+import type { InputRef } from "../core/executor/executor.js"
+import { artifactView, inputArtifactIds, type ClientSubmit, type CtsClient, type Download } from "./cts-client.js"
 
 const bytes = (stream: ReadableStream<Uint8Array>): AsyncIterable<Uint8Array> => Readable.fromWeb(stream as unknown as NodeReadableStream<Uint8Array>)
 
@@ -25,14 +25,15 @@ async function* untilAborted<A>(source: AsyncIterable<A>, signal: AbortSignal): 
 }
 
 /**
- * A CtsClient over the in-process core (the SDK's `createCts`); runs persist in the data dir (`CTS_DATA_DIR`).
- * The core (Effect runtime, SQLite, workers) starts on the first call that needs it: `capabilities`
- * and `version` never start it.
+ * A CtsClient over the in-process core (the SDK's `createCts(options)`); runs persist in the data dir
+ * (`options.dataDir`, else `CTS_DATA_DIR`). The core (Effect runtime, SQLite, workers) starts on the first
+ * call that needs it: `capabilities` and `version` never start it.
  */
-export const createEmbeddedClient = async (): Promise<CtsClient> => {
-  const config = resolveConfig({}, process.env)
+export const createEmbeddedClient = async (options: CreateCtsOptions = {}): Promise<CtsClient> => {
+  const { extraToolModules = [], env = process.env, ...partial } = options
+  const config = resolveConfig(partial, env)
   let started: Promise<CoreClient> | undefined
-  const core = () => (started ??= import("../../adapters/sdk/create-cts.js").then(m => m.createCts()))
+  const core = () => (started ??= import("../adapters/sdk/create-cts.js").then(m => m.createCts(options)))
   async function* logs(...args: Parameters<CoreClient["logs"]>): AsyncGenerator<RunEvent> {
     yield* (await core()).logs(...args)
   }
@@ -49,9 +50,10 @@ export const createEmbeddedClient = async (): Promise<CtsClient> => {
   return {
     mode: "embedded",
     location: config.dataDir,
-    capabilities: async () => (await import("../../core/registry/tool-manifest.js")).loadToolInfos({ defaultTimeoutMs: config.defaultTimeoutMs }),
+    capabilities: async () =>
+      (await import("../core/registry/tool-manifest.js")).loadToolInfos({ extraToolModules, defaultTimeoutMs: config.defaultTimeoutMs }),
     version: async () => ({ name: "cts-lite", version: VERSION }),
-    submit: async (req: CliSubmit) => {
+    submit: async (req: ClientSubmit) => {
       const refs: ReadonlyArray<InputRef> =
         req.input.type === "path"
           ? req.input.paths.map(path => ({ type: "path", path }))

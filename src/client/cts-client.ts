@@ -1,10 +1,10 @@
-import type { ArtifactMeta } from "../../core/artifacts/artifact-store.js"
-import type { CancelOutcome, RunRecord, RunStatus } from "../../core/executor/executor.js"
-import type { RunEvent } from "../../core/logs/log-stream.js"
-import type { ToolInfo } from "../../core/registry/tool-registry.js"
+import type { ArtifactMeta } from "../core/artifacts/artifact-store.js"
+import type { CancelOutcome, RunRecord, RunStatus } from "../core/executor/executor.js"
+import type { RunEvent } from "../core/run-events/log-stream.js"
+import type { ToolInfo } from "../core/registry/tool-registry.js"
 
 /** A run's input as the CLI names it. */
-export type CliInput =
+export type ClientInput =
   /** Paths read where the core runs: this machine (embedded) or the server (under its input roots). */
   | { readonly type: "path"; readonly paths: ReadonlyArray<string> }
   /** Local files sent to the store first, in order. */
@@ -13,10 +13,10 @@ export type CliInput =
   | { readonly type: "artifact"; readonly ids: ReadonlyArray<string> }
 
 /** What `cts run` submits: tool, typed params, input and options. */
-export interface CliSubmit {
+export interface ClientSubmit {
   readonly toolId: string
   readonly params: Record<string, unknown>
-  readonly input: CliInput
+  readonly input: ClientInput
   readonly name?: string
   readonly timeoutMs?: number
 }
@@ -44,7 +44,7 @@ export interface CtsClient {
   readonly location: string
   readonly capabilities: () => Promise<ReadonlyArray<ToolInfo>>
   readonly version: () => Promise<VersionInfo>
-  readonly submit: (req: CliSubmit) => Promise<RunRecord>
+  readonly submit: (req: ClientSubmit) => Promise<RunRecord>
   readonly getRun: (id: string) => Promise<RunRecord>
   readonly listRuns: (query: {
     readonly status?: RunStatus
@@ -86,7 +86,7 @@ export const artifactView = (m: ArtifactMeta): ArtifactView => ({
 
 /** The artifact ids of an upload or artifact input, in order: each file of an upload is sent (one at a time, in order) with `send`. */
 export const inputArtifactIds = async (
-  input: Extract<CliInput, { type: "upload" | "artifact" }>,
+  input: Extract<ClientInput, { type: "upload" | "artifact" }>,
   send: (file: string) => Promise<string>
 ): Promise<ReadonlyArray<string>> => {
   if (input.type === "artifact") return input.ids

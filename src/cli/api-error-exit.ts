@@ -1,5 +1,5 @@
-import type { CtsApiError } from "../../client/api-error.js"
-import { CliError, ExitCode, storeError } from "../cli-error.js"
+import type { CtsApiError } from "../client/api-error.js"
+import { CliError, ExitCode, storeError } from "./cli-error.js"
 
 const exitForStatus = (status: number, category: string | undefined): ExitCode => {
   if (status === 401 || status === 429 || status >= 500) return ExitCode.store

@@ -2,10 +2,10 @@ import { createReadStream } from "node:fs"
 import { stat } from "node:fs/promises"
 import { basename } from "node:path"
 import { Readable } from "node:stream"
-import { createHttpClient } from "../../client/http-client.js"
-import { safeFileName } from "../files.js"
-import { inputArtifactIds, type CliSubmit, type CtsClient, type Download } from "./cts-client.js"
-import { cliErrorFromApi } from "./http-request.js"
+import { safeFileName } from "../core/util/safe-file-name.js"
+import type { CtsApiError } from "./api-error.js"
+import { createHttpClient } from "./http-client.js"
+import { inputArtifactIds, type ClientSubmit, type CtsClient, type Download } from "./cts-client.js"
 import { artifactFromWire, eventFromWire, runFromWire, toolFromWire } from "./remote-wire.js"
 
 const bodyOf = (response: Response): Download => {
@@ -14,9 +14,20 @@ const bodyOf = (response: Response): Download => {
   return { body: response.body as unknown as AsyncIterable<Uint8Array>, size: length === null ? null : Number(length) }
 }
 
-/** A CtsClient over the HTTP API (`/v1`), with bearer-token auth: the shared fetch client plus local files. */
-export const createRemoteClient = (options: { readonly baseUrl: string; readonly token: string | null }): CtsClient => {
-  const http = createHttpClient({ baseUrl: options.baseUrl, token: options.token, mapError: cliErrorFromApi })
+/** Where the remote client connects, and how it words the API's errors (default: the `CtsApiError` itself). */
+export interface RemoteClientOptions {
+  readonly baseUrl: string
+  readonly token: string | null
+  readonly mapError?: (error: CtsApiError) => unknown
+}
+
+/** A CtsClient over the HTTP API (`/v1`), with bearer-token auth: the shared fetch client plus local files (Node). */
+export const createRemoteClient = (options: RemoteClientOptions): CtsClient => {
+  const http = createHttpClient({
+    baseUrl: options.baseUrl,
+    token: options.token,
+    ...(options.mapError !== undefined ? { mapError: options.mapError } : {})
+  })
 
   const upload = async (file: string) => {
     const info = await stat(file)
@@ -33,7 +44,7 @@ export const createRemoteClient = (options: { readonly baseUrl: string; readonly
     location: options.baseUrl,
     capabilities: async () => (await http.capabilities()).map(toolFromWire),
     version: () => http.version(),
-    submit: async (req: CliSubmit) => {
+    submit: async (req: ClientSubmit) => {
       const refs =
         req.input.type === "path"
           ? req.input.paths.map(value => ({ type: "path" as const, value }))

@@ -1,12 +1,17 @@
-import type { InputRef, RunRecord, RunStatus } from "../../core/executor/executor.js"
-import type { RunEvent } from "../../core/logs/log-stream.js"
-import type { ToolInfo } from "../../core/registry/tool-registry.js"
-import type { LogData, LogLevel, ToolInputSpec, ToolOutputSpec } from "../../core/tools/define-tool.js"
+import type { InputRef, RunRecord, RunStatus } from "../core/executor/executor.js"
+import type { RunEvent } from "../core/run-events/log-stream.js"
+import type { ToolInfo } from "../core/registry/tool-registry.js"
+import type { LogData, LogLevel, ToolInputSpec, ToolOutputSpec } from "../core/tools/define-tool.js"
 import type { ArtifactView } from "./cts-client.js"
 
 type Wire = Record<string, any>
 
 const firstAction = (actions: unknown): string | undefined => (Array.isArray(actions) && typeof actions[0] === "string" ? actions[0] : undefined)
+
+const runErrorFromWire = (e: Wire): NonNullable<RunRecord["error"]> => {
+  const action = firstAction(e.suggested_actions)
+  return { category: e.category, code: e.code, message: e.message, ...(action !== undefined ? { suggestedAction: action } : {}) }
+}
 
 /** API run (snake_case, links) → the core's RunRecord, so `--json` prints the same shape in both modes. */
 export const runFromWire = (w: Wire): RunRecord => ({
@@ -28,14 +33,7 @@ export const runFromWire = (w: Wire): RunRecord => ({
   finishedAt: w.finished_at ?? null,
   timeoutMs: w.timeout_ms,
   progress: w.progress ? { fraction: w.progress.fraction, ...(w.progress.note ? { note: w.progress.note } : {}) } : null,
-  error: w.error
-    ? {
-        category: w.error.category,
-        code: w.error.code,
-        message: w.error.message,
-        ...(firstAction(w.error.suggested_actions) ? { suggestedAction: firstAction(w.error.suggested_actions) } : {})
-      }
-    : null,
+  error: w.error ? runErrorFromWire(w.error) : null,
   summary: w.summary ?? null,
   artifactIds: w.artifact_ids ?? []
 })
