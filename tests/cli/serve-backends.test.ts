@@ -13,6 +13,13 @@ describe("cts serve --store / --artifacts (real process)", () => {
     const badArtifacts = await runCts(["serve", "--port", "0", "--artifacts", "ftp://x"], { env: box.env })
     expect(badArtifacts.code).not.toBe(0)
     expect(badArtifacts.stderr).toMatch(/artifacts.*local or s3:\/\/bucket\/prefix/)
+    const badQueue = await runCts(["serve", "--port", "0", "--queue", "amqp://broker"], { env: box.env })
+    expect(badQueue.code).not.toBe(0)
+    expect(badQueue.stderr).toMatch(/queue.*memory or a redis:\/\//)
+    const noQueue = await runCts(["worker"], { env: box.env })
+    expect(noQueue.code).toBe(1)
+    expect(noQueue.stderr).toMatch(/queue_required|no queue is configured/)
+    expect(noQueue.stderr).toMatch(/--queue redis:\/\//)
   })
 
   it.skipIf(!pgUrl())(

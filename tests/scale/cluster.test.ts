@@ -11,6 +11,7 @@ import { layerBullMQ } from "../../src/core/executor/bullmq-run-queue.js"
 import { RunQueue, type QueuedRun } from "../../src/core/executor/run-queue.js"
 import { createSandbox, startServe, type Sandbox, type TestServer } from "../cli/cli-harness.js"
 import { testToolsModule } from "../core/helpers.js"
+import { parseSse, streamChunks } from "../../src/client/sse.js"
 import { parseSseFrames } from "../http/support/sse-parse.js"
 import { rlogPath } from "../support/shared-data.js"
 import { freshPgDatabase, pgUrl } from "../support/services.js"
@@ -205,6 +206,28 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
     const rest: Array<number> = []
     for await (const frame of parseSseFrames(resumed.body as unknown as AsyncIterable<Uint8Array>)) if (frame.kind === "event") rest.push(Number(frame.id))
     expect(rest).toEqual(seqs.slice(from))
+  }, 90_000)
+
+  it("the run-changes feed of server B shows a run submitted on A and executed by a worker move to completed", async () => {
+    const abort = new AbortController()
+    const res = await fetch(`${servers[1]!.url}/v1/run-changes`, { signal: abort.signal, headers: { accept: "text/event-stream" } })
+    expect(res.headers.get("content-type")).toContain("text/event-stream")
+    const messages = parseSse(streamChunks(res.body!))[Symbol.asyncIterator]()
+    expect((await messages.next()).value?.event).toBe("ready")
+    const run = await submit(servers[0]!, "test-chatty", {}, demo)
+    const statuses: Array<string> = []
+    for (;;) {
+      const { value, done } = await messages.next()
+      if (done) break
+      if (value.event !== "run") continue
+      const record = JSON.parse(value.data) as WireRun
+      if (record.id !== run.id) continue
+      statuses.push(record.status)
+      if (TERMINAL.includes(record.status)) break
+    }
+    abort.abort()
+    expect(statuses).toContain("running")
+    expect(statuses.at(-1)).toBe("completed")
   }, 90_000)
 
   it("a cancel sent to server A stops a run that a worker executes within 1 s", async () => {

@@ -10,8 +10,8 @@ import { LogStream } from "../run-events/log-stream.js"
 export const followRunChanges = (principal: string): Effect.Effect<Stream.Stream<RunRecord, never, Executor>, never, LogStream | Scope.Scope> =>
   Effect.map(
     Effect.flatMap(LogStream, logs => logs.changes),
-    queue =>
-      Stream.fromQueue(queue).pipe(
+    changes =>
+      changes.pipe(
         Stream.mapEffect(event => Effect.option(Effect.flatMap(Executor, e => e.get(event.runId)))),
         Stream.filterMap(found => Option.filter(found, run => run.owner === principal))
       )

@@ -21,7 +21,22 @@ export interface EventBusService {
    * falls behind loses older notices but always keeps the newest one, so it can refill from the store.
    */
   readonly subscribe: (runId: string) => Effect.Effect<Queue.Dequeue<RunEventNotice>, never, Scope.Scope>
+  /**
+   * Joins, for the lifetime of the scope, the `status` and `progress` events that other processes
+   * appended to any run (live only; sliding, 256 per subscriber): present only on a bus that spans
+   * processes (Redis), where runs execute elsewhere.
+   */
+  readonly remoteChanges?: Effect.Effect<Queue.Dequeue<RemoteChange>, never, Scope.Scope>
 }
+
+/** A status or progress event another process appended (its content is in the store). */
+export interface RemoteChange {
+  readonly runId: string
+  readonly seq: number
+}
+
+/** Remote changes buffered per subscriber before the oldest are dropped. */
+const REMOTE_CHANGES_BUFFER = 256
 
 /** Tuning of an EventBus layer. */
 export interface EventBusOptions {
@@ -42,9 +57,11 @@ type LastSeqs = (runIds: ReadonlyArray<string>) => Effect.Effect<ReadonlyMap<str
 
 /** A channel between processes (e.g. Redis pub/sub) that carries "run X has events up to seq N". */
 export interface RemoteNotices {
-  readonly publish: (runId: string, seq: number) => Effect.Effect<void>
-  /** Delivers every notice published by any process (this one too) until the scope closes. */
-  readonly listen: (deliver: (runId: string, seq: number) => void) => Effect.Effect<void, never, Scope.Scope>
+  readonly publish: (event: RunEvent) => Effect.Effect<void>
+  /** Delivers every notice published by any process until the scope closes; `fromHere` marks this process's own. */
+  readonly listen: (
+    deliver: (notice: { readonly runId: string; readonly seq: number; readonly type: string; readonly fromHere: boolean }) => void
+  ) => Effect.Effect<void, never, Scope.Scope>
 }
 
 /** Builds an EventBus; `lastSeqs` adds a store poll while runs are followed, `remote` a cross-process channel. */
@@ -91,10 +108,12 @@ export const makeBus = (options: EventBusOptions, lastSeqs: LastSeqs | null, rem
       yield* Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep(pollMs), poll)))
     }
 
-    if (remote !== null) {
-      yield* remote.listen((runId, seq) => {
+    const remoteChanges = remote === null ? null : yield* PubSub.sliding<RemoteChange>(REMOTE_CHANGES_BUFFER)
+    if (remote !== null && remoteChanges !== null) {
+      yield* remote.listen(({ runId, seq, type, fromHere }) => {
         const hub = hubs.get(runId)
         if (hub && seq > hub.known) Effect.runSync(announce(hub, { seq }))
+        if (!fromHere && (type === "status" || type === "progress")) Effect.runSync(PubSub.publish(remoteChanges, { runId, seq }))
       })
     }
 
@@ -103,8 +122,9 @@ export const makeBus = (options: EventBusOptions, lastSeqs: LastSeqs | null, rem
         Effect.suspend(() => {
           const hub = hubs.get(event.runId)
           const local = hub ? Effect.asVoid(announce(hub, { seq: event.seq, event })) : Effect.void
-          return remote === null ? local : Effect.zipRight(local, remote.publish(event.runId, event.seq))
+          return remote === null ? local : Effect.zipRight(local, remote.publish(event))
         }),
+      ...(remoteChanges !== null ? { remoteChanges: PubSub.subscribe(remoteChanges) } : {}),
       subscribe: runId => Effect.flatMap(acquireHub(runId), hub => PubSub.subscribe(hub.pubsub))
     }
     return service

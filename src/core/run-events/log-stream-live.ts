@@ -92,7 +92,11 @@ const make = (options: LogStreamOptions) =>
       append,
       read: (runId, after, limit) => store.readEvents(runId, Math.max(0, Math.floor(after)), Math.min(Math.max(limit ?? pageSize, 1), 10_000)),
       subscribe,
-      changes: PubSub.subscribe(changes)
+      changes: Effect.gen(function* () {
+        const local = Stream.fromQueue(yield* PubSub.subscribe(changes)).pipe(Stream.map(e => ({ runId: e.runId, seq: e.seq })))
+        if (!bus.remoteChanges) return local
+        return Stream.merge(local, Stream.fromQueue(yield* bus.remoteChanges))
+      })
     }
     return service
   })

@@ -1,5 +1,5 @@
 import { Context } from "effect"
-import type { Effect, Queue, Scope, Stream } from "effect"
+import type { Effect, Scope, Stream } from "effect"
 import type { CtsError } from "../../model/errors.js"
 import type { RunEvent, RunEventInput } from "../../model/run-event.js"
 
@@ -15,10 +15,11 @@ export interface LogStreamService {
   readonly subscribe: (runId: string, after: number) => Stream.Stream<RunEvent, CtsError>
   /**
    * Joins, for the lifetime of the scope, the `status` and `progress` events of every run as they are
-   * appended through this LogStream (in this process), live only: a feed of run changes. Bounded and
-   * sliding per subscriber (a slow one loses older changes, never the newest).
+   * appended — through this LogStream, or (with a bus that spans processes) by any other node — live
+   * only: a feed of run changes, each as the run id and the event's seq. Bounded and sliding per
+   * subscriber (a slow one loses older changes, never the newest).
    */
-  readonly changes: Effect.Effect<Queue.Dequeue<RunEvent>, never, Scope.Scope>
+  readonly changes: Effect.Effect<Stream.Stream<{ readonly runId: string; readonly seq: number }>, never, Scope.Scope>
 }
 
 export class LogStream extends Context.Tag("cts/LogStream")<LogStream, LogStreamService>() {}

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto"
 import { Redis } from "ioredis"
 import { Effect, Layer } from "effect"
 import { SystemError, type CtsError } from "../errors.js"
@@ -47,8 +48,7 @@ const connect = (url: string, connectTimeoutMs: number, offlineQueue: boolean) =
   )
 
 /**
- * An EventBus across nodes: each appended event is announced on a Redis pub/sub channel as
- * `runId seq`, and every node wakes the followers it has of that run; a follower then reads the events
+ * An EventBus across nodes: each appended event is announced on a Redis pub/sub channel, and every node wakes the followers it has of that run; a follower then reads the events
  * from the RunStore, so no line is lost or repeated. A notice lost while Redis reconnects is made good
  * by a slow store poll (`pollMs`, default 1000) while a run is followed.
  */
@@ -61,15 +61,18 @@ export const layerRedisEventBus = (options: RedisEventBusOptions): Layer.Layer<E
       const timeout = options.connectTimeoutMs ?? 5000
       const publisher = yield* connect(options.url, timeout, false)
       const subscriber = yield* connect(options.url, timeout, true)
+      // A message is `<node> <type> <runId> <seq>`: the node id lets a process tell its own notices from others'.
+      const node = randomBytes(6).toString("hex")
       const remote: RemoteNotices = {
-        publish: (runId, seq) => Effect.promise(() => publisher.publish(channel, `${runId} ${seq}`).catch(() => 0)).pipe(Effect.asVoid),
+        publish: event =>
+          Effect.promise(() => publisher.publish(channel, `${node} ${event.type} ${event.runId} ${event.seq}`).catch(() => 0)).pipe(Effect.asVoid),
         listen: deliver =>
           Effect.gen(function* () {
             subscriber.on("message", (from: string, message: string) => {
               if (from !== channel) return
-              const space = message.lastIndexOf(" ")
-              const seq = Number(message.slice(space + 1))
-              if (space > 0 && Number.isInteger(seq)) deliver(message.slice(0, space), seq)
+              const [sender, type, runId, seqText] = message.split(" ")
+              const seq = Number(seqText)
+              if (sender && type && runId && Number.isInteger(seq)) deliver({ runId, seq, type, fromHere: sender === node })
             })
             yield* Effect.promise(() => subscriber.subscribe(channel).catch(() => 0))
           })
