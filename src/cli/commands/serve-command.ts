@@ -1,5 +1,6 @@
 import { defineCommand } from "citty"
 import { commandEnv, globalArgs, setExitCode, stopSignal } from "../cli-context.js"
+import { backendArgs, backendsOf } from "../backend-args.js"
 import { ExitCode, usageError } from "../cli-error.js"
 import { needsServerFlags, runWithServerFlags, stopWithParent } from "../server-process.js"
 
@@ -13,17 +14,7 @@ export const serveCommand = defineCommand({
   args: {
     host: { type: "string", description: "Interface to bind (default 127.0.0.1; CTS_HOST)", valueHint: "HOST" },
     port: { type: "string", description: "TCP port, 0 = any free port (default 8765; CTS_PORT)", valueHint: "PORT" },
-    store: { type: "string", description: "Run store: sqlite (default) or postgres://user@host:port/db (CTS_STORE)", valueHint: "URL" },
-    artifacts: {
-      type: "string",
-      description: "Artifact bytes: local (default) or s3://bucket/prefix (CTS_ARTIFACTS; endpoint and keys: CTS_S3_*)",
-      valueHint: "URL"
-    },
-    queue: {
-      type: "string",
-      description: "Run queue: memory (default, runs execute here) or redis://host:port (runs execute on `cts worker` nodes; CTS_QUEUE)",
-      valueHint: "URL"
-    },
+    ...backendArgs,
     json: globalArgs.json
   },
   run: async ({ args }) => {
@@ -41,11 +32,7 @@ export const serveCommand = defineCommand({
         throw usageError("invalid_port", `--port expects 0–65535, got "${args.port}"`, "Pass e.g. --port 8765 (0 picks a free port).")
     }
     const { startServer } = await import("../../adapters/http/start-server.js")
-    const backends = {
-      ...(args.store !== undefined ? { store: args.store } : {}),
-      ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}),
-      ...(args.queue !== undefined ? { queue: args.queue } : {})
-    }
+    const backends = backendsOf(args)
     const server = await startServer({
       ...(args.host !== undefined ? { host: args.host } : {}),
       ...(port !== undefined ? { port } : {}),

@@ -1,5 +1,6 @@
 import { defineCommand } from "citty"
 import { commandEnv, globalArgs, setExitCode, stopSignal } from "../cli-context.js"
+import { backendArgs, backendsOf } from "../backend-args.js"
 import { ExitCode, usageError } from "../cli-error.js"
 
 /**
@@ -9,9 +10,7 @@ import { ExitCode, usageError } from "../cli-error.js"
 export const workerCommand = defineCommand({
   meta: { name: "worker", description: "Take runs from the shared queue and execute them (scale-out; settings as for serve)" },
   args: {
-    queue: { type: "string", description: "Shared run queue: redis://host:port[/db] (CTS_QUEUE)", valueHint: "URL" },
-    store: { type: "string", description: "Run store shared with the servers: postgres://user@host:port/db (CTS_STORE)", valueHint: "URL" },
-    artifacts: { type: "string", description: "Artifact bytes shared with the servers: s3://bucket/prefix or local (CTS_ARTIFACTS)", valueHint: "URL" },
+    ...backendArgs,
     concurrency: { type: "string", description: "Runs executed at once on this node (default: number of cores; CTS_CONCURRENCY)", valueHint: "N" },
     drain: {
       type: "string",
@@ -32,12 +31,7 @@ export const workerCommand = defineCommand({
     if (!Number.isFinite(drainS) || drainS < 0) throw usageError("invalid_drain", `--drain expects seconds ≥ 0, got "${args.drain}"`, "Pass e.g. --drain 120.")
     const stopRequested = stopSignal()
     const { startWorker } = await import("../../adapters/worker/start-worker.js")
-    const core = {
-      ...(args.queue !== undefined ? { queue: args.queue } : {}),
-      ...(args.store !== undefined ? { store: args.store } : {}),
-      ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}),
-      ...(concurrency !== undefined ? { concurrency } : {})
-    }
+    const core = { ...backendsOf(args), ...(concurrency !== undefined ? { concurrency } : {}) }
     const worker = await startWorker({ core })
     if (out.json) out.line(JSON.stringify({ worker: worker.name, queue: worker.queue, concurrency: worker.concurrency }))
     else out.log.success(`cts-lite worker ${worker.name} taking runs from ${worker.queue} (${worker.concurrency} at once); Ctrl-C stops it`)
