@@ -14,11 +14,7 @@ export const backendArgs = {
 } as const
 
 /** The core options of the storage flags that were given. */
-export const backendsOf = (args: {
-  readonly store?: string | undefined
-  readonly artifacts?: string | undefined
-  readonly queue?: string | undefined
-}) => ({
+export const backendsOf = (args: { readonly store?: string | undefined; readonly artifacts?: string | undefined; readonly queue?: string | undefined }) => ({
   ...(args.store !== undefined ? { store: args.store } : {}),
   ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}),
   ...(args.queue !== undefined ? { queue: args.queue } : {})
