@@ -1,6 +1,7 @@
 import path from "node:path"
 import { Chunk, Effect, ManagedRuntime, Option, Stream } from "effect"
 import { ArtifactStore, type ArtifactMeta, type ArtifactPage, type ByteRange } from "../../core/artifacts/artifact-store.js"
+import { listAllArtifacts } from "../../core/artifacts/run-artifacts.js"
 import { safeFileName } from "../../core/artifacts/artifact-keys.js"
 import { fileStream } from "../../core/artifacts/local-artifact-store.js"
 import { Retention, type SweepReport } from "../../core/artifacts/retention.js"
@@ -130,14 +131,7 @@ export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClie
   const allArtifacts = (runId: string) =>
     Effect.gen(function* () {
       yield* runExists(runId)
-      const store = yield* ArtifactStore
-      const items: Array<ArtifactMeta> = []
-      let cursor: string | undefined
-      do {
-        const page = yield* store.list({ runId, limit: 1000, ...(cursor ? { cursor } : {}) })
-        items.push(...page.items)
-        cursor = page.nextCursor ?? undefined
-      } while (cursor)
+      const items = yield* listAllArtifacts((yield* ArtifactStore).list, runId)
       return items.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id))
     })
 

@@ -13,6 +13,7 @@ import { rangeError } from "./artifact-range.js"
 import { SignedLinks } from "./signed-links.js"
 import { fileReadStream, fileStream } from "./file-read.js"
 import { fsError } from "./fs-errors.js"
+import { bundledArtifacts } from "./run-artifacts.js"
 import { claimTempDir } from "./temp-owner.js"
 import { zipStream } from "./zip-stream.js"
 
@@ -165,15 +166,8 @@ const make = Effect.gen(function* () {
     bundle: runId =>
       Stream.unwrap(
         Effect.gen(function* () {
-          const run = yield* runs.getRun(runId)
-          if (!run) return yield* new ValidationError({ code: "run_not_found", message: `No run with id ${JSON.stringify(runId)}` })
-          const entries: Array<{ meta: ArtifactMeta; file: string }> = []
-          let cursor: string | undefined
-          do {
-            const page = yield* runs.listArtifacts({ runId, limit: 1000, ...(cursor ? { cursor } : {}) })
-            for (const meta of page.items) entries.push({ meta, file: yield* existingFile(meta) })
-            cursor = page.nextCursor ?? undefined
-          } while (cursor)
+          const metas = yield* bundledArtifacts(runs, runId)
+          const entries = yield* Effect.forEach(metas, meta => Effect.map(existingFile(meta), file => ({ meta, file })))
           return zipStream(entries.map(({ meta, file }) => ({ name: meta.name, file, size: meta.size, mtime: new Date(meta.createdAt) })))
         })
       )

@@ -18,6 +18,7 @@ import { rangeError } from "./artifact-range.js"
 import { SignedLinks } from "./signed-links.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
 import { ArtifactFiles, type ArtifactFilesService } from "./local-artifact-store.js"
+import { bundledArtifacts } from "./run-artifacts.js"
 import { createS3Client, objectKey, parseS3Url, type S3Location } from "./s3-location.js"
 import { zipStream } from "./zip-stream.js"
 
@@ -160,15 +161,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
       bundle: runId =>
         Stream.unwrap(
           Effect.gen(function* () {
-            const run = yield* runs.getRun(runId)
-            if (!run) return yield* new ValidationError({ code: "run_not_found", message: `No run with id ${JSON.stringify(runId)}` })
-            const metas: Array<ArtifactMeta> = []
-            let cursor: string | undefined
-            do {
-              const page = yield* runs.listArtifacts({ runId, limit: 1000, ...(cursor ? { cursor } : {}) })
-              metas.push(...page.items)
-              cursor = page.nextCursor ?? undefined
-            } while (cursor)
+            const metas = yield* bundledArtifacts(runs, runId)
             return zipStream(
               metas.map(meta => ({ name: meta.name, size: meta.size, mtime: new Date(meta.createdAt), open: () => Effect.runPromise(openObject(meta)) }))
             )
