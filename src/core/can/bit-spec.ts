@@ -1,5 +1,6 @@
 import * as Either from "effect/Either"
 import { ValidationError } from "../errors.js"
+import { msbBitPosition } from "./bits.js"
 
 /** Largest CAN identifier (29-bit extended). */
 export const MAX_CAN_ADDRESS = 0x1fffffff
@@ -81,4 +82,4 @@ export const parseBitSpec = (input: string): Either.Either<BitSpec, ValidationEr
 export const formatLsbBitSpec = (address: number, bit: number): string => `0x${address.toString(16).toUpperCase()}:b${bit}`
 
 /** Formats a bit in the `0xADDR:B<byte>b<msb>` form (uppercase hex address). */
-export const formatMsbBitSpec = (address: number, bit: number): string => `0x${address.toString(16).toUpperCase()}:B${bit >> 3}b${7 - (bit & 7)}`
+export const formatMsbBitSpec = (address: number, bit: number): string => `0x${address.toString(16).toUpperCase()}:${msbBitPosition(bit)}`

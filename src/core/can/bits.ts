@@ -21,8 +21,11 @@ export const globalBitFromMsb = (byte: number, msb: number): number => byte * 8 
 /** Label in the old tools' LSB form, e.g. bit 43 → `Byte5 bit3 (LSB)`. */
 export const formatLsbBitLabel = (g: number): string => `Byte${g >> 3} bit${g & 7} (LSB)`
 
+/** A bit's position with MSB-numbered bits, e.g. bit 43 → `B5b4` (byte 5, bit 4 counted from the byte's top). */
+export const msbBitPosition = (g: number): string => `B${g >> 3}b${7 - (g & 7)}`
+
 /** Label in the old tools' MSB form, e.g. bit 43 → `MSB B5b4`. */
-export const formatMsbBitLabel = (g: number): string => `MSB B${g >> 3}b${7 - (g & 7)}`
+export const formatMsbBitLabel = (g: number): string => `MSB ${msbBitPosition(g)}`
 
 /** Value (0 or 1) of global bit `g`; bytes beyond the payload read as 0. */
 export const bitValue = (data: Uint8Array, g: number): 0 | 1 => {

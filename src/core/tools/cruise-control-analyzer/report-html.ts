@@ -6,6 +6,7 @@ import { renderSpeedTimelineSvg, type TimelineMarker, type TimelineSpan } from "
 import { formatMmss, roundTo } from "../shared/time-format.js"
 import type { CruiseAnalysis } from "./analyze-cruise.js"
 import type { CruiseControlParams } from "./params.js"
+import { msbBitPosition } from "../../can/bits.js"
 
 /** What the report shows besides the analysis. */
 export interface ReportContext {
@@ -77,7 +78,7 @@ export const renderCruiseReport = (a: CruiseAnalysis, dbc: Dbc, rc: ReportContex
         addressHex(c.address),
         c.bus,
         c.bit,
-        `B${c.bit >> 3}b${7 - (c.bit & 7)}`,
+        msbBitPosition(c.bit),
         roundTo(c.score, 3),
         c.risesIn,
         c.fallsIn,

@@ -4,6 +4,7 @@ import { BIT_COLUMN_NAMES, addressHex, bitColumns, createDbcBitNamer } from "../
 import { artifactLink, escapeHtml, htmlFacts, htmlPage, htmlTable } from "../shared/html.js"
 import { roundTo } from "../shared/time-format.js"
 import type { BitSimilarity } from "./bit-similarity.js"
+import { msbBitPosition } from "../../can/bits.js"
 
 /** Rows shown in the HTML (the CSV has them all). */
 export const HTML_ROWS = 50
@@ -61,7 +62,7 @@ export const similarityReport = (
       addressHex(b.address),
       b.bus,
       b.bit,
-      `B${b.bit >> 3}b${7 - (b.bit & 7)}`,
+      msbBitPosition(b.bit),
       b.samples,
       `${roundTo(b.best * 100, 3)} %`,
       b.inverted ? "inverted" : "direct",
