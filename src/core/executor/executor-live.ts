@@ -101,8 +101,7 @@ const make = (options: RunServiceOptions) =>
     /** An entry for a run taken from a shared queue (submitted by another node), once this node holds its lease. */
     const adopt = (taken: QueuedRun) =>
       Effect.gen(function* () {
-        // Only a queued run starts here: a run already running belongs to its node (or is recovered from it).
-        if ((yield* runs.getRun(taken.runId))?.status !== "queued") return null
+        // Only a queued run is leased: a run already running belongs to its node (or is recovered from it).
         if (!(yield* runs.takeLease(taken.runId, self, leaseUntil(), now()))) return null
         const record = yield* runs.getRun(taken.runId)
         if (!record || record.status !== "queued") return null

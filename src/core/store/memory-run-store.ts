@@ -208,8 +208,9 @@ export const makeMemoryRunStore = (db: MemoryRunDatabase = createMemoryRunDataba
 
     takeLease: (id, owner, expiresAt, now) =>
       Effect.sync(() => {
-        const run = liveRun(id)
-        const free = run !== undefined && (run.leaseOwner === null || run.leaseOwner === owner || (run.leaseExpiresAt ?? "") < now)
+        const run = db.runs.get(id)
+        const free =
+          run !== undefined && run.record.status === "queued" && (run.leaseOwner === null || run.leaseOwner === owner || (run.leaseExpiresAt ?? "") < now)
         if (free) Object.assign(run, { leaseOwner: owner, leaseExpiresAt: expiresAt })
         return free
       }),

@@ -53,8 +53,9 @@ export interface RunStoreService {
   /** Those of `ids` whose cancel was requested. */
   readonly cancelRequested: (ids: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<string>, CtsError>
   /**
-   * Gives the lease of an unfinished run to `owner` until `expiresAt` when nobody holds it, `owner`
-   * already does, or the holder's lease expired before `now`; false otherwise (another owner holds it).
+   * Gives the lease of a queued run to `owner` until `expiresAt` when nobody holds it, `owner` already
+   * does, or the holder's lease expired before `now`; false otherwise (another owner holds it, or the run
+   * is no longer queued: a running run belongs to its node, or is recovered from it).
    */
   readonly takeLease: (id: string, owner: string, expiresAt: string, now: string) => Effect.Effect<boolean, CtsError>
   /** Extends every lease `owner` holds on unfinished runs to `expiresAt`; the number renewed. */

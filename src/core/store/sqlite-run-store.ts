@@ -229,7 +229,7 @@ export const makeSqlRunStore = (dialect: SqlDialect) =>
 
       takeLease: (id, owner, expiresAt, now) =>
         query<{ id: string }>(
-          `UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status IN ('queued', 'running')
+          `UPDATE runs SET lease_owner = ?, lease_expires_at = ? WHERE id = ? AND status = 'queued'
            AND (lease_owner IS NULL OR lease_owner = ? OR lease_expires_at < ?) RETURNING id`,
           [owner, expiresAt, id, owner, now]
         ).pipe(Effect.map(rows => rows.length > 0)),
