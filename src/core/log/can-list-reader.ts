@@ -1,5 +1,6 @@
 import { type CanFrame, SRC_PARTS } from "../can/can-frame.js"
 import type { CapnpMessage } from "./capnp-message.js"
+import type { FrameColumnsWriter } from "./frame-pack.js"
 import { MalformedMessage } from "./log-errors.js"
 
 const EMPTY: Uint8Array = new Uint8Array(0)
@@ -30,6 +31,7 @@ export class CanListReader {
   open(msg: CapnpMessage, s: number, p: number): void {
     this.msg = msg
     this.index = 0
+    this.pending = false
     this.dropped = 0
     if (!msg.readList(s, p)) {
       this.count = 0
@@ -51,49 +53,76 @@ export class CanListReader {
     return this.index >= this.count
   }
 
-  /** Appends up to `max` frames to `out`, counting each src in `srcCounts` when given. */
-  append(out: Array<CanFrame>, timeNs: number, max: number, srcCounts?: Float64Array): void {
+  /** Raw fields of the frame `locate` found: payload `at … at + length` of `payloadBytes`. */
+  address = 0
+  src = 0
+  at = 0
+  length = 0
+  payloadBytes: Uint8Array = EMPTY
+  /** True when `appendColumns` stopped at a located frame whose payload (`length` bytes) did not fit. */
+  pending = false
+
+  /**
+   * Reads element `i` into `address`, `src`, `payloadBytes`/`at`/`length`; false when its payload is
+   * over `maxPayload` (then counted in `dropped`). Throws MalformedMessage for a bad `dat` pointer.
+   */
+  private locate(i: number): boolean {
     const msg = this.msg!
     const { bytes, dv } = msg
-    const buffer = bytes.buffer
-    const base = bytes.byteOffset
-    const { start, stride, dataWords, ptrCount, lo, hi, seg, maxPayload } = this
+    const el = this.start + i * this.stride
+    this.address = this.src = this.at = this.length = 0
+    this.payloadBytes = EMPTY
+    if (this.dataWords > 0) {
+      this.address = dv.getUint32(el, true)
+      this.src = bytes[el + 6]
+    }
+    if (this.ptrCount === 0) return true
+    const p = el + this.dataWords * 8
+    const a = dv.getUint32(p, true)
+    if ((a & 3) === 1) {
+      const b = dv.getUint32(p + 4, true)
+      const n = b >>> 3
+      const s = p + 8 + ((a | 0) >> 2) * 8
+      if ((b & 7) !== 2 || s < this.lo || s + n > this.hi) throw new MalformedMessage("CAN data pointer outside its segment")
+      msg.charge(n)
+      this.payloadBytes = bytes
+      this.at = s
+      this.length = n
+    } else if (a !== 0 || dv.getUint32(p + 4, true) !== 0) {
+      this.payloadBytes = msg.readData(this.seg, p)
+      this.length = this.payloadBytes.length
+    }
+    if (this.length <= this.maxPayload) return true
+    this.dropped++
+    return false
+  }
+
+  /** Appends up to `max` frames to `out`, counting each src in `srcCounts` when given. */
+  append(out: Array<CanFrame>, timeNs: number, max: number, srcCounts?: Float64Array): void {
     const end = Math.min(this.count, this.index + max)
     for (let i = this.index; i < end; i++) {
-      const el = start + i * stride
-      let address = 0
-      let src = 0
-      if (dataWords > 0) {
-        address = dv.getUint32(el, true)
-        src = bytes[el + 6]
-      }
-      let data = EMPTY
-      if (ptrCount > 0) {
-        const p = el + dataWords * 8
-        const a = dv.getUint32(p, true)
-        if ((a & 3) === 1) {
-          const b = dv.getUint32(p + 4, true)
-          const n = b >>> 3
-          const s = p + 8 + ((a | 0) >> 2) * 8
-          if ((b & 7) !== 2 || s < lo || s + n > hi) throw new MalformedMessage("CAN data pointer outside its segment")
-          msg.charge(n)
-          if (n > maxPayload) {
-            this.dropped++
-            continue
-          }
-          data = new Uint8Array(buffer, base + s, n)
-        } else if (a !== 0 || dv.getUint32(p + 4, true) !== 0) {
-          data = msg.readData(seg, p)
-          if (data.length > maxPayload) {
-            this.dropped++
-            continue
-          }
-        }
-      }
+      if (!this.locate(i)) continue
+      const { src, payloadBytes: b, at, length } = this
+      const data = length === 0 ? EMPTY : at === 0 && length === b.length ? b : new Uint8Array(b.buffer, b.byteOffset + at, length)
       const parts = SRC_PARTS[src]
-      out.push({ timeNs, src, bus: parts.bus, pandaIndex: parts.pandaIndex, echo: parts.echo, rejected: parts.rejected, address, data })
+      out.push({ timeNs, src, bus: parts.bus, pandaIndex: parts.pandaIndex, echo: parts.echo, rejected: parts.rejected, address: this.address, data })
       if (srcCounts !== undefined) srcCounts[src]++
     }
     this.index = end
+  }
+
+  /** Appends frames to the columns of `out` while they fit, without building frame objects. */
+  appendColumns(out: FrameColumnsWriter, timeNs: number, srcCounts?: Float64Array): void {
+    let i = this.index
+    for (; i < this.count; i++) {
+      if (out.count >= out.capacity) break
+      // A frame located but not taken (its payload did not fit) is not located again: that would charge it twice.
+      if (!this.pending && !this.locate(i)) continue
+      this.pending = !out.fits(this.length)
+      if (this.pending) break
+      out.push(timeNs, this.src, this.address, this.payloadBytes, this.at, this.length)
+      if (srcCounts !== undefined) srcCounts[this.src]++
+    }
+    this.index = i
   }
 }

@@ -4,7 +4,7 @@ import type { CanFrame } from "../can/can-frame.js"
 import { SystemError, ToolError, ValidationError } from "../errors.js"
 import { builtEntryUrl } from "../util/built-entry-url.js"
 import { isKnownEventTag } from "./event-tags.js"
-import { unpackFrames } from "./frame-pack.js"
+import { type FrameColumns, readFrameColumns, unpackFrames } from "./frame-pack.js"
 import { logError } from "./log-errors.js"
 import type { ReadOptions } from "./log-pipeline.js"
 import { type LogStats, StatsCollector } from "./log-stats.js"
@@ -22,6 +22,11 @@ export interface RouteReadOptions extends ReadOptions, FrameOptions {
 /** The frames of a route read in parallel, and its stats (complete once iteration has finished). */
 export interface RouteFrameReader {
   frames(): AsyncIterable<ReadonlyArray<CanFrame>>
+  /**
+   * The same frames as column batches (times, addresses, src bytes, payload bytes + ends), as the
+   * workers decoded them: no frame object is built. Use either this or `frames()`, once.
+   */
+  columns(): AsyncIterable<FrameColumns>
   readonly stats: LogStats
 }
 
@@ -48,7 +53,7 @@ const rebuild = (e: SegmentError): Error => {
 export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteReadOptions = {}): RouteFrameReader => {
   const stats = new StatsCollector(isKnownEventTag)
   let started = false
-  async function* frames(): AsyncGenerator<ReadonlyArray<CanFrame>> {
+  async function* packed(): AsyncGenerator<SharedArrayBuffer> {
     if (started) throw logError("log_already_read", "This reader has already been iterated; a log source can be read once.")
     started = true
     const states: Array<SegmentState> = paths.map(() => ({ batches: [] }))
@@ -109,7 +114,7 @@ export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteRead
           if (batch) {
             if (batch.last) state.worker!.postMessage({ type: "ack", n: 1 })
             options.onProgress?.(stats.bytesIn + batch.bytesIn)
-            yield unpackFrames(batch.buffer)
+            yield batch.buffer
           } else if (state.end) {
             stats.absorb(state.end.stats)
             if (state.end.type === "error") throw rebuild(state.end.error)
@@ -122,7 +127,12 @@ export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteRead
     }
   }
   return {
-    frames,
+    async *frames() {
+      for await (const buffer of packed()) yield unpackFrames(buffer)
+    },
+    async *columns() {
+      for await (const buffer of packed()) yield readFrameColumns(buffer)
+    },
     get stats() {
       return stats.snapshot()
     }
