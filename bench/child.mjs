@@ -11,11 +11,21 @@ const onePass = async source => {
   let touched = 0
   const t0 = process.hrtime.bigint()
   const cpu0 = process.cpuUsage()
-  for await (const batch of reader.frames()) {
-    frames += batch.length
-    // Touch every frame's fields the way a consumer would, so nothing is measured that is never used.
-    for (let i = 0; i < batch.length; i++) touched += batch[i].data.length + (batch[i].address & 1) + batch[i].bus
-  }
+  if (spec.columns) {
+    // readRouteFrames().columns(): the packed columns the workers wrote, touched field by field.
+    for await (const c of reader.columns()) {
+      frames += c.count
+      for (let i = 0, at = 0; i < c.count; i++) {
+        touched += c.ends[i] - at + (c.addresses[i] & 1) + (c.srcs[i] & 3)
+        at = c.ends[i]
+      }
+    }
+  } else
+    for await (const batch of reader.frames()) {
+      frames += batch.length
+      // Touch every frame's fields the way a consumer would, so nothing is measured that is never used.
+      for (let i = 0; i < batch.length; i++) touched += batch[i].data.length + (batch[i].address & 1) + batch[i].bus
+    }
   if (touched < 0) throw new Error("unreachable")
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9
   const cpu = process.cpuUsage(cpu0)

@@ -44,8 +44,11 @@ const onSigint = (): void => {
 export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
   const flags = scanGlobalFlags(argv)
   setGlobalFlags(flags)
+  const help = argv.includes("--help") || argv.includes("-h")
+  // Before the command's module loads: the run's worker loads its tool on the other core meanwhile.
+  if (!help) prestartRunWorker(argv, flags)
   const target = await resolveCommand(ctsCommand, argv)
-  if (argv.includes("--help") || argv.includes("-h")) {
+  if (help) {
     process.stdout.write((await usageOf(target.path, target.command)) + "\n")
     return ExitCode.ok
   }
@@ -54,7 +57,6 @@ export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
     return ExitCode.ok
   }
   process.on("SIGINT", onSigint)
-  prestartRunWorker(argv, flags)
   try {
     if (target.path.length === 1 || (target.command.subCommands && !target.command.run)) {
       const first = target.rawArgs.find(a => !a.startsWith("-"))

@@ -94,16 +94,16 @@ export const readFrameColumns = (buffer: ArrayBufferLike): FrameColumns => {
   return { count, ...layout(buffer, capacity, dataBytes) }
 }
 
-/** The frames of a column batch; payloads are views into its buffer. */
-export const framesOfColumns = (c: FrameColumns): Array<CanFrame> => {
-  const { count, times, ends, addresses, srcs, data } = c
-  const frames = new Array<CanFrame>(count)
+/** The frames `from` … `to` (default: all) of a column batch; payloads are views into its buffer. */
+export const framesOfColumns = (c: FrameColumns, from = 0, to = c.count): Array<CanFrame> => {
+  const { times, ends, addresses, srcs, data } = c
+  const frames = new Array<CanFrame>(to - from)
   const buffer = data.buffer
   const base = data.byteOffset
-  let at = 0
-  for (let i = 0; i < count; i++) {
+  let at = from === 0 ? 0 : ends[from - 1]!
+  for (let i = from; i < to; i++) {
     const end = ends[i]!
-    frames[i] = makeCanFrame(times[i]!, srcs[i]!, addresses[i]!, new Uint8Array(buffer, base + at, end - at))
+    frames[i - from] = makeCanFrame(times[i]!, srcs[i]!, addresses[i]!, new Uint8Array(buffer, base + at, end - at))
     at = end
   }
   return frames

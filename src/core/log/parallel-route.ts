@@ -4,7 +4,7 @@ import type { CanFrame } from "../can/can-frame.js"
 import { SystemError, ToolError, ValidationError } from "../errors.js"
 import { builtEntryUrl } from "../util/built-entry-url.js"
 import { isKnownEventTag } from "./event-tags.js"
-import { type FrameColumns, readFrameColumns, unpackFrames } from "./frame-pack.js"
+import { type FrameColumns, framesOfColumns, readFrameColumns } from "./frame-pack.js"
 import { logError } from "./log-errors.js"
 import type { ReadOptions } from "./log-pipeline.js"
 import { type LogStats, StatsCollector } from "./log-stats.js"
@@ -29,6 +29,8 @@ export interface RouteFrameReader {
   columns(): AsyncIterable<FrameColumns>
   readonly stats: LogStats
 }
+
+const FRAME_BATCH = 8192
 
 interface SegmentState {
   readonly batches: Array<{ readonly buffer: SharedArrayBuffer; readonly bytesIn: number; readonly last: boolean }>
@@ -128,7 +130,12 @@ export const readRouteFrames = (paths: ReadonlyArray<string>, options: RouteRead
   }
   return {
     async *frames() {
-      for await (const buffer of packed()) yield unpackFrames(buffer)
+      for await (const buffer of packed()) {
+        const columns = readFrameColumns(buffer)
+        // Batches of at most FRAME_BATCH frames, as the sequential reader yields: a larger array lands in
+        // the old generation and every frame stored into it slows the young-generation collections.
+        for (let from = 0; from < columns.count; from += FRAME_BATCH) yield framesOfColumns(columns, from, Math.min(columns.count, from + FRAME_BATCH))
+      }
     },
     async *columns() {
       for await (const buffer of packed()) yield readFrameColumns(buffer)
