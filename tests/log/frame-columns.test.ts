@@ -6,9 +6,13 @@ import { framesOfColumns, packFrames, readFrameColumns, unpackFrames } from "../
 import { readLog } from "../../src/core/log/log-pipeline.js"
 import { FrameSink } from "../../src/core/log/log-sinks.js"
 import { StatsCollector } from "../../src/core/log/log-stats.js"
+import { fileSource } from "../../src/core/log/node-file-source.js"
+import { openLog } from "../../src/core/log/open-log.js"
 import { PackedFrameSink } from "../../src/core/log/packed-frame-sink.js"
+import { oracleRows } from "../support/oracle.js"
+import { dataPath, rlogPath } from "../support/shared-data.js"
 import { concat } from "./capnp-builder.js"
-import { chunked, frameRow } from "./helpers.js"
+import { chunked, firstDifference, frameRow, readFrameRows } from "./helpers.js"
 import { type TestFrame, canEvent, expectedRow } from "./hostile-builders.js"
 
 const frameArb = fc.record({
@@ -83,4 +87,30 @@ describe("packed frame columns (what segment workers post)", () => {
     out.push(...unpackFrames(sink.rest()!).map(frameRow))
     expect(out).toEqual(rows)
   })
+
+  for (const [path, oracle] of [
+    [rlogPath("rav4_seg40.rlog.zst"), "rav4_seg40.frames.csv"],
+    [rlogPath("subaru_cruise_demo.rlog.zst"), "subaru_cruise_demo.frames.csv"],
+    [rlogPath("rav4_seg40.rlog.bz2"), "rav4_seg40.frames.csv"],
+    [dataPath("rlog", "bad", "truncated.rlog.zst"), undefined],
+    [dataPath("rlog", "bad", "corrupt.rlog.zst"), undefined]
+  ] as const) {
+    it(`openLog().columns() gives frames() frames, stats and error (${path.split("/").pop()})`, async () => {
+      const reader = openLog(fileSource(path))
+      const rows: Array<string> = []
+      let error: unknown
+      try {
+        for await (const c of reader.columns()) for (const f of framesOfColumns(c)) rows.push(frameRow(f))
+      } catch (e) {
+        error = e
+      }
+      const objects = await readFrameRows(fileSource(path))
+      if (oracle) expect(firstDifference(rows, oracleRows(oracle))).toBe(-1)
+      expect(rows.length).toBe(objects.rows.length)
+      expect(firstDifference(rows, objects.rows)).toBe(-1)
+      expect(reader.stats).toEqual(objects.reader.stats)
+      expect(error).toEqual(objects.error)
+      if (path.includes("corrupt")) expect(error).toMatchObject({ code: "decompression_failed" })
+    })
+  }
 })

@@ -5,6 +5,8 @@ import { logError } from "./log-errors.js"
 import { resolveReadLimits } from "./log-limits.js"
 import { type ReadOptions, readLog } from "./log-pipeline.js"
 import { EventSink, FrameSink } from "./log-sinks.js"
+import { type FrameColumns, readFrameColumns } from "./frame-pack.js"
+import { PackedFrameSink, readColumnBatches } from "./packed-frame-sink.js"
 import type { LogSource } from "./log-source.js"
 import { type LogStats, StatsCollector } from "./log-stats.js"
 
@@ -24,6 +26,11 @@ export interface LogReader {
   events(): AsyncIterable<ReadonlyArray<LogEvent>>
   /** The CAN frames of `can` events in file order (sendcan excluded unless asked). Frame data views the log's bytes. */
   frames(options?: FrameOptions): AsyncIterable<ReadonlyArray<CanFrame>>
+  /**
+   * The same frames as `frames()`, as column batches (times, addresses, src bytes, payload bytes + ends)
+   * of up to 8,192 frames: no frame object is built, for consumers that look at most frames only briefly.
+   */
+  columns(options?: FrameOptions): AsyncIterable<FrameColumns>
   /** Counters so far; complete once iteration has finished. */
   readonly stats: LogStats
 }
@@ -48,6 +55,11 @@ export const openLog = (source: LogSource, options: ReadOptions = {}): LogReader
     frames(frameOptions = {}) {
       start()
       return readLog(source, stats, new FrameSink(stats, frameOptions.includeSendcan ?? false, maxCanPayloadBytes), options)
+    },
+    async *columns(frameOptions = {}) {
+      start()
+      const sink = new PackedFrameSink(stats, frameOptions.includeSendcan ?? false, maxCanPayloadBytes, 8192, 8192 * 16, bytes => new ArrayBuffer(bytes))
+      for await (const buffer of readColumnBatches(source, stats, sink, options)) yield readFrameColumns(buffer)
     },
     get stats() {
       return stats.snapshot()

@@ -1,5 +1,8 @@
 import { CanFrameSinkBase } from "./can-sink-base.js"
+import { ToolError } from "../errors.js"
 import { FrameColumnsWriter } from "./frame-pack.js"
+import { type ReadOptions, readLog } from "./log-pipeline.js"
+import type { LogSource } from "./log-source.js"
 import type { StatsCollector } from "./log-stats.js"
 
 /**
@@ -8,24 +11,25 @@ import type { StatsCollector } from "./log-stats.js"
  * input chunks: `size` reads 0 until the batch is full, so the reader hands it over only then (or
  * mid-message); `rest` takes what is left at the end of a segment or before an error is reported.
  */
-export class PackedFrameSink extends CanFrameSinkBase<SharedArrayBuffer> {
-  private writer: FrameColumnsWriter<SharedArrayBuffer>
+export class PackedFrameSink<B extends ArrayBufferLike = SharedArrayBuffer> extends CanFrameSinkBase<B> {
+  private writer: FrameColumnsWriter<B>
 
   constructor(
     stats: StatsCollector,
     includeSendcan: boolean,
     maxCanPayloadBytes = 64,
     private readonly capacity = 32768,
-    private readonly dataCapacity = capacity * 16
+    private readonly dataCapacity = capacity * 16,
+    private readonly allocate: (bytes: number) => B = bytes => new SharedArrayBuffer(bytes) as unknown as B
   ) {
     super(stats, includeSendcan, maxCanPayloadBytes)
     this.writer = this.nextWriter()
   }
 
-  private nextWriter(): FrameColumnsWriter<SharedArrayBuffer> {
+  private nextWriter(): FrameColumnsWriter<B> {
     // Room for at least the payload of a frame that did not fit the batch before.
     const data = Math.max(this.dataCapacity, this.list.pending ? this.list.length : 0)
-    return new FrameColumnsWriter(this.capacity, data, bytes => new SharedArrayBuffer(bytes))
+    return new FrameColumnsWriter(this.capacity, data, this.allocate)
   }
 
   get size(): number {
@@ -40,14 +44,14 @@ export class PackedFrameSink extends CanFrameSinkBase<SharedArrayBuffer> {
     return this.writer.count
   }
 
-  protected takeBatch(): SharedArrayBuffer {
+  protected takeBatch(): B {
     const done = this.writer.finish()
     this.writer = this.nextWriter()
     return done
   }
 
   /** The frames collected so far, whether or not the batch is full; undefined when there are none. */
-  rest(): SharedArrayBuffer | undefined {
+  rest(): B | undefined {
     return this.writer.count > 0 ? this.takeBatch() : undefined
   }
 
@@ -62,4 +66,26 @@ export class PackedFrameSink extends CanFrameSinkBase<SharedArrayBuffer> {
   protected truncate(count: number): void {
     this.writer.truncate(count)
   }
+}
+
+/**
+ * `readLog` through a PackedFrameSink: every column batch, the last one not full included, and the
+ * frames decoded before a fatal error before that error (as the frame reader does; not after an abort).
+ */
+export async function* readColumnBatches<B extends ArrayBufferLike>(
+  source: LogSource,
+  stats: StatsCollector,
+  sink: PackedFrameSink<B>,
+  options: ReadOptions = {},
+  firstSegment = 0
+): AsyncGenerator<B> {
+  try {
+    yield* readLog(source, stats, sink, options, firstSegment)
+  } catch (e) {
+    const rest = e instanceof ToolError && e.code === "aborted" ? undefined : sink.rest()
+    if (rest) yield rest
+    throw e
+  }
+  const rest = sink.rest()
+  if (rest) yield rest
 }

@@ -1,10 +1,9 @@
 import { parentPort } from "node:worker_threads"
 import { isKnownEventTag } from "./event-tags.js"
 import { resolveReadLimits } from "./log-limits.js"
-import { readLog } from "./log-pipeline.js"
 import { StatsCollector } from "./log-stats.js"
 import { fileSource } from "./node-file-source.js"
-import { PackedFrameSink } from "./packed-frame-sink.js"
+import { PackedFrameSink, readColumnBatches } from "./packed-frame-sink.js"
 import type { SegmentJob, SegmentReply } from "./parallel-route-protocol.js"
 
 // Worker thread of readRouteFrames: reads one route segment per job and posts its frames in packed
@@ -28,13 +27,7 @@ const run = async (job: SegmentJob): Promise<void> => {
     post({ type: "batch", segment: job.segment, buffers: [buffer], bytesIn: stats.bytesIn })
   }
   try {
-    try {
-      for await (const buffer of readLog(fileSource(job.path), stats, sink, { limits }, job.segment)) await send(buffer)
-    } finally {
-      // The frames of a batch not full yet, also those decoded before an error.
-      const rest = sink.rest()
-      if (rest) await send(rest)
-    }
+    for await (const buffer of readColumnBatches(fileSource(job.path), stats, sink, { limits }, job.segment)) await send(buffer)
     post({ type: "done", segment: job.segment, stats: stats.snapshot() })
   } catch (e) {
     const err = e as { _tag?: string; code?: unknown; message?: unknown; suggestedAction?: unknown; details?: unknown }

@@ -46,31 +46,36 @@ export async function* rlogToCsvChunks(
   const reader = openLog(source, options)
   const cabana = params.format === "cabana"
   const buses = params.bus ? new Set(params.bus) : undefined
-  const addresses = params.addresses ? new Set(params.addresses) : undefined
+  const addressSet = params.addresses ? new Set(params.addresses) : undefined
   let base = 0
   let start = 0
   let end = Infinity
   let markStart = 0
   let markEnd = Infinity
   yield canCsvHeaderLine(params.format)
-  for await (const batch of reader.frames()) {
+  // Columns, not frame objects: with a narrow filter most frames are only looked at, never written.
+  for await (const c of reader.columns()) {
+    const { times, addresses, srcs, ends, data } = c
+    if (summary.firstFrameNs === null && c.count > 0) {
+      base = summary.firstFrameNs = times[0]!
+      start = summary.windowStartNs = base + toNs(params.window_start)
+      end = params.window_dur === undefined ? Infinity : start + toNs(params.window_dur)
+      summary.windowEndNs = Number.isFinite(end) ? end : null
+      markStart = params.mark_start === undefined ? start : base + toNs(params.mark_start)
+      markEnd = params.mark_start === undefined ? end : params.mark_dur === undefined ? Infinity : markStart + toNs(params.mark_dur)
+    }
+    summary.framesRead += c.count
     let out = ""
-    for (const f of batch) {
-      if (summary.firstFrameNs === null) {
-        base = summary.firstFrameNs = f.timeNs
-        start = summary.windowStartNs = base + toNs(params.window_start)
-        end = params.window_dur === undefined ? Infinity : start + toNs(params.window_dur)
-        summary.windowEndNs = Number.isFinite(end) ? end : null
-        markStart = params.mark_start === undefined ? start : base + toNs(params.mark_start)
-        markEnd = params.mark_start === undefined ? end : params.mark_dur === undefined ? Infinity : markStart + toNs(params.mark_dur)
-      }
-      summary.framesRead++
-      const t = f.timeNs
-      if (t < start || t >= end || (buses && !buses.has(f.src)) || (addresses && !addresses.has(f.address))) continue
-      if (cabana) out += formatCabanaRow({ timeNs: t - base, src: f.src, address: f.address, data: f.data }) + "\n"
+    for (let i = 0; i < c.count; i++) {
+      const t = times[i]!
+      const src = srcs[i]!
+      const address = addresses[i]!
+      if (t < start || t >= end || (buses && !buses.has(src)) || (addressSet && !addressSet.has(address))) continue
+      const frameData = data.subarray(i === 0 ? 0 : ends[i - 1]!, ends[i]!)
+      if (cabana) out += formatCabanaRow({ timeNs: t - base, src, address, data: frameData }) + "\n"
       else {
         const segment: OldToolsSegment = t < markStart ? "pre" : t < markEnd ? "window" : "post"
-        out += formatOldToolsRow({ timeNs: t, src: f.src, address: f.address, data: f.data, segment }) + "\n"
+        out += formatOldToolsRow({ timeNs: t, src, address, data: frameData, segment }) + "\n"
       }
       summary.framesWritten++
       summary.firstWrittenNs ??= t
