@@ -12,7 +12,7 @@ const onePass = async source => {
   const t0 = process.hrtime.bigint()
   const cpu0 = process.cpuUsage()
   if (spec.columns) {
-    // readRouteFrames().columns(): the packed columns the workers wrote, touched field by field.
+    // openLog().columns() / readRouteFrames().columns(): packed columns, touched field by field.
     for await (const c of reader.columns()) {
       frames += c.count
       for (let i = 0, at = 0; i < c.count; i++) {

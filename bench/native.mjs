@@ -123,6 +123,7 @@ const main = () => {
     line("zstd -d -c > /dev/null (decompression only)", timeCmd("zstd", ["-d", "-q", "-c", big]), nativeBig)
     const alone = readerAlone({ path: big }, env)
     line("cts-lite reader alone (openLog().frames())", alone.seconds, nativeBig)
+    line("  same, openLog().columns() (no frame objects)", readerAlone({ path: big, columns: true }, env).seconds, nativeBig)
     const [whole, wholeBaseline] = timeAlternating([[process.execPath, ctsRun([big])], ...(baseline ? [[process.execPath, ctsRun([big], baseline)]] : [])], {
       env
     })
@@ -141,8 +142,15 @@ const main = () => {
       nativeRoute,
       target(routeParallel.seconds, nativeRoute, 1.0)
     )
+    const routeColumns = readerAlone({ paths: segs, parallel: true, columns: true }, env)
+    line(
+      `  same, readRouteFrames().columns() (no frame objects)`,
+      routeColumns.seconds,
+      nativeRoute,
+      target(routeColumns.seconds, nativeRoute, 1.0)
+    )
     console.log(
-      `(openLog and cts run read a route segment after segment on one thread; readRouteFrames from cts-lite/log/node decodes segments on worker threads, in order)`
+      `(openLog and cts run read a route segment after segment on one thread; readRouteFrames from cts-lite/log/node decodes segments on worker threads into shared column buffers and hands them over in order: frames() builds frame objects from them, columns() does not)`
     )
 
     console.log(`\nCLI start (median of ${START_RUNS} runs, wall)`)
