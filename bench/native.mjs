@@ -143,12 +143,7 @@ const main = () => {
       target(routeParallel.seconds, nativeRoute, 1.0)
     )
     const routeColumns = readerAlone({ paths: segs, parallel: true, columns: true }, env)
-    line(
-      `  same, readRouteFrames().columns() (no frame objects)`,
-      routeColumns.seconds,
-      nativeRoute,
-      target(routeColumns.seconds, nativeRoute, 1.0)
-    )
+    line(`  same, readRouteFrames().columns() (no frame objects)`, routeColumns.seconds, nativeRoute, target(routeColumns.seconds, nativeRoute, 1.0))
     console.log(
       `(openLog and cts run read a route segment after segment on one thread; readRouteFrames from cts-lite/log/node decodes segments on worker threads into shared column buffers and hands them over in order: frames() builds frame objects from them, columns() does not)`
     )
