@@ -16,14 +16,6 @@ export interface BatchSink<T> {
   take(): T
 }
 
-/** Counts an event in the stats (totals, tag, first/last logMonoTime). */
-export const countEvent = (stats: StatsCollector, h: EventHeader) => {
-  stats.totalEvents++
-  stats.tagCounts[h.tag]++
-  if (stats.firstLogMonoTime === null) stats.firstLogMonoTime = h.logMonoTime
-  stats.lastLogMonoTime = h.logMonoTime
-}
-
 /** A `malformed_event` warning for the message just read. */
 export const warnMalformed = (stats: StatsCollector, e: MalformedMessage, framer: MessageFramer, note = "") =>
   stats.problem({
@@ -34,6 +26,23 @@ export const warnMalformed = (stats: StatsCollector, e: MalformedMessage, framer
     segment: framer.segment,
     count: 1
   })
+
+/**
+ * Reads the event header of `msg` into `h` and counts the event in the stats (totals, tag, first/last
+ * logMonoTime); false, with a `malformed_event` warning, when the message is not an event.
+ */
+export const readEventHeader = (h: EventHeader, msg: CapnpMessage, stats: StatsCollector, framer: MessageFramer): boolean => {
+  const notEvent = h.read(msg)
+  if (notEvent) {
+    warnMalformed(stats, notEvent, framer)
+    return false
+  }
+  stats.totalEvents++
+  stats.tagCounts[h.tag]++
+  if (stats.firstLogMonoTime === null) stats.firstLogMonoTime = h.logMonoTime
+  stats.lastLogMonoTime = h.logMonoTime
+  return true
+}
 
 /** Reports the frames of the message just read that `list` dropped for an oversized payload. */
 export const warnOversized = (stats: StatsCollector, list: CanListReader, framer: MessageFramer) => {
@@ -91,12 +100,7 @@ export abstract class CanFrameSinkBase<T> implements BatchSink<T> {
   begin(msg: CapnpMessage, framer: MessageFramer): boolean {
     const h = this.header
     try {
-      const notEvent = h.read(msg)
-      if (notEvent) {
-        warnMalformed(this.stats, notEvent, framer)
-        return true
-      }
-      countEvent(this.stats, h)
+      if (!readEventHeader(h, msg, this.stats, framer)) return true
       const tag = h.tag
       if ((tag !== EventTag.can && tag !== EventTag.sendcan) || h.ptr < 0) return true
       this.list.open(msg, h.seg, h.ptr)

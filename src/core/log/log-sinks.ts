@@ -2,7 +2,7 @@ import type { CanFrame } from "../can/can-frame.js"
 import type { MessageFramer } from "./capnp-framer.js"
 import type { CapnpMessage } from "./capnp-message.js"
 import { CanListReader } from "./can-list-reader.js"
-import { type BatchSink, CanFrameSinkBase, countEvent, warnMalformed, warnOversized } from "./can-sink-base.js"
+import { type BatchSink, CanFrameSinkBase, readEventHeader, warnMalformed, warnOversized } from "./can-sink-base.js"
 import { EventHeader } from "./event-header.js"
 import { EventTag, isKnownEventTag } from "./event-tags.js"
 import type { EventWhich, LogEvent } from "./log-event.js"
@@ -114,12 +114,7 @@ export class EventSink extends BatchCollector<LogEvent> implements BatchSink<Arr
   begin(msg: CapnpMessage, framer: MessageFramer): boolean {
     const h = this.header
     try {
-      const notEvent = h.read(msg)
-      if (notEvent) {
-        warnMalformed(this.stats, notEvent, framer)
-        return true
-      }
-      countEvent(this.stats, h)
+      if (!readEventHeader(h, msg, this.stats, framer)) return true
       this.batch.push(this.decode(msg, h, framer))
     } catch (e) {
       if (!(e instanceof MalformedMessage)) throw e
