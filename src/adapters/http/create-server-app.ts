@@ -85,8 +85,9 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
     onResponse: (response, event) => {
       const route = event.context.matchedRoute?.route ?? "unmatched"
       metrics.observeRequest(event.req.method, route, response.status, (performance.now() - (started.get(event) ?? performance.now())) / 1000)
-      response.headers.set("x-content-type-options", "nosniff")
-      if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store")
+      const headers = response.headers
+      if (!headers.has("x-content-type-options")) headers.set("x-content-type-options", "nosniff")
+      if (!headers.has("cache-control")) headers.set("cache-control", "no-store")
     }
   })
 
@@ -135,13 +136,16 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
         }
         if (route.rateLimited !== false) limit(principal.via === "anonymous" ? `ip:${ip}` : `principal:${principal.id}`)
         Object.assign(event.context, { bodyPace: { windowMs: settings.bodyTimeoutMs, minBytes: settings.bodyMinBytes } })
+        let baseUrl: string | undefined
         const ctx: ApiContext = {
           event,
           principal,
           settings,
           metrics,
           runtime,
-          baseUrl: linkBase(settings, event),
+          get baseUrl() {
+            return (baseUrl ??= linkBase(settings, event))
+          },
           core: effect => runCore(runtime, effect)
         }
         return await route.handler(ctx)
