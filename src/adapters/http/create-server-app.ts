@@ -136,16 +136,13 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
         }
         if (route.rateLimited !== false) limit(principal.via === "anonymous" ? `ip:${ip}` : `principal:${principal.id}`)
         Object.assign(event.context, { bodyPace: { windowMs: settings.bodyTimeoutMs, minBytes: settings.bodyMinBytes } })
-        let baseUrl: string | undefined
         const ctx: ApiContext = {
           event,
           principal,
           settings,
           metrics,
           runtime,
-          get baseUrl() {
-            return (baseUrl ??= linkBase(settings, event))
-          },
+          baseUrl: linkBase(settings, event),
           core: effect => runCore(runtime, effect)
         }
         return await route.handler(ctx)
