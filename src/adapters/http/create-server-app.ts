@@ -85,8 +85,9 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
     onResponse: (response, event) => {
       const route = event.context.matchedRoute?.route ?? "unmatched"
       metrics.observeRequest(event.req.method, route, response.status, (performance.now() - (started.get(event) ?? performance.now())) / 1000)
-      response.headers.set("x-content-type-options", "nosniff")
-      if (!response.headers.has("cache-control")) response.headers.set("cache-control", "no-store")
+      const headers = response.headers
+      if (!headers.has("x-content-type-options")) headers.set("x-content-type-options", "nosniff")
+      if (!headers.has("cache-control")) headers.set("cache-control", "no-store")
     }
   })
 

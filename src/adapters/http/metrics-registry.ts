@@ -38,12 +38,17 @@ export class MetricsRegistry {
   /** Declares a counter; `inc(labels, by)` adds to it. */
   counter(name: string, help: string) {
     const f = this.family(name, help, "counter")
+    const add = (k: string, labels: Labels, by: number) => {
+      const s = f.series.get(k)
+      if (s) s.value += by
+      else f.series.set(k, { labels, value: by })
+    }
     return {
-      inc: (labels: Labels = {}, by = 1) => {
+      inc: (labels: Labels = {}, by = 1) => add(keyOf(labels), labels, by),
+      /** `inc` of one fixed series, with its key computed once (for a hot path). */
+      bind: (labels: Labels) => {
         const k = keyOf(labels)
-        const s = f.series.get(k)
-        if (s) s.value += by
-        else f.series.set(k, { labels, value: by })
+        return (by = 1) => add(k, labels, by)
       }
     }
   }
@@ -66,14 +71,19 @@ export class MetricsRegistry {
   /** Declares a histogram with upper bounds `buckets` (ascending; `+Inf` is implied). */
   histogram(name: string, help: string, buckets: ReadonlyArray<number>) {
     const f = this.family(name, help, "histogram", buckets)
+    const observe = (k: string, labels: Labels, value: number) => {
+      let s = f.series.get(k)
+      if (!s) f.series.set(k, (s = { labels, value: 0, buckets: buckets.map(() => 0), sum: 0, count: 0 }))
+      for (let i = 0; i < buckets.length; i++) if (value <= buckets[i]!) s.buckets![i]!++
+      s.sum! += value
+      s.count!++
+    }
     return {
-      observe: (labels: Labels, value: number) => {
+      observe: (labels: Labels, value: number) => observe(keyOf(labels), labels, value),
+      /** `observe` of one fixed series, with its key computed once (for a hot path). */
+      bind: (labels: Labels) => {
         const k = keyOf(labels)
-        let s = f.series.get(k)
-        if (!s) f.series.set(k, (s = { labels, value: 0, buckets: buckets.map(() => 0), sum: 0, count: 0 }))
-        for (let i = 0; i < buckets.length; i++) if (value <= buckets[i]!) s.buckets![i]!++
-        s.sum! += value
-        s.count!++
+        return (value: number) => observe(k, labels, value)
       },
       /** Replaces a series with a snapshot kept elsewhere (`buckets[i]` = values `<= buckets[i]` bound, cumulative). */
       set: (labels: Labels, snapshot: { readonly buckets: ReadonlyArray<number>; readonly sum: number; readonly count: number }) => {

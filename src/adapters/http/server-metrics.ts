@@ -33,6 +33,8 @@ export const createServerMetrics = (runtime: ManagedRuntime.ManagedRuntime<Execu
   const runs = registry.gauge("cts_runs", "Persisted runs by tool and status.")
   const durations = registry.histogram("cts_run_duration_seconds", "Duration of finished runs, start to finish, by tool and status.", RUN_DURATION_BUCKETS)
   let live = 0
+  /** The two series of each method, route template and status seen (a bounded set: routes and statuses are few). */
+  const requestSeries = new Map<string, { readonly count: () => void; readonly time: (seconds: number) => void }>()
   sse.set({}, 0)
 
   registry.onCollect(async () => {
@@ -59,8 +61,14 @@ export const createServerMetrics = (runtime: ManagedRuntime.ManagedRuntime<Execu
   return {
     registry,
     observeRequest: (method, route, status, seconds) => {
-      requests.inc({ method, route, status: String(status) })
-      latency.observe({ method, route }, seconds)
+      const key = `${status} ${method} ${route}`
+      let series = requestSeries.get(key)
+      if (series === undefined) {
+        series = { count: requests.bind({ method, route, status: String(status) }), time: latency.bind({ method, route }) }
+        requestSeries.set(key, series)
+      }
+      series.count()
+      series.time(seconds)
     },
     artifactBytesSent: (kind, bytes) => sent.inc({ kind }, bytes),
     uploadBytesReceived: bytes => received.inc({}, bytes),

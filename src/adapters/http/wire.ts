@@ -104,18 +104,19 @@ export const runToWire = (run: RunRecord, baseUrl: string): RunWire => {
   }
 }
 
-const runJsonCache = new WeakMap<RunRecord, { readonly baseUrl: string; readonly json: string }>()
+const runJsonCache = new WeakMap<RunRecord, { readonly baseUrl: string; readonly bytes: Uint8Array<ArrayBuffer> }>()
 
 /**
- * `JSON.stringify(runToWire(run, baseUrl))`, computed once per record object: records are never
- * mutated (every change to a run makes a new record), so a repeated read of an unchanged run reuses the text.
+ * The UTF-8 bytes of `JSON.stringify(runToWire(run, baseUrl))`, computed once per record object: records
+ * are never mutated (every change to a run makes a new record), so a repeated read of an unchanged run
+ * reuses the bytes, and a changed run (a new record) is encoded afresh.
  */
-export const runJson = (run: RunRecord, baseUrl: string): string => {
+export const runJsonBytes = (run: RunRecord, baseUrl: string): Uint8Array<ArrayBuffer> => {
   const hit = runJsonCache.get(run)
-  if (hit !== undefined && hit.baseUrl === baseUrl) return hit.json
-  const json = JSON.stringify(runToWire(run, baseUrl))
-  runJsonCache.set(run, { baseUrl, json })
-  return json
+  if (hit !== undefined && hit.baseUrl === baseUrl) return hit.bytes
+  const bytes = Buffer.from(JSON.stringify(runToWire(run, baseUrl)), "utf8")
+  runJsonCache.set(run, { baseUrl, bytes })
+  return bytes
 }
 
 /** Artifact metadata as the API shows it, with absolute URLs. */

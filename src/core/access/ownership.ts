@@ -10,7 +10,8 @@ import { Executor, type RunRecord } from "../executor/executor.js"
  * run's owner; an upload to its uploader. Anything else — malformed, unknown or foreign — is the same
  * `<what>_not_found`, so ids of other principals cannot be probed.
  */
-const notFound = (what: "run" | "artifact" | "upload", id: string, suggestedAction: string) =>
+/** Builds the error only when a request fails: an Error captures a stack trace, too dear for every successful read. */
+const notFound = (what: "run" | "artifact" | "upload", id: string, suggestedAction: string) => () =>
   new ValidationError({ code: `${what}_not_found`, message: `No ${what} with id "${id.slice(0, 128)}".`, details: { id: id.slice(0, 128) }, suggestedAction })
 
 const isNotFound = (e: CtsError): boolean => e.code.endsWith("_not_found")
@@ -21,13 +22,10 @@ export const isPlausibleId = (id: string | undefined): id is string => id !== un
 /** The run `id` if `principal` owns it; otherwise `run_not_found`. */
 export const ownedRun = (principal: string, id: string | undefined): Effect.Effect<RunRecord, CtsError, Executor> => {
   const missing = notFound("run", String(id ?? ""), "Check the run id.")
-  if (!isPlausibleId(id)) return Effect.fail(missing)
+  if (!isPlausibleId(id)) return Effect.fail(missing())
   return Effect.flatMap(Executor, e => e.get(id)).pipe(
-    Effect.catchIf(isNotFound, () => Effect.fail(missing)),
-    Effect.filterOrFail(
-      run => run.owner === principal,
-      () => missing
-    )
+    Effect.catchIf(isNotFound, () => Effect.fail(missing())),
+    Effect.filterOrFail(run => run.owner === principal, missing)
   )
 }
 
@@ -43,10 +41,10 @@ export const mayReadArtifact = (principal: string, meta: ArtifactMeta): Effect.E
 /** The artifact `id` if `principal` may read it; otherwise `artifact_not_found`. */
 export const readableArtifact = (principal: string, id: string | undefined): Effect.Effect<ArtifactMeta, CtsError, Executor | ArtifactStore> => {
   const missing = notFound("artifact", String(id ?? ""), "Check the artifact id.")
-  if (!isPlausibleId(id)) return Effect.fail(missing)
+  if (!isPlausibleId(id)) return Effect.fail(missing())
   return Effect.flatMap(ArtifactStore, s => s.stat(id)).pipe(
-    Effect.catchIf(isNotFound, () => Effect.fail(missing)),
-    Effect.filterEffectOrFail({ predicate: meta => mayReadArtifact(principal, meta), orFailWith: () => missing })
+    Effect.catchIf(isNotFound, () => Effect.fail(missing())),
+    Effect.filterEffectOrFail({ predicate: meta => mayReadArtifact(principal, meta), orFailWith: missing })
   )
 }
 
@@ -54,10 +52,7 @@ export const readableArtifact = (principal: string, id: string | undefined): Eff
 export const ownedUpload = (principal: string, id: string): Effect.Effect<ArtifactMeta, CtsError, Executor | ArtifactStore> => {
   const missing = notFound("upload", id, "Upload the file first and use the id it returns.")
   return readableArtifact(principal, id).pipe(
-    Effect.catchIf(isNotFound, () => Effect.fail(missing)),
-    Effect.filterOrFail(
-      meta => meta.runId === null && meta.metadata?.[UPLOAD_OWNER_KEY] === principal,
-      () => missing
-    )
+    Effect.catchIf(isNotFound, () => Effect.fail(missing())),
+    Effect.filterOrFail(meta => meta.runId === null && meta.metadata?.[UPLOAD_OWNER_KEY] === principal, missing)
   )
 }

@@ -4,7 +4,7 @@ import { Executor, type RunStatus } from "../../../core/executor/executor.js"
 import { ApiError } from "../api-error.js"
 import { readJsonBody } from "../request-body.js"
 import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
-import { decodeBody, jsonSchemaOf, RunCreateBody, runJson, runToWire, toInputRef } from "../wire.js"
+import { decodeBody, jsonSchemaOf, RunCreateBody, runJsonBytes, runToWire, toInputRef } from "../wire.js"
 import { ownedUpload } from "../../../core/access/ownership.js"
 import { ownRun } from "./access.js"
 import { enumParam, idParam, intParam } from "./query-params.js"
@@ -66,7 +66,8 @@ export const cancelRunResponse = async (ctx: ApiContext, run: { readonly id: str
   return { outcome: result.outcome, run: runToWire(result.run, ctx.baseUrl) }
 }
 
-const jsonHeaders = { "content-type": "application/json;charset=UTF-8" }
+/** The run's headers, with the two every answer gets (see `onResponse` in create-server-app.ts) already in place. */
+const runHeaders = { "content-type": "application/json;charset=UTF-8", "x-content-type-options": "nosniff", "cache-control": "no-store" }
 
 const runId = (ctx: ApiContext) => ctx.event.context.params?.id
 
@@ -120,7 +121,7 @@ export const runRoutes: ReadonlyArray<ApiRoute> = [
     tag: "runs",
     auth: "required",
     responses: { 200: { description: "The run.", schema: jsonSchemaOf(RunWire) }, 404: { description: "Unknown run, or not yours." } },
-    handler: async ctx => new HTTPResponse(runJson(await ownRun(ctx, runId(ctx)), ctx.baseUrl), { headers: jsonHeaders })
+    handler: async ctx => new HTTPResponse(runJsonBytes(await ownRun(ctx, runId(ctx)), ctx.baseUrl), { headers: runHeaders })
   }),
   defineApiRoute({
     method: "DELETE",
