@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto"
 import { link, mkdir, open, readdir, realpath, rmdir, stat, unlink } from "node:fs/promises"
 import path from "node:path"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Effect, Layer, Stream } from "effect"
 import { CtsConfig } from "../config.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
 import { RunStore } from "../store/run-store.js"
@@ -16,13 +16,6 @@ import { fsError } from "./fs-errors.js"
 import { bundledArtifacts } from "./run-artifacts.js"
 import { claimTempDir } from "./temp-owner.js"
 import { zipStream } from "./zip-stream.js"
-
-/** Where the local backend keeps an artifact's bytes (used to hand stored inputs to tool workers). */
-export interface ArtifactFilesService {
-  readonly pathOf: (meta: ArtifactMeta) => Effect.Effect<string, CtsError>
-}
-
-export class ArtifactFiles extends Context.Tag("cts/ArtifactFiles")<ArtifactFiles, ArtifactFilesService>() {}
 
 const notFound = (id: string) =>
   new ValidationError({
@@ -173,8 +166,7 @@ const make = Effect.gen(function* () {
       )
   }
 
-  const files: ArtifactFilesService = { pathOf: meta => existingFile(meta) }
-  return Context.make(ArtifactStore, service).pipe(Context.add(ArtifactFiles, files))
+  return service
 })
 
 /**
@@ -182,7 +174,7 @@ const make = Effect.gen(function* () {
  * Writes in progress live in this instance's own `artifacts-tmp/<pid>.<instance>/`, which no other
  * process removes while this one is alive.
  */
-export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.scopedContext(make)
+export const ArtifactStoreLocal: Layer.Layer<ArtifactStore, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.scoped(ArtifactStore, make)
 
 /** The local ArtifactStore layer (`ArtifactStoreLocal`), under the Effect naming used for every port's layers. */
 export const layerLocal = ArtifactStoreLocal
