@@ -8,7 +8,7 @@ import { RunStore } from "../store/run-store.js"
 import { newId } from "../store/ids.js"
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
-import { freeArtifactKey, newArtifactMeta } from "./new-artifact-meta.js"
+import { freeArtifactKey, newArtifactMeta, statArtifact } from "./new-artifact-meta.js"
 import { rangeError } from "./artifact-range.js"
 import { SignedLinks } from "./signed-links.js"
 import { fileReadStream, fileStream } from "./file-read.js"
@@ -16,13 +16,6 @@ import { fsError } from "./fs-errors.js"
 import { bundledArtifacts } from "./run-artifacts.js"
 import { claimTempDir } from "./temp-owner.js"
 import { zipStream } from "./zip-stream.js"
-
-const notFound = (id: string) =>
-  new ValidationError({
-    code: "artifact_not_found",
-    message: `No artifact with id ${JSON.stringify(id)}`,
-    suggestedAction: "List a run's artifacts to find valid ids"
-  })
 
 const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: fsError(what) })
 
@@ -44,7 +37,7 @@ const make = Effect.gen(function* () {
       Effect.filterOrFail(inside, () => new ValidationError({ code: "invalid_key", message: "Artifact key resolves outside the store (symbolic link)" }))
     )
 
-  const stat_ = (id: string) => runs.getArtifact(id).pipe(Effect.flatMap(m => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
+  const stat_ = (id: string) => statArtifact(runs, id)
 
   const existingFile = (meta: ArtifactMeta) => {
     const file = fileOf(meta.key)

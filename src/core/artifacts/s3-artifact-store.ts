@@ -7,7 +7,7 @@ import { Effect, Layer, Stream } from "effect"
 import { CtsConfig } from "../config.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
 import { RunStore } from "../store/run-store.js"
-import { freeArtifactKey, newArtifactMeta } from "./new-artifact-meta.js"
+import { freeArtifactKey, newArtifactMeta, statArtifact } from "./new-artifact-meta.js"
 import { rangeError } from "./artifact-range.js"
 import { SignedLinks } from "./signed-links.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
@@ -24,13 +24,6 @@ const s3Error = (what: string) => (e: unknown) =>
         suggestedAction: "Check that the S3 endpoint is reachable, the bucket exists and the credentials may read and write it"
       })
 
-const notFound = (id: string) =>
-  new ValidationError({
-    code: "artifact_not_found",
-    message: `No artifact with id ${JSON.stringify(id)}`,
-    suggestedAction: "List a run's artifacts to find valid ids"
-  })
-
 /** Longest presigned URL S3 accepts (SigV4): 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 
@@ -40,7 +33,7 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
     const links = yield* SignedLinks
     const runs = yield* RunStore
     const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: s3Error(what) })
-    const stat_ = (id: string) => runs.getArtifact(id).pipe(Effect.flatMap(m => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
+    const stat_ = (id: string) => statArtifact(runs, id)
 
     const openObject = (meta: ArtifactMeta, range?: ByteRange) =>
       attempt(`Reading artifact ${meta.id}`, async () => {
