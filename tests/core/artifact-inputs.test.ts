@@ -20,6 +20,8 @@ const passTools = path.join(repoRoot, "tests/core/fixtures/input-pass-tools.mjs"
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex")
 const rav4 = rlogPath("rav4_seg40.rlog.zst")
 const rav4Bytes = readFileSync(rav4)
+/** The raw RAV4 log (3.6 MB): several reads of 1 MiB per pass. */
+const rawBytes = readFileSync(rlogPath("rav4_seg40.rlog"))
 
 /** What the wrapped memory store saw and is told to do: the ranges of every `get`, and a read failure after some bytes. */
 const probe = { gets: [] as Array<{ id: string; range: ByteRange | undefined }>, failAfter: null as number | null }
@@ -97,22 +99,22 @@ describe("artifact inputs are read through the ArtifactStore port (memory store:
   }, 60_000)
 
   it("a tool that reads its input twice gets the same bytes each pass; each sequential pass is one store read, not one per chunk", async () => {
-    const upload = await t.cts.upload(rav4Bytes, "twice.rlog.zst")
+    const upload = await t.cts.upload(rawBytes, "twice.rlog")
     probe.gets.length = 0
     const run = await t.cts.submit("input-passes", { input: { type: "artifact", id: upload.id }, params: { passes: 2 } })
     const done = await t.cts.wait(run.id)
     expect(done.status, JSON.stringify(done.error)).toBe("completed")
-    const pass = { bytes: rav4Bytes.length, sha256: sha(rav4Bytes) }
+    const pass = { bytes: rawBytes.length, sha256: sha(rawBytes) }
     expect(done.summary).toEqual({ passes: [pass, pass] })
     // the submit's kind check; the run's kind check, continued by its first pass; the second pass, whose
-    // first 256 KiB the worker kept from the first read: three reads for 2 × 4 reads of 256 KiB
-    const from = (start: number) => ({ id: upload.id, range: { start, end: rav4Bytes.length - 1 } })
-    expect(probe.gets).toEqual([from(0), from(0), from(256 * 1024)])
+    // first MiB the worker kept from the first read: three store reads for 2 × 4 reads of 1 MiB
+    const from = (start: number) => ({ id: upload.id, range: { start, end: rawBytes.length - 1 } })
+    expect(probe.gets).toEqual([from(0), from(0), from(1024 * 1024)])
   }, 60_000)
 
   it("a store read that fails mid-run fails the run with the store's typed error, and the next run on the same input completes", async () => {
-    const upload = await t.cts.upload(rav4Bytes, "breaks.rlog.zst")
-    probe.failAfter = 400 * 1024
+    const upload = await t.cts.upload(rawBytes, "breaks.rlog")
+    probe.failAfter = 1536 * 1024
     try {
       const run = await t.cts.submit("input-passes", { input: { type: "artifact", id: upload.id }, params: { passes: 1 } })
       const done = await t.cts.wait(run.id)
@@ -121,11 +123,11 @@ describe("artifact inputs are read through the ArtifactStore port (memory store:
       probe.failAfter = null
     }
     const again = await t.cts.wait((await t.cts.submit("input-passes", { input: { type: "artifact", id: upload.id }, params: { passes: 1 } })).id)
-    expect(again).toMatchObject({ status: "completed", summary: { passes: [{ bytes: rav4Bytes.length, sha256: sha(rav4Bytes) }] } })
+    expect(again).toMatchObject({ status: "completed", summary: { passes: [{ bytes: rawBytes.length, sha256: sha(rawBytes) }] } })
   }, 60_000)
 
   it("an input artifact deleted while its run reads it fails the run with input_changed (no hang)", async () => {
-    const upload = await t.cts.upload(rav4Bytes, "deleted.rlog.zst")
+    const upload = await t.cts.upload(rawBytes, "deleted.rlog")
     const waitFile = path.join(tmp.dir, "second-pass")
     const run = await t.cts.submit("input-passes", { input: { type: "artifact", id: upload.id }, params: { passes: 2, waitFile } })
     const lines: Array<string> = []
@@ -154,11 +156,11 @@ describe("the in-process ToolRunner reads artifact inputs through the same port"
       { runStore: layerMemoryRunStore(), artifactStore: layerMemory(), toolRunner: ToolRunner.layerInProcess(tools) }
     )
     try {
-      const upload = await cts.upload(rav4Bytes, "in-process.rlog.zst")
+      const upload = await cts.upload(rawBytes, "in-process.rlog")
       const done = await cts.wait((await cts.submit("input-passes", { input: { type: "artifact", id: upload.id }, params: { passes: 2 } })).id)
-      const pass = { bytes: rav4Bytes.length, sha256: sha(rav4Bytes) }
+      const pass = { bytes: rawBytes.length, sha256: sha(rawBytes) }
       expect(done).toMatchObject({ status: "completed", summary: { passes: [pass, pass] } })
-      expect(filesUnder(path.join(dir.dir, "data")).filter(f => statSync(f).size === rav4Bytes.length)).toEqual([])
+      expect(filesUnder(path.join(dir.dir, "data")).filter(f => statSync(f).size === rawBytes.length)).toEqual([])
     } finally {
       await cts.close()
       dir.cleanup()

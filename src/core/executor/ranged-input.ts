@@ -2,7 +2,7 @@ import { createHash } from "node:crypto"
 import { ToolError } from "../errors.js"
 import type { ResolvedInput } from "../tools/define-tool.js"
 
-/** Bytes per read a tool's stream gets (as the former read streams). */
+/** Bytes per read a tool's stream gets by default (as the former read streams). */
 const READ_BYTES = 256 * 1024
 /** Bytes per read when finishing the hash of a part no tool read. */
 const DIGEST_BYTES = 1 << 20
@@ -16,6 +16,8 @@ export interface OpenedInput extends ResolvedInput {
 export interface RangedSource {
   readonly readAt: (pos: number, length: number) => Promise<Uint8Array>
   readonly close: () => Promise<void>
+  /** Bytes per read of the tool's streams (default 256 KiB). */
+  readonly readBytes?: number
 }
 
 /**
@@ -31,6 +33,7 @@ export const rangedInput = (
   onHashed: (sha256: string) => void
 ): OpenedInput => {
   const size = input.size
+  const readBytes = source.readBytes ?? READ_BYTES
   const hash = input.sha256 === null ? createHash("sha256") : null
   let sha256 = input.sha256
   let hashedTo = 0
@@ -72,7 +75,7 @@ export const rangedInput = (
     open: () => ({
       [Symbol.asyncIterator]: async function* () {
         for (let pos = 0; pos < size; ) {
-          const chunk = await readAt(pos, Math.min(READ_BYTES, size - pos))
+          const chunk = await readAt(pos, Math.min(readBytes, size - pos))
           pos += chunk.byteLength
           yield chunk
         }
