@@ -1,7 +1,6 @@
 import { Effect, Layer } from "effect"
 import type { ArtifactStore } from "./artifacts/artifact-store.js"
 import { ArtifactStoreFromConfig } from "./artifacts/artifact-store-layer.js"
-import type { ArtifactFiles } from "./artifacts/local-artifact-store.js"
 import { type Retention, RetentionLive } from "./artifacts/retention.js"
 import { SignedLinks } from "./artifacts/signed-links.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
@@ -43,18 +42,7 @@ export const toolModulesFromEnv = (env: Readonly<Record<string, string | undefin
     .filter(Boolean)
 
 /** Every service `makeCtsLayer` provides. */
-export type CtsServices =
-  | CtsConfig
-  | ToolRegistry
-  | ToolSources
-  | Executor
-  | ArtifactStore
-  | ArtifactFiles
-  | LogStream
-  | RunStore
-  | RunQueue
-  | Retention
-  | SignedLinks
+export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | LogStream | RunStore | RunQueue | Retention | SignedLinks
 
 const asCtsError = (e: unknown): CtsError =>
   isCtsError(e) ? e : new SystemError({ code: "startup_failed", message: `cts-lite could not start: ${e instanceof Error ? e.message : String(e)}` })
@@ -76,7 +64,7 @@ export interface CtsLayerOverrides {
   /** Default: from the config's `store` — `layerSqlite()` (`store/sqlite-run-store.ts`) or PostgreSQL for a `postgres://` URL (`store/run-store-layer.ts`). */
   readonly runStore?: Layer.Layer<RunStore, unknown, CtsConfig>
   /** Default: from the config's `artifacts` — `layerLocal` (`artifacts/local-artifact-store.ts`) or S3 for `s3://bucket/prefix` (`artifacts/artifact-store-layer.ts`). */
-  readonly artifactStore?: Layer.Layer<ArtifactStore | ArtifactFiles, unknown, CtsConfig | RunStore | SignedLinks>
+  readonly artifactStore?: Layer.Layer<ArtifactStore, unknown, CtsConfig | RunStore | SignedLinks>
   /** Default: `EventBus.layerStore()` (`run-events/event-bus.ts`), or Redis pub/sub when the config's `queue` is a `redis://` URL (`run-events/redis-event-bus.ts`). */
   readonly eventBus?: Layer.Layer<EventBus, unknown, CtsConfig | RunStore>
   /** Default: from the config's `queue` — `RunQueue.layerMemory` (`executor/run-queue.ts`) or BullMQ for a `redis://` URL, submit-only (`executor/run-queue-layer.ts`; `cts worker` passes `RunQueueFromConfig(true)`). */

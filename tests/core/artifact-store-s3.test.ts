@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from "node:crypto"
-import { readFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import path from "node:path"
 import { DeleteObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3"
 import { Effect, Stream } from "effect"
@@ -9,10 +9,12 @@ import { createCts, type CtsClient } from "../../src/adapters/sdk/create-cts.js"
 import { runOrThrow } from "../../src/adapters/sdk/effect-bridge.js"
 import { ArtifactStore } from "../../src/core/artifacts/artifact-store.js"
 import { createS3Client } from "../../src/core/artifacts/s3-location.js"
+import { rlogPath } from "../support/shared-data.js"
 import { artifactStoreContract } from "./artifact-store-contract.js"
-import { demoRlog, readAll, tempDir, testToolsModule } from "./helpers.js"
+import { demoRlog, readAll, repoRoot, tempDir, testToolsModule } from "./helpers.js"
 
 const sha = (b: Uint8Array) => createHash("sha256").update(b).digest("hex")
+const passTools = path.join(repoRoot, "tests/core/fixtures/input-pass-tools.mjs")
 const BUCKET = "cts-test"
 const PREFIX = "team/a"
 
@@ -27,7 +29,7 @@ beforeAll(async () => {
   t.cts = await createCts({
     dataDir: path.join(tmp.dir, "data"),
     concurrency: 2,
-    extraToolModules: [testToolsModule],
+    extraToolModules: [testToolsModule, passTools],
     artifacts: `s3://${BUCKET}/${PREFIX}`,
     s3: s3()
   })
@@ -39,6 +41,10 @@ afterAll(async () => {
 })
 
 const client = () => createS3Client(s3())
+const filesUnder = (dir: string) =>
+  readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter(f => f.isFile())
+    .map(f => path.join(f.parentPath, f.name))
 const objectsUnder = async (prefix: string) =>
   ((await client().send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }))).Contents ?? []).map(o => ({ key: o.Key, size: o.Size }))
 
@@ -106,7 +112,7 @@ describe("S3 ArtifactStore specifics", () => {
     }
   })
 
-  it("a tool run takes an S3 artifact as input (copied to the local cache) and its outputs land in the bucket", async () => {
+  it("a tool run reads an S3 artifact input as a stream from the bucket (no local copy) and its outputs land in the bucket", async () => {
     const upload = await t.cts.upload(demoRlog)
     const run = await t.cts.submit("test-chatty", { input: { type: "artifact", id: upload.id } })
     const done = await t.cts.wait(run.id)
@@ -116,5 +122,22 @@ describe("S3 ArtifactStore specifics", () => {
     const [copy] = await t.cts.artifacts(run.id)
     expect(copy).toMatchObject({ sha256: expected, key: `runs/${run.id}/copy-0.bin` })
     expect(await objectsUnder(`${PREFIX}/runs/${run.id}/`)).toEqual([{ key: `${PREFIX}/runs/${run.id}/copy-0.bin`, size: readFileSync(demoRlog).length }])
+    expect(filesUnder(path.join(t.dir, "data")).filter(f => statSync(f).size === readFileSync(demoRlog).length)).toEqual([])
+    expect(existsSync(path.join(t.dir, "data", "s3-cache"))).toBe(false)
+  })
+
+  it("a tool that reads an S3 input twice (a ranged GET for the second pass) sees the same bytes each time", async () => {
+    const bytes = readFileSync(rlogPath("rav4_seg40.rlog.zst"))
+    const upload = await t.cts.upload(bytes, "rav4.rlog.zst")
+    const done = await t.cts.wait((await t.cts.submit("input-passes", { input: { type: "artifact", id: upload.id }, params: { passes: 2 } })).id)
+    const pass = { bytes: bytes.length, sha256: sha(bytes) }
+    expect(done).toMatchObject({ status: "completed", summary: { passes: [pass, pass] } })
+  })
+
+  it("an input object removed from the bucket before its run reads it fails the run with artifact_missing", async () => {
+    const upload = await t.cts.upload(readFileSync(demoRlog), "vanishing.rlog.zst")
+    const run = await t.cts.submit("test-chatty", { input: { type: "artifact", id: upload.id } })
+    await client().send(new DeleteObjectCommand({ Bucket: BUCKET, Key: `${PREFIX}/${upload.key}` }))
+    expect(await t.cts.wait(run.id)).toMatchObject({ status: "failed", error: { category: "system_error", code: "artifact_missing" } })
   })
 })

@@ -4,13 +4,14 @@ import path from "node:path"
 import { afterEach, describe, expect, it, vi } from "vitest"
 import { identityOf } from "../../src/core/executor/input-identity.js"
 import { openWorkerInput } from "../../src/core/executor/input-file.js"
-import type { WorkerInput } from "../../src/core/executor/worker-protocol.js"
+import type { PathWorkerInput } from "../../src/core/executor/worker-protocol.js"
 import { sharedData } from "./helpers.js"
 
 const fixture = realpathSync(path.join(sharedData, "rlog", "subaru_cruise_demo.rlog.zst"))
 const bytes = readFileSync(fixture)
 const expected = createHash("sha256").update(bytes).digest("hex")
-const workerInput = (): WorkerInput => ({
+const workerInput = (): PathWorkerInput => ({
+  kind: "path",
   name: path.basename(fixture),
   size: bytes.length,
   sha256: null,

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import { existsSync, readdirSync, readFileSync } from "node:fs"
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs"
 import path from "node:path"
 import { SqlClient } from "@effect/sql"
 import { PgClient } from "@effect/sql-pg"
@@ -166,7 +166,7 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
     expect(sha(await download(servers[1]!, sample.id))).toBe(expected[sample.name])
   }, 300_000)
 
-  it("a run on an uploaded input (in S3) is read by the worker from its own copy: the tool sees the uploaded bytes", async () => {
+  it("a run on an uploaded input (in S3) is read by the worker as a stream through its own S3 store: the tool sees the uploaded bytes, no node keeps a copy", async () => {
     const bytes = new Uint8Array(readFileSync(demo))
     const up = await fetch(`${servers[0]!.url}/v1/uploads?name=demo.rlog.zst`, {
       method: "POST",
@@ -179,16 +179,17 @@ describe.skipIf(!pg || !hasRedisServer)("scale-out on loopback: two servers and 
     expect(res.status, JSON.stringify(res.body)).toBe(202)
     const run = (await ended(servers[0]!, res.body.id)) as WireRun & { summary: { copies: Array<string> } }
     expect(run).toMatchObject({ status: "completed", summary: { copies: [sha(bytes)] } })
-    // the worker opened its own cached copy, not the accepting server's
-    const cached = ["worker-1", "worker-2"].flatMap(node => {
-      const cache = path.join(box.dir, node, "s3-cache")
-      return existsSync(cache)
-        ? readdirSync(cache, { recursive: true, withFileTypes: true })
-            .filter(f => f.isFile())
-            .map(f => path.join(f.parentPath, f.name))
-        : []
-    })
-    expect(cached.map(f => sha(readFileSync(f)))).toContain(sha(bytes))
+    // the worker read the object from the bucket: no node of the cluster has the input's bytes as a file
+    const nodeFiles = ["server-a", "server-b", "worker-1", "worker-2"]
+      .map(node => path.join(box.dir, node))
+      .filter(dir => existsSync(dir))
+      .flatMap(dir =>
+        readdirSync(dir, { recursive: true, withFileTypes: true })
+          .filter(f => f.isFile())
+          .map(f => path.join(f.parentPath, f.name))
+      )
+    expect(nodeFiles.filter(f => f.includes("s3-cache"))).toEqual([])
+    expect(nodeFiles.filter(f => statSync(f).size === bytes.length && sha(readFileSync(f)) === sha(bytes))).toEqual([])
   }, 90_000)
 
   it("SSE on the other server gets every event of a run a worker executes exactly once, and resumes by Last-Event-ID", async () => {

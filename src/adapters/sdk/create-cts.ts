@@ -11,7 +11,7 @@ import { Executor, type CancelOutcome, type InputRef, type RunQuery, type RunRec
 import { resolveInputPath } from "../../core/executor/input-resolver.js"
 import { LogStream, type RunEvent } from "../../core/run-events/log-stream.js"
 import { ToolRegistry, type ToolInfo } from "../../core/registry/tool-registry.js"
-import { makeCtsLayer, type CtsLayerOptions, type CtsServices } from "../../core/runtime.js"
+import { makeCtsLayer, type CtsLayerOptions, type CtsLayerOverrides, type CtsServices } from "../../core/runtime.js"
 import { VERSION } from "../../core/version.js"
 import { withErrorHint, withRunHint } from "../../core/hints.js"
 import { sdkHints } from "./sdk-hints.js"
@@ -111,9 +111,12 @@ const uploadStream = (source: UploadSource): Effect.Effect<Stream.Stream<Uint8Ar
   )
 }
 
-/** Starts a cts-lite core in this process (one ManagedRuntime over `makeCtsLayer`) and returns a Promise-based client. */
-export const createCts = async (options: CreateCtsOptions = {}): Promise<CtsClient> => {
-  const runtime = ManagedRuntime.make(makeCtsLayer(options))
+/**
+ * Starts a cts-lite core in this process (one ManagedRuntime over `makeCtsLayer`) and returns a
+ * Promise-based client; `overrides` replaces ports' layers as `makeCtsLayer` does (e.g. the memory ArtifactStore).
+ */
+export const createCts = async (options: CreateCtsOptions = {}, overrides: CtsLayerOverrides = {}): Promise<CtsClient> => {
+  const runtime = ManagedRuntime.make(makeCtsLayer(options, overrides))
   const started = await runtime.runPromiseExit(Effect.void)
   if (started._tag === "Failure") {
     await runtime.dispose().catch(() => undefined)

@@ -1,14 +1,14 @@
 import { createHash } from "node:crypto"
 import { link, mkdir, open, readdir, realpath, rmdir, stat, unlink } from "node:fs/promises"
 import path from "node:path"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Effect, Layer, Stream } from "effect"
 import { CtsConfig } from "../config.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
 import { RunStore } from "../store/run-store.js"
 import { newId } from "../store/ids.js"
 import { ensurePrivateDir, PRIVATE_DIR_MODE, PRIVATE_FILE_MODE } from "../util/private-files.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
-import { freeArtifactKey, newArtifactMeta } from "./new-artifact-meta.js"
+import { freeArtifactKey, newArtifactMeta, statArtifact } from "./new-artifact-meta.js"
 import { rangeError } from "./artifact-range.js"
 import { SignedLinks } from "./signed-links.js"
 import { fileReadStream, fileStream } from "./file-read.js"
@@ -16,20 +16,6 @@ import { fsError } from "./fs-errors.js"
 import { bundledArtifacts } from "./run-artifacts.js"
 import { claimTempDir } from "./temp-owner.js"
 import { zipStream } from "./zip-stream.js"
-
-/** Where the local backend keeps an artifact's bytes (used to hand stored inputs to tool workers). */
-export interface ArtifactFilesService {
-  readonly pathOf: (meta: ArtifactMeta) => Effect.Effect<string, CtsError>
-}
-
-export class ArtifactFiles extends Context.Tag("cts/ArtifactFiles")<ArtifactFiles, ArtifactFilesService>() {}
-
-const notFound = (id: string) =>
-  new ValidationError({
-    code: "artifact_not_found",
-    message: `No artifact with id ${JSON.stringify(id)}`,
-    suggestedAction: "List a run's artifacts to find valid ids"
-  })
 
 const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: fsError(what) })
 
@@ -51,7 +37,7 @@ const make = Effect.gen(function* () {
       Effect.filterOrFail(inside, () => new ValidationError({ code: "invalid_key", message: "Artifact key resolves outside the store (symbolic link)" }))
     )
 
-  const stat_ = (id: string) => runs.getArtifact(id).pipe(Effect.flatMap(m => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
+  const stat_ = (id: string) => statArtifact(runs, id)
 
   const existingFile = (meta: ArtifactMeta) => {
     const file = fileOf(meta.key)
@@ -173,8 +159,7 @@ const make = Effect.gen(function* () {
       )
   }
 
-  const files: ArtifactFilesService = { pathOf: meta => existingFile(meta) }
-  return Context.make(ArtifactStore, service).pipe(Context.add(ArtifactFiles, files))
+  return service
 })
 
 /**
@@ -182,7 +167,7 @@ const make = Effect.gen(function* () {
  * Writes in progress live in this instance's own `artifacts-tmp/<pid>.<instance>/`, which no other
  * process removes while this one is alive.
  */
-export const ArtifactStoreLocal: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.scopedContext(make)
+export const ArtifactStoreLocal: Layer.Layer<ArtifactStore, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.scoped(ArtifactStore, make)
 
 /** The local ArtifactStore layer (`ArtifactStoreLocal`), under the Effect naming used for every port's layers. */
 export const layerLocal = ArtifactStoreLocal

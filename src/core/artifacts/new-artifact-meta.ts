@@ -32,3 +32,15 @@ export const freeArtifactKey = (runs: RunStoreService, rawKey: string): Effect.E
     }
     return key
   })
+
+/** `artifact_not_found` for `id`, the same for every store. */
+export const artifactNotFound = (id: string): ValidationError =>
+  new ValidationError({
+    code: "artifact_not_found",
+    message: `No artifact with id ${JSON.stringify(id)}`,
+    suggestedAction: "List a run's artifacts to find valid ids"
+  })
+
+/** The metadata of artifact `id` from the RunStore, or `artifact_not_found`. */
+export const statArtifact = (runs: RunStoreService, id: string): Effect.Effect<ArtifactMeta, CtsError> =>
+  Effect.flatMap(runs.getArtifact(id), m => (m ? Effect.succeed(m) : Effect.fail(artifactNotFound(id))))

@@ -1,23 +1,16 @@
 import { createHash } from "node:crypto"
-import { createWriteStream } from "node:fs"
-import { mkdir, rename, stat, unlink } from "node:fs/promises"
-import path from "node:path"
 import { Readable } from "node:stream"
-import { pipeline } from "node:stream/promises"
 import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3"
 import { Upload } from "@aws-sdk/lib-storage"
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner"
-import { Context, Effect, Layer, Stream } from "effect"
+import { Effect, Layer, Stream } from "effect"
 import { CtsConfig } from "../config.js"
 import { SystemError, ValidationError, type CtsError } from "../errors.js"
-import { newId } from "../store/ids.js"
-import { ensurePrivateDir } from "../util/private-files.js"
 import { RunStore } from "../store/run-store.js"
-import { freeArtifactKey, newArtifactMeta } from "./new-artifact-meta.js"
+import { freeArtifactKey, newArtifactMeta, statArtifact } from "./new-artifact-meta.js"
 import { rangeError } from "./artifact-range.js"
 import { SignedLinks } from "./signed-links.js"
 import { ArtifactStore, type ArtifactMeta, type ArtifactStoreService, type ByteRange } from "./artifact-store.js"
-import { ArtifactFiles, type ArtifactFilesService } from "./local-artifact-store.js"
 import { bundledArtifacts } from "./run-artifacts.js"
 import { createS3Client, objectKey, parseS3Url, type S3Location } from "./s3-location.js"
 import { zipStream } from "./zip-stream.js"
@@ -31,24 +24,16 @@ const s3Error = (what: string) => (e: unknown) =>
         suggestedAction: "Check that the S3 endpoint is reachable, the bucket exists and the credentials may read and write it"
       })
 
-const notFound = (id: string) =>
-  new ValidationError({
-    code: "artifact_not_found",
-    message: `No artifact with id ${JSON.stringify(id)}`,
-    suggestedAction: "List a run's artifacts to find valid ids"
-  })
-
 /** Longest presigned URL S3 accepts (SigV4): 7 days. */
 const MAX_PRESIGN_SECONDS = 7 * 24 * 3600
 
 /** The S3 artifact store's parts, for the layer and for health checks. */
 export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
   Effect.gen(function* () {
-    const config = yield* CtsConfig
     const links = yield* SignedLinks
     const runs = yield* RunStore
     const attempt = <A>(what: string, f: () => Promise<A>) => Effect.tryPromise({ try: f, catch: s3Error(what) })
-    const stat_ = (id: string) => runs.getArtifact(id).pipe(Effect.flatMap(m => (m ? Effect.succeed(m) : Effect.fail(notFound(id)))))
+    const stat_ = (id: string) => statArtifact(runs, id)
 
     const openObject = (meta: ArtifactMeta, range?: ByteRange) =>
       attempt(`Reading artifact ${meta.id}`, async () => {
@@ -169,45 +154,20 @@ export const makeS3ArtifactStore = (client: S3Client, loc: S3Location) =>
         )
     }
 
-    /** Tool workers read inputs from files: an S3 artifact used as an input is copied once into `<dataDir>/s3-cache/`. */
-    const cacheDir = path.join(config.dataDir, "s3-cache")
-    const files: ArtifactFilesService = {
-      pathOf: meta =>
-        Effect.gen(function* () {
-          const file = path.join(cacheDir, `${meta.id}-${meta.sha256.slice(0, 16)}`)
-          const cached = yield* Effect.promise(() =>
-            stat(file).then(
-              s => s.size === meta.size,
-              () => false
-            )
-          )
-          if (cached) return file
-          const body = yield* openObject(meta)
-          const tmp = `${file}.${newId("upl")}.part`
-          yield* attempt(`Copying artifact ${meta.id} for a tool`, async () => {
-            ensurePrivateDir(cacheDir)
-            await mkdir(cacheDir, { recursive: true })
-            await pipeline(body, createWriteStream(tmp, { mode: 0o600 }))
-            await rename(tmp, file)
-          }).pipe(Effect.tapError(() => Effect.promise(() => unlink(tmp).catch(() => undefined))))
-          return file
-        })
-    }
-
-    return { service: { ...service, ping }, files }
+    return { ...service, ping }
   })
 
 /**
  * ArtifactStore in an S3 bucket (`s3://bucket/prefix` in `artifacts`, connection in `s3`): bytes stream
  * to S3 in multipart uploads (an object appears only once complete) with their sha256 computed on the
- * way; metadata stays in the RunStore. Also provides `ArtifactFiles`, which copies an artifact used as
- * a tool input into a local cache file.
+ * way; metadata stays in the RunStore. Tool inputs are read from the bucket as streams like any
+ * other read (no local copy).
  */
-export const ArtifactStoreS3: Layer.Layer<ArtifactStore | ArtifactFiles, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.effectContext(
+export const ArtifactStoreS3: Layer.Layer<ArtifactStore, CtsError, CtsConfig | RunStore | SignedLinks> = Layer.effect(
+  ArtifactStore,
   Effect.gen(function* () {
     const config = yield* CtsConfig
     const loc = yield* Effect.try({ try: () => parseS3Url(config.artifacts ?? ""), catch: e => e as ValidationError })
-    const { service, files } = yield* makeS3ArtifactStore(createS3Client(config.s3), loc)
-    return Context.make(ArtifactStore, service).pipe(Context.add(ArtifactFiles, files))
+    return yield* makeS3ArtifactStore(createS3Client(config.s3), loc)
   })
 )

@@ -1,8 +1,7 @@
 import { Context, Deferred, Effect, Layer } from "effect"
 import type { CtsError } from "../../model/errors.js"
 import { RUN_STATUSES, isTerminalStatus, type RunError, type RunRecord, type RunStatus } from "../../model/run.js"
-import { ArtifactStore } from "../artifacts/artifact-store.js"
-import { ArtifactFiles } from "../artifacts/local-artifact-store.js"
+import type { ArtifactStore } from "../artifacts/artifact-store.js"
 import { CtsConfig } from "../config.js"
 import { ValidationError } from "../errors.js"
 import { LogStream } from "../run-events/log-stream.js"
@@ -15,7 +14,6 @@ import { cancelElsewhere, watchCancelRequests } from "./remote-cancel.js"
 import { DEFAULT_LEASE_TIMING, keepLeases, leaseOwnerId, recoverLostRuns, type LeaseTiming } from "./run-leases.js"
 import { RunQueue, type QueuedRun } from "./run-queue.js"
 import { makeRunHooks } from "./run-hooks.js"
-import { localizeArtifactInputs } from "./input-resolver.js"
 import { validateSubmission } from "./run-submission.js"
 import { ToolRunner } from "./tool-runner.js"
 
@@ -58,7 +56,7 @@ const make = (options: RunServiceOptions) =>
     const logs = yield* LogStream
     const queue = yield* RunQueue
     const runner = yield* ToolRunner
-    const submission = yield* Effect.context<CtsConfig | ToolRegistry | ToolSources | ArtifactStore | ArtifactFiles>()
+    const submission = yield* Effect.context<CtsConfig | ToolRegistry | ToolSources | ArtifactStore>()
     const toolSources = Context.get(submission, ToolSources)
     const timing: LeaseTiming = { ...DEFAULT_LEASE_TIMING, ...options.leases }
     const { host } = yield* Effect.acquireRelease(Effect.sync(registerInstance), i => Effect.sync(i.release))
@@ -130,19 +128,8 @@ const make = (options: RunServiceOptions) =>
           current.inputs = current.inputs.map((input, i) => (i === index ? { ...input, sha256 } : input))
           return current.inputs
         })
-        // A job from another node names that node's files: this node runs its own copy of the tool on its own copies of artifact inputs.
-        const job = queue.inProcess
-          ? taken.job
-          : {
-              ...taken.job,
-              moduleUrl: toolSources.moduleOf(taken.job.toolId),
-              inputs: yield* localizeArtifactInputs(
-                taken.job.inputs,
-                entry.inputs.map(i => i.ref),
-                Context.get(submission, ArtifactStore),
-                Context.get(submission, ArtifactFiles)
-              )
-            }
+        // A job from another node runs this node's own copy of the tool; its artifact inputs are read through this node's ArtifactStore.
+        const job = queue.inProcess ? taken.job : { ...taken.job, moduleUrl: toolSources.moduleOf(taken.job.toolId) }
         const outcome = yield* runner.run({
           job,
           timeoutMs: entry.timeoutMs,
@@ -288,7 +275,7 @@ const make = (options: RunServiceOptions) =>
   })
 
 /** What the RunService layer needs. */
-export type RunServiceRequirements = CtsConfig | ToolRegistry | ToolSources | RunStore | ArtifactStore | ArtifactFiles | LogStream | RunQueue | ToolRunner
+export type RunServiceRequirements = CtsConfig | ToolRegistry | ToolSources | RunStore | ArtifactStore | LogStream | RunQueue | ToolRunner
 
 /**
  * The RunService (Tag `Executor`): validates and submits runs, offers them to the RunQueue, takes them

@@ -5,7 +5,9 @@ import { toWireError } from "../../model/error-schema.js"
 import type { ArtifactStoreService } from "../artifacts/artifact-store.js"
 import { isSafeName } from "../artifacts/artifact-keys.js"
 import type { ArtifactBody, ToolContext, ToolDefinition } from "../tools/define-tool.js"
-import { openWorkerInput, type OpenedInput } from "./input-file.js"
+import { makeArtifactInputReads, readArtifactInputPromise } from "./artifact-input-reads.js"
+import type { OpenedInput } from "./ranged-input.js"
+import { openRunInput } from "./run-input.js"
 import type { ToolRun, WorkerOutcome } from "./run-worker.js"
 
 const encoder = new TextEncoder()
@@ -20,7 +22,7 @@ const bodyStream = (body: ArtifactBody): Stream.Stream<Uint8Array, ToolError> =>
     : Stream.map(Stream.fromIterable(body as Iterable<Uint8Array | string>), toBytes)
 }
 
-/** Runs one job of `tools` on the calling thread (the in-process ToolRunner). */
+/** Runs one job of `tools` on the calling thread (the in-process ToolRunner); artifact inputs are read through `store` as in a worker. */
 export const runInProcess = (tools: ReadonlyArray<ToolDefinition>, run: ToolRun, store: ArtifactStoreService): Effect.Effect<WorkerOutcome> =>
   Effect.gen(function* () {
     const { job, hooks } = run
@@ -33,9 +35,10 @@ export const runInProcess = (tools: ReadonlyArray<ToolDefinition>, run: ToolRun,
         _tag: "failed",
         error: { _tag: "ValidationError", code: "invalid_param", message: `Params for tool ${tool.id}: ${params.left.message}` }
       } as const
+    const read = readArtifactInputPromise(yield* makeArtifactInputReads(store, job.inputs))
     const opened = yield* Effect.either(
       Effect.tryPromise({
-        try: () => Promise.all(job.inputs.map((input, i) => openWorkerInput(input, sha => Effect.runFork(hooks.inputHashed(i, sha))))),
+        try: () => Promise.all(job.inputs.map((input, i) => openRunInput(input, i, read, sha => Effect.runFork(hooks.inputHashed(i, sha))))),
         catch: e => e
       })
     )
@@ -95,4 +98,4 @@ export const runInProcess = (tools: ReadonlyArray<ToolDefinition>, run: ToolRun,
     yield* closeInputs
     const failure = Cause.failureOption(exit.cause)
     return { _tag: "failed", error: toWireError(Option.isSome(failure) ? failure.value : Cause.squash(exit.cause)) } as const
-  })
+  }).pipe(Effect.scoped)

@@ -3,7 +3,6 @@ import { lstat, realpath } from "node:fs/promises"
 import path from "node:path"
 import { Effect } from "effect"
 import type { ArtifactStoreService } from "../artifacts/artifact-store.js"
-import type { ArtifactFilesService } from "../artifacts/local-artifact-store.js"
 import { fsError } from "../artifacts/fs-errors.js"
 import { ValidationError, type CtsError } from "../errors.js"
 import type { ToolDefinition } from "../tools/define-tool.js"
@@ -11,7 +10,7 @@ import type { InputRef, RunRecord } from "./executor.js"
 import { identityOf, isPseudoFsPath, isWithinRoots, type FileIdentity } from "./input-identity.js"
 import type { WorkerInput } from "./worker-protocol.js"
 
-/** A validated input: what the run record shows plus the file the worker reads. */
+/** A validated input: what the run record shows plus what the worker reads (a checked file, or an artifact of the store). */
 export interface CheckedInput {
   readonly record: RunRecord["inputs"][number]
   readonly worker: WorkerInput
@@ -130,15 +129,15 @@ const tooLarge = (bytes: number, limits: InputLimits) =>
 /**
  * Validates a run's inputs against the tool's input specs, the per-run limits, the input roots and
  * the store. Nothing is read: path inputs are located and their identity recorded (their sha256 is
- * computed in the worker as the tool reads them); artifact inputs keep their stored hash.
+ * computed in the worker as the tool reads them); artifact inputs keep their stored hash and are
+ * read through the ArtifactStore (no file path of the store leaves it).
  */
 export const checkInputs = (
   tool: ToolDefinition,
   input: InputRef | ReadonlyArray<InputRef>,
   roots: ReadonlyArray<string> | null,
   limits: InputLimits,
-  store: ArtifactStoreService,
-  files: ArtifactFilesService
+  store: ArtifactStoreService
 ): Effect.Effect<ReadonlyArray<CheckedInput>, CtsError> =>
   Effect.gen(function* () {
     const refs: ReadonlyArray<unknown> = Array.isArray(input) ? input : input === undefined || input === null ? [] : [input]
@@ -163,7 +162,7 @@ export const checkInputs = (
         const size = identity.size
         checked.push({
           record: { name, size, sha256: null, ref: { type: "path", path: r.path } },
-          worker: { name, size, sha256: null, path: real, identity, roots: realRoots }
+          worker: { kind: "path", name, size, sha256: null, path: real, identity, roots: realRoots }
         })
       } else if (r && r.type === "artifact" && typeof r.id === "string") {
         const meta = yield* store.stat(r.id).pipe(
@@ -173,11 +172,9 @@ export const checkInputs = (
               new ValidationError({ code: "input_not_found", message: `Input artifact ${JSON.stringify(r.id)} does not exist`, details: { artifactId: r.id } })
           )
         )
-        const file = yield* files.pathOf(meta)
-        const identity = identityOf(yield* Effect.tryPromise({ try: () => lstat(file), catch: fsError(`Reading artifact ${meta.id}`) }))
         checked.push({
           record: { name: meta.name, size: meta.size, sha256: meta.sha256, ref: { type: "artifact", id: meta.id } },
-          worker: { name: meta.name, size: meta.size, sha256: meta.sha256, path: file, identity, roots: null }
+          worker: { kind: "artifact", id: meta.id, name: meta.name, size: meta.size, sha256: meta.sha256 }
         })
       } else {
         return yield* invalidInput(`Input ${JSON.stringify(ref)} is not a path or artifact reference`)
@@ -186,26 +183,4 @@ export const checkInputs = (
     }
     if (bytes > limits.maxInputBytes) return yield* tooLarge(bytes, limits)
     return checked
-  })
-
-/**
- * On a node that takes a run another node accepted: points each artifact input of the job at this
- * node's copy of the artifact (`ArtifactFiles.pathOf`: the local store's file, or S3's local cache),
- * since the accepting node's path means nothing here. Path inputs are kept: they name the same shared
- * file on every node (input roots are mounted alike).
- */
-export const localizeArtifactInputs = (
-  inputs: ReadonlyArray<WorkerInput>,
-  refs: ReadonlyArray<InputRef>,
-  store: ArtifactStoreService,
-  files: ArtifactFilesService
-): Effect.Effect<ReadonlyArray<WorkerInput>, CtsError> =>
-  Effect.forEach(inputs, (input, i) => {
-    const ref = refs[i]
-    if (ref?.type !== "artifact") return Effect.succeed(input)
-    return Effect.gen(function* () {
-      const file = yield* files.pathOf(yield* store.stat(ref.id))
-      const identity = identityOf(yield* Effect.tryPromise({ try: () => lstat(file), catch: fsError(`Reading artifact ${ref.id}`) }))
-      return { ...input, path: file, identity }
-    })
   })

@@ -2,7 +2,6 @@ import { Effect, Schema } from "effect"
 import { ValidationError, type CtsError } from "../../model/errors.js"
 import type { RunRecord } from "../../model/run.js"
 import { ArtifactStore } from "../artifacts/artifact-store.js"
-import { ArtifactFiles } from "../artifacts/local-artifact-store.js"
 import { CtsConfig } from "../config.js"
 import { DEFAULT_MAX_INPUT_BYTES_PER_RUN, DEFAULT_MAX_INPUTS_PER_RUN } from "../config-defaults.js"
 import { ToolRegistry } from "../registry/tool-registry.js"
@@ -17,7 +16,7 @@ import type { QueuedRun } from "./run-queue.js"
 export const MAX_TIMEOUT_MS = 7 * 24 * 3600 * 1000
 
 /** The services `validateSubmission` reads. */
-export type SubmissionServices = CtsConfig | ToolRegistry | ToolSources | ArtifactStore | ArtifactFiles
+export type SubmissionServices = CtsConfig | ToolRegistry | ToolSources | ArtifactStore
 
 /**
  * Checks everything about a submit before a run exists (tool, params, timeout, inputs, the tool's
@@ -45,11 +44,13 @@ export const validateSubmission = (
       maxInputs: config.maxInputsPerRun ?? DEFAULT_MAX_INPUTS_PER_RUN,
       maxInputBytes: config.maxInputBytesPerRun ?? DEFAULT_MAX_INPUT_BYTES_PER_RUN
     }
-    const inputs = yield* checkInputs(tool, req.input, config.inputRoots, limits, yield* ArtifactStore, yield* ArtifactFiles)
+    const store = yield* ArtifactStore
+    const inputs = yield* checkInputs(tool, req.input, config.inputRoots, limits, store)
     yield* precheckInputs(
       tool,
       inputs.map(i => i.worker),
-      decoded
+      decoded,
+      store
     )
     const id = newId("run")
     const record: RunRecord = {

@@ -5,6 +5,7 @@ import type { ArtifactMeta, ArtifactStoreService } from "../artifacts/artifact-s
 import { isSafeName } from "../artifacts/artifact-keys.js"
 import { ToolError, type CtsError } from "../errors.js"
 import type { LogData, LogLevel } from "../tools/define-tool.js"
+import { makeArtifactInputReads } from "./artifact-input-reads.js"
 import type { WorkerPool } from "./worker-pool.js"
 import { toWireError, type FromWorker, type ToWorker, type WireError, type WorkerJob } from "./worker-protocol.js"
 
@@ -78,6 +79,18 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
       worker.postMessage({ type: "start", job } satisfies ToWorker)
 
       const post = (m: ToWorker) => Effect.sync(() => worker.postMessage(m))
+      const inputReads = yield* makeArtifactInputReads(store, job.inputs)
+      /** Serves one `input-read` of the worker from the store, beside the message loop (reads of one input queue up in order). */
+      const serveRead = (msg: Extract<FromWorker, { type: "input-read" }>) =>
+        Effect.forkScoped(
+          inputReads.read(msg.index, msg.offset, msg.length).pipe(
+            Effect.matchEffect({
+              onSuccess: chunk =>
+                Effect.sync(() => worker.postMessage({ type: "input-data", readId: msg.readId, chunk } satisfies ToWorker, [chunk.buffer as ArrayBuffer])),
+              onFailure: e => post({ type: "input-error", readId: msg.readId, error: toWireError(e) })
+            })
+          )
+        )
       const writes = new Map<number, Queue.Queue<WriteItem> | null>()
 
       const openWrite = (msg: Extract<FromWorker, { type: "artifact-open" }>) =>
@@ -157,6 +170,9 @@ export const runInWorker = (options: WorkerRunOptions): Effect.Effect<WorkerOutc
               break
             case "artifact-close":
               offerWrite(msg.writeId, { end: true, ...(msg.metadata ? { metadata: msg.metadata } : {}) })
+              break
+            case "input-read":
+              yield* serveRead(msg)
               break
             case "input-hashed":
               yield* hooks.inputHashed(msg.index, msg.sha256)

@@ -4,7 +4,9 @@ import type { ArtifactMeta } from "../artifacts/artifact-store.js"
 import type { CtsError } from "../../model/errors.js"
 import { errorFromWire } from "../../model/error-schema.js"
 import type { ArtifactBody, ArtifactMetadata, LogData, LogLevel, ToolContext } from "../tools/define-tool.js"
-import { openWorkerInput, type OpenedInput } from "./input-file.js"
+import type { OpenedInput } from "./ranged-input.js"
+import { openRunInput } from "./run-input.js"
+import { makeWorkerInputReads } from "./worker-input-reads.js"
 import type { FromWorker, ToWorker, WireError, WorkerJob } from "./worker-protocol.js"
 
 const CHUNK_BYTES = 64 * 1024
@@ -28,9 +30,10 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
   const writes = new Map<number, { inFlight: number; wake: (() => void) | null; settle: (m: ArtifactMeta | WireError) => void }>()
   const pendingWrites = new Set<Promise<unknown>>()
   let nextWriteId = 0
+  const inputReads = makeWorkerInputReads(post)
 
   port.on("message", (msg: ToWorker) => {
-    if (msg.type === "abort" || msg.type === "start") return
+    if (msg.type === "abort" || msg.type === "start" || inputReads.receive(msg)) return
     const w = writes.get(msg.writeId)
     if (!w) return
     if (msg.type === "artifact-ack") {
@@ -127,10 +130,13 @@ export const makeWorkerLink = (port: MessagePort, job: WorkerJob, signal: AbortS
   const log = (level: LogLevel, message: string, data?: LogData) => sendLog(level, "tool", String(message), data)
 
   const inputs: Array<OpenedInput> = []
-  /** Opens every input once (checked against its identity at submit) before the tool starts; fails with the first refusal. */
+  /**
+   * Opens every input before the tool starts: a path input once, checked against its identity at
+   * submit (fails with the first refusal); an artifact input as reads through the executor's store.
+   */
   const openInputs = async () => {
     for (const [index, input] of job.inputs.entries()) {
-      inputs.push(await openWorkerInput(input, sha256 => post({ type: "input-hashed", index, sha256, size: input.identity.size })))
+      inputs.push(await openRunInput(input, index, inputReads.read, sha256 => post({ type: "input-hashed", index, sha256, size: input.size })))
     }
   }
   /** Hashes what the tool did not read of each input, so a completed run records every sha256. */

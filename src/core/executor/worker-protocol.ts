@@ -4,11 +4,12 @@ import type { LogData, LogLevel } from "../../model/run-event.js"
 import type { ReadLimits } from "../log/log-limits.js"
 import type { FileIdentity } from "./input-identity.js"
 
-/** An input the worker opens itself: a local file the executor checked (never read) at submit. */
-export interface WorkerInput {
+/** A path input the worker opens itself: a local file the executor checked (never read) at submit. */
+export interface PathWorkerInput {
+  readonly kind: "path"
   readonly name: string
   readonly size: number
-  /** The stored hash of an artifact input; null for a path input (hashed as the tool reads it). */
+  /** Always null: a path input is hashed as the tool reads it. */
   readonly sha256: string | null
   readonly path: string
   /** The file's identity at submit: the worker refuses a file that no longer matches it (`input_changed`). */
@@ -16,6 +17,22 @@ export interface WorkerInput {
   /** Real input roots the opened file must still be under (path inputs when roots are configured); null = not checked. */
   readonly roots: ReadonlyArray<string> | null
 }
+
+/**
+ * An artifact input (an upload or an earlier run's output): no file path, only the artifact's id. The
+ * worker asks the executor for its bytes (`input-read`), which reads them through the ArtifactStore.
+ */
+export interface ArtifactWorkerInput {
+  readonly kind: "artifact"
+  readonly id: string
+  readonly name: string
+  readonly size: number
+  /** The stored hash. */
+  readonly sha256: string
+}
+
+/** A run input as the worker job carries it. */
+export type WorkerInput = PathWorkerInput | ArtifactWorkerInput
 
 /** The job a worker runs (sent in its `start` message). */
 export interface WorkerJob {
@@ -50,6 +67,8 @@ export type FromWorker =
   /** The body ended; `metadata`, when given, replaces what `artifact-open` carried (values known only at the end). */
   | { readonly type: "artifact-close"; readonly writeId: number; readonly metadata?: Record<string, unknown> }
   | { readonly type: "artifact-abort"; readonly writeId: number; readonly message: string }
+  /** Asks for up to `length` bytes of artifact input `index` from `offset`; one read per input at a time. */
+  | { readonly type: "input-read"; readonly index: number; readonly readId: number; readonly offset: number; readonly length: number }
   | { readonly type: "done"; readonly summary: Record<string, unknown> }
   | { readonly type: "failed"; readonly error: WireError }
 
@@ -62,6 +81,9 @@ export type ToWorker =
   | { readonly type: "artifact-ack"; readonly writeId: number }
   | { readonly type: "artifact-done"; readonly writeId: number; readonly meta: ArtifactMeta }
   | { readonly type: "artifact-failed"; readonly writeId: number; readonly error: WireError }
+  /** The bytes of `input-read` `readId` (transferred; shorter than asked only at the artifact's end). */
+  | { readonly type: "input-data"; readonly readId: number; readonly chunk: Uint8Array }
+  | { readonly type: "input-error"; readonly readId: number; readonly error: WireError }
 
 export { isWireError, toWireError } from "../../model/error-schema.js"
 export type { WireError } from "../../model/error-schema.js"
