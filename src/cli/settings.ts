@@ -1,8 +1,9 @@
-import { readFileSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { createRequire } from "node:module"
-import { usageError } from "./cli-error.js"
+import { Option } from "effect"
+import { readConfigFile } from "../core/config-file.js"
+import { readSettings, settingsConfig } from "../core/config-provider.js"
+import { httpUrl, text, textAs } from "../core/config-rules.js"
 
 /** Flags every command accepts. */
 export interface GlobalFlags {
@@ -24,11 +25,14 @@ export interface CliSettings {
   readonly configFile: string | null
 }
 
-interface FileConfig {
-  readonly server?: string
-  readonly token?: string
-  readonly out_dir?: string
-}
+/** The CLI's settings: variable, key of `~/.config/cts/config.toml`, flag, and what each accepts. */
+export const cliSettings = {
+  server: { env: "CTS_URL", file: "server", flag: "--server", rule: httpUrl },
+  token: { env: "CTS_TOKEN", file: "token", flag: "--token", rule: textAs("a bearer token") },
+  outDir: { env: "CTS_OUT_DIR", file: "out_dir", rule: text }
+} as const
+
+const cliSettingsConfig = settingsConfig(cliSettings)
 
 /** `$XDG_CONFIG_HOME/cts/config.toml`, else `~/.config/cts/config.toml`. */
 export const configFilePath = (env: NodeJS.ProcessEnv = process.env): string => {
@@ -36,57 +40,23 @@ export const configFilePath = (env: NodeJS.ProcessEnv = process.env): string => 
   return join(base, "cts", "config.toml")
 }
 
-const readConfigFile = (path: string): FileConfig | null => {
-  let text: string
-  try {
-    text = readFileSync(path, "utf8")
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null
-    throw usageError("config_unreadable", `Cannot read ${path}: ${(error as Error).message}`, "Fix the file's permissions or remove it.")
-  }
-  let doc: Record<string, unknown>
-  try {
-    // Loaded only when a config file exists (start-up stays fast without one).
-    const { parse: parseToml } = createRequire(import.meta.url)("smol-toml") as typeof import("smol-toml")
-    doc = parseToml(text) as Record<string, unknown>
-  } catch (error) {
-    throw usageError("config_invalid", `${path} is not valid TOML: ${(error as Error).message}`, 'Fix the syntax, e.g. server = "http://127.0.0.1:8080".')
-  }
-  const known = new Set(["server", "token", "out_dir"])
-  for (const [key, value] of Object.entries(doc)) {
-    if (!known.has(key)) {
-      throw usageError("config_unknown_key", `${path}: unknown key "${key}"`, "Valid keys: server, token, out_dir.")
-    }
-    if (typeof value !== "string") {
-      throw usageError("config_invalid", `${path}: "${key}" must be a string`, `Write it as ${key} = "…".`)
-    }
-  }
-  return doc as FileConfig
-}
-
-const nonEmpty = (v: string | undefined | null): string | null => (v !== undefined && v !== null && v.length > 0 ? v : null)
-
-/** Merges the config file, `CTS_URL` / `CTS_TOKEN` / `CTS_OUT_DIR` and the flags; flags win, then env, then file. */
+/**
+ * Reads the config file, `CTS_URL` / `CTS_TOKEN` / `CTS_OUT_DIR` and the flags through one ConfigProvider:
+ * flags win, then env, then file (`--embedded` sets no server). A bad value is `invalid_config` naming its source.
+ */
 export const resolveSettings = (flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): CliSettings => {
   const path = configFilePath(env)
-  const file = readConfigFile(path)
-  const server = flags.embedded ? null : (nonEmpty(flags.server) ?? nonEmpty(env.CTS_URL) ?? nonEmpty(file?.server))
-  if (server !== null) {
-    let url: URL
-    try {
-      url = new URL(server)
-    } catch {
-      throw usageError("invalid_server_url", `Server URL "${server}" is not a URL`, "Pass e.g. --server http://127.0.0.1:8080.")
-    }
-    if (url.protocol !== "http:" && url.protocol !== "https:") {
-      throw usageError("invalid_server_url", `Server URL "${server}" must be http or https`, "Pass e.g. --server http://127.0.0.1:8080.")
-    }
-  }
+  const table = readConfigFile(path, { optional: true })
+  const read = readSettings(cliSettings, cliSettingsConfig, {
+    env,
+    file: table === undefined ? undefined : { table, prefix: `${path}: `, name: path },
+    flags: { server: flags.embedded ? "" : flags.server, token: flags.token }
+  })
   return {
-    server: server === null ? null : server.replace(/\/+$/, ""),
-    token: nonEmpty(flags.token) ?? nonEmpty(env.CTS_TOKEN) ?? nonEmpty(file?.token),
-    outDir: nonEmpty(env.CTS_OUT_DIR) ?? nonEmpty(file?.out_dir),
+    server: Option.getOrNull(read.server),
+    token: Option.getOrNull(read.token),
+    outDir: Option.getOrNull(read.outDir),
     json: flags.json === true,
-    configFile: file === null ? null : path
+    configFile: table === undefined ? null : path
   }
 }
