@@ -30,13 +30,16 @@ export interface SettingSources {
   readonly flags?: Readonly<Record<string, string | undefined>> | undefined
 }
 
-/** The error for a value a rule refuses, naming where it was set and what is allowed. */
-export const invalidSetting = (where: string, raw: string, rule: Rule<unknown>): ValidationError =>
+/**
+ * The error for a value a rule refuses, naming where it was set (variable, file key or flag) and what is allowed;
+ * `details.setting` is the setting's variable when `where` is another source.
+ */
+export const invalidSetting = (where: string, raw: string, rule: Rule<unknown>, setting = where): ValidationError =>
   new ValidationError({
     code: "invalid_config",
     message: `${where}=${JSON.stringify(rule.show ? rule.show(raw) : raw)} is not ${rule.expected}`,
     suggestedAction: `Set ${where} to ${rule.expected}${rule.advice ?? ""}, or unset it to use the default`,
-    details: { variable: where }
+    details: { variable: where, setting }
   })
 
 /** Checks an explicit value (an option in code, not a variable) with `rule`; throws `invalid_config` naming `where`. */
@@ -62,7 +65,8 @@ export const settingConfig = <A>(name: string, rule: Rule<A>): Config.Config<Opt
 export const settingsConfig = <S extends SettingsSpec>(spec: S): Config.Config<SettingValues<S>> =>
   Config.all(Object.fromEntries(Object.entries(spec).map(([key, s]) => [key, settingConfig(s.env, s.rule)]))) as unknown as Config.Config<SettingValues<S>>
 
-const fileValue = (value: unknown, where: string, rule: Rule<unknown>): string => {
+const fileValue = (value: unknown, where: string, setting: Setting<unknown>): string => {
+  const { rule } = setting
   const kinds = rule.fileKinds ?? []
   if (typeof value === "string") return value
   if ((typeof value === "number" && kinds.includes("number")) || (typeof value === "boolean" && kinds.includes("boolean"))) return String(value)
@@ -71,7 +75,7 @@ const fileValue = (value: unknown, where: string, rule: Rule<unknown>): string =
     code: "invalid_config",
     message: `${where} must be ${rule.expected}; got ${JSON.stringify(value)}.`,
     suggestedAction: `Set ${where} to ${rule.expected}${rule.advice ?? ""} (see docs/configuration.md).`,
-    details: { variable: where }
+    details: { variable: where, setting: setting.env }
   })
 }
 
@@ -101,7 +105,7 @@ export const settingsProvider = (spec: SettingsSpec, sources: SettingSources): {
           suggestedAction: `Valid keys: ${[...byKey.keys()].join(", ")} (see docs/configuration.md).`,
           details: { setting: key }
         })
-      set(setting.env, fileValue(value, `${file.prefix}${key}`, setting.rule), `${file.prefix}${key}`)
+      set(setting.env, fileValue(value, `${file.prefix}${key}`, setting), `${file.prefix}${key}`)
     }
   }
   for (const [name, value] of Object.entries(sources.env)) if (value !== undefined) set(name, value)
@@ -136,6 +140,6 @@ export const readSettings = <A>(spec: SettingsSpec, config: Config.Config<A>, so
   const name = invalid?.path[0]
   const setting = Object.values(spec).find(s => s.env === name)
   const raw = name === undefined ? undefined : provider.load(Config.string(name)).pipe(Effect.option, Effect.runSync)
-  if (setting !== undefined && raw !== undefined && Option.isSome(raw)) throw invalidSetting(where(setting.env), raw.value.trim(), setting.rule)
+  if (setting !== undefined && raw !== undefined && Option.isSome(raw)) throw invalidSetting(where(setting.env), raw.value.trim(), setting.rule, setting.env)
   throw new ValidationError({ code: "invalid_config", message: `The configuration could not be read: ${read.left}` })
 }

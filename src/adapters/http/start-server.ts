@@ -1,10 +1,11 @@
 import type { Server } from "node:http"
 import type { Duplex } from "node:stream"
-import { Effect, ManagedRuntime } from "effect"
+import { Effect, Exit, ManagedRuntime } from "effect"
 import { plugin as webSocketPlugin } from "crossws/server/node"
 import { serve } from "h3"
 import { ValidationError } from "../../core/errors.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
+import { errorOfCause } from "../sdk/effect-bridge.js"
 import { answerClientErrors } from "./client-error.js"
 import { createServerApp } from "./create-server-app.js"
 import type { CtsRuntime } from "./route-kit.js"
@@ -77,7 +78,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
   const owned = givenRuntime === undefined
   const lifetime = new AbortController()
   try {
-    await runtime.runPromise(Effect.void)
+    const started = await runtime.runPromiseExit(Effect.void)
+    if (Exit.isFailure(started)) throw errorOfCause(started.cause)
     const app = createServerApp({ runtime, settings, signal: lifetime.signal })
     const server = serve(app, {
       hostname: settings.host,

@@ -1,5 +1,5 @@
 import { hostname } from "node:os"
-import { Effect, ManagedRuntime } from "effect"
+import { Effect, Exit, ManagedRuntime } from "effect"
 import { readServiceConfigFile } from "../../core/config-file.js"
 import { isRedisQueue } from "../../core/config-rules.js"
 import type { CoreFlags } from "../../core/config-source.js"
@@ -9,6 +9,7 @@ import { Executor } from "../../core/executor/executor.js"
 import { RunQueue } from "../../core/executor/run-queue.js"
 import { RunQueueFromConfig } from "../../core/executor/run-queue-layer.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
+import { errorOfCause } from "../sdk/effect-bridge.js"
 
 /** Options of `startWorker`. */
 export interface StartWorkerOptions {
@@ -60,7 +61,8 @@ export const startWorker = async (options: StartWorkerOptions = {}): Promise<Run
   }
   const runtime = ManagedRuntime.make(makeCtsLayer({ env, ...core }, { runQueue: RunQueueFromConfig(true) }))
   try {
-    await runtime.runPromise(Effect.void)
+    const started = await runtime.runPromiseExit(Effect.void)
+    if (Exit.isFailure(started)) throw errorOfCause(started.cause)
   } catch (e) {
     await runtime.dispose().catch(() => {})
     throw e
