@@ -1,7 +1,7 @@
 import { Config, Option } from "effect"
 import type { S3Settings } from "./config.js"
 import { readSettings, settingsConfig, type SettingValues } from "./config-provider.js"
-import { artifactsRule, flag, positive, queueRule, readLimit, roots, storeRule, text } from "./config-rules.js"
+import { artifactsRule, flag, list, positive, queueRule, readLimit, roots, storeRule, text } from "./config-rules.js"
 import type { ReadLimits } from "./log/log-limits.js"
 
 type Env = Readonly<Record<string, string | undefined>>
@@ -89,3 +89,10 @@ export const readCoreSettings = (env: Env, file?: unknown, flags?: CoreFlags): C
     file: file === undefined ? undefined : { table: file, prefix: "[core].", name: "the [core] section of the config file" },
     flags
   })
+
+/** `CTS_TOOL_MODULES`: extra tool modules (paths or `file:` URLs), comma-separated; read on its own, as `makeCtsLayer` needs it apart from `CtsConfig`. */
+const toolModules = { toolModules: { env: "CTS_TOOL_MODULES", rule: list(",", "a comma-separated list of module paths or file: URLs") } } as const
+const toolModulesConfig = settingsConfig(toolModules)
+
+/** The extra tool modules `CTS_TOOL_MODULES` names (none when unset). */
+export const readToolModules = (env: Env): ReadonlyArray<string> => Option.getOrElse(readSettings(toolModules, toolModulesConfig, { env }).toolModules, () => [])

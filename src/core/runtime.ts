@@ -6,7 +6,7 @@ import { type Retention, RetentionLive } from "./artifacts/retention.js"
 import { SignedLinks } from "./artifacts/signed-links.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
 import { resolveConfig } from "./config-defaults.js"
-import type { CoreFlags } from "./config-source.js"
+import { readToolModules, type CoreFlags } from "./config-source.js"
 import { SystemError, isCtsError, type CtsError } from "./errors.js"
 import type { Executor } from "./executor/executor.js"
 import { makeRunServiceLayer, type RunServiceOptions } from "./executor/executor-live.js"
@@ -37,13 +37,6 @@ export interface CtsLayerOptions extends Partial<CtsConfigShape> {
   /** Command-line values of core settings (`--store`, `--artifacts`, `--queue`, `--concurrency`); they win over `CTS_*`. */
   readonly coreFlags?: CoreFlags
 }
-
-/** `CTS_TOOL_MODULES`: extra tool modules, comma-separated (servers and workers sharing runs need the same ones). */
-export const toolModulesFromEnv = (env: Readonly<Record<string, string | undefined>>): ReadonlyArray<string> =>
-  (env.CTS_TOOL_MODULES ?? "")
-    .split(",")
-    .map(s => s.trim())
-    .filter(Boolean)
 
 /** Every service `makeCtsLayer` provides. */
 export type CtsServices =
@@ -100,7 +93,7 @@ export interface CtsLayerOverrides {
  */
 export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerOverrides = {}): Layer.Layer<CtsServices, CtsError> => {
   const { extraToolModules: givenModules, env = process.env, coreFile, coreFlags, ...config } = options
-  const extraToolModules = givenModules ?? toolModulesFromEnv(env)
+  const extraToolModules = givenModules ?? readToolModules(env)
   const configLayer = CtsConfigLive(config, env, coreFile, coreFlags)
   const port = <A, R>(layer: Layer.Layer<A, unknown, R>) => layer.pipe(Layer.mapError(asCtsError))
   const registry = Layer.unwrapEffect(Effect.map(CtsConfig, c => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))).pipe(Layer.provide(configLayer))

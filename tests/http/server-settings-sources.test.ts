@@ -1,8 +1,9 @@
-import { mkdtempSync, writeFileSync } from "node:fs"
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { describe, expect, it } from "vitest"
 import { resolveServerSettings, type ResolveServerSettingsInput } from "../../src/adapters/http/server-config.js"
+import { startServer } from "../../src/adapters/http/start-server.js"
 import { presetDefaults } from "../../src/adapters/http/server-settings.js"
 
 const refusal = (input: ResolveServerSettingsInput): unknown => {
@@ -108,5 +109,26 @@ describe("server settings from each source", () => {
     const secret = "s3cr3t-but-too-short"
     expect((refusal({ env: { CTS_JWT_SECRET: secret } }) as Error).message).not.toContain(secret)
     expect((refusal({ env: { CTS_TOKENS: `bob=${secret.slice(0, 10)}` } }) as Error).message).not.toContain(secret.slice(0, 10))
+  })
+})
+
+describe("startServer's input roots", () => {
+  it("an empty CTS_INPUT_ROOTS masks the file's input_roots, and then the server takes no path inputs at all", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "cts-server-roots-"))
+    const file = path.join(dir, "cts.toml")
+    writeFileSync(file, `[core]\ndata_dir = ${JSON.stringify(path.join(dir, "data"))}\ninput_roots = ["/"]\n`)
+    const server = await startServer({ env: { CTS_CONFIG_FILE: file, CTS_INPUT_ROOTS: "", CTS_SIGNING_KEY: "k".repeat(32) }, port: 0 })
+    try {
+      const res = await fetch(`${server.url}/v1/runs`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ tool_id: "rlog-to-csv", input: { type: "path", value: "/etc/hostname" } })
+      })
+      expect(res.status).toBe(403)
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe("path_not_allowed")
+    } finally {
+      await server.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

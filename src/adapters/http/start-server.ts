@@ -1,6 +1,6 @@
 import type { Server } from "node:http"
 import type { Duplex } from "node:stream"
-import { Effect, Exit, ManagedRuntime } from "effect"
+import { Effect, Exit, ManagedRuntime, Option } from "effect"
 import { plugin as webSocketPlugin } from "crossws/server/node"
 import { serve } from "h3"
 import { ValidationError } from "../../core/errors.js"
@@ -10,7 +10,7 @@ import { answerClientErrors } from "./client-error.js"
 import { createServerApp } from "./create-server-app.js"
 import type { CtsRuntime } from "./route-kit.js"
 import { readServiceConfigFile } from "../../core/config-file.js"
-import type { CoreFlags } from "../../core/config-source.js"
+import { readCoreSettings, type CoreFlags } from "../../core/config-source.js"
 import { resolveServerSettings } from "./server-config.js"
 import { hasAuth, isLoopbackHost, type ServerSettings } from "./server-settings.js"
 
@@ -68,9 +68,8 @@ export const startServer = async (options: StartServerOptions = {}): Promise<Run
   let runtime = givenRuntime
   if (!runtime) {
     const coreFile = file.core
-    const fileRoots = typeof coreFile === "object" && coreFile !== null && "input_roots" in coreFile
-    const rootsGiven = core?.inputRoots !== undefined || env.CTS_INPUT_ROOTS?.trim() || fileRoots
     const { host: _host, port: _port, ...coreFlags } = flags
+    const rootsGiven = core?.inputRoots !== undefined || Option.isSome(readCoreSettings(env, coreFile, coreFlags).inputRoots)
     runtime = ManagedRuntime.make(
       makeCtsLayer({ env, coreFlags, ...(coreFile !== undefined ? { coreFile } : {}), ...core, ...(rootsGiven ? {} : { inputRoots: [] }) })
     )
