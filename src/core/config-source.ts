@@ -95,4 +95,5 @@ const toolModules = { toolModules: { env: "CTS_TOOL_MODULES", rule: list(",", "a
 const toolModulesConfig = settingsConfig(toolModules)
 
 /** The extra tool modules `CTS_TOOL_MODULES` names (none when unset). */
-export const readToolModules = (env: Env): ReadonlyArray<string> => Option.getOrElse(readSettings(toolModules, toolModulesConfig, { env }).toolModules, () => [])
+export const readToolModules = (env: Env): ReadonlyArray<string> =>
+  Option.getOrElse(readSettings(toolModules, toolModulesConfig, { env }).toolModules, () => [])

@@ -85,7 +85,9 @@ describe("settings: flags win over env, env over the config file", () => {
       token: "flag-token"
     })
     expect(resolveSettings({ embedded: true }, env).server).toBeNull()
-    expect(() => resolveSettings({ server: "ftp://x" }, env)).toThrow(expect.objectContaining({ code: "invalid_config", message: '--server="ftp://x" is not an absolute http(s) URL' }))
+    expect(() => resolveSettings({ server: "ftp://x" }, env)).toThrow(
+      expect.objectContaining({ code: "invalid_config", message: '--server="ftp://x" is not an absolute http(s) URL' })
+    )
   })
 
   it("falls back to ~/.config when XDG_CONFIG_HOME is unset", () => {

@@ -94,7 +94,12 @@ describe("server settings from each source", () => {
       [{ env: {}, file: { signed_url_ttl: 0 } }, "[server].signed_url_ttl", "CTS_SIGNED_URL_TTL", /is not an integer from 1 to 31536000$/],
       [{ env: { CTS_RATE_LIMIT: "3/fortnight" } }, "CTS_RATE_LIMIT", "CTS_RATE_LIMIT", /is not off, a number per minute/],
       [{ env: {}, file: { preset: "prod" } }, "[server].preset", "CTS_PRESET", /^\[server\]\.preset="prod" is not dev, staging or production$/],
-      [{ env: { CTS_TOKENS: "alice=aaaaaaaaaaaaaaaa1,jwt:x=bbbbbbbbbbbbbbbb2" } }, "CTS_TOKENS", "CTS_TOKENS", /^CTS_TOKENS="alice=…,jwt:x=…" is not entries of/],
+      [
+        { env: { CTS_TOKENS: "alice=aaaaaaaaaaaaaaaa1,jwt:x=bbbbbbbbbbbbbbbb2" } },
+        "CTS_TOKENS",
+        "CTS_TOKENS",
+        /^CTS_TOKENS="alice=…,jwt:x=…" is not entries of/
+      ],
       [{ env: {}, file: { cors_origins: { a: 1 } } }, "[server].cors_origins", "CTS_CORS_ORIGINS", /must be a comma-separated list \(or array\) of strings/],
       [{ env: { CTS_JWT_PUBLIC_KEY: "/no/such/key.pem" } }, "CTS_JWT_PUBLIC_KEY", "CTS_JWT_PUBLIC_KEY", /is not a PEM public key or the path/]
     ]

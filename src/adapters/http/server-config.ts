@@ -1,11 +1,10 @@
 import { Config, Option } from "effect"
 import { checkSetting, readSettings, settingsConfig, type SettingValues } from "../../core/config-provider.js"
-import { byteSize, flag, httpUrl, intRange, list, oneOf, textAs } from "../../core/config-rules.js"
+import { byteSize, flag, httpUrl, intRange, list, oneOf, text, textAs } from "../../core/config-rules.js"
 import { jwtSecretRule, pemOrFileRule, rateLimitRule, tokensRule, trustProxyRule } from "./server-rules.js"
 import { presetDefaults, type RateLimit, type ServerSettings } from "./server-settings.js"
 
 const year = 365 * 24 * 3600
-const optionalText = textAs("a string")
 
 /** The server's settings: variable, `[server]` key of the config file, flag of `cts serve`, and what each accepts. */
 export const serverSettings = {
@@ -16,8 +15,8 @@ export const serverSettings = {
   tokens: { env: "CTS_TOKENS", file: "tokens", rule: tokensRule },
   jwtSecret: { env: "CTS_JWT_SECRET", file: "jwt_secret", rule: jwtSecretRule },
   jwtPublicKey: { env: "CTS_JWT_PUBLIC_KEY", file: "jwt_public_key", rule: pemOrFileRule },
-  jwtIssuer: { env: "CTS_JWT_ISSUER", file: "jwt_issuer", rule: optionalText },
-  jwtAudience: { env: "CTS_JWT_AUDIENCE", file: "jwt_audience", rule: optionalText },
+  jwtIssuer: { env: "CTS_JWT_ISSUER", file: "jwt_issuer", rule: text },
+  jwtAudience: { env: "CTS_JWT_AUDIENCE", file: "jwt_audience", rule: text },
   requireAuth: { env: "CTS_REQUIRE_AUTH", file: "require_auth", rule: flag },
   forceInsecure: { env: "CTS_FORCE_INSECURE", file: "force_insecure", rule: flag },
   corsOrigins: { env: "CTS_CORS_ORIGINS", file: "cors_origins", rule: list() },

@@ -40,7 +40,11 @@ export const tokensRule: Rule<ReadonlyArray<StaticToken>> = {
 }
 
 /** An HS256 secret of at least 32 characters (never shown). */
-export const jwtSecretRule: Rule<string> = { expected: "a secret of at least 32 characters", parse: raw => (raw.length >= 32 ? raw : undefined), show: () => "…" }
+export const jwtSecretRule: Rule<string> = {
+  expected: "a secret of at least 32 characters",
+  parse: raw => (raw.length >= 32 ? raw : undefined),
+  show: () => "…"
+}
 
 /** SPKI PEM text, or the path of a readable PEM file (its text). */
 export const pemOrFileRule: Rule<string> = {
