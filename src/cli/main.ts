@@ -54,7 +54,7 @@ export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
     return ExitCode.ok
   }
   process.on("SIGINT", onSigint)
-  prestartRunWorker(argv, flags)
+  void prestartRunWorker(argv, flags)
   try {
     if (target.path.length === 1 || (target.command.subCommands && !target.command.run)) {
       const first = target.rawArgs.find(a => !a.startsWith("-"))

@@ -1,8 +1,7 @@
+import { existsSync } from "node:fs"
 import { homedir } from "node:os"
 import { join } from "node:path"
-import { Option } from "effect"
-import { readConfigFile } from "../core/config-file.js"
-import { readSettings, settingsConfig } from "../core/config-provider.js"
+import type { Setting } from "../core/config-provider.js"
 import { httpUrl, text, textAs } from "../core/config-rules.js"
 
 /** Flags every command accepts. */
@@ -30,9 +29,7 @@ export const cliSettings = {
   server: { env: "CTS_URL", file: "server", flag: "--server", rule: httpUrl },
   token: { env: "CTS_TOKEN", file: "token", flag: "--token", rule: textAs("a bearer token") },
   outDir: { env: "CTS_OUT_DIR", file: "out_dir", rule: text }
-} as const
-
-const cliSettingsConfig = settingsConfig(cliSettings)
+} as const satisfies Record<string, Setting<unknown>>
 
 /** `$XDG_CONFIG_HOME/cts/config.toml`, else `~/.config/cts/config.toml`. */
 export const configFilePath = (env: NodeJS.ProcessEnv = process.env): string => {
@@ -43,20 +40,11 @@ export const configFilePath = (env: NodeJS.ProcessEnv = process.env): string => 
 /**
  * Reads the config file, `CTS_URL` / `CTS_TOKEN` / `CTS_OUT_DIR` and the flags through one ConfigProvider:
  * flags win, then env, then file (`--embedded` sets no server). A bad value is `invalid_config` naming its source.
+ * When none of them is there, nothing is read (and effect, which reading loads, stays unloaded: fast commands).
  */
-export const resolveSettings = (flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): CliSettings => {
+export const resolveSettings = async (flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env): Promise<CliSettings> => {
   const path = configFilePath(env)
-  const table = readConfigFile(path, { optional: true })
-  const read = readSettings(cliSettings, cliSettingsConfig, {
-    env,
-    file: table === undefined ? undefined : { table, prefix: `${path}: `, name: path },
-    flags: { server: flags.embedded ? "" : flags.server, token: flags.token }
-  })
-  return {
-    server: Option.getOrNull(read.server),
-    token: Option.getOrNull(read.token),
-    outDir: Option.getOrNull(read.outDir),
-    json: flags.json === true,
-    configFile: table === undefined ? null : path
-  }
+  const given = [flags.server, flags.token, ...Object.values(cliSettings).map(s => env[s.env])].some(v => v !== undefined)
+  if (!given && !existsSync(path)) return { server: null, token: null, outDir: null, json: flags.json === true, configFile: null }
+  return (await import("./settings-read.js")).readCliSettings(flags, env, path)
 }

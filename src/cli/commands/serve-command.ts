@@ -18,7 +18,7 @@ export const serveCommand = defineCommand({
     json: globalArgs.json
   },
   run: async ({ args }) => {
-    const { out } = commandEnv()
+    const { out } = await commandEnv()
     if (needsServerFlags()) {
       setExitCode((await runWithServerFlags(process.argv.slice(2))) as ExitCode)
       return

@@ -20,7 +20,7 @@ export const workerCommand = defineCommand({
     json: globalArgs.json
   },
   run: async ({ args }) => {
-    const { out } = commandEnv()
+    const { out } = await commandEnv()
     const drainS = args.drain === undefined ? 60 : Number(args.drain)
     if (!Number.isFinite(drainS) || drainS < 0) throw usageError("invalid_drain", `--drain expects seconds ≥ 0, got "${args.drain}"`, "Pass e.g. --drain 120.")
     const stopRequested = stopSignal()
