@@ -1,4 +1,4 @@
-import { Option } from "effect"
+import * as Option from "effect/Option"
 import { readConfigFile } from "../core/config-file.js"
 import { readSettings, settingsConfig } from "../core/config-provider.js"
 import { cliSettings, type CliSettings, type GlobalFlags } from "./settings.js"

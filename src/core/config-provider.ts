@@ -1,4 +1,10 @@
-import { Config, ConfigError, ConfigProvider, Effect, Either, Option } from "effect"
+// Subpath imports: the CLI loads this on demand, and the effect barrel costs it several times more start-up.
+import * as Config from "effect/Config"
+import * as ConfigError from "effect/ConfigError"
+import * as ConfigProvider from "effect/ConfigProvider"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import { ValidationError } from "./errors.js"
 import type { Rule } from "./config-rules.js"
 
