@@ -1,7 +1,7 @@
 import * as Option from "effect/Option"
 import { readConfigFile } from "../core/config-file.js"
 import { readSettings, settingsConfig } from "../core/config-provider.js"
-import { cliSettings, type CliSettings, type GlobalFlags } from "./settings.js"
+import { cliSettings, type CliSettings, type GlobalFlags } from "./cli-settings-spec.js"
 
 const cliSettingsConfig = settingsConfig(cliSettings)
 
