@@ -13,9 +13,9 @@ export const backendArgs = {
   }
 } as const
 
-/** The core options of the storage flags that were given. */
+/** The storage flags as given (raw text, checked with the settings they stand for). */
 export const backendsOf = (args: { readonly store?: string | undefined; readonly artifacts?: string | undefined; readonly queue?: string | undefined }) => ({
-  ...(args.store !== undefined ? { store: args.store } : {}),
-  ...(args.artifacts !== undefined ? { artifacts: args.artifacts } : {}),
-  ...(args.queue !== undefined ? { queue: args.queue } : {})
+  store: args.store,
+  artifacts: args.artifacts,
+  queue: args.queue
 })

@@ -45,8 +45,8 @@ export const setGlobalFlags = (flags: GlobalFlags): void => {
 }
 
 /** Settings and output for the current invocation. */
-export const commandEnv = (): { readonly settings: CliSettings; readonly out: Output } => {
-  const settings = resolveSettings(globalFlags)
+export const commandEnv = async (): Promise<{ readonly settings: CliSettings; readonly out: Output }> => {
+  const settings = await resolveSettings(globalFlags)
   return { settings, out: createOutput({ json: settings.json }) }
 }
 
@@ -66,7 +66,7 @@ export const openClient = async (settings: CliSettings): Promise<CtsClient> => {
 
 /** Settings, output and the client, for a command that checks nothing before it connects. */
 export const commandClient = async (): Promise<{ readonly settings: CliSettings; readonly out: Output; readonly client: CtsClient }> => {
-  const { settings, out } = commandEnv()
+  const { settings, out } = await commandEnv()
   return { settings, out, client: await openClient(settings) }
 }
 

@@ -46,7 +46,7 @@ export const runCli = async (argv: ReadonlyArray<string>): Promise<number> => {
   setGlobalFlags(flags)
   const help = argv.includes("--help") || argv.includes("-h")
   // Before the command's module loads: the run's worker loads its tool on the other core meanwhile.
-  if (!help) prestartRunWorker(argv, flags)
+  if (!help) void prestartRunWorker(argv, flags)
   const target = await resolveCommand(ctsCommand, argv)
   if (help) {
     process.stdout.write((await usageOf(target.path, target.command)) + "\n")

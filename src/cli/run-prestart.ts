@@ -6,13 +6,10 @@ import { resolveSettings, type GlobalFlags } from "./settings.js"
  * loaded, so the worker loads its tool on the other core meanwhile. The process only waits for this run,
  * so the worker keeps normal priority. Settings errors are left for the command to report.
  */
-export const prestartRunWorker = (argv: ReadonlyArray<string>, flags: GlobalFlags): void => {
+export const prestartRunWorker = async (argv: ReadonlyArray<string>, flags: GlobalFlags): Promise<void> => {
   if (argv[0] !== "run") return
-  try {
-    if (resolveSettings(flags).server !== null) return
-  } catch {
-    return
-  }
+  const settings = await resolveSettings(flags).catch(() => null)
+  if (settings === null || settings.server !== null) return
   const tool = argv[1]
   prestartToolWorker({ ...(tool !== undefined && !tool.startsWith("-") ? { preloadToolId: tool } : {}), lowPriority: false })
 }

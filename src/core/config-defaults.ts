@@ -5,7 +5,9 @@ import path from "node:path"
 import { Option } from "effect"
 import { DEFAULT_MIN_FREE_BYTES, type CtsConfigShape } from "./config.js"
 import { SystemError, ValidationError } from "./errors.js"
-import { artifactsRule, checkSetting, queueRule, readCoreSettings, storeRule, type CoreSettings } from "./config-source.js"
+import { checkSetting } from "./config-provider.js"
+import { artifactsRule, queueRule, storeRule } from "./config-rules.js"
+import { readCoreSettings, type CoreFlags, type CoreSettings } from "./config-source.js"
 import { ensurePrivateDir } from "./util/private-files.js"
 
 /** Default per-run timeout when neither the tool nor the run sets one: 10 minutes. */
@@ -19,27 +21,6 @@ export const DEFAULT_MAX_INPUT_BYTES_PER_RUN = 32 * 1024 ** 3
 
 /** Name of the file (inside the data dir) holding the generated signing key. */
 export const SIGNING_KEY_FILE = "signing-key"
-
-/** Environment variables `resolveConfig` reads, and what each sets. */
-export const CONFIG_ENV_VARS = {
-  CTS_DATA_DIR: "dataDir",
-  CTS_INPUT_ROOTS: "inputRoots",
-  CTS_CONCURRENCY: "concurrency",
-  CTS_DEFAULT_TIMEOUT_S: "defaultTimeoutMs",
-  CTS_SIGNING_KEY: "signingKey",
-  CTS_RETENTION_DAYS: "retentionDays",
-  CTS_MAX_INPUTS_PER_RUN: "maxInputsPerRun",
-  CTS_MAX_INPUT_BYTES_PER_RUN: "maxInputBytesPerRun",
-  CTS_MIN_FREE_BYTES: "minFreeBytes",
-  CTS_STORE: "store",
-  CTS_ARTIFACTS: "artifacts",
-  CTS_QUEUE: "queue",
-  CTS_S3_ENDPOINT: "s3.endpoint",
-  CTS_S3_REGION: "s3.region",
-  CTS_S3_ACCESS_KEY_ID: "s3.accessKeyId",
-  CTS_S3_SECRET_ACCESS_KEY: "s3.secretAccessKey",
-  CTS_S3_FORCE_PATH_STYLE: "s3.forcePathStyle"
-} as const
 
 type Env = Readonly<Record<string, string | undefined>>
 
@@ -87,15 +68,16 @@ export const loadOrCreateSigningKey = (dataDir: string): string => {
 const withLogReadLimits = (limits: CtsConfigShape["logReadLimits"] & object) => (Object.keys(limits).length > 0 ? { logReadLimits: limits } : {})
 
 /**
- * Builds the full configuration: explicit values win, then `CTS_*` environment variables, then the `[core]`
- * table of a config file (`file`, read with them through one ConfigProvider, `config-source.ts`), then defaults
+ * Builds the full configuration: explicit values win, then flags (`flags`: `--store`, `--artifacts`, `--queue`,
+ * `--concurrency`), then `CTS_*` environment variables, then the `[core]` table of a config file (`file`; all three
+ * read through one ConfigProvider, `config-source.ts`), then defaults
  * (data dir under the XDG data home, concurrency = cores, 10 min timeout, no input-root restriction,
  * 256 inputs and 32 GiB of input per run,
  * keep artifacts forever, signing key generated once and kept in the data dir).
  * Throws a ValidationError for a malformed variable, a SystemError when the data dir is unusable.
  */
-export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = process.env, file?: unknown): CtsConfigShape => {
-  const read = readCoreSettings(env, file)
+export const resolveConfig = (partial: Partial<CtsConfigShape> = {}, env: Env = process.env, file?: unknown, flags?: CoreFlags): CtsConfigShape => {
+  const read = readCoreSettings(env, file, flags)
   const dataDir = path.resolve(partial.dataDir ?? dataDirOf(read))
   const inputRoots = partial.inputRoots !== undefined ? partial.inputRoots : Option.getOrNull(read.inputRoots)
   const timeoutS = Option.getOrUndefined(read.defaultTimeoutS)

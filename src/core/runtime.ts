@@ -5,6 +5,7 @@ import { type Retention, RetentionLive } from "./artifacts/retention.js"
 import { SignedLinks } from "./artifacts/signed-links.js"
 import { CtsConfig, type CtsConfigShape } from "./config.js"
 import { resolveConfig } from "./config-defaults.js"
+import { readToolModules, type CoreFlags } from "./config-source.js"
 import { SystemError, isCtsError, type CtsError } from "./errors.js"
 import type { Executor } from "./executor/executor.js"
 import { makeRunServiceLayer, type RunServiceOptions } from "./executor/executor-live.js"
@@ -32,14 +33,9 @@ export interface CtsLayerOptions extends Partial<CtsConfigShape> {
   readonly env?: Readonly<Record<string, string | undefined>>
   /** The `[core]` table of a config file (parsed TOML or JSON, checked when read); a set `CTS_*` variable wins over it. */
   readonly coreFile?: unknown
+  /** Command-line values of core settings (`--store`, `--artifacts`, `--queue`, `--concurrency`); they win over `CTS_*`. */
+  readonly coreFlags?: CoreFlags
 }
-
-/** `CTS_TOOL_MODULES`: extra tool modules, comma-separated (servers and workers sharing runs need the same ones). */
-export const toolModulesFromEnv = (env: Readonly<Record<string, string | undefined>>): ReadonlyArray<string> =>
-  (env.CTS_TOOL_MODULES ?? "")
-    .split(",")
-    .map(s => s.trim())
-    .filter(Boolean)
 
 /** Every service `makeCtsLayer` provides. */
 export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | ArtifactStore | LogStream | RunStore | RunQueue | Retention | SignedLinks
@@ -47,12 +43,13 @@ export type CtsServices = CtsConfig | ToolRegistry | ToolSources | Executor | Ar
 const asCtsError = (e: unknown): CtsError =>
   isCtsError(e) ? e : new SystemError({ code: "startup_failed", message: `cts-lite could not start: ${e instanceof Error ? e.message : String(e)}` })
 
-/** CtsConfig from `resolveConfig(options, env, coreFile)` (explicit values, then `CTS_*` env vars, then the file's `[core]` table, then defaults). */
+/** CtsConfig from `resolveConfig(options, env, coreFile, coreFlags)` (explicit values, then flags, then `CTS_*` env vars, then the file's `[core]` table, then defaults). */
 export const CtsConfigLive = (
   options: Partial<CtsConfigShape> = {},
   env: Readonly<Record<string, string | undefined>> = process.env,
-  coreFile?: unknown
-): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env, coreFile), catch: asCtsError }))
+  coreFile?: unknown,
+  coreFlags?: CoreFlags
+): Layer.Layer<CtsConfig, CtsError> => Layer.effect(CtsConfig, Effect.try({ try: () => resolveConfig(options, env, coreFile, coreFlags), catch: asCtsError }))
 
 /**
  * Replacement layers for the ports of `makeCtsLayer` (each optional; the embedded default is named).
@@ -83,9 +80,9 @@ export interface CtsLayerOverrides {
  * and marks their runs `interrupted`.
  */
 export const makeCtsLayer = (options: CtsLayerOptions = {}, overrides: CtsLayerOverrides = {}): Layer.Layer<CtsServices, CtsError> => {
-  const { extraToolModules: givenModules, env = process.env, coreFile, ...config } = options
-  const extraToolModules = givenModules ?? toolModulesFromEnv(env)
-  const configLayer = CtsConfigLive(config, env, coreFile)
+  const { extraToolModules: givenModules, env = process.env, coreFile, coreFlags, ...config } = options
+  const extraToolModules = givenModules ?? readToolModules(env)
+  const configLayer = CtsConfigLive(config, env, coreFile, coreFlags)
   const port = <A, R>(layer: Layer.Layer<A, unknown, R>) => layer.pipe(Layer.mapError(asCtsError))
   const registry = Layer.unwrapEffect(Effect.map(CtsConfig, c => ToolRegistryLive(extraToolModules, c.defaultTimeoutMs))).pipe(Layer.provide(configLayer))
   const runStore = port(overrides.runStore ?? RunStoreFromConfig).pipe(Layer.provide(configLayer))

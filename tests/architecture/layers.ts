@@ -15,7 +15,16 @@ export const LAYERS: ReadonlyArray<Layer> = [
   /** Settings read once, version, error wording. */
   {
     name: "config",
-    paths: ["src/core/config.ts", "src/core/config-defaults.ts", "src/core/config-source.ts", "src/core/version.ts", "src/core/hints.ts"]
+    paths: [
+      "src/core/config.ts",
+      "src/core/config-defaults.ts",
+      "src/core/config-source.ts",
+      "src/core/config-provider.ts",
+      "src/core/config-rules.ts",
+      "src/core/config-file.ts",
+      "src/core/version.ts",
+      "src/core/hints.ts"
+    ]
   },
   /** Persistence port and its layers. */
   { name: "store", paths: ["src/core/store/"] },

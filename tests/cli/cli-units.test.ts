@@ -71,24 +71,30 @@ describe("settings: flags win over env, env over the config file", () => {
   })
   afterAll(async () => rm(dir, { recursive: true, force: true }))
 
-  it("reads $XDG_CONFIG_HOME/cts/config.toml and layers env and flags over it", () => {
+  it("reads $XDG_CONFIG_HOME/cts/config.toml and layers env and flags over it", async () => {
     const env = { XDG_CONFIG_HOME: dir, HOME: "/nonexistent" }
-    expect(resolveSettings({}, env)).toMatchObject({
+    expect(await resolveSettings({}, env)).toMatchObject({
       server: "http://file:1",
       token: "file-token",
       outDir: "file-out",
       configFile: path.join(dir, "cts/config.toml")
     })
-    expect(resolveSettings({}, { ...env, CTS_URL: "http://env:2/", CTS_TOKEN: "env-token" })).toMatchObject({ server: "http://env:2", token: "env-token" })
-    expect(resolveSettings({ server: "http://flag:3", token: "flag-token" }, { ...env, CTS_URL: "http://env:2" })).toMatchObject({
+    expect(await resolveSettings({}, { ...env, CTS_URL: "http://env:2/", CTS_TOKEN: "env-token" })).toMatchObject({
+      server: "http://env:2",
+      token: "env-token"
+    })
+    expect(await resolveSettings({ server: "http://flag:3", token: "flag-token" }, { ...env, CTS_URL: "http://env:2" })).toMatchObject({
       server: "http://flag:3",
       token: "flag-token"
     })
-    expect(resolveSettings({ embedded: true }, env).server).toBeNull()
-    expect(() => resolveSettings({ server: "ftp://x" }, env)).toThrow(/must be http or https/)
+    expect((await resolveSettings({ embedded: true }, env)).server).toBeNull()
+    await expect(resolveSettings({ server: "ftp://x" }, env)).rejects.toMatchObject({
+      code: "invalid_config",
+      message: '--server="ftp://x" is not an absolute http(s) URL'
+    })
   })
 
-  it("falls back to ~/.config when XDG_CONFIG_HOME is unset", () => {
-    expect(resolveSettings({}, { HOME: path.dirname(dir) + "/does-not-exist" })).toMatchObject({ server: null, token: null, configFile: null })
+  it("falls back to ~/.config when XDG_CONFIG_HOME is unset", async () => {
+    expect(await resolveSettings({}, { HOME: path.dirname(dir) + "/does-not-exist" })).toMatchObject({ server: null, token: null, configFile: null })
   })
 })

@@ -89,7 +89,7 @@ describe("cts embedded: usage errors, failures and exit codes", () => {
     const bad = await runCts(["runs", "list"], { env: box.env })
     expect(bad.code, bad.stderr).toBe(1)
     expect(bad.stderr).toContain(path.join(cfgDir, "config.toml"))
-    expect(bad.stderr).toContain('unknown key "sever"')
+    expect(bad.stderr).toContain('Unknown setting "sever"')
     await writeFile(path.join(cfgDir, "config.toml"), "")
   })
 

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import path from "node:path"
 import { describe, expect, it } from "vitest"
-import { parseByteSize, parseRateLimit, readConfigFile, resolveServerSettings } from "../../src/adapters/http/server-config.js"
+import { parseByteSize, parseRateLimit, resolveServerSettings } from "../../src/adapters/http/server-config.js"
+import { readConfigFile } from "../../src/core/config-file.js"
 import { presetDefaults } from "../../src/adapters/http/server-settings.js"
 
 describe("server settings", () => {

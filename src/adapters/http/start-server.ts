@@ -1,14 +1,17 @@
 import type { Server } from "node:http"
 import type { Duplex } from "node:stream"
-import { Effect, ManagedRuntime } from "effect"
+import { Effect, Exit, ManagedRuntime, Option } from "effect"
 import { plugin as webSocketPlugin } from "crossws/server/node"
 import { serve } from "h3"
 import { ValidationError } from "../../core/errors.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
+import { errorOfCause } from "../sdk/effect-bridge.js"
 import { answerClientErrors } from "./client-error.js"
 import { createServerApp } from "./create-server-app.js"
 import type { CtsRuntime } from "./route-kit.js"
-import { readConfigFile, resolveServerSettings } from "./server-config.js"
+import { readServiceConfigFile } from "../../core/config-file.js"
+import { readCoreSettings, type CoreFlags } from "../../core/config-source.js"
+import { resolveServerSettings } from "./server-config.js"
 import { hasAuth, isLoopbackHost, type ServerSettings } from "./server-settings.js"
 
 export interface StartServerOptions extends Partial<ServerSettings> {
@@ -20,6 +23,8 @@ export interface StartServerOptions extends Partial<ServerSettings> {
   readonly env?: Record<string, string | undefined>
   /** TOML/JSON config file (default `CTS_CONFIG_FILE`); `null` = none. */
   readonly configFile?: string | null
+  /** Command-line values (`cts serve --host/--port/--store/--artifacts/--queue`): over `CTS_*`, under the options above. */
+  readonly flags?: { readonly host?: string | undefined; readonly port?: string | undefined } & CoreFlags
 }
 
 /** A listening server. */
@@ -55,27 +60,25 @@ export const assertSafeToServe = (settings: ServerSettings): void => {
  * and listens. Rejects with a typed error for bad config or an unusable data dir.
  */
 export const startServer = async (options: StartServerOptions = {}): Promise<RunningServer> => {
-  const { runtime: givenRuntime, core, env = process.env, configFile, ...overrides } = options
-  const filePath = configFile === undefined ? env.CTS_CONFIG_FILE || null : configFile
-  const file = filePath ? readConfigFile(filePath) : {}
-  for (const key of Object.keys(file)) {
-    if (key !== "server" && key !== "core")
-      throw new ValidationError({ code: "invalid_config", message: `Unknown section [${key}] in ${filePath}; use [server] and [core].` })
-  }
-  const settings = resolveServerSettings({ env, file: (file.server as Record<string, unknown> | undefined) ?? {}, overrides })
+  const { runtime: givenRuntime, core, env = process.env, configFile, flags = {}, ...overrides } = options
+  const file = readServiceConfigFile(env, configFile)
+  const settings = resolveServerSettings({ env, file: file.server ?? {}, flags, overrides })
   assertSafeToServe(settings)
 
   let runtime = givenRuntime
   if (!runtime) {
-    const coreFile: unknown = file.core
-    const fileRoots = typeof coreFile === "object" && coreFile !== null && "input_roots" in coreFile
-    const rootsGiven = core?.inputRoots !== undefined || env.CTS_INPUT_ROOTS?.trim() || fileRoots
-    runtime = ManagedRuntime.make(makeCtsLayer({ env, ...(coreFile !== undefined ? { coreFile } : {}), ...core, ...(rootsGiven ? {} : { inputRoots: [] }) }))
+    const coreFile = file.core
+    const { host: _host, port: _port, ...coreFlags } = flags
+    const rootsGiven = core?.inputRoots !== undefined || Option.isSome(readCoreSettings(env, coreFile, coreFlags).inputRoots)
+    runtime = ManagedRuntime.make(
+      makeCtsLayer({ env, coreFlags, ...(coreFile !== undefined ? { coreFile } : {}), ...core, ...(rootsGiven ? {} : { inputRoots: [] }) })
+    )
   }
   const owned = givenRuntime === undefined
   const lifetime = new AbortController()
   try {
-    await runtime.runPromise(Effect.void)
+    const started = await runtime.runPromiseExit(Effect.void)
+    if (Exit.isFailure(started)) throw errorOfCause(started.cause)
     const app = createServerApp({ runtime, settings, signal: lifetime.signal })
     const server = serve(app, {
       hostname: settings.host,

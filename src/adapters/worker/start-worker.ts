@@ -1,13 +1,15 @@
 import { hostname } from "node:os"
-import { Effect, ManagedRuntime } from "effect"
-import { isRedisQueue } from "../../core/config-source.js"
+import { Effect, Exit, ManagedRuntime } from "effect"
+import { readServiceConfigFile } from "../../core/config-file.js"
+import { isRedisQueue } from "../../core/config-rules.js"
+import type { CoreFlags } from "../../core/config-source.js"
 import { resolveConfig } from "../../core/config-defaults.js"
 import { ValidationError } from "../../core/errors.js"
 import { Executor } from "../../core/executor/executor.js"
 import { RunQueue } from "../../core/executor/run-queue.js"
 import { RunQueueFromConfig } from "../../core/executor/run-queue-layer.js"
 import { makeCtsLayer, type CtsLayerOptions } from "../../core/runtime.js"
-import { readConfigFile } from "../http/server-config.js"
+import { errorOfCause } from "../sdk/effect-bridge.js"
 
 /** Options of `startWorker`. */
 export interface StartWorkerOptions {
@@ -17,6 +19,8 @@ export interface StartWorkerOptions {
   readonly env?: Record<string, string | undefined>
   /** TOML/JSON config file (default `CTS_CONFIG_FILE`); `null` = none. Only its `[core]` table is read. */
   readonly configFile?: string | null
+  /** Command-line values (`cts worker --queue/--store/--artifacts/--concurrency`): over `CTS_*`, under `core`. */
+  readonly flags?: CoreFlags
 }
 
 /** A running worker node. */
@@ -44,11 +48,10 @@ export interface RunningWorker {
  */
 export const startWorker = async (options: StartWorkerOptions = {}): Promise<RunningWorker> => {
   const env = options.env ?? process.env
-  const filePath = options.configFile === undefined ? env.CTS_CONFIG_FILE || null : options.configFile
-  const file = filePath ? readConfigFile(filePath) : {}
-  const coreFile: unknown = file.core
-  const core: CtsLayerOptions = { ...(coreFile !== undefined ? { coreFile } : {}), ...options.core }
-  const config = resolveConfig(core, env, coreFile)
+  const coreFile = readServiceConfigFile(env, options.configFile).core
+  const coreFlags = options.flags ?? {}
+  const core: CtsLayerOptions = { ...(coreFile !== undefined ? { coreFile } : {}), coreFlags, ...options.core }
+  const config = resolveConfig(core, env, coreFile, coreFlags)
   if (!isRedisQueue(config.queue)) {
     throw new ValidationError({
       code: "queue_required",
@@ -58,7 +61,8 @@ export const startWorker = async (options: StartWorkerOptions = {}): Promise<Run
   }
   const runtime = ManagedRuntime.make(makeCtsLayer({ env, ...core }, { runQueue: RunQueueFromConfig(true) }))
   try {
-    await runtime.runPromise(Effect.void)
+    const started = await runtime.runPromiseExit(Effect.void)
+    if (Exit.isFailure(started)) throw errorOfCause(started.cause)
   } catch (e) {
     await runtime.dispose().catch(() => {})
     throw e

@@ -30,7 +30,7 @@ const getCommand = defineCommand({
     ...globalArgs
   },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
+    const { settings, out } = await commandEnv()
     if (args.out !== undefined && args.stdout) throw usageError("conflicting_outputs", "Give --out or --stdout, not both", "Choose one destination.")
     const client = await openClient(settings)
     const meta = await client.getArtifact(args.artifact)

@@ -16,7 +16,7 @@ export const bundleCommand = defineCommand({
     ...globalArgs
   },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
+    const { settings, out } = await commandEnv()
     if (!args.out) throw usageError("missing_out", "bundle needs --out FILE.zip", "Add --out run.zip.")
     const client = await openClient(settings)
     await client.getRun(args.run)

@@ -11,7 +11,7 @@ import { paramSpecs } from "../params.js"
 const capabilities = async (server: string | null): Promise<ReadonlyArray<ToolInfo>> =>
   server === null && !process.env.CTS_DEFAULT_TIMEOUT_S
     ? (await import("../../core/registry/tool-manifest.js")).loadToolInfos()
-    : (await openClient(commandEnv().settings)).capabilities()
+    : (await openClient((await commandEnv()).settings)).capabilities()
 
 const formatDefault = (value: unknown): string => (value === undefined ? "" : JSON.stringify(value))
 
@@ -23,7 +23,7 @@ export const capCommand = defineCommand({
     ...globalArgs
   },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
+    const { settings, out } = await commandEnv()
     const all = await capabilities(settings.server)
     const tools = args.tool ? all.filter(t => t.id === args.tool) : all
     if (args.tool && tools.length === 0) {

@@ -39,7 +39,7 @@ const listCommand = defineCommand({
   meta: { name: "list", description: "List the pandas connected over USB" },
   args: { simulate: pandaArgs.simulate, json: pandaArgs.json },
   run: async ({ args }) => {
-    const { out } = commandEnv()
+    const { out } = await commandEnv()
     const pandas = await run(args.simulate, svc => svc.list)
     if (out.json) return out.printJson(pandas)
     if (pandas.length === 0) return out.log.info("No panda found.")
@@ -54,7 +54,7 @@ const infoCommand = defineCommand({
   meta: { name: "info", description: "Show a panda's serial, hardware, firmware and packet versions" },
   args: pandaArgs,
   run: async ({ args }) => {
-    const { out } = commandEnv()
+    const { out } = await commandEnv()
     const info = await withHandle(args, h => Effect.succeed(h.info))
     if (out.json) return out.printJson(info)
     out.table(
@@ -75,7 +75,7 @@ const healthCommand = defineCommand({
   meta: { name: "health", description: "Show a panda's health packet and each bus's CAN health" },
   args: pandaArgs,
   run: async ({ args }) => {
-    const { out } = commandEnv()
+    const { out } = await commandEnv()
     const report = await withHandle(args, h => Effect.all({ health: h.health, can: Effect.forEach([0, 1, 2], bus => h.canHealth(bus)) }))
     if (out.json) return out.printJson(report)
     const h = report.health

@@ -131,7 +131,7 @@ export const runCommand = defineCommand({
     ...globalArgs
   },
   run: async ({ args, rawArgs }) => {
-    const { settings, out } = commandEnv()
+    const { settings, out } = await commandEnv()
     const flags = readStringFlags(rawArgs, RUN_STRING_FLAGS)
     let timeoutMs: number | undefined
     if (args.timeout !== undefined) {

@@ -17,7 +17,7 @@ const listCommand = defineCommand({
     ...globalArgs
   },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
+    const { settings, out } = await commandEnv()
     if (args.status !== undefined && !statuses.includes(args.status as RunStatus)) {
       throw usageError("invalid_status", `Unknown status "${args.status}"`, `Use one of: ${statuses.join(", ")}.`)
     }

@@ -1,7 +1,7 @@
 import { defineCommand } from "citty"
 import { commandEnv, globalArgs, setExitCode, stopSignal } from "../cli-context.js"
 import { backendArgs, backendsOf } from "../backend-args.js"
-import { ExitCode, usageError } from "../cli-error.js"
+import { ExitCode } from "../cli-error.js"
 import { needsServerFlags, runWithServerFlags, stopWithParent } from "../server-process.js"
 
 /**
@@ -18,26 +18,15 @@ export const serveCommand = defineCommand({
     json: globalArgs.json
   },
   run: async ({ args }) => {
-    const { out } = commandEnv()
+    const { out } = await commandEnv()
     if (needsServerFlags()) {
       setExitCode((await runWithServerFlags(process.argv.slice(2))) as ExitCode)
       return
     }
     const stopRequested = stopSignal()
     stopWithParent()
-    let port: number | undefined
-    if (args.port !== undefined) {
-      port = Number(args.port)
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw usageError("invalid_port", `--port expects 0–65535, got "${args.port}"`, "Pass e.g. --port 8765 (0 picks a free port).")
-    }
     const { startServer } = await import("../../adapters/http/start-server.js")
-    const backends = backendsOf(args)
-    const server = await startServer({
-      ...(args.host !== undefined ? { host: args.host } : {}),
-      ...(port !== undefined ? { port } : {}),
-      ...(Object.keys(backends).length > 0 ? { core: backends } : {})
-    })
+    const server = await startServer({ flags: { host: args.host, port: args.port, ...backendsOf(args) } })
     if (out.json) out.line(JSON.stringify({ url: server.url, preset: server.settings.preset }))
     else {
       out.line(server.url)

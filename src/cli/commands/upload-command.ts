@@ -10,7 +10,7 @@ export const uploadCommand = defineCommand({
   meta: { name: "upload", description: "Store a local file for later runs (prints its id)" },
   args: { file: { type: "positional", description: "File to upload", required: true }, ...globalArgs },
   run: async ({ args }) => {
-    const { settings, out } = commandEnv()
+    const { settings, out } = await commandEnv()
     const file = resolve(args.file)
     const info = await stat(file).catch(() => null)
     if (info === null) throw usageError("input_not_found", `Upload file not found: ${args.file}`, "Check the path.", { path: args.file })

@@ -7,7 +7,7 @@ export const versionCommand = defineCommand({
   meta: { name: "version", description: "Print the version (and the server's, with --server)" },
   args: { ...globalArgs },
   run: async () => {
-    const { settings, out } = commandEnv()
+    const { settings, out } = await commandEnv()
     const cli = { ...cliPackage(), node: process.versions.node }
     const server = settings.server === null ? null : await (await openClient(settings)).version()
     if (out.json) {

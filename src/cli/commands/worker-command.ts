@@ -20,19 +20,12 @@ export const workerCommand = defineCommand({
     json: globalArgs.json
   },
   run: async ({ args }) => {
-    const { out } = commandEnv()
-    let concurrency: number | undefined
-    if (args.concurrency !== undefined) {
-      concurrency = Number(args.concurrency)
-      if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024)
-        throw usageError("invalid_concurrency", `--concurrency expects a whole number from 1 to 1024, got "${args.concurrency}"`, "Pass e.g. --concurrency 2.")
-    }
+    const { out } = await commandEnv()
     const drainS = args.drain === undefined ? 60 : Number(args.drain)
     if (!Number.isFinite(drainS) || drainS < 0) throw usageError("invalid_drain", `--drain expects seconds ≥ 0, got "${args.drain}"`, "Pass e.g. --drain 120.")
     const stopRequested = stopSignal()
     const { startWorker } = await import("../../adapters/worker/start-worker.js")
-    const core = { ...backendsOf(args), ...(concurrency !== undefined ? { concurrency } : {}) }
-    const worker = await startWorker({ core })
+    const worker = await startWorker({ flags: { ...backendsOf(args), concurrency: args.concurrency } })
     if (out.json) out.line(JSON.stringify({ worker: worker.name, queue: worker.queue, concurrency: worker.concurrency }))
     else out.log.success(`cts-lite worker ${worker.name} taking runs from ${worker.queue} (${worker.concurrency} at once); Ctrl-C stops it`)
     const signal = await stopRequested

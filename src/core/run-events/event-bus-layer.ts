@@ -1,5 +1,5 @@
 import { Effect, Layer } from "effect"
-import { isRedisQueue } from "../config-source.js"
+import { isRedisQueue } from "../config-rules.js"
 import { CtsConfig } from "../config.js"
 import type { CtsError } from "../errors.js"
 import type { RunStore } from "../store/run-store.js"
