@@ -1,6 +1,7 @@
 import { Cause, Chunk, Effect, Exit, Option, Scope, Stream } from "effect"
 import type { ArtifactStoreService } from "../artifacts/artifact-store.js"
 import { ValidationError, type CtsError } from "../errors.js"
+import { concatBytes } from "../util/concat-bytes.js"
 import type { ReadArtifactInput } from "./run-input.js"
 import type { ArtifactWorkerInput, WorkerInput } from "./worker-protocol.js"
 
@@ -96,14 +97,7 @@ const makeReader = (store: ArtifactStoreService, input: ArtifactWorkerInput) =>
       )
   })
 
-const concatChunk = (chunk: Chunk.Chunk<Uint8Array>): Uint8Array => {
-  if (chunk.length === 1) return Chunk.unsafeGet(chunk, 0)
-  const parts = Chunk.toReadonlyArray(chunk)
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let at = 0
-  for (const p of parts) out.set(p, at), (at += p.byteLength)
-  return out
-}
+const concatChunk = (chunk: Chunk.Chunk<Uint8Array>): Uint8Array => (chunk.length === 1 ? Chunk.unsafeGet(chunk, 0) : concatBytes(Chunk.toReadonlyArray(chunk)))
 
 /**
  * Readers for the artifact inputs among `inputs`, each made on its first read and closed with the
