@@ -4,7 +4,7 @@ import { ApiError, toApiError } from "./api-error.js"
 import { anonymousPrincipal, createAuthenticator, type Principal } from "./auth.js"
 import { linkBase } from "./link-base.js"
 import { createRateLimiter } from "./rate-limiter.js"
-import { runCore, type ApiContext, type ApiRoute, type CtsRuntime } from "./route-kit.js"
+import { defaultResponseHeaders, runCore, type ApiContext, type ApiRoute, type CtsRuntime } from "./route-kit.js"
 import { artifactRoutes } from "./routes/artifact-routes.js"
 import { logRoutes } from "./routes/log-routes.js"
 import { monitorRoutes } from "./routes/monitor-routes.js"
@@ -86,8 +86,7 @@ export const createServerApp = (options: ServerAppOptions): H3 => {
       const route = event.context.matchedRoute?.route ?? "unmatched"
       metrics.observeRequest(event.req.method, route, response.status, (performance.now() - (started.get(event) ?? performance.now())) / 1000)
       const headers = response.headers
-      if (!headers.has("x-content-type-options")) headers.set("x-content-type-options", "nosniff")
-      if (!headers.has("cache-control")) headers.set("cache-control", "no-store")
+      for (const [name, value] of defaultResponseHeaders) if (!headers.has(name)) headers.set(name, value)
     }
   })
 

@@ -63,6 +63,12 @@ export interface ApiRoute {
   readonly handler: (ctx: ApiContext) => Promise<unknown>
 }
 
+/** Headers every answer gets unless its route set them (`onResponse` adds them; a hot route may send them itself). */
+export const defaultResponseHeaders: ReadonlyArray<[string, string]> = [
+  ["x-content-type-options", "nosniff"],
+  ["cache-control", "no-store"]
+]
+
 /** Declares a route (identity; fixes the type). */
 export const defineApiRoute = (route: ApiRoute): ApiRoute => route
 

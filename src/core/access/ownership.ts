@@ -8,9 +8,9 @@ import { Executor, type RunRecord } from "../executor/executor.js"
  * Who may see what, for every surface that serves more than one principal (the HTTP server, its
  * clients, the web page). A run belongs to the principal that submitted it; a run's artifacts to the
  * run's owner; an upload to its uploader. Anything else — malformed, unknown or foreign — is the same
- * `<what>_not_found`, so ids of other principals cannot be probed.
+ * `<what>_not_found`, so ids of other principals cannot be probed. Returns a maker, so the error is built
+ * only when a request fails: an Error captures a stack trace, too dear for every successful read.
  */
-/** Builds the error only when a request fails: an Error captures a stack trace, too dear for every successful read. */
 const notFound = (what: "run" | "artifact" | "upload", id: string, suggestedAction: string) => () =>
   new ValidationError({ code: `${what}_not_found`, message: `No ${what} with id "${id.slice(0, 128)}".`, details: { id: id.slice(0, 128) }, suggestedAction })
 

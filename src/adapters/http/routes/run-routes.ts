@@ -1,9 +1,8 @@
 import { Effect } from "effect"
 import { HTTPResponse } from "h3"
 import { Executor, type RunStatus } from "../../../core/executor/executor.js"
-import { ApiError } from "../api-error.js"
 import { readJsonBody } from "../request-body.js"
-import { defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
+import { defaultResponseHeaders, defineApiRoute, type ApiContext, type ApiRoute } from "../route-kit.js"
 import { decodeBody, jsonSchemaOf, RunCreateBody, runJsonBytes, runToWire, toInputRef } from "../wire.js"
 import { ownedUpload } from "../../../core/access/ownership.js"
 import { ownRun } from "./access.js"
@@ -66,8 +65,8 @@ export const cancelRunResponse = async (ctx: ApiContext, run: { readonly id: str
   return { outcome: result.outcome, run: runToWire(result.run, ctx.baseUrl) }
 }
 
-/** The run's headers, with the two every answer gets (see `onResponse` in create-server-app.ts) already in place. */
-const runHeaders = { "content-type": "application/json;charset=UTF-8", "x-content-type-options": "nosniff", "cache-control": "no-store" }
+/** The run's headers, with the ones every answer gets already in place (so `onResponse` adds nothing). */
+const runHeaders: HeadersInit = [["content-type", "application/json;charset=UTF-8"], ...defaultResponseHeaders]
 
 const runId = (ctx: ApiContext) => ctx.event.context.params?.id
 
