@@ -1,7 +1,6 @@
 import { format } from "node:util"
 import type { MessagePort } from "node:worker_threads"
 import type { ArtifactMeta } from "../artifacts/artifact-store.js"
-import type { CtsError } from "../../model/errors.js"
 import { errorFromWire } from "../../model/error-schema.js"
 import type { ArtifactBody, ArtifactMetadata, LogData, LogLevel, ToolContext } from "../tools/define-tool.js"
 import type { OpenedInput } from "./ranged-input.js"
