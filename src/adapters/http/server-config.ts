@@ -35,6 +35,9 @@ export const serverSettings = {
 
 type ServerValues = SettingValues<typeof serverSettings>
 
+/** Each server setting as set (None when unset or empty). */
+const serverValuesConfig = settingsConfig(serverSettings)
+
 /** The preset's defaults, with every setting that is set in its place. */
 const withPreset = (values: ServerValues): ServerSettings => {
   const resolved: Record<string, unknown> = { ...presetDefaults[Option.getOrElse(values.preset, () => "dev" as const)] }
@@ -43,7 +46,7 @@ const withPreset = (values: ServerValues): ServerSettings => {
 }
 
 /** The Effect `Config` of the server's settings (the preset's defaults under the values that are set). */
-export const serverSettingsConfig: Config.Config<ServerSettings> = settingsConfig(serverSettings).pipe(Config.map(withPreset))
+export const serverSettingsConfig: Config.Config<ServerSettings> = serverValuesConfig.pipe(Config.map(withPreset))
 
 /** Bytes from `1048576`, `512MiB`, `2GB`; throws `invalid_config` naming `where`. */
 export const parseByteSize = (raw: string, where: string): number => checkSetting(byteSize, raw, where)
@@ -64,7 +67,7 @@ export interface ResolveServerSettingsInput {
 
 /** Preset defaults ← config file `[server]` ← `CTS_*` env ← flags ← explicit overrides; every value validated. */
 export const resolveServerSettings = (input: ResolveServerSettingsInput = {}): ServerSettings => {
-  const values = readSettings(serverSettings, settingsConfig(serverSettings), {
+  const values = readSettings(serverSettings, serverValuesConfig, {
     env: input.env ?? process.env,
     file: input.file === undefined ? undefined : { table: input.file, prefix: "[server].", name: "the [server] section of the config file" },
     flags: input.flags
